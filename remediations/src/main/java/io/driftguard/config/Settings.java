@@ -1,0 +1,150 @@
+package io.driftguard.config;
+
+import io.driftguard.controls.ControlCatalog;
+import io.driftguard.controls.FtpsTarget;
+import io.driftguard.controls.TlsVersion;
+import io.driftguard.policy.Mode;
+import io.driftguard.policy.ModePolicy;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * driftguard's settings, read from the environment (app settings in Azure Functions). Immutable; every value
+ * validated, unknown {@code DRIFTGUARD_*} names refused (a typo must not silently leave a control in the wrong mode).
+ */
+public record Settings(
+    Mode mode,
+    Map<String, Mode> controlModes,
+    Set<String> subscriptions,
+    Optional<String> selfObjectId,
+    URI armEndpoint,
+    FtpsTarget ftpsTarget,
+    TlsVersion minTls,
+    boolean managedIdentity) {
+
+  public static final String MODE = "DRIFTGUARD_MODE";
+  public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
+  public static final String SELF_OBJECT_ID = "DRIFTGUARD_SELF_OBJECT_ID";
+  public static final String ARM_ENDPOINT = "DRIFTGUARD_ARM_ENDPOINT";
+  public static final String FTPS_STATE = "DRIFTGUARD_FTPS_STATE";
+  public static final String MIN_TLS = "DRIFTGUARD_MIN_TLS";
+  public static final String IDENTITY_ENDPOINT = "IDENTITY_ENDPOINT";
+  public static final String IDENTITY_HEADER = "IDENTITY_HEADER";
+
+  public static final String DEFAULT_ARM_ENDPOINT = "https://management.azure.com/";
+
+  private static final Pattern GUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  public Settings {
+    controlModes = Map.copyOf(controlModes);
+    subscriptions = Set.copyOf(subscriptions);
+  }
+
+  /** Every setting name driftguard reads, the per-control ones included. */
+  public static List<String> names() {
+    List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS));
+    ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
+    return names;
+  }
+
+  public static Settings fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static Settings from(Map<String, String> environment) {
+    Reader reader = new Reader(environment);
+    Mode mode = reader.parse(MODE, "notify", Mode::parse);
+    Map<String, Mode> controlModes = new LinkedHashMap<>();
+    for (String id : ControlCatalog.ids()) {
+      String name = ModePolicy.settingName(id);
+      reader.optional(name).ifPresent(value -> reader.parse(name, value, Mode::parse, m -> controlModes.put(id, m)));
+    }
+    Set<String> subscriptions = new LinkedHashSet<>();
+    reader.optional(SUBSCRIPTIONS).ifPresent(list -> Arrays.stream(list.split(","))
+        .map(String::trim).filter(id -> !id.isEmpty())
+        .forEach(id -> reader.check(GUID.matcher(id).matches(), SUBSCRIPTIONS + ": '" + id + "' is not a subscription id",
+            () -> subscriptions.add(id))));
+    Optional<String> self = reader.optional(SELF_OBJECT_ID);
+    self.ifPresent(id -> reader.check(GUID.matcher(id).matches(), SELF_OBJECT_ID + ": '" + id + "' is not an object id", () -> { }));
+    URI endpoint = reader.parse(ARM_ENDPOINT, DEFAULT_ARM_ENDPOINT, Settings::httpsEndpoint);
+    FtpsTarget ftps = reader.parse(FTPS_STATE, "Disabled", FtpsTarget::parse);
+    TlsVersion minTls = reader.parse(MIN_TLS, "1.2", value -> TlsVersion.parse(value)
+        .orElseThrow(() -> new IllegalArgumentException("must be a TLS version such as 1.2, not '" + value + "'")));
+    boolean managedIdentity = reader.optional(IDENTITY_ENDPOINT).isPresent() && reader.optional(IDENTITY_HEADER).isPresent();
+    reader.refuseUnknown(names());
+    reader.throwIfProblems();
+    return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity);
+  }
+
+  private static URI httpsEndpoint(String value) {
+    URI uri = URI.create(value.trim());
+    if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException("must be an https:// URL, not '" + value + "'");
+    }
+    return uri;
+  }
+
+  /** Collects problems instead of stopping at the first. */
+  private static final class Reader {
+    private final Map<String, String> environment;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, String> environment) {
+      this.environment = environment;
+    }
+
+    Optional<String> optional(String name) {
+      return Optional.ofNullable(environment.get(name)).map(String::trim).filter(value -> !value.isEmpty());
+    }
+
+    <T> T parse(String name, String fallback, Function<String, T> parser) {
+      String value = optional(name).orElse(fallback);
+      try {
+        return parser.apply(value);
+      } catch (IllegalArgumentException e) {
+        problems.add(name + ": " + e.getMessage());
+        return parser.apply(fallback);
+      }
+    }
+
+    <T> void parse(String name, String value, Function<String, T> parser, Consumer<T> use) {
+      try {
+        use.accept(parser.apply(value));
+      } catch (IllegalArgumentException e) {
+        problems.add(name + ": " + e.getMessage());
+      }
+    }
+
+    void check(boolean valid, String problem, Runnable onValid) {
+      if (valid) {
+        onValid.run();
+      } else {
+        problems.add(problem);
+      }
+    }
+
+    void refuseUnknown(List<String> known) {
+      environment.keySet().stream()
+          .filter(name -> name.startsWith("DRIFTGUARD_") && !known.contains(name))
+          .sorted()
+          .forEach(name -> problems.add(name + ": unknown setting (known: " + String.join(", ", known) + ")"));
+    }
+
+    void throwIfProblems() {
+      if (!problems.isEmpty()) {
+        throw new SettingsException(problems);
+      }
+    }
+  }
+}

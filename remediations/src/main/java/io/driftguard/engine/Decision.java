@@ -1,0 +1,28 @@
+package io.driftguard.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The record of one event: what it was about, who caused it, what driftguard found and did, and what it cost.
+ * {@code retryable} is true only for failures a redelivery may cure; the function then fails the delivery.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Decision(
+    String eventId,
+    String resource,
+    Outcome outcome,
+    String reason,
+    String changedBy,
+    String changedAt,
+    String operation,
+    List<Finding> findings,
+    int armReads,
+    int armWrites,
+    long elapsedMs,
+    boolean retryable) {
+
+  public Decision {
+    findings = List.copyOf(findings);
+  }
+}

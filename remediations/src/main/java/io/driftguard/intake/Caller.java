@@ -1,0 +1,22 @@
+package io.driftguard.intake;
+
+import java.util.Optional;
+
+/** Who made a write, from the event's token claims and authorization evidence. Any part may be unknown. */
+public record Caller(
+    Optional<String> objectId,
+    Optional<String> principalType,
+    Optional<String> upn,
+    Optional<String> name,
+    Optional<String> appId,
+    Optional<String> ipAddress) {
+
+  public static final Caller UNKNOWN =
+      new Caller(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** The most readable identity: the user's upn or name, else the application id, else the object id. */
+  public String displayName() {
+    return upn.or(() -> name).or(() -> appId.map(id -> "app " + id)).or(() -> objectId.map(id -> "object " + id))
+        .orElse("an unknown caller");
+  }
+}

@@ -1,0 +1,239 @@
+package io.driftguard.intake;
+
+import com.azure.core.models.CloudEvent;
+import com.azure.core.util.BinaryData;
+import com.azure.messaging.eventgrid.EventGridEvent;
+import com.azure.messaging.eventgrid.systemevents.ResourceAuthorization;
+import com.azure.messaging.eventgrid.systemevents.ResourceHttpRequest;
+import com.azure.messaging.eventgrid.systemevents.ResourceWriteSuccessEventData;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.driftguard.resource.InvalidResourceIdException;
+import io.driftguard.resource.ResourceIds;
+import io.driftguard.resource.ResourceTarget;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns an Event Grid delivery (one event or an array; Event Grid schema or CloudEvents 1.0) into screened events.
+ * Everything is checked here, before any network call: the event type, the resource id, the subscription.
+ */
+public final class EventIntake {
+
+  public static final String WRITE_SUCCESS = "Microsoft.Resources.ResourceWriteSuccess";
+  public static final String SUBSCRIPTION_VALIDATION = "Microsoft.EventGrid.SubscriptionValidationEvent";
+  /** Event Grid refuses events over 1 MB; anything larger did not come from it. */
+  public static final int MAX_DELIVERY_BYTES = 1024 * 1024;
+
+  private static final int MAX_NESTING_DEPTH = 32;
+  private static final String OBJECT_ID_CLAIM = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+  private static final String UPN_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
+  private static final Pattern SUBSCRIPTION_TOPIC =
+      Pattern.compile("/subscriptions/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
+
+  private final ObjectMapper json;
+
+  public EventIntake() {
+    json = JsonMapper.builder().build();
+    json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(MAX_NESTING_DEPTH)
+        .maxStringLength(MAX_DELIVERY_BYTES)
+        .build());
+  }
+
+  public List<Screened> screen(String delivery) throws MalformedDeliveryException {
+    if (delivery == null || delivery.isBlank()) {
+      throw new MalformedDeliveryException("the delivery is empty");
+    }
+    int bytes = delivery.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_DELIVERY_BYTES) {
+      throw new MalformedDeliveryException("the delivery is " + bytes + " bytes; Event Grid delivers at most " + MAX_DELIVERY_BYTES);
+    }
+    JsonNode root;
+    try {
+      root = json.readTree(delivery);
+    } catch (JsonProcessingException e) {
+      throw new MalformedDeliveryException("the delivery is not valid JSON: " + e.getOriginalMessage());
+    }
+    List<JsonNode> elements = new ArrayList<>();
+    if (root != null && root.isArray()) {
+      root.forEach(elements::add);
+    } else if (root != null && root.isObject()) {
+      elements.add(root);
+    } else {
+      throw new MalformedDeliveryException("the delivery must be a JSON object or an array of objects");
+    }
+    if (elements.isEmpty()) {
+      throw new MalformedDeliveryException("the delivery is an empty array");
+    }
+    List<Screened> screened = new ArrayList<>(elements.size());
+    for (int i = 0; i < elements.size(); i++) {
+      screened.add(screenElement(elements.get(i), i));
+    }
+    return screened;
+  }
+
+  private Screened screenElement(JsonNode element, int index) throws MalformedDeliveryException {
+    if (!element.isObject()) {
+      throw new MalformedDeliveryException("event " + index + " is not a JSON object");
+    }
+    if (element.has("specversion")) {
+      return screenCloudEvent(element, index);
+    }
+    if (element.has("eventType")) {
+      return screenEventGridEvent(element, index);
+    }
+    throw new MalformedDeliveryException(
+        "event " + index + " is neither an Event Grid event (no 'eventType') nor a CloudEvent (no 'specversion')");
+  }
+
+  private Screened screenEventGridEvent(JsonNode element, int index) throws MalformedDeliveryException {
+    EventGridEvent event;
+    try {
+      event = EventGridEvent.fromString(element.toString()).get(0);
+    } catch (RuntimeException e) {
+      throw new MalformedDeliveryException("event " + index + " is not a valid Event Grid event: " + firstLine(e));
+    }
+    return screenWrite(new Envelope(event.getId(), event.getEventType(), Optional.ofNullable(event.getTopic()),
+        Optional.ofNullable(event.getSubject()), event.getEventTime(), event.getData()));
+  }
+
+  private Screened screenCloudEvent(JsonNode element, int index) throws MalformedDeliveryException {
+    CloudEvent event;
+    try {
+      event = CloudEvent.fromString(element.toString()).get(0);
+    } catch (RuntimeException e) {
+      throw new MalformedDeliveryException("event " + index + " is not a valid CloudEvent: " + firstLine(e));
+    }
+    return screenWrite(new Envelope(event.getId(), event.getType(), Optional.ofNullable(event.getSource()),
+        Optional.ofNullable(event.getSubject()), event.getTime(), event.getData()));
+  }
+
+  /** The schema-independent parts of an event. */
+  private record Envelope(String id, String type, Optional<String> topic, Optional<String> subject,
+                          OffsetDateTime time, BinaryData data) {}
+
+  private Screened screenWrite(Envelope envelope) {
+    String id = envelope.id();
+    if (SUBSCRIPTION_VALIDATION.equalsIgnoreCase(envelope.type())) {
+      return new Screened.Ignored(id, Optional.empty(),
+          "subscription validation handshake: the Functions host answers it for the AzureFunction endpoint");
+    }
+    if (!WRITE_SUCCESS.equalsIgnoreCase(envelope.type())) {
+      return new Screened.Ignored(id, Optional.empty(),
+          "event type '" + abbreviate(envelope.type()) + "' is not handled (only " + WRITE_SUCCESS + ")");
+    }
+    ResourceWriteSuccessEventData data;
+    try {
+      data = envelope.data() == null ? null : envelope.data().toObject(ResourceWriteSuccessEventData.class);
+    } catch (RuntimeException e) {
+      return new Screened.Rejected(id, Optional.empty(), "data is not a ResourceWriteSuccess payload: " + firstLine(e));
+    }
+    if (data == null) {
+      return new Screened.Rejected(id, Optional.empty(), "the event has no data");
+    }
+    String resourceUri = data.getResourceUri();
+    if (resourceUri == null || resourceUri.isEmpty()) {
+      return new Screened.Rejected(id, Optional.empty(), "data.resourceUri is missing");
+    }
+    Optional<String> shownResource = Optional.of(abbreviate(resourceUri));
+    if (envelope.subject().isPresent() && !envelope.subject().get().equalsIgnoreCase(resourceUri)) {
+      return new Screened.Rejected(id, shownResource, "subject and data.resourceUri name different resources");
+    }
+    ResourceTarget target;
+    try {
+      target = ResourceIds.parse(resourceUri);
+    } catch (InvalidResourceIdException e) {
+      return new Screened.Rejected(id, shownResource, "data.resourceUri refused: " + e.getMessage());
+    }
+    Optional<String> subscriptionMismatch = subscriptionMismatch(envelope.topic(), data, target);
+    if (subscriptionMismatch.isPresent()) {
+      return new Screened.Rejected(id, shownResource, subscriptionMismatch.get());
+    }
+    Optional<String> operation = Optional.ofNullable(data.getOperationName()).filter(op -> !op.isEmpty());
+    if (operation.isPresent() && !operation.get().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")) {
+      return new Screened.Rejected(id, shownResource,
+          "operation '" + abbreviate(operation.get()) + "' does not write a Microsoft.Web site");
+    }
+    if (operation.isPresent() && !HandledOperations.isHandled(operation.get())) {
+      return new Screened.Ignored(id, shownResource,
+          "operation '" + operation.get() + "' cannot change a controlled setting");
+    }
+    if (!target.relevant()) {
+      return new Screened.Ignored(id, shownResource,
+          "a write to " + target.child().orElse("?") + " cannot change a controlled setting");
+    }
+    OffsetDateTime time = envelope.time() == null ? OffsetDateTime.now() : envelope.time();
+    return new Screened.Accepted(new WriteEvent(id, time, target, operation, caller(data),
+        Optional.ofNullable(data.getCorrelationId())));
+  }
+
+  /** Both the topic ({@code /subscriptions/{id}}) and data.subscriptionId, where present, must name the resource's subscription. */
+  private static Optional<String> subscriptionMismatch(Optional<String> topic, ResourceWriteSuccessEventData data,
+                                                       ResourceTarget target) {
+    String resourceSubscription = target.site().subscriptionId();
+    boolean named = false;
+    if (topic.isPresent()) {
+      Matcher matcher = SUBSCRIPTION_TOPIC.matcher(topic.get());
+      if (!matcher.matches()) {
+        return Optional.of("topic is not a subscription system topic (/subscriptions/{id})");
+      }
+      if (!matcher.group(1).equalsIgnoreCase(resourceSubscription)) {
+        return Optional.of("the resource's subscription differs from the topic's subscription");
+      }
+      named = true;
+    }
+    if (data.getSubscriptionId() != null) {
+      if (!data.getSubscriptionId().equalsIgnoreCase(resourceSubscription)) {
+        return Optional.of("the resource's subscription differs from data.subscriptionId");
+      }
+      named = true;
+    }
+    return named ? Optional.empty() : Optional.of("the event names no subscription (neither topic nor data.subscriptionId)");
+  }
+
+  private static Caller caller(ResourceWriteSuccessEventData data) {
+    Map<String, String> claims = data.getResourceClaims() == null ? Map.of() : data.getResourceClaims();
+    ResourceAuthorization authorization = data.getResourceAuthorization();
+    Map<String, String> evidence = authorization == null || authorization.getEvidence() == null
+        ? Map.of() : authorization.getEvidence();
+    ResourceHttpRequest request = data.getResourceHttpRequest();
+    return new Caller(
+        claim(claims, OBJECT_ID_CLAIM).or(() -> claim(claims, "oid")).or(() -> claim(evidence, "principalId")),
+        claim(evidence, "principalType"),
+        claim(claims, UPN_CLAIM),
+        claim(claims, "name"),
+        claim(claims, "appid"),
+        Optional.ofNullable(request).map(ResourceHttpRequest::getClientIpAddress).filter(ip -> !ip.isEmpty())
+            .or(() -> claim(claims, "ipaddr")));
+  }
+
+  private static Optional<String> claim(Map<String, String> claims, String key) {
+    return Optional.ofNullable(claims.get(key)).filter(value -> !value.isBlank());
+  }
+
+  private static String firstLine(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int newline = message.indexOf('\n');
+    return abbreviate(newline < 0 ? message : message.substring(0, newline));
+  }
+
+  /** Hostile input is echoed only in part, so a crafted event cannot flood logs and alerts. */
+  static String abbreviate(String text) {
+    if (text == null) {
+      return "";
+    }
+    String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
+    return printable.length() <= 200 ? printable : printable.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,133 @@
+package io.driftguard.resource;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Strict parser for ARM ids of Microsoft.Web sites, slots and their children. Anything that does not match the exact
+ * grammar is refused with a reason: ids arrive in events that anyone able to reach the trigger could forge.
+ *
+ * <pre>/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.Web/sites/{site}[/slots/{slot}][/{child}/{name}]</pre>
+ */
+public final class ResourceIds {
+
+  static final int MAX_LENGTH = 1024;
+
+  private static final Pattern GUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  // ARM allows letters, digits, '_', '-', '.', '(' and ')' in resource group names, not ending in '.'.
+  private static final Pattern RESOURCE_GROUP = Pattern.compile("[A-Za-z0-9_\\-.()]{1,90}(?<!\\.)");
+  // App Service site and slot names: letters, digits and hyphens, not starting or ending with a hyphen.
+  private static final Pattern SITE_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])?");
+  private static final Pattern CHILD_NAME = Pattern.compile("[A-Za-z0-9_\\-.]{1,80}");
+
+  /** Children whose writes can change a controlled setting: general settings and basic-auth publishing policies. */
+  private static final Set<String> RELEVANT_CHILD_TYPES = Set.of("config", "basicpublishingcredentialspolicies");
+
+  private ResourceIds() {}
+
+  public static ResourceTarget parse(String id) throws InvalidResourceIdException {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidResourceIdException("resource id is missing");
+    }
+    if (id.length() > MAX_LENGTH) {
+      throw new InvalidResourceIdException("resource id is " + id.length() + " characters long (at most " + MAX_LENGTH + ")");
+    }
+    rejectUnsafeCharacters(id);
+    if (!id.startsWith("/")) {
+      throw new InvalidResourceIdException("resource id must start with '/'");
+    }
+    String[] segments = id.substring(1).split("/", -1);
+    for (String segment : segments) {
+      if (segment.isEmpty()) {
+        throw new InvalidResourceIdException("resource id has an empty segment");
+      }
+      if (segment.equals(".") || segment.equals("..")) {
+        throw new InvalidResourceIdException("resource id has a '" + segment + "' segment");
+      }
+    }
+    if (segments.length < 8) {
+      throw new InvalidResourceIdException("resource id is not a Microsoft.Web site: too few segments");
+    }
+    expectLiteral(segments, 0, "subscriptions");
+    String subscription = segments[1];
+    if (!GUID.matcher(subscription).matches()) {
+      throw new InvalidResourceIdException("subscription id is not a GUID");
+    }
+    expectLiteral(segments, 2, "resourceGroups");
+    String resourceGroup = segments[3];
+    if (!RESOURCE_GROUP.matcher(resourceGroup).matches()) {
+      throw new InvalidResourceIdException("resource group name is not valid");
+    }
+    expectLiteral(segments, 4, "providers");
+    if (!segments[5].equalsIgnoreCase("Microsoft.Web")) {
+      throw new InvalidResourceIdException("provider is not Microsoft.Web");
+    }
+    expectLiteral(segments, 6, "sites");
+    SiteRef site = SiteRef.site(subscription, resourceGroup, validName(segments, 7, "site"));
+
+    int next = 8;
+    if (segments.length > next && segments[next].equalsIgnoreCase("slots")) {
+      if (segments.length == next + 1) {
+        throw new InvalidResourceIdException("slot name is missing");
+      }
+      site = site.withSlot(validName(segments, next + 1, "slot"));
+      next += 2;
+    }
+    int remaining = segments.length - next;
+    if (remaining == 0) {
+      return new ResourceTarget(site, Optional.empty(), true);
+    }
+    if (remaining != 2) {
+      throw new InvalidResourceIdException("resource id names a nested child that driftguard does not handle");
+    }
+    String childType = segments[next];
+    String childName = segments[next + 1];
+    if (childType.equalsIgnoreCase("providers")) {
+      throw new InvalidResourceIdException("resource id names an extension resource of another provider");
+    }
+    if (childType.equalsIgnoreCase("slots")) {
+      throw new InvalidResourceIdException("resource id nests a slot inside a slot");
+    }
+    if (!CHILD_NAME.matcher(childType).matches() || !CHILD_NAME.matcher(childName).matches()) {
+      throw new InvalidResourceIdException("child resource name is not valid");
+    }
+    boolean relevant = RELEVANT_CHILD_TYPES.contains(childType.toLowerCase(Locale.ROOT));
+    return new ResourceTarget(site, Optional.of(childType + "/" + childName), relevant);
+  }
+
+  private static void rejectUnsafeCharacters(String id) throws InvalidResourceIdException {
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c == '%') {
+        throw new InvalidResourceIdException("resource id contains percent-encoding");
+      }
+      if (c == '?' || c == '#') {
+        throw new InvalidResourceIdException("resource id contains a query or fragment");
+      }
+      if (c == '\\') {
+        throw new InvalidResourceIdException("resource id contains a backslash");
+      }
+      if (c < 0x21 || c > 0x7e) {
+        // Look-alike letters (Cyrillic 'а', full-width '／') and whitespace or control characters.
+        throw new InvalidResourceIdException("resource id contains a non-ASCII, space or control character at position " + i);
+      }
+    }
+  }
+
+  private static void expectLiteral(String[] segments, int index, String literal) throws InvalidResourceIdException {
+    if (!segments[index].equalsIgnoreCase(literal)) {
+      throw new InvalidResourceIdException("expected '" + literal + "' at segment " + (index + 1));
+    }
+  }
+
+  private static String validName(String[] segments, int index, String what) throws InvalidResourceIdException {
+    String name = segments[index];
+    if (!SITE_NAME.matcher(name).matches()) {
+      throw new InvalidResourceIdException(what + " name is not a valid App Service name");
+    }
+    return name;
+  }
+}

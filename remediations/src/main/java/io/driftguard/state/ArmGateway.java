@@ -1,0 +1,258 @@
+package io.driftguard.state;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.AddDatePolicy;
+import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
+import com.azure.core.http.policy.ExponentialBackoff;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RequestIdPolicy;
+import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.exception.ManagementException;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.core.util.Context;
+import com.azure.json.JsonProviders;
+import com.azure.json.JsonReader;
+import com.azure.json.JsonSerializable;
+import com.azure.resourcemanager.appservice.AppServiceManager;
+import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
+import com.azure.resourcemanager.appservice.fluent.models.SiteConfigResourceInner;
+import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftguard.resource.SiteRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads and sparsely patches site documents through {@code azure-resourcemanager-appservice}'s low-level
+ * {@link WebAppsClient}: one GET per document read, one PATCH holding only the given properties per fix. It never
+ * calls the fluent API (which re-reads and PUTs whole configs) nor any operation that reveals secrets.
+ *
+ * <p>Built once and shared; thread-safe. One HTTP pipeline serves every subscription.
+ */
+public final class ArmGateway {
+
+  /** ARM's own token audience for the public cloud; custom endpoints (sandbox, proxies) use it too. */
+  private static final String PUBLIC_MANAGEMENT_AUDIENCE = AzureEnvironment.AZURE.getManagementEndpoint();
+
+  private final HttpPipeline pipeline;
+  private final AzureEnvironment environment;
+  private final Map<String, WebAppsClient> clientsBySubscription = new ConcurrentHashMap<>();
+  private final ObjectMapper json = new ObjectMapper();
+
+  private ArmGateway(Builder builder) {
+    this.environment = environmentFor(builder.endpoint);
+    HttpClient httpClient = builder.httpClient != null ? builder.httpClient
+        : new JdkHttpClientBuilder().responseTimeout(builder.tryTimeout).build();
+    ExponentialBackoffOptions backoff = new ExponentialBackoffOptions()
+        .setMaxRetries(builder.maxRetries)
+        .setBaseDelay(builder.retryBaseDelay)
+        .setMaxDelay(builder.retryMaxDelay);
+    this.pipeline = new HttpPipelineBuilder()
+        .httpClient(httpClient)
+        .policies(
+            new UserAgentPolicy("driftguard"),
+            new RequestIdPolicy(),
+            // The one retry layer: 408, 429 and 5xx, honouring Retry-After.
+            new RetryPolicy(new ExponentialBackoff(backoff)),
+            new AddDatePolicy(),
+            new BearerTokenAuthenticationPolicy(builder.credential, tokenScope(builder.endpoint)),
+            new ArmRequestCounter())
+        .build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** GETs one document of a site or slot and returns the whole resource as JSON. */
+  public JsonNode read(SiteRef ref, Document document, ArmUsage usage) {
+    WebAppsClient client = client(ref.subscriptionId());
+    Context context = usage.context();
+    String group = ref.resourceGroup();
+    String site = ref.site();
+    return call(ref, document, () -> switch (document) {
+      case SITE -> ref.slot()
+          .map(slot -> client.getSlotWithResponse(group, site, slot, context).getValue())
+          .orElseGet(() -> client.getByResourceGroupWithResponse(group, site, context).getValue());
+      case WEB_CONFIG -> ref.slot()
+          .map(slot -> client.getConfigurationSlotWithResponse(group, site, slot, context).getValue())
+          .orElseGet(() -> client.getConfigurationWithResponse(group, site, context).getValue());
+    }).orElseThrow(() -> new ArmException(200, "EmptyResponse",
+        "ARM answered GET " + document.path() + " with no body", null));
+  }
+
+  /**
+   * PATCHes a document with a body holding only {@code properties}. Returns the resource as ARM answered it, or empty
+   * when ARM accepted the change asynchronously (202 with no body).
+   */
+  public Optional<JsonNode> patch(SiteRef ref, Document document, ObjectNode properties, ArmUsage usage) {
+    WebAppsClient client = client(ref.subscriptionId());
+    Context context = usage.context();
+    String group = ref.resourceGroup();
+    String site = ref.site();
+    String body = json.createObjectNode().set("properties", properties).toString();
+    return call(ref, document, () -> switch (document) {
+      case SITE -> {
+        SitePatchResourceInner patch = fromJson(body, SitePatchResourceInner::fromJson);
+        yield ref.slot()
+            .map(slot -> client.updateSlotWithResponse(group, site, slot, patch, context).getValue())
+            // The site PATCH is a long-running operation in the SDK: 200 returns at once, 202 is polled.
+            .orElseGet(() -> client.update(group, site, patch, context));
+      }
+      case WEB_CONFIG -> {
+        SiteConfigResourceInner patch = fromJson(body, SiteConfigResourceInner::fromJson);
+        yield ref.slot()
+            .map(slot -> client.updateConfigurationSlotWithResponse(group, site, slot, patch, context).getValue())
+            .orElseGet(() -> client.updateConfigurationWithResponse(group, site, patch, context).getValue());
+      }
+    });
+  }
+
+  private WebAppsClient client(String subscriptionId) {
+    return clientsBySubscription.computeIfAbsent(subscriptionId, id ->
+        AppServiceManager.authenticate(pipeline, new AzureProfile(null, id, environment)).serviceClient().getWebApps());
+  }
+
+  private interface SdkCall {
+    JsonSerializable<?> run();
+  }
+
+  private interface JsonFactory<T> {
+    T read(JsonReader reader) throws IOException;
+  }
+
+  private Optional<JsonNode> call(SiteRef ref, Document document, SdkCall sdkCall) {
+    try {
+      JsonSerializable<?> result = sdkCall.run();
+      return result == null ? Optional.empty() : Optional.of(json.readTree(result.toJsonString()));
+    } catch (ManagementException e) {
+      String code = e.getValue() == null ? "HttpError" : e.getValue().getCode();
+      String message = e.getValue() == null ? "" : e.getValue().getMessage();
+      throw new ArmException(e.getResponse().getStatusCode(), code,
+          describe(ref, document) + ": " + code + " " + message, e);
+    } catch (HttpResponseException e) {
+      int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+      throw new ArmException(status, "Http" + status, describe(ref, document) + ": HTTP " + status, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      if (isTransportFailure(e)) {
+        throw new ArmException(0, "NoResponse", describe(ref, document) + ": no response (" + rootCause(e) + ")", e);
+      }
+      throw e;
+    }
+  }
+
+  private static String describe(SiteRef ref, Document document) {
+    return document.path() + " of " + ref.displayName();
+  }
+
+  private static <T> T fromJson(String body, JsonFactory<T> factory) {
+    try (JsonReader reader = JsonProviders.createReader(body)) {
+      return factory.read(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean isTransportFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName();
+  }
+
+  private static AzureEnvironment environmentFor(URI endpoint) {
+    String url = endpoint.toString().endsWith("/") ? endpoint.toString() : endpoint + "/";
+    for (AzureEnvironment known : AzureEnvironment.knownEnvironments()) {
+      if (known.getResourceManagerEndpoint().equalsIgnoreCase(url)) {
+        return known;
+      }
+    }
+    Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
+    endpoints.put("resourceManagerEndpointUrl", url);
+    return new AzureEnvironment(endpoints);
+  }
+
+  /** The token scope for an ARM endpoint: its cloud's management audience, the public one for custom endpoints. */
+  public static String tokenScope(URI endpoint) {
+    AzureEnvironment environment = environmentFor(endpoint);
+    String audience = AzureEnvironment.knownEnvironments().contains(environment)
+        ? environment.getManagementEndpoint() : PUBLIC_MANAGEMENT_AUDIENCE;
+    return audience + "/.default";
+  }
+
+  /** Settings for the gateway; the defaults are the SDK's own retry defaults. */
+  public static final class Builder {
+    private URI endpoint = URI.create(AzureEnvironment.AZURE.getResourceManagerEndpoint());
+    private TokenCredential credential;
+    private HttpClient httpClient;
+    private int maxRetries = 3;
+    private Duration retryBaseDelay = Duration.ofMillis(800);
+    private Duration retryMaxDelay = Duration.ofSeconds(8);
+    private Duration tryTimeout = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    public Builder endpoint(URI endpoint) {
+      this.endpoint = Objects.requireNonNull(endpoint);
+      return this;
+    }
+
+    public Builder credential(TokenCredential credential) {
+      this.credential = Objects.requireNonNull(credential);
+      return this;
+    }
+
+    /** An HTTP client of your own, e.g. one trusting a test certificate; default: the JDK HttpClient. */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = httpClient;
+      return this;
+    }
+
+    public Builder retries(int maxRetries, Duration baseDelay, Duration maxDelay) {
+      this.maxRetries = maxRetries;
+      this.retryBaseDelay = baseDelay;
+      this.retryMaxDelay = maxDelay;
+      return this;
+    }
+
+    /** How long one attempt may wait for ARM's response. */
+    public Builder tryTimeout(Duration tryTimeout) {
+      this.tryTimeout = tryTimeout;
+      return this;
+    }
+
+    public ArmGateway build() {
+      Objects.requireNonNull(credential, "credential");
+      return new ArmGateway(this);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.driftguard.state;
+
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelineNextSyncPolicy;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import reactor.core.publisher.Mono;
+
+/** Counts each ARM request as it leaves (placed after the retry policy, so every attempt counts). */
+final class ArmRequestCounter implements HttpPipelinePolicy {
+
+  @Override
+  public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+    count(context);
+    return next.process();
+  }
+
+  @Override
+  public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
+    count(context);
+    return next.processSync();
+  }
+
+  private static void count(HttpPipelineCallContext context) {
+    boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET;
+    context.getData(ArmUsage.CONTEXT_KEY).ifPresent(usage -> ((ArmUsage) usage).record(read));
+  }
+}

@@ -1,0 +1,41 @@
+package io.driftguard.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.driftguard.resource.SiteRef;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** A fresh read of a site or slot: its kind and tags and the {@code properties} of each document that was read. */
+public record SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<Document, JsonNode> properties) {
+
+  public SiteState {
+    tags = Map.copyOf(tags);
+    properties = Map.copyOf(properties);
+  }
+
+  /** {@code kind} is a comma list such as {@code functionapp,linux}; a function app has {@code functionapp} in it. */
+  public boolean isFunctionApp() {
+    return isFunctionAppKind(kind);
+  }
+
+  public static boolean isFunctionAppKind(String kind) {
+    return kind != null && Arrays.stream(kind.split(","))
+        .anyMatch(part -> part.trim().equalsIgnoreCase("functionapp"));
+  }
+
+  /** The {@code properties} of a document, or a missing node when that document was not read. */
+  public JsonNode properties(Document document) {
+    return properties.getOrDefault(document, MissingNode.getInstance());
+  }
+
+  /** Tag names are case-insensitive in Azure. */
+  public Optional<String> tag(String name) {
+    return tags.entrySet().stream()
+        .filter(tag -> tag.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
+        .map(Map.Entry::getValue)
+        .findFirst();
+  }
+}
