@@ -23,8 +23,12 @@ public final class ResourceIds {
   private static final Pattern SITE_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])?");
   private static final Pattern CHILD_NAME = Pattern.compile("[A-Za-z0-9_\\-.]{1,80}");
 
-  /** Children whose writes can change a controlled setting: general settings and basic-auth publishing policies. */
-  private static final Set<String> RELEVANT_CHILD_TYPES = Set.of("config", "basicpublishingcredentialspolicies");
+  /**
+   * Children whose writes can change a controlled setting: general settings ({@code config/web}) and the basic-auth
+   * publishing policies. App settings, functions, host name bindings and the like cannot, and are not re-read.
+   */
+  private static final Set<String> RELEVANT_CHILD_TYPES = Set.of("basicpublishingcredentialspolicies");
+  private static final String GENERAL_SETTINGS = "config/web";
 
   private ResourceIds() {}
 
@@ -94,8 +98,10 @@ public final class ResourceIds {
     if (!CHILD_NAME.matcher(childType).matches() || !CHILD_NAME.matcher(childName).matches()) {
       throw new InvalidResourceIdException("child resource name is not valid");
     }
-    boolean relevant = RELEVANT_CHILD_TYPES.contains(childType.toLowerCase(Locale.ROOT));
-    return new ResourceTarget(site, Optional.of(childType + "/" + childName), relevant);
+    String child = childType + "/" + childName;
+    boolean relevant = child.equalsIgnoreCase(GENERAL_SETTINGS)
+        || RELEVANT_CHILD_TYPES.contains(childType.toLowerCase(Locale.ROOT));
+    return new ResourceTarget(site, Optional.of(child), relevant);
   }
 
   private static void rejectUnsafeCharacters(String id) throws InvalidResourceIdException {

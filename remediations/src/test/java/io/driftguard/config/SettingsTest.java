@@ -1,0 +1,80 @@
+package io.driftguard.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.driftguard.controls.FtpsTarget;
+import io.driftguard.controls.TlsVersion;
+import io.driftguard.policy.Mode;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+  @Test
+  void defaultsAreSafe() {
+    Settings settings = Settings.from(Map.of());
+    assertEquals(Mode.NOTIFY, settings.mode());
+    assertEquals(Map.of(), settings.controlModes());
+    assertEquals(Set.of(), settings.subscriptions());
+    assertEquals(URI.create("https://management.azure.com/"), settings.armEndpoint());
+    assertEquals(FtpsTarget.DISABLED, settings.ftpsTarget());
+    assertEquals(new TlsVersion(1, 2), settings.minTls());
+    assertEquals(Optional.empty(), settings.selfObjectId());
+    assertFalse(settings.managedIdentity());
+  }
+
+  @Test
+  void readsEverySetting() {
+    Settings settings = Settings.from(Map.of(
+        "DRIFTGUARD_MODE", "autofix",
+        "DRIFTGUARD_RULE_FTP_DISABLED", "notify",
+        "DRIFTGUARD_SUBSCRIPTIONS", "00000000-0000-0000-0000-000000000001, 00000000-0000-0000-0000-000000000002",
+        "DRIFTGUARD_SELF_OBJECT_ID", "33333333-3333-3333-3333-333333333333",
+        "DRIFTGUARD_ARM_ENDPOINT", "https://management.usgovcloudapi.net/",
+        "DRIFTGUARD_FTPS_STATE", "FtpsOnly",
+        "DRIFTGUARD_MIN_TLS", "1.3",
+        "IDENTITY_ENDPOINT", "http://localhost:8081/msi/token",
+        "IDENTITY_HEADER", "secret"));
+    assertEquals(Mode.AUTOFIX, settings.mode());
+    assertEquals(Map.of("ftp-disabled", Mode.NOTIFY), settings.controlModes());
+    assertEquals(2, settings.subscriptions().size());
+    assertEquals(Optional.of("33333333-3333-3333-3333-333333333333"), settings.selfObjectId());
+    assertEquals(FtpsTarget.FTPS_ONLY, settings.ftpsTarget());
+    assertEquals(new TlsVersion(1, 3), settings.minTls());
+    assertTrue(settings.managedIdentity());
+  }
+
+  @Test
+  void reportsEveryProblemAtOnce() {
+    SettingsException refused = assertThrows(SettingsException.class, () -> Settings.from(Map.of(
+        "DRIFTGUARD_MODE", "auto",
+        "DRIFTGUARD_RULE_MIN_TLS", "sometimes",
+        "DRIFTGUARD_RULE_MIN_TSL", "off",
+        "DRIFTGUARD_SUBSCRIPTIONS", "prod",
+        "DRIFTGUARD_ARM_ENDPOINT", "http://management.azure.com",
+        "DRIFTGUARD_FTPS_STATE", "AllAllowed",
+        "DRIFTGUARD_MIN_TLS", "high")));
+    assertEquals(7, refused.problems().size(), refused.getMessage());
+    assertTrue(refused.getMessage().contains("DRIFTGUARD_RULE_MIN_TSL: unknown setting"));
+  }
+
+  @Test
+  void knowsEverySettingName() {
+    assertTrue(Settings.names().containsAll(java.util.List.of("DRIFTGUARD_MODE", "DRIFTGUARD_RULE_HTTPS_ONLY",
+        "DRIFTGUARD_RULE_FTP_DISABLED", "DRIFTGUARD_RULE_REMOTE_DEBUGGING_OFF", "DRIFTGUARD_RULE_MIN_TLS")));
+  }
+
+  @Test
+  void readsTheObjectIdFromAToken() {
+    String payload = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{\"oid\":\"44444444-4444-4444-4444-444444444444\",\"aud\":\"x\"}".getBytes());
+    assertEquals("44444444-4444-4444-4444-444444444444", SelfIdentity.objectIdOf("e30." + payload + ".c2ln"));
+    assertThrows(IllegalStateException.class, () -> SelfIdentity.objectIdOf("opaque-token"));
+  }
+}

@@ -1,0 +1,135 @@
+package io.driftguard.intake;
+
+import static io.driftguard.intake.TestEvents.configWrite;
+import static io.driftguard.intake.TestEvents.siteId;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventIntakeTest {
+
+  private final EventIntake intake = new EventIntake();
+
+  private Screened screenOne(String json) throws MalformedDeliveryException {
+    List<Screened> screened = intake.screen(json);
+    assertEquals(1, screened.size());
+    return screened.get(0);
+  }
+
+  @Test
+  void acceptsAConfigWriteAndNormalisesItToTheSite() throws Exception {
+    ObjectNode event = configWrite("func-a");
+    WriteEvent accepted = assertInstanceOf(Screened.Accepted.class, screenOne(event.toString())).event();
+    assertEquals(siteId("func-a"), accepted.site().id());
+    assertEquals(event.get("id").asText(), accepted.eventId());
+    assertEquals(Optional.of("Microsoft.Web/sites/config/write"), accepted.operationName());
+    assertEquals("alice@contoso.com", accepted.caller().displayName());
+    assertEquals(Optional.of(TestEvents.ALICE_OID), accepted.caller().objectId());
+    assertEquals(Optional.of("203.0.113.7"), accepted.caller().ipAddress());
+  }
+
+  @Test
+  void acceptsArraysAndCloudEvents() throws Exception {
+    ObjectNode first = configWrite("func-a");
+    String delivery = "[" + first + "," + TestEvents.asCloudEvent(configWrite("func-b")) + "]";
+    List<Screened> screened = intake.screen(delivery);
+    assertEquals(2, screened.size());
+    assertEquals("func-a", ((Screened.Accepted) screened.get(0)).event().site().site());
+    assertEquals("func-b", ((Screened.Accepted) screened.get(1)).event().site().site());
+  }
+
+  @Test
+  void ignoresValidationAndOtherEventTypesWithAReason() throws Exception {
+    ObjectNode validation = configWrite("func-a");
+    validation.put("eventType", EventIntake.SUBSCRIPTION_VALIDATION);
+    validation.set("data", validation.objectNode().put("validationCode", "512d38b6"));
+    Screened.Ignored ignored = assertInstanceOf(Screened.Ignored.class, screenOne(validation.toString()));
+    assertTrue(ignored.reason().contains("validation"));
+
+    ObjectNode delete = configWrite("func-a");
+    delete.put("eventType", "Microsoft.Resources.ResourceDeleteSuccess");
+    assertTrue(assertInstanceOf(Screened.Ignored.class, screenOne(delete.toString())).reason().contains("not handled"));
+  }
+
+  @Test
+  void ignoresWritesThatCannotChangeAControl() throws Exception {
+    ObjectNode appSettings = TestEvents.write(siteId("func-a") + "/config/appsettings", "Microsoft.Web/sites/config/write");
+    assertInstanceOf(Screened.Ignored.class, screenOne(appSettings.toString()));
+    ObjectNode function = TestEvents.write(siteId("func-a") + "/functions/f", "Microsoft.Web/sites/functions/write");
+    assertInstanceOf(Screened.Ignored.class, screenOne(function.toString()));
+  }
+
+  @Test
+  void rejectsASubjectThatDisagreesWithTheResource() throws Exception {
+    ObjectNode event = configWrite("func-a");
+    event.put("subject", siteId("func-b"));
+    assertTrue(assertInstanceOf(Screened.Rejected.class, screenOne(event.toString())).reason().contains("subject"));
+  }
+
+  @Test
+  void rejectsAResourceInAnotherSubscriptionThanTheTopic() throws Exception {
+    ObjectNode event = configWrite("func-a");
+    event.put("topic", "/subscriptions/99999999-0000-0000-0000-000000000000");
+    assertInstanceOf(Screened.Rejected.class, screenOne(event.toString()));
+    ObjectNode customTopic = configWrite("func-a");
+    customTopic.put("topic", "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg/providers/Microsoft.EventGrid/topics/t");
+    assertInstanceOf(Screened.Rejected.class, screenOne(customTopic.toString()));
+    ObjectNode dataMismatch = configWrite("func-a");
+    ((ObjectNode) dataMismatch.get("data")).put("subscriptionId", "99999999-0000-0000-0000-000000000000");
+    assertInstanceOf(Screened.Rejected.class, screenOne(dataMismatch.toString()));
+  }
+
+  @Test
+  void rejectsHostileResourceIdsAndForeignOperations() throws Exception {
+    String traversal = siteId("func-a") + "/../../../providers/Microsoft.Authorization/roleAssignments/x";
+    ObjectNode event = TestEvents.write(traversal, "Microsoft.Web/sites/config/write");
+    Screened.Rejected rejected = assertInstanceOf(Screened.Rejected.class, screenOne(event.toString()));
+    assertTrue(rejected.reason().startsWith("data.resourceUri refused"));
+
+    ObjectNode foreign = TestEvents.write(siteId("func-a"), "Microsoft.Authorization/roleAssignments/write");
+    assertInstanceOf(Screened.Rejected.class, screenOne(foreign.toString()));
+  }
+
+  @Test
+  void rejectsEventsWithoutResourceOrData() throws Exception {
+    ObjectNode noUri = configWrite("func-a");
+    ((ObjectNode) noUri.get("data")).remove("resourceUri");
+    assertInstanceOf(Screened.Rejected.class, screenOne(noUri.toString()));
+    ObjectNode wrongType = configWrite("func-a");
+    ((ObjectNode) wrongType.get("data")).putArray("claims").add(1);
+    assertInstanceOf(Screened.Rejected.class, screenOne(wrongType.toString()));
+  }
+
+  @Test
+  void toleratesMissingClaims() throws Exception {
+    ObjectNode event = configWrite("func-a");
+    ((ObjectNode) event.get("data")).remove(List.of("claims", "authorization", "httpRequest"));
+    WriteEvent accepted = assertInstanceOf(Screened.Accepted.class, screenOne(event.toString())).event();
+    assertEquals(Caller.UNKNOWN, accepted.caller());
+    assertEquals("an unknown caller", accepted.caller().displayName());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "not json", "{\"id\":", "42", "\"text\"", "[]", "[1,2]", "null",
+      "{\"hello\":\"world\"}", "{\"eventType\":\"x\"}"})
+  void refusesDeliveriesThatAreNotEvents(String delivery) {
+    MalformedDeliveryException refused = assertThrows(MalformedDeliveryException.class, () -> intake.screen(delivery));
+    assertTrue(!refused.getMessage().isBlank());
+  }
+
+  @Test
+  void refusesOversizedAndDeeplyNestedDeliveries() {
+    String huge = "[" + "\"x\",".repeat(EventIntake.MAX_DELIVERY_BYTES / 4) + "\"x\"]";
+    assertTrue(assertThrows(MalformedDeliveryException.class, () -> intake.screen(huge)).getMessage().contains("bytes"));
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    assertThrows(MalformedDeliveryException.class, () -> intake.screen(deep));
+  }
+}

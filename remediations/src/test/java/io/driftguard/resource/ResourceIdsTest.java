@@ -1,0 +1,98 @@
+package io.driftguard.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ResourceIdsTest {
+
+  private static final String SUB = "00000000-0000-0000-0000-000000000001";
+  private static final String SITE = "/subscriptions/" + SUB + "/resourceGroups/rg-prod/providers/Microsoft.Web/sites/func-orders";
+
+  @Test
+  void parsesASite() throws Exception {
+    ResourceTarget target = ResourceIds.parse(SITE);
+    assertEquals(new SiteRef(SUB, "rg-prod", "func-orders", Optional.empty()), target.site());
+    assertEquals(Optional.empty(), target.child());
+    assertTrue(target.relevant());
+  }
+
+  @Test
+  void normalisesChildrenToTheirSite() throws Exception {
+    assertEquals("func-orders", ResourceIds.parse(SITE + "/config/web").site().site());
+    ResourceTarget policy = ResourceIds.parse(SITE + "/basicPublishingCredentialsPolicies/ftp");
+    assertEquals(SiteRef.site(SUB, "rg-prod", "func-orders"), policy.site());
+    assertEquals(Optional.of("basicPublishingCredentialsPolicies/ftp"), policy.child());
+    assertTrue(policy.relevant());
+  }
+
+  @Test
+  void normalisesSlotChildrenToTheSlot() throws Exception {
+    ResourceTarget target = ResourceIds.parse(SITE + "/slots/staging/config/web");
+    assertEquals(Optional.of("staging"), target.site().slot());
+    assertEquals(SITE + "/slots/staging", target.site().id());
+  }
+
+  @Test
+  void acceptsAnyCasingOfTheFixedSegments() throws Exception {
+    SiteRef ref = ResourceIds.parse("/SUBSCRIPTIONS/" + SUB + "/resourcegroups/RG/providers/microsoft.web/Sites/App1/SLOTS/s1").site();
+    assertEquals("App1", ref.site());
+    assertEquals(Optional.of("s1"), ref.slot());
+    assertEquals(ref.key(), SiteRef.site(SUB, "rg", "app1").withSlot("S1").key());
+  }
+
+  @Test
+  void marksChildrenThatCannotChangeAControlAsIrrelevant() throws Exception {
+    ResourceTarget target = ResourceIds.parse(SITE + "/functions/httpTrigger");
+    assertFalse(target.relevant());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "",
+      "subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1",
+      "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Web/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/serverfarms/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Other.Provider/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/../a2",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/./config",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1%2Fconfig%2Fweb",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1?api-version=1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1#frag",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites//config/web",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1\\config",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/\u0430pp",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1\uff0fconfig",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a 1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/-a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/slots",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/slots/s1/slots/s2",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/config/web/extra",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/providers/Microsoft.Insights",
+      "/subscriptions/" + SUB + "/resourceGroups/rg./providers/Microsoft.Web/sites/a1",
+  })
+  void refusesEverythingOutsideTheGrammar(String id) {
+    InvalidResourceIdException refused = assertThrows(InvalidResourceIdException.class, () -> ResourceIds.parse(id));
+    assertFalse(refused.getMessage().isBlank());
+  }
+
+  @Test
+  void refusesOverlongIdsWithoutEchoingThem() {
+    String id = SITE + "/config/" + "x".repeat(ResourceIds.MAX_LENGTH);
+    InvalidResourceIdException refused = assertThrows(InvalidResourceIdException.class, () -> ResourceIds.parse(id));
+    assertTrue(refused.getMessage().length() < 100);
+  }
+
+  @Test
+  void refusesNull() {
+    assertThrows(InvalidResourceIdException.class, () -> ResourceIds.parse(null));
+  }
+}
