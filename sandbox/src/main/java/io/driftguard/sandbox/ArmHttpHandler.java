@@ -1,0 +1,72 @@
+package io.driftguard.sandbox;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/** Frames the fake ARM in HTTP: the headers ARM sends on every answer; {@code /_sandbox/} goes to the admin API. */
+final class ArmHttpHandler implements HttpHandler {
+    private final FakeArm arm;
+    private final AdminEndpoint admin;
+
+    ArmHttpHandler(FakeArm arm, AdminEndpoint admin) {
+        this.arm = arm;
+        this.admin = admin;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            try {
+                dispatch(exchange);
+            } catch (RuntimeException e) {
+                // A bug in the sandbox must not look like a network failure to the code under test.
+                Http.send(exchange, 500, Map.of(), ArmResponse.error(500, "SandboxBug", e.toString()).body());
+            }
+        }
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getPath().startsWith(AdminEndpoint.PREFIX)) {
+            admin.handle(exchange);
+            return;
+        }
+        Headers headers = exchange.getRequestHeaders();
+        String correlationId = Objects.requireNonNullElseGet(
+                headers.getFirst("x-ms-correlation-request-id"), () -> UUID.randomUUID().toString());
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        ArmRequest request = new ArmRequest(
+                Instant.now(),
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                rawQuery == null ? "" : rawQuery,
+                Http.body(exchange),
+                Objects.requireNonNullElseGet(
+                        headers.getFirst("x-ms-client-request-id"), () -> UUID.randomUUID().toString()),
+                correlationId,
+                exchange.getRemoteAddress().getAddress().getHostAddress());
+        ArmResponse response = arm.receive(request, headers.getFirst("Authorization"));
+        if (response == ArmResponse.DROP_CONNECTION) {
+            return; // closing an exchange that sent no headers closes the connection
+        }
+        Map<String, String> responseHeaders = new HashMap<>(response.headers());
+        responseHeaders.put("x-ms-request-id", UUID.randomUUID().toString());
+        responseHeaders.put("x-ms-correlation-request-id", correlationId);
+        responseHeaders.put(rateLimitHeader(request.method()), request.method().equals("GET") ? "249" : "199");
+        Http.send(exchange, response.status(), responseHeaders, response.body());
+    }
+
+    private static String rateLimitHeader(String method) {
+        return "x-ms-ratelimit-remaining-subscription-" + switch (method) {
+            case "GET" -> "reads";
+            case "DELETE" -> "deletes";
+            default -> "writes";
+        };
+    }
+}

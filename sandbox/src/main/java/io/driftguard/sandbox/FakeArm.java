@@ -1,0 +1,258 @@
+package io.driftguard.sandbox;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * The fake Azure Resource Manager for Microsoft.Web sites: state, request log, faults and the events Azure would
+ * emit. Thread-safe.
+ */
+public final class FakeArm {
+    private final URI armEndpoint;
+    private final Function<String, Optional<IssuedToken>> tokens;
+    private final ResourceWriteEvents events;
+    /** Its monitor also guards {@link #emittedEvents}, so that events come out in the order of the writes. */
+    private final WebResourceProvider provider;
+    private final List<String> emittedEvents = new ArrayList<>();
+    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final List<FaultHandle> faults = new CopyOnWriteArrayList<>();
+    private volatile Duration latency = Duration.ZERO;
+
+    FakeArm(URI armEndpoint, int pageSize, String tenantId, Function<String, Optional<IssuedToken>> tokens) {
+        this.armEndpoint = armEndpoint;
+        this.tokens = tokens;
+        this.events = new ResourceWriteEvents(tenantId);
+        this.provider = new WebResourceProvider(armEndpoint, pageSize);
+    }
+
+    // --- Seeding: no HTTP, no request log entry, no event.
+
+    /** Creates (or replaces) a site. Basic-auth publishing (ftp, scm) starts allowed, as on a new site. */
+    public SiteHandle seedSite(String subscriptionId, String resourceGroup, String name, String kind,
+            Map<String, String> tags, boolean httpsOnly, Map<String, Object> webConfigProperties) {
+        return provider.seed(new SiteHandle(subscriptionId, resourceGroup, name, null), kind,
+                tags == null ? Map.of() : tags, httpsOnly, webConfigProperties);
+    }
+
+    /** Creates (or replaces) a slot of a seeded site; it inherits the site's kind and tags. */
+    public SiteHandle seedSlot(String subscriptionId, String resourceGroup, String site, String slot,
+            boolean httpsOnly, Map<String, Object> webConfigProperties) {
+        return seedSlot(subscriptionId, resourceGroup, site, slot, null, null, httpsOnly, webConfigProperties);
+    }
+
+    /** As {@link #seedSlot(String, String, String, String, boolean, Map)}; a null kind or tags is inherited. */
+    public SiteHandle seedSlot(String subscriptionId, String resourceGroup, String site, String slot, String kind,
+            Map<String, String> tags, boolean httpsOnly, Map<String, Object> webConfigProperties) {
+        return provider.seed(new SiteHandle(subscriptionId, resourceGroup, site, slot), kind, tags, httpsOnly,
+                webConfigProperties);
+    }
+
+    // --- Acting as a person or pipeline.
+
+    /**
+     * Sends a request as {@code caller} would through ARM: same handling as HTTP (without faults and latency), logged
+     * with the caller's object id, and a successful PUT/PATCH emits an event.
+     *
+     * @param path a resource path, optionally with a query; {@code api-version} is added when missing
+     * @throws IllegalStateException if ARM refuses the request
+     */
+    public void write(Caller caller, String method, String path, String jsonBody) {
+        int q = path.indexOf('?');
+        String query = q < 0 ? "" : path.substring(q + 1);
+        if (!Http.queryParameters(query).containsKey("api-version")) {
+            query = query.isEmpty() ? "api-version=2025-03-01" : query + "&api-version=2025-03-01";
+        }
+        ArmRequest request = new ArmRequest(Instant.now(), method.toUpperCase(Locale.ROOT),
+                q < 0 ? path : path.substring(0, q), query, jsonBody == null ? "" : jsonBody,
+                UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                caller.ipAddress() == null ? "127.0.0.1" : caller.ipAddress());
+        ArmResponse response = serve(request, IssuedToken.armTokenOf(caller));
+        record(request, response.status(), caller.objectId());
+        if (!response.succeeded()) {
+            throw new IllegalStateException(
+                    request.method() + " " + path + " answered " + response.status() + ": " + response.body());
+        }
+    }
+
+    // --- Reading state, for assertions.
+
+    /** The GET site (or slot) JSON, or null if absent. */
+    public Map<String, Object> site(String siteOrSlotId) {
+        return asMap(provider.render(siteOrSlotId, SiteState::siteResource));
+    }
+
+    /** The GET config/web JSON, or null if the site (or slot) is absent. */
+    public Map<String, Object> webConfig(String siteOrSlotId) {
+        return asMap(provider.render(siteOrSlotId, SiteState::webConfigResource));
+    }
+
+    /** Deletes a site with its slots, or one slot. */
+    public void deleteSite(String id) {
+        provider.delete(id);
+    }
+
+    // --- Request log: every request received on the ARM port, and every write(...).
+
+    public List<RecordedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    public void clearRequests() {
+        synchronized (requests) {
+            requests.clear();
+        }
+    }
+
+    // --- Faults and latency: HTTP requests only.
+
+    public FaultHandle inject(Fault fault) {
+        FaultHandle handle = new FaultHandle(fault, faults);
+        faults.add(handle);
+        return handle;
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** Added to every ARM response. */
+    public void latency(Duration perRequest) {
+        latency = perRequest;
+    }
+
+    // --- Events: one Microsoft.Resources.ResourceWriteSuccess (Event Grid schema JSON) per successful PUT/PATCH.
+
+    public List<String> emittedEvents() {
+        synchronized (provider) {
+            return List.copyOf(emittedEvents);
+        }
+    }
+
+    /** Returns the events emitted so far and forgets them. */
+    public List<String> drainEmittedEvents() {
+        synchronized (provider) {
+            List<String> drained = List.copyOf(emittedEvents);
+            emittedEvents.clear();
+            return drained;
+        }
+    }
+
+    // --- Classifying logged requests.
+
+    /** True for the endpoints that reveal secrets: app settings, connection strings, publishing credentials, keys. */
+    public static boolean isSecretRevealing(RecordedRequest request) {
+        return request.method().equals("POST") && ArmRoute.parse(request.path()).target() == ArmRoute.Target.SECRET;
+    }
+
+    /** True for a PUT of a whole site, slot or config/web: it overwrites whatever it does not carry. */
+    public static boolean isWholeDocumentPut(RecordedRequest request) {
+        ArmRoute.Target target = ArmRoute.parse(request.path()).target();
+        return request.method().equals("PUT")
+                && (target == ArmRoute.Target.SITE || target == ArmRoute.Target.WEB_CONFIG);
+    }
+
+    // --- The HTTP entry point.
+
+    /** Handles one HTTP request: faults and latency, authentication, api-version, then the resource provider. */
+    ArmResponse receive(ArmRequest request, String authorization) {
+        IssuedToken token = bearerToken(authorization).flatMap(tokens).orElse(null);
+        ArmResponse response = respond(request, authorization, token);
+        record(request, response.status(), token == null ? null : token.caller().objectId());
+        return response;
+    }
+
+    private ArmResponse respond(ArmRequest request, String authorization, IssuedToken token) {
+        Fault fault = claimFault(request);
+        pause(fault == null ? latency : latency.plus(fault.delay()));
+        if (fault != null && fault.resetsConnection()) {
+            return ArmResponse.DROP_CONNECTION;
+        }
+        if (fault != null && fault.status() != 0) {
+            return FaultResponses.of(fault, ArmRoute.parse(request.path()), request.method(), token);
+        }
+        if (authorization == null) {
+            return unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+        }
+        if (token == null) {
+            return unauthorized("InvalidAuthenticationToken", "The access token is invalid.");
+        }
+        if (!token.isForArm()) {
+            return unauthorized("InvalidAuthenticationTokenAudience", "The access token has been obtained for wrong "
+                    + "audience or resource '" + token.audience() + "'. It should exactly match with one of the "
+                    + "allowed audiences '" + String.join("','", IssuedToken.ARM_AUDIENCES) + "'.");
+        }
+        if (!Http.queryParameters(request.rawQuery()).containsKey("api-version")) {
+            return ArmResponse.error(400, "MissingApiVersionParameter",
+                    "The api-version query parameter (?api-version=) is required for all requests.");
+        }
+        return serve(request, token);
+    }
+
+    private ArmResponse serve(ArmRequest request, IssuedToken token) {
+        ArmRoute route = ArmRoute.parse(request.path());
+        synchronized (provider) {
+            ArmResponse response =
+                    provider.handle(route, request.method(), request.body(), Http.queryParameters(request.rawQuery()));
+            if (response.succeeded() && (request.method().equals("PUT") || request.method().equals("PATCH"))) {
+                emittedEvents.add(events.resourceWriteSuccess(route, token, request, request.url(armEndpoint)));
+            }
+            return response;
+        }
+    }
+
+    private Fault claimFault(ArmRequest request) {
+        for (FaultHandle handle : faults) {
+            if (handle.tryApply(request.method(), request.path())) {
+                return handle.fault();
+            }
+        }
+        return null;
+    }
+
+    private void record(ArmRequest request, int status, String callerObjectId) {
+        synchronized (requests) {
+            requests.add(new RecordedRequest(request.at(), request.method(), request.path(), request.rawQuery(),
+                    request.body(), status, callerObjectId));
+        }
+    }
+
+    private static Optional<String> bearerToken(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return Optional.of(authorization.substring(7).trim());
+    }
+
+    private static ArmResponse unauthorized(String code, String message) {
+        return ArmResponse.error(401, code, message).withHeader("WWW-Authenticate",
+                "Bearer authorization_uri=\"https://login.microsoftonline.com/common\", error=\"invalid_token\", "
+                        + "error_description=\"" + message.replace("\"", "'") + "\"");
+    }
+
+    private static void pause(Duration duration) {
+        if (duration.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Map<String, Object> asMap(ObjectNode node) {
+        return node == null ? null : Json.toMap(node);
+    }
+}

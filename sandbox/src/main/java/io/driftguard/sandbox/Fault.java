@@ -1,0 +1,72 @@
+package io.driftguard.sandbox;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A misbehaviour of ARM, matched against incoming HTTP requests before normal handling. Immutable; every modifier
+ * returns a copy: {@code Fault.on("PATCH", "/config/web$").status(429).retryAfterSeconds(1).times(2)}.
+ *
+ * @param method            the HTTP method to match, or {@code *} for any
+ * @param path              matched case-insensitively anywhere in the decoded path ({@link java.util.regex.Matcher#find})
+ * @param status            the error status to answer; 0 = no error, only the delay
+ * @param retryAfterSeconds the {@code Retry-After} header value; negative = no header
+ * @param delay             waited before answering (or before normal handling when status is 0)
+ * @param times             how many matching requests it affects; {@link #ALWAYS} for all
+ * @param resetsConnection  drop the connection without an answer
+ */
+public record Fault(
+        String method,
+        Pattern path,
+        int status,
+        int retryAfterSeconds,
+        Duration delay,
+        int times,
+        boolean resetsConnection) {
+
+    public static final int ALWAYS = Integer.MAX_VALUE;
+
+    public Fault {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(delay, "delay");
+        if (status != 0 && (status < 400 || status > 599)) {
+            throw new IllegalArgumentException("a fault status must be 0 or 4xx/5xx: " + status);
+        }
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be positive: " + times);
+        }
+        method = method.toUpperCase(Locale.ROOT);
+    }
+
+    public static Fault on(String method, String pathRegex) {
+        return new Fault(
+                method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false);
+    }
+
+    public Fault status(int newStatus) {
+        return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection);
+    }
+
+    public Fault retryAfterSeconds(int seconds) {
+        return new Fault(method, path, status, seconds, delay, times, resetsConnection);
+    }
+
+    public Fault delay(Duration newDelay) {
+        return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection);
+    }
+
+    public Fault times(int newTimes) {
+        return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection);
+    }
+
+    public Fault resetConnection() {
+        return new Fault(method, path, status, retryAfterSeconds, delay, times, true);
+    }
+
+    boolean matches(String requestMethod, String requestPath) {
+        return (method.equals("*") || method.equalsIgnoreCase(requestMethod)) && path.matcher(requestPath).find();
+    }
+}

@@ -1,0 +1,133 @@
+package io.driftguard.sandbox;
+
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A local Azure for tests and the demo: an HTTPS fake of ARM for Microsoft.Web sites, and the App Service managed
+ * identity endpoint that issues the bot's tokens for it. Both listen on loopback only.
+ */
+public final class Sandbox implements AutoCloseable {
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final SandboxTls tls = new SandboxTls();
+    private final Caller bot = Caller.servicePrincipal(
+            UUID.randomUUID().toString(), UUID.randomUUID().toString(), "driftguard (managed identity)");
+    private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+    private final HttpsServer armServer;
+    private final HttpServer identityServer;
+    private final ManagedIdentityEndpoint identity;
+    private final FakeArm arm;
+    private final Path trustStore;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Sandbox(SandboxOptions options) throws IOException {
+        trustStore = tls.writeTrustStore();
+        String tenantId = UUID.randomUUID().toString();
+        identity = new ManagedIdentityEndpoint(tenantId, bot, options.identityHeader());
+        identityServer = HttpServer.create(new InetSocketAddress(LOOPBACK, options.identityPort()), 64);
+        identityServer.createContext("/", identity);
+        identityServer.setExecutor(executor);
+
+        armServer = HttpsServer.create(new InetSocketAddress(LOOPBACK, options.armPort()), 64);
+        armServer.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+        arm = new FakeArm(armEndpoint(), options.pageSize(), tenantId, identity::find);
+        armServer.createContext("/", new ArmHttpHandler(arm, new AdminEndpoint(arm)));
+        armServer.setExecutor(executor);
+
+        identityServer.start();
+        armServer.start();
+    }
+
+    public static Sandbox start() {
+        return start(SandboxOptions.defaults());
+    }
+
+    public static Sandbox start(SandboxOptions options) {
+        try {
+            return new Sandbox(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the sandbox", e);
+        }
+    }
+
+    /** {@code https://127.0.0.1:PORT/}: the fake's {@code resourceManagerEndpointUrl}. */
+    public URI armEndpoint() {
+        return URI.create("https://" + LOOPBACK + ":" + armServer.getAddress().getPort() + "/");
+    }
+
+    /** {@code http://127.0.0.1:PORT/msi/token}: plain http, as {@code IDENTITY_ENDPOINT} on App Service. */
+    public URI identityEndpoint() {
+        return URI.create("http://" + LOOPBACK + ":" + identityServer.getAddress().getPort()
+                + ManagedIdentityEndpoint.PATH);
+    }
+
+    /** The secret the token endpoint requires in header {@code X-IDENTITY-HEADER} ({@code IDENTITY_HEADER}). */
+    public String identityHeader() {
+        return identity.identityHeader();
+    }
+
+    /** Trusts the sandbox certificate (only), e.g. for {@code HttpClient.newBuilder().sslContext(...)}. */
+    public SSLContext sslContext() {
+        return tls.clientContext();
+    }
+
+    /** A PKCS12 truststore with the sandbox certificate, password {@code changeit}; deleted on close. */
+    public Path trustStore() {
+        return trustStore;
+    }
+
+    /** The {@code oid} of the managed identity the token endpoint issues tokens for. */
+    public String botObjectId() {
+        return bot.objectId();
+    }
+
+    public FakeArm arm() {
+        return arm;
+    }
+
+    /** Requests received by the token endpoint; tokens themselves are never logged. */
+    public List<RecordedRequest> tokenRequests() {
+        return identity.requests();
+    }
+
+    /** Stops both servers and deletes the truststore; calling it again does nothing. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        armServer.stop(0);
+        identityServer.stop(0);
+        executor.shutdownNow();
+        try {
+            Files.deleteIfExists(trustStore);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "driftguard-sandbox-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package io.driftguard.sandbox;
+
+import java.io.IOException;
+
+/** Runs the sandbox as a process for the demo: prints where it listens as one JSON line, serves until stdin closes. */
+public final class SandboxMain {
+    static final String USAGE = """
+            usage: SandboxMain [--arm-port N] [--identity-port N] [--page-size N] [--seed demo]
+            Starts the driftguard sandbox (fake ARM over HTTPS, managed identity endpoint over HTTP) on 127.0.0.1,
+            prints one JSON line {"armEndpoint","identityEndpoint","identityHeader","trustStore","botObjectId"},
+            and serves until stdin closes or the process is killed.
+            Admin API on the ARM port (no auth): GET /_sandbox/requests, GET /_sandbox/events (drains),
+            POST /_sandbox/faults, DELETE /_sandbox/faults, POST /_sandbox/sites.
+            --seed demo adds function apps with insecure settings to subscription %s.
+            """.formatted(DemoSeed.SUBSCRIPTION_ID);
+
+    private SandboxMain() {}
+
+    public static void main(String[] args) throws IOException {
+        SandboxOptions options = SandboxOptions.defaults();
+        boolean seedDemo = false;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--help", "-h" -> {
+                        System.out.print(USAGE);
+                        return;
+                    }
+                    case "--arm-port" -> options = options.withArmPort(Integer.parseInt(value(args, ++i)));
+                    case "--identity-port" -> options = options.withIdentityPort(Integer.parseInt(value(args, ++i)));
+                    case "--page-size" -> options = options.withPageSize(Integer.parseInt(value(args, ++i)));
+                    case "--seed" -> {
+                        if (!value(args, ++i).equals("demo")) {
+                            throw new IllegalArgumentException("unknown seed: " + args[i]);
+                        }
+                        seedDemo = true;
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+                }
+            }
+        } catch (IllegalArgumentException e) { // also a NumberFormatException
+            System.err.println(e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        serve(options, seedDemo);
+    }
+
+    private static void serve(SandboxOptions options, boolean seedDemo) throws IOException {
+        try (Sandbox sandbox = Sandbox.start(options)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+            if (seedDemo) {
+                DemoSeed.seed(sandbox.arm());
+            }
+            System.out.println(Json.write(Json.object()
+                    .put("armEndpoint", sandbox.armEndpoint().toString())
+                    .put("identityEndpoint", sandbox.identityEndpoint().toString())
+                    .put("identityHeader", sandbox.identityHeader())
+                    .put("trustStore", sandbox.trustStore().toString())
+                    .put("botObjectId", sandbox.botObjectId())));
+            System.out.flush();
+            while (System.in.read() != -1) {
+                // Serve until stdin closes: the parent process going away ends the sandbox.
+            }
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+}

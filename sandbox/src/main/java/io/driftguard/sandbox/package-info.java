@@ -1,0 +1,21 @@
+/**
+ * A local Azure for tests and the demo: {@link io.driftguard.sandbox.Sandbox} starts an HTTPS fake of ARM for
+ * Microsoft.Web sites ({@link io.driftguard.sandbox.FakeArm}) and the App Service managed identity endpoint.
+ *
+ * <p>Pointing the Azure SDK at it (azure-resourcemanager-appservice 2.54.1, azure-core-http-jdk-httpclient 1.1.2):
+ * <pre>{@code
+ * Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints()); // all keys are needed
+ * endpoints.put("resourceManagerEndpointUrl", sandbox.armEndpoint().toString());
+ * HttpClient http = new JdkHttpClientBuilder(                    // 1.1.2 has no sslContext(...) of its own
+ *         java.net.http.HttpClient.newBuilder().sslContext(sandbox.sslContext())).build();
+ * WebAppsClient webApps = AppServiceManager.configure().withHttpClient(http)
+ *         .authenticate(credential, new AzureProfile(tenantId, subscriptionId, new AzureEnvironment(endpoints)))
+ *         .serviceClient().getWebApps();
+ * }</pre>
+ * {@code ManagedIdentityCredential} reads {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} from the process
+ * environment only (MSAL4J calls {@code System.getenv}), so it works against the sandbox in a child process given
+ * {@link io.driftguard.sandbox.Sandbox#identityEndpoint()} and {@link io.driftguard.sandbox.Sandbox#identityHeader()},
+ * with {@code -Djavax.net.ssl.trustStore=}{@link io.driftguard.sandbox.Sandbox#trustStore()} and
+ * {@code -Djavax.net.ssl.trustStorePassword=changeit}.
+ */
+package io.driftguard.sandbox;
