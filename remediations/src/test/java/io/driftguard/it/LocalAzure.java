@@ -1,0 +1,137 @@
+package io.driftguard.it;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftguard.config.Driftguard;
+import io.driftguard.config.Settings;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.Caller;
+import io.driftguard.sandbox.FakeArm;
+import io.driftguard.sandbox.RecordedRequest;
+import io.driftguard.sandbox.Sandbox;
+import io.driftguard.sandbox.SandboxOptions;
+import io.driftguard.sandbox.SiteHandle;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One sandbox per test JVM, its token endpoint on the port that the build put into {@code IDENTITY_ENDPOINT}, so the
+ * real managed identity credential talks to it. Each test names its own apps, so tests never share a site.
+ */
+final class LocalAzure {
+
+  static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000a11c";
+  static final Caller ALICE = Caller.user("alice@contoso.com", "Alice Admin", "11111111-1111-1111-1111-111111111111", "203.0.113.7");
+
+  private static final AtomicInteger NAMES = new AtomicInteger();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Sandbox sandbox;
+
+  private LocalAzure() {}
+
+  static synchronized Sandbox sandbox() {
+    if (sandbox == null) {
+      URI identity = URI.create(requiredEnv(Settings.IDENTITY_ENDPOINT));
+      sandbox = Sandbox.start(SandboxOptions.defaults()
+          .withIdentityPort(identity.getPort())
+          .withIdentityHeader(requiredEnv(Settings.IDENTITY_HEADER)));
+      Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+    }
+    return sandbox;
+  }
+
+  static FakeArm arm() {
+    return sandbox().arm();
+  }
+
+  /** A fresh app name, unique in this JVM. */
+  static String uniqueName(String prefix) {
+    return prefix + "-" + NAMES.incrementAndGet();
+  }
+
+  static SiteHandle functionApp(String name, Map<String, String> tags, boolean httpsOnly, Map<String, Object> webConfig) {
+    return arm().seedSite(SUBSCRIPTION, "rg-it", name, "functionapp,linux", tags, httpsOnly, webConfig);
+  }
+
+  static SiteHandle compliantFunctionApp(String name) {
+    return functionApp(name, Map.of(), true, compliantConfig());
+  }
+
+  static Map<String, Object> compliantConfig() {
+    return Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+  }
+
+  /** An engine wired as in Azure, but trusting the sandbox certificate and with short retry back-off. */
+  static Remediator engine(Map<String, String> settings) {
+    Map<String, String> environment = new HashMap<>(settings);
+    environment.put("DRIFTGUARD_ARM_ENDPOINT", sandbox().armEndpoint().toString());
+    environment.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
+    environment.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
+    return Driftguard.builder(Settings.from(environment))
+        .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox().sslContext()))
+            .responseTimeout(Duration.ofSeconds(5)).build())
+        .retryBaseDelay(Duration.ofMillis(20))
+        .build();
+  }
+
+  /** Alice changes a document, as a person would in the portal; returns the event Azure sends for it. */
+  static String aliceWrites(String path, String body) {
+    arm().drainEmittedEvents();
+    arm().write(ALICE, "PATCH", path, body);
+    List<String> events = arm().drainEmittedEvents();
+    if (events.size() != 1) {
+      throw new IllegalStateException("expected one event for the write, got " + events.size());
+    }
+    return events.get(0);
+  }
+
+  static Decision deliver(Remediator engine, String event) {
+    try {
+      List<Decision> decisions = engine.handleDelivery(event);
+      if (decisions.size() != 1) {
+        throw new IllegalStateException("expected one decision, got " + decisions.size());
+      }
+      return decisions.get(0);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The ARM requests driftguard made (not the simulated people) for one app and its slots. */
+  static List<RecordedRequest> requestsFor(SiteHandle site) {
+    String prefix = "/sites/" + site.site().toLowerCase();
+    return botRequests().stream()
+        .filter(request -> request.path().toLowerCase().contains(prefix + "/") || request.path().toLowerCase().endsWith(prefix))
+        .toList();
+  }
+
+  static List<RecordedRequest> botRequests() {
+    return arm().requests().stream().filter(request -> sandbox().botObjectId().equals(request.callerObjectId())).toList();
+  }
+
+  static Map<?, ?> properties(Map<String, Object> resource) {
+    return (Map<?, ?>) resource.get("properties");
+  }
+
+  static Map<?, ?> parse(String json) {
+    try {
+      return JSON.readValue(json, Map.class);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String requiredEnv(String name) {
+    String value = System.getenv(name);
+    if (value == null) {
+      throw new IllegalStateException(name + " is not set: run the integration tests through Maven (mvn verify)");
+    }
+    return value;
+  }
+}
