@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * One wrong setting and what was done about it. {@code modeSource} names the setting or tag that chose the mode;
- * {@code manualFix} is the command a person runs instead; {@code detail} explains a failed fix.
+ * {@code written} is the value a fix wrote; {@code manualFix} is the command a person runs instead;
+ * {@code detail} explains a failed fix.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(
@@ -16,10 +17,11 @@ public record Finding(
     String mode,
     String modeSource,
     Action action,
+    String written,
     String manualFix,
     String detail) {
 
-  Finding withAction(Action newAction, String newDetail) {
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, newAction, manualFix, newDetail);
+  Finding failed(String why) {
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIX_FAILED, null, manualFix, why);
   }
 }

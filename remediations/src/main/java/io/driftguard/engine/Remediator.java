@@ -124,7 +124,7 @@ public final class Remediator {
       Evaluation evaluation = control.evaluate(state.properties(control.document()));
       if (!evaluation.compliant()) {
         boolean autofix = entry.getValue().mode() == Mode.AUTOFIX;
-        findings.add(finding(control, evaluation, entry.getValue(), event, autofix ? Action.FIXED : Action.ALERTED));
+        findings.add(finding(control, evaluation, entry.getValue(), event, autofix));
         if (autofix) {
           plan.add(control, evaluation);
         }
@@ -144,15 +144,14 @@ public final class Remediator {
         for (Control control : fixed) {
           Optional<Evaluation> after = answer.map(resource -> control.evaluate(resource.path("properties")));
           if (after.isPresent() && !after.get().compliant()) {
-            mark(findings, control, Action.FIX_FAILED,
-                "ARM accepted the PATCH but the value is still " + after.get().observed());
+            markFailed(findings, control, "ARM accepted the PATCH but the value is still " + after.get().observed());
           }
         }
       } catch (ArmException e) {
         if (e.isNotFound()) {
           throw e;
         }
-        fixed.forEach(control -> mark(findings, control, Action.FIX_FAILED, e.getMessage()));
+        fixed.forEach(control -> markFailed(findings, control, e.getMessage()));
         if (e.isRetryable()) {
           retryableFailure = Optional.of(e);
         }
@@ -161,14 +160,16 @@ public final class Remediator {
     return record.evaluated(findings, evaluated, retryableFailure);
   }
 
-  private static void mark(List<Finding> findings, Control control, Action action, String detail) {
-    findings.replaceAll(finding -> finding.rule().equals(control.id()) ? finding.withAction(action, detail) : finding);
+  private static void markFailed(List<Finding> findings, Control control, String why) {
+    findings.replaceAll(finding -> finding.rule().equals(control.id()) ? finding.failed(why) : finding);
   }
 
   private static Finding finding(Control control, Evaluation evaluation, ModeDecision mode, WriteEvent event,
-                                 Action action) {
+                                 boolean autofix) {
+    String written = autofix ? evaluation.fix().values().stream().map(String::valueOf).collect(Collectors.joining(", ")) : null;
     return new Finding(control.id(), control.title(), control.document().path(), evaluation.observed(),
-        evaluation.desired(), mode.mode().label(), mode.source(), action, control.manualFix(event.site()), null);
+        evaluation.desired(), mode.mode().label(), mode.source(), autofix ? Action.FIXED : Action.ALERTED, written,
+        control.manualFix(event.site()), null);
   }
 
   private static Set<Document> documentsOf(Collection<Control> selected) {

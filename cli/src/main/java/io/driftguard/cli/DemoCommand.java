@@ -1,0 +1,218 @@
+package io.driftguard.cli;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import io.driftguard.config.Driftguard;
+import io.driftguard.config.Settings;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.Outcome;
+import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.Caller;
+import io.driftguard.sandbox.FakeArm;
+import io.driftguard.sandbox.RecordedRequest;
+import io.driftguard.sandbox.Sandbox;
+import io.driftguard.sandbox.SandboxOptions;
+import io.driftguard.sandbox.SiteHandle;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code demo}: a small estate in the sandbox, the writes people and pipelines make to it, the events Azure sends, and
+ * what driftguard does about each, narrated. The engine is wired exactly as in Azure (managed identity, real SDK,
+ * HTTPS); only the endpoints are local.
+ */
+final class DemoCommand implements Main.Command {
+
+  static final String HELP = """
+      usage: driftguard demo
+
+      Starts a local Azure (the sandbox: fake ARM over HTTPS and a managed-identity token endpoint), seeds a few
+      function apps, a slot, a plain web app and an app exempt by tag, makes the writes people and pipelines make,
+      delivers the events Azure would send, and narrates what driftguard does about each. Ends with a summary table.
+      Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify. Needs nothing but Java.
+      """;
+
+  /** Set on the child JVM, whose environment carries the sandbox's token endpoint. */
+  private static final String CHILD = "driftguard.demo.child";
+  private static final String SUBSCRIPTION = "7c1b5e2a-0d3f-4a61-9b8e-2f4d6a8c0e11";
+  private static final String GROUP = "rg-shop";
+  private static final Map<String, Object> SECURE_CONFIG =
+      Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+
+  private static final Caller ALICE = Caller.user("alice@contoso.com", "Alice Admin", "a11ce000-0000-4000-8000-000000000001", "203.0.113.7");
+  private static final Caller BOB = Caller.user("bob@contoso.com", "Bob Builder", "b0b00000-0000-4000-8000-000000000002", "198.51.100.23");
+  private static final Caller CAROL = Caller.user("carol@contoso.com", "Carol Ops", "ca201000-0000-4000-8000-000000000003", "192.0.2.44");
+  private static final Caller PIPELINE = Caller.servicePrincipal("5e1f0000-0000-4000-8000-00000000a99e",
+      "de910000-0000-4000-8000-000000000004", "deploy-pipeline");
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length > 0) {
+      (Main.isHelp(args[0]) ? out : err).print(HELP);
+      return Main.isHelp(args[0]) ? ExitCode.OK : ExitCode.USAGE;
+    }
+    return Boolean.getBoolean(CHILD) ? narrate(out) : relaunchWithTokenEndpoint();
+  }
+
+  /**
+   * The managed identity credential reads {@code IDENTITY_ENDPOINT} from the process environment only, as on App
+   * Service; so the demo runs in a child JVM whose environment names the sandbox's token endpoint.
+   */
+  private static int relaunchWithTokenEndpoint() throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    byte[] secret = new byte[16];
+    new SecureRandom().nextBytes(secret);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder child = new ProcessBuilder(java, "-D" + CHILD + "=true", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "demo").inheritIO();
+    child.environment().put(Settings.IDENTITY_ENDPOINT, "http://127.0.0.1:" + port + "/msi/token");
+    child.environment().put(Settings.IDENTITY_HEADER, HexFormat.of().formatHex(secret));
+    return child.start().waitFor();
+  }
+
+  private int narrate(PrintStream out) {
+    URI identity = URI.create(System.getenv(Settings.IDENTITY_ENDPOINT));
+    try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults()
+        .withIdentityPort(identity.getPort())
+        .withIdentityHeader(System.getenv(Settings.IDENTITY_HEADER)))) {
+      return new Story(sandbox, out).tell();
+    }
+  }
+
+  /** The demo's scenes, in order, and the summary. */
+  private static final class Story {
+    private final Sandbox sandbox;
+    private final FakeArm arm;
+    private final PrintStream out;
+    private final Remediator engine;
+    private final List<Decision> decisions = new ArrayList<>();
+    private final List<String> scenes = new ArrayList<>();
+    /** Events raised by driftguard's own fixes, delivered after the scenes, as Event Grid would. */
+    private final List<String> ownEvents = new ArrayList<>();
+
+    Story(Sandbox sandbox, PrintStream out) {
+      this.sandbox = sandbox;
+      this.arm = sandbox.arm();
+      this.out = out;
+      Map<String, String> settings = new HashMap<>();
+      settings.put("DRIFTGUARD_MODE", "autofix");
+      settings.put("DRIFTGUARD_RULE_HTTPS_ONLY", "notify");
+      settings.put("DRIFTGUARD_ARM_ENDPOINT", sandbox.armEndpoint().toString());
+      settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
+      settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
+      this.engine = Driftguard.builder(Settings.from(settings))
+          .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox.sslContext())).build())
+          .build();
+    }
+
+    int tell() {
+      out.println("driftguard demo: a local Azure at " + sandbox.armEndpoint() + " (fake ARM over HTTPS, managed identity)");
+      out.println("settings: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify (alert, do not fix)");
+      out.println();
+      SiteHandle orders = functionApp("func-orders", Map.of());
+      SiteHandle payments = functionApp("func-payments", Map.of());
+      SiteHandle staging = arm.seedSlot(SUBSCRIPTION, GROUP, "func-payments", "staging", true, SECURE_CONFIG);
+      SiteHandle reports = functionApp("func-reports", Map.of());
+      SiteHandle legacy = functionApp("func-legacy", Map.of("driftguard-mode", "off"));
+      SiteHandle storefront = arm.seedSite(SUBSCRIPTION, GROUP, "web-storefront", "app,linux", Map.of(), true, SECURE_CONFIG);
+      out.println("estate in " + GROUP + ": func-orders, func-payments (+ slot staging), func-reports, func-legacy"
+          + " (tag driftguard-mode=off), web-storefront (a plain web app); all compliant to begin with.");
+      out.println();
+
+      String ordersEvent = scene("Alice enables FTP and lowers TLS to 1.0 on func-orders in the portal",
+          ALICE, orders.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\",\"minTlsVersion\":\"1.0\"}}");
+      scene("a deployment pipeline turns on remote debugging in the staging slot of func-payments",
+          PIPELINE, staging.webConfigId(), "{\"properties\":{\"remoteDebuggingEnabled\":true,\"remoteDebuggingVersion\":\"VS2022\"}}");
+      scene("Bob turns off HTTPS-only on func-reports to test a webhook",
+          BOB, reports.id(), "{\"properties\":{\"httpsOnly\":false}}");
+      scene("Alice enables FTP on web-storefront, a plain web app",
+          ALICE, storefront.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");
+      scene("Carol lowers TLS to 1.0 on func-legacy, which its team exempted by tag",
+          CAROL, legacy.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");
+
+      ownEvents.addAll(arm.drainEmittedEvents());
+      for (String own : ownEvents) {
+        deliver("driftguard's own fix raises a write event too; it must not loop", own);
+      }
+      deliver("Event Grid delivers Alice's event on func-orders a second time (at-least-once delivery)", ordersEvent);
+      String forged = ordersEvent.replace(orders.webConfigId(), orders.id() + "/../../../../providers/Microsoft.Web/sites/victim");
+      deliver("someone posts a crafted event whose resource id walks out of the site", forged);
+
+      summary(payments);
+      return 0;
+    }
+
+    private SiteHandle functionApp(String name, Map<String, String> tags) {
+      return arm.seedSite(SUBSCRIPTION, GROUP, name, "functionapp,linux", tags, true, SECURE_CONFIG);
+    }
+
+    /** A person or pipeline writes; Azure sends the event; driftguard handles it. Returns the event. */
+    private String scene(String story, Caller caller, String path, String body) {
+      ownEvents.addAll(arm.drainEmittedEvents());
+      arm.write(caller, "PATCH", path, body);
+      String event = arm.drainEmittedEvents().get(0);
+      deliver(story, event);
+      return event;
+    }
+
+    private void deliver(String story, String event) {
+      int before = arm.requests().size();
+      Decision decision;
+      try {
+        decision = engine.handleDelivery(event).get(0);
+      } catch (Exception e) {
+        throw new IllegalStateException("the demo's own event was refused: " + e.getMessage(), e);
+      }
+      decisions.add(decision);
+      scenes.add(story);
+      out.printf("[%d] %s%n", decisions.size(), story);
+      if (decision.changedBy() != null) {
+        out.printf("    event: %s by %s at %s%n", decision.operation(), decision.changedBy(), decision.changedAt());
+      }
+      out.printf("    %s%s%n", decision.outcome().label().toUpperCase(),
+          decision.findings().isEmpty() ? ": " + decision.reason() : "");
+      Narration.findings(decision).forEach(line -> out.println("      " + line));
+      for (RecordedRequest request : arm.requests().subList(before, arm.requests().size())) {
+        if (!request.method().equals("GET")) {
+          out.printf("      wrote: %s %s %s%n", request.method(), Narration.shortName(request.path()), request.body());
+        }
+      }
+      out.printf("    cost: %d ARM reads, %d writes, %d ms%n%n", decision.armReads(), decision.armWrites(), decision.elapsedMs());
+    }
+
+    private void summary(SiteHandle payments) {
+      out.println("summary");
+      Table table = new Table("#", "resource", "changed by", "outcome", "findings", "ARM r/w", "ms");
+      for (int i = 0; i < decisions.size(); i++) {
+        Decision decision = decisions.get(i);
+        boolean trusted = decision.resource() != null && decision.outcome() != Outcome.REJECTED;
+        table.row(String.valueOf(i + 1), trusted ? Narration.shortName(decision.resource()) : "-",
+            decision.changedBy() == null ? "-" : decision.changedBy(), decision.outcome().label(),
+            Narration.findingSummary(decision), decision.armReads() + "/" + decision.armWrites(),
+            String.valueOf(decision.elapsedMs()));
+      }
+      table.print(out);
+      out.println("  (the first event's time includes start-up: the first token and the SDK clients)");
+      List<RecordedRequest> botRequests = arm.requests().stream()
+          .filter(request -> sandbox.botObjectId().equals(request.callerObjectId())).toList();
+      out.println();
+      out.printf("driftguard made %d ARM requests (%d writes); secret-revealing calls: %d; whole-document PUTs: %d%n",
+          botRequests.size(), botRequests.stream().filter(request -> !request.method().equals("GET")).count(),
+          botRequests.stream().filter(FakeArm::isSecretRevealing).count(),
+          botRequests.stream().filter(FakeArm::isWholeDocumentPut).count());
+      out.printf("the parent site %s was not touched by the slot fix: remoteDebuggingEnabled=%s%n",
+          payments.site(), ((Map<?, ?>) arm.webConfig(payments.id()).get("properties")).get("remoteDebuggingEnabled"));
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.driftguard.cli;
+
+import io.driftguard.config.Driftguard;
+import io.driftguard.config.Settings;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.DecisionJson;
+import io.driftguard.engine.Remediator;
+import io.driftguard.intake.MalformedDeliveryException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code handle [FILE|-]}: the function's path, from a file or stdin, with the same settings (environment). */
+final class HandleCommand implements Main.Command {
+
+  static final String HELP = """
+      usage: driftguard handle [FILE|-]
+
+      Handles an Event Grid delivery (one event or an array; Event Grid schema or CloudEvents 1.0) exactly as the
+      OnResourceWrite function does, with the same settings, read from the environment (see README: Settings).
+      Reads FILE, or stdin when FILE is '-' or absent.
+
+      stdout: one JSON decision per event, one per line. stderr: a line per decision for people, and logs.
+      exit:   0  every event handled (skipped and rejected included)
+              65 the input cannot be parsed as events
+              66 FILE does not exist
+              75 a retryable failure (throttling, ARM errors, timeouts): deliver the same input again later
+              78 invalid settings
+      """;
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length > 1 || (args.length == 1 && Main.isHelp(args[0]))) {
+      (args.length == 1 ? out : err).print(HELP);
+      return args.length == 1 ? ExitCode.OK : ExitCode.USAGE;
+    }
+    String delivery;
+    try {
+      delivery = args.length == 0 || args[0].equals("-") ? read(System.in) : Files.readString(Path.of(args[0]));
+    } catch (NoSuchFileException e) {
+      err.println("driftguard: no such file: " + args[0]);
+      return ExitCode.NO_INPUT;
+    }
+    Remediator engine = Driftguard.builder(Settings.fromEnvironment()).build();
+    List<Decision> decisions;
+    try {
+      decisions = engine.handleDelivery(delivery);
+    } catch (MalformedDeliveryException e) {
+      err.println("driftguard: not an Event Grid delivery: " + e.getMessage());
+      return ExitCode.DATA_ERROR;
+    }
+    boolean retry = false;
+    for (Decision decision : decisions) {
+      out.println(DecisionJson.toJson(decision));
+      err.println(Narration.oneLine(decision));
+      retry |= decision.retryable();
+    }
+    out.flush();
+    return retry ? ExitCode.TEMPORARY_FAILURE : ExitCode.OK;
+  }
+
+  private static String read(InputStream in) throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,62 @@
+package io.driftguard.cli;
+
+import io.driftguard.config.SettingsException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/** The commands of {@code ./driftguard}. stdout carries results; everything meant for people goes to stderr. */
+public final class Main {
+
+  private static final String USAGE = """
+      usage: driftguard <command> [options]
+
+      commands:
+        demo                 run driftguard against a local Azure (sandbox) and narrate what happens
+        handle [FILE|-]      handle an Event Grid delivery exactly as the function does; one JSON decision per line
+        sandbox              run the local Azure as a process (prints its endpoints as JSON)
+
+      Run 'driftguard <command> --help' for a command's options and settings.
+      """;
+
+  interface Command {
+    int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+  }
+
+  private static final Map<String, Command> COMMANDS = Map.of(
+      "demo", new DemoCommand(),
+      "handle", new HandleCommand(),
+      "sandbox", new SandboxCommand());
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || isHelp(args[0])) {
+      (args.length == 0 ? err : out).print(USAGE);
+      return args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
+    }
+    Command command = COMMANDS.get(args[0]);
+    if (command == null) {
+      err.println("driftguard: unknown command '" + args[0] + "'");
+      err.print(USAGE);
+      return ExitCode.USAGE;
+    }
+    try {
+      return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    } catch (SettingsException e) {
+      err.println("driftguard: " + e.getMessage());
+      return ExitCode.CONFIG;
+    } catch (Exception e) {
+      err.println("driftguard: " + args[0] + " failed: " + e);
+      return ExitCode.SOFTWARE;
+    }
+  }
+
+  static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+  }
+}

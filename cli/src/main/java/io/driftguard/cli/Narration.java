@@ -1,0 +1,54 @@
+package io.driftguard.cli;
+
+import io.driftguard.engine.Action;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Decisions as people read them. */
+final class Narration {
+
+  private Narration() {}
+
+  /** One line: outcome, resource, reason, cost. */
+  static String oneLine(Decision decision) {
+    return String.format("%-9s %s: %s (%d reads, %d writes, %d ms)", decision.outcome().label(),
+        decision.resource() == null ? "event " + decision.eventId() : shortName(decision.resource()),
+        decision.reason(), decision.armReads(), decision.armWrites(), decision.elapsedMs());
+  }
+
+  /** What was done about each finding, one line each, indented. */
+  static List<String> findings(Decision decision) {
+    List<String> lines = new ArrayList<>();
+    for (Finding finding : decision.findings()) {
+      lines.add(switch (finding.action()) {
+        case FIXED -> "fixed     " + finding.rule() + ": " + finding.observed() + " -> " + finding.written();
+        case ALERTED -> "alerted   " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
+            + " (" + finding.modeSource() + " = " + finding.mode() + ")\n            fix by hand: " + finding.manualFix();
+        case FIX_FAILED -> "FAILED    " + finding.rule() + ": " + finding.detail();
+      });
+    }
+    return lines;
+  }
+
+  /** {@code func-orders} or {@code func-orders/staging} from an ARM id. */
+  static String shortName(String resourceId) {
+    int sites = resourceId.toLowerCase().lastIndexOf("/sites/");
+    if (sites < 0) {
+      return resourceId;
+    }
+    return resourceId.substring(sites + "/sites/".length()).replace("/slots/", "/");
+  }
+
+  static String findingSummary(Decision decision) {
+    if (decision.findings().isEmpty()) {
+      return "-";
+    }
+    return decision.findings().stream()
+        .map(finding -> finding.rule() + (finding.action() == Action.FIXED ? " fixed"
+            : finding.action() == Action.ALERTED ? " alerted" : " FAILED"))
+        .collect(Collectors.joining(", "));
+  }
+}
