@@ -1,0 +1,36 @@
+package io.driftguard.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The package {@code mvn package} builds for the Functions host (runs after packaging, in the verify phase). */
+class FunctionPackageIT {
+
+  private static final Path APP = Path.of("target", "azure-functions", "driftguard");
+
+  @Test
+  void onResourceWriteIsAnEventGridTriggerOnTheEngineEntryPoint() throws Exception {
+    JsonNode function = new ObjectMapper().readTree(APP.resolve("OnResourceWrite/function.json").toFile());
+    assertEquals("io.driftguard.functions.OnResourceWrite.run", function.get("entryPoint").asText());
+    assertEquals(1, function.get("bindings").size());
+    JsonNode binding = function.get("bindings").get(0);
+    assertEquals("eventGridTrigger", binding.get("type").asText());
+    assertEquals("in", binding.get("direction").asText());
+    assertEquals("event", binding.get("name").asText());
+    assertTrue(Files.exists(APP.resolve(function.get("scriptFile").asText().replace("../", ""))));
+  }
+
+  @Test
+  void thePackageCarriesTheRootHostJsonAndTheEngine() throws Exception {
+    assertEquals(Files.readString(Path.of("..", "host.json")).strip(), Files.readString(APP.resolve("host.json")).strip());
+    try (var lib = Files.list(APP.resolve("lib"))) {
+      assertTrue(lib.anyMatch(jar -> jar.getFileName().toString().startsWith("driftguard-remediations-")));
+    }
+  }
+}
