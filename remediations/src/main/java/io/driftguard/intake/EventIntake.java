@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  * Turns an Event Grid delivery (one event or an array; Event Grid schema or CloudEvents 1.0) into screened events.
  * Everything is checked here, before any network call: the event type, the resource id, the subscription.
  */
+// The system event models are deprecated in favour of azure-messaging-eventgrid-systemevents, which the registry here
+// does not have; the deprecated classes are the same models.
+@SuppressWarnings("deprecation")
 public final class EventIntake {
 
   public static final String WRITE_SUCCESS = "Microsoft.Resources.ResourceWriteSuccess";
