@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftguard.sandbox.Caller;
+import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.Fault;
+import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SiteHandle;
 import java.io.IOException;
@@ -56,6 +58,10 @@ class HandleCommandIT {
 
   @AfterAll
   static void stopSandbox() {
+    List<RecordedRequest> requests = sandbox.arm().requests();
+    assertTrue(requests.stream().anyMatch(request -> !request.method().equals("GET")), "the tests made fixes");
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isSecretRevealing).toList());
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isWholeDocumentPut).toList());
     sandbox.close();
   }
 

@@ -9,7 +9,9 @@ import com.microsoft.azure.functions.ExecutionContext;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.sandbox.Caller;
+import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.Fault;
+import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import io.driftguard.sandbox.SiteHandle;
@@ -56,6 +58,10 @@ class OnResourceWriteIT {
 
   @AfterAll
   static void stop() {
+    List<RecordedRequest> requests = sandbox.arm().requests();
+    assertTrue(requests.stream().anyMatch(request -> !request.method().equals("GET")), "the tests made fixes");
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isSecretRevealing).toList());
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isWholeDocumentPut).toList());
     sandbox.close();
   }
 

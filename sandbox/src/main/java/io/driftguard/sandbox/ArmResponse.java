@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What the fake ARM answers, before HTTP framing. Status 0 means: drop the connection, answer nothing. */
+/**
+ * What the fake ARM, or the fake logs ingestion endpoint (which shares ARM's error shape), answers before HTTP framing.
+ * Status 0 means: drop the connection, answer nothing.
+ */
 record ArmResponse(int status, String body, Map<String, String> headers) {
     static final ArmResponse DROP_CONNECTION = new ArmResponse(0, "", Map.of());
 
@@ -13,7 +16,7 @@ record ArmResponse(int status, String body, Map<String, String> headers) {
         return new ArmResponse(200, Json.write(body), Map.of());
     }
 
-    /** The ARM error shape: {@code {"error":{"code":...,"message":...}}}. */
+    /** The ARM (and logs ingestion) error shape: {@code {"error":{"code":...,"message":...}}}. */
     static ArmResponse error(int status, String code, String message) {
         ObjectNode body = Json.object();
         body.putObject("error").put("code", code).put("message", message);

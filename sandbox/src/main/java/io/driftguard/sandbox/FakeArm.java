@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -25,7 +24,7 @@ public final class FakeArm {
     private final WebResourceProvider provider;
     private final List<String> emittedEvents = new ArrayList<>();
     private final List<RecordedRequest> requests = new ArrayList<>();
-    private final List<FaultHandle> faults = new CopyOnWriteArrayList<>();
+    private final Faults faults = new Faults();
     private volatile Duration latency = Duration.ZERO;
 
     FakeArm(URI armEndpoint, int pageSize, String tenantId, Function<String, Optional<IssuedToken>> tokens) {
@@ -118,9 +117,7 @@ public final class FakeArm {
     // --- Faults and latency: HTTP requests only.
 
     public FaultHandle inject(Fault fault) {
-        FaultHandle handle = new FaultHandle(fault, faults);
-        faults.add(handle);
-        return handle;
+        return faults.inject(fault);
     }
 
     public void clearFaults() {
@@ -167,20 +164,17 @@ public final class FakeArm {
 
     /** Handles one HTTP request: faults and latency, authentication, api-version, then the resource provider. */
     ArmResponse receive(ArmRequest request, String authorization) {
-        IssuedToken token = bearerToken(authorization).flatMap(tokens).orElse(null);
+        IssuedToken token = Http.bearerToken(authorization).flatMap(tokens).orElse(null);
         ArmResponse response = respond(request, authorization, token);
         record(request, response.status(), token == null ? null : token.caller().objectId());
         return response;
     }
 
     private ArmResponse respond(ArmRequest request, String authorization, IssuedToken token) {
-        Fault fault = claimFault(request);
-        pause(fault == null ? latency : latency.plus(fault.delay()));
-        if (fault != null && fault.resetsConnection()) {
-            return ArmResponse.DROP_CONNECTION;
-        }
-        if (fault != null && fault.status() != 0) {
-            return FaultResponses.of(fault, ArmRoute.parse(request.path()), request.method(), token);
+        ArmResponse forced = faults.apply(request.method(), request.path(), latency,
+                fault -> FaultResponses.of(fault, ArmRoute.parse(request.path()), request.method(), token));
+        if (forced != null) {
+            return forced;
         }
         if (authorization == null) {
             return unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
@@ -212,15 +206,6 @@ public final class FakeArm {
         }
     }
 
-    private Fault claimFault(ArmRequest request) {
-        for (FaultHandle handle : faults) {
-            if (handle.tryApply(request.method(), request.path())) {
-                return handle.fault();
-            }
-        }
-        return null;
-    }
-
     private void record(ArmRequest request, int status, String callerObjectId) {
         synchronized (requests) {
             requests.add(new RecordedRequest(request.at(), request.method(), request.path(), request.rawQuery(),
@@ -228,28 +213,10 @@ public final class FakeArm {
         }
     }
 
-    private static Optional<String> bearerToken(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        return Optional.of(authorization.substring(7).trim());
-    }
-
     private static ArmResponse unauthorized(String code, String message) {
         return ArmResponse.error(401, code, message).withHeader("WWW-Authenticate",
                 "Bearer authorization_uri=\"https://login.microsoftonline.com/common\", error=\"invalid_token\", "
                         + "error_description=\"" + message.replace("\"", "'") + "\"");
-    }
-
-    private static void pause(Duration duration) {
-        if (duration.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static Map<String, Object> asMap(ObjectNode node) {

@@ -6,8 +6,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A misbehaviour of ARM, matched against incoming HTTP requests before normal handling. Immutable; every modifier
- * returns a copy: {@code Fault.on("PATCH", "/config/web$").status(429).retryAfterSeconds(1).times(2)}.
+ * A misbehaviour of a fake endpoint (ARM or logs ingestion), matched against incoming HTTP requests before normal
+ * handling. Immutable; every modifier returns a copy:
+ * {@code Fault.on("PATCH", "/config/web$").status(429).retryAfterSeconds(1).times(2)}.
  *
  * @param method            the HTTP method to match, or {@code *} for any
  * @param path              matched case-insensitively anywhere in the decoded path ({@link java.util.regex.Matcher#find})

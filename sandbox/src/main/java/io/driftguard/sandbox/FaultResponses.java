@@ -2,7 +2,7 @@ package io.driftguard.sandbox;
 
 import java.time.Instant;
 
-/** The error ARM would answer for an injected fault's status, with the codes and messages ARM uses. */
+/** The error an endpoint would answer for an injected fault's status, with the codes and messages it uses. */
 final class FaultResponses {
     private FaultResponses() {}
 
@@ -33,6 +33,23 @@ final class FaultResponses {
             default -> ArmResponse.error(status, status < 500 ? "BadRequest" : "InternalServerError",
                     "The request failed with status " + status + " (a sandbox fault).");
         };
+        return withRetryAfter(fault, response);
+    }
+
+    static ArmResponse ofLogsIngestion(Fault fault) {
+        int status = fault.status();
+        ArmResponse response = switch (status) {
+            case 429 -> ArmResponse.error(429, "TooManyRequests", "The request rate exceeds the limits of the data "
+                    + "collection endpoint. Retry after the time given in the Retry-After header.");
+            case 503 -> ArmResponse.error(503, "ServiceUnavailable",
+                    "The service is temporarily unavailable. Please retry your request.");
+            default -> ArmResponse.error(status, status < 500 ? "BadRequest" : "InternalServerError",
+                    "The request failed with status " + status + " (a sandbox fault).");
+        };
+        return withRetryAfter(fault, response);
+    }
+
+    private static ArmResponse withRetryAfter(Fault fault, ArmResponse response) {
         return fault.retryAfterSeconds() < 0
                 ? response
                 : response.withHeader("Retry-After", Integer.toString(fault.retryAfterSeconds()));

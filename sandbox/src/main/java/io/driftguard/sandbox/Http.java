@@ -1,6 +1,7 @@
 package io.driftguard.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Small helpers over {@link HttpExchange}, shared by the sandbox's endpoints. */
 final class Http {
@@ -15,10 +17,35 @@ final class Http {
 
     private Http() {}
 
+    /** Wraps an endpoint so that a bug in the sandbox does not look like a network failure to the code under test. */
+    static HttpHandler answeringBugsWith500(HttpHandler handler) {
+        return exchange -> {
+            try (exchange) {
+                try {
+                    handler.handle(exchange);
+                } catch (RuntimeException e) {
+                    send(exchange, 500, Map.of(), ArmResponse.error(500, "SandboxBug", e.toString()).body());
+                }
+            }
+        };
+    }
+
     static String body(HttpExchange exchange) throws IOException {
+        return new String(bodyBytes(exchange), StandardCharsets.UTF_8);
+    }
+
+    static byte[] bodyBytes(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         }
+    }
+
+    /** The token of an {@code Authorization: Bearer ...} header; empty for a missing header or another scheme. */
+    static Optional<String> bearerToken(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return Optional.of(authorization.substring(7).trim());
     }
 
     /** Decoded query parameters; the first value wins. */

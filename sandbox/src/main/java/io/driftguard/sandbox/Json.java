@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,15 @@ final class Json {
         try {
             JsonNode node = MAPPER.readTree(text);
             return node instanceof ObjectNode object ? object : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** Parses a request body that must be a JSON array; null if it is anything else. */
+    static ArrayNode parseArray(String text) {
+        try {
+            return MAPPER.readTree(text) instanceof ArrayNode array ? array : null;
         } catch (JsonProcessingException e) {
             return null;
         }
