@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
- * A local Azure for tests and the demo: an HTTPS fake of ARM for Microsoft.Web sites, and the App Service managed
- * identity endpoint that issues the bot's tokens for it. Both listen on loopback only.
+ * A local Azure for tests and the demo: an HTTPS fake of ARM for Microsoft.Web sites, an HTTPS fake of the Azure
+ * Monitor Logs Ingestion API, and the App Service managed identity endpoint that issues the bot's tokens for both. All
+ * listen on loopback only.
  */
 public final class Sandbox implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
@@ -30,9 +31,11 @@ public final class Sandbox implements AutoCloseable {
             UUID.randomUUID().toString(), UUID.randomUUID().toString(), "driftguard (managed identity)");
     private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
     private final HttpsServer armServer;
+    private final HttpsServer logsServer;
     private final HttpServer identityServer;
     private final ManagedIdentityEndpoint identity;
     private final FakeArm arm;
+    private final FakeLogsIngestion logs;
     private final Path trustStore;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -44,14 +47,23 @@ public final class Sandbox implements AutoCloseable {
         identityServer.createContext("/", identity);
         identityServer.setExecutor(executor);
 
+        HttpsConfigurator https = new HttpsConfigurator(tls.serverContext());
         armServer = HttpsServer.create(new InetSocketAddress(LOOPBACK, options.armPort()), 64);
-        armServer.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+        armServer.setHttpsConfigurator(https);
         arm = new FakeArm(armEndpoint(), options.pageSize(), tenantId, identity::find);
-        armServer.createContext("/", new ArmHttpHandler(arm, new AdminEndpoint(arm)));
+        armServer.createContext("/", Http.answeringBugsWith500(new ArmHttpHandler(arm, new AdminEndpoint(arm))));
         armServer.setExecutor(executor);
+
+        // Its own port, as a data collection endpoint is its own host in Azure.
+        logsServer = HttpsServer.create(new InetSocketAddress(LOOPBACK, options.logsIngestionPort()), 64);
+        logsServer.setHttpsConfigurator(https);
+        logs = new FakeLogsIngestion(identity::find);
+        logsServer.createContext("/", Http.answeringBugsWith500(logs::handle));
+        logsServer.setExecutor(executor);
 
         identityServer.start();
         armServer.start();
+        logsServer.start();
     }
 
     public static Sandbox start() {
@@ -69,6 +81,14 @@ public final class Sandbox implements AutoCloseable {
     /** {@code https://127.0.0.1:PORT/}: the fake's {@code resourceManagerEndpointUrl}. */
     public URI armEndpoint() {
         return URI.create("https://" + LOOPBACK + ":" + armServer.getAddress().getPort() + "/");
+    }
+
+    /**
+     * {@code https://127.0.0.1:PORT}, no trailing slash: the data collection endpoint, as given to
+     * {@code LogsIngestionClientBuilder.endpoint(...)}.
+     */
+    public URI logsIngestionEndpoint() {
+        return URI.create("https://" + LOOPBACK + ":" + logsServer.getAddress().getPort());
     }
 
     /** {@code http://127.0.0.1:PORT/msi/token}: plain http, as {@code IDENTITY_ENDPOINT} on App Service. */
@@ -101,18 +121,23 @@ public final class Sandbox implements AutoCloseable {
         return arm;
     }
 
+    public FakeLogsIngestion logs() {
+        return logs;
+    }
+
     /** Requests received by the token endpoint; tokens themselves are never logged. */
     public List<RecordedRequest> tokenRequests() {
         return identity.requests();
     }
 
-    /** Stops both servers and deletes the truststore; calling it again does nothing. */
+    /** Stops the servers and deletes the truststore; calling it again does nothing. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         armServer.stop(0);
+        logsServer.stop(0);
         identityServer.stop(0);
         executor.shutdownNow();
         try {

@@ -5,10 +5,11 @@ import java.io.IOException;
 /** Runs the sandbox as a process for the demo: prints where it listens as one JSON line, serves until stdin closes. */
 public final class SandboxMain {
     static final String USAGE = """
-            usage: SandboxMain [--arm-port N] [--identity-port N] [--page-size N] [--seed demo]
-            Starts the driftguard sandbox (fake ARM over HTTPS, managed identity endpoint over HTTP) on 127.0.0.1,
-            prints one JSON line {"armEndpoint","identityEndpoint","identityHeader","trustStore","botObjectId"},
-            and serves until stdin closes or the process is killed.
+            usage: SandboxMain [--arm-port N] [--identity-port N] [--logs-port N] [--page-size N] [--seed demo]
+            Starts the driftguard sandbox (fake ARM and logs ingestion over HTTPS, managed identity endpoint over
+            HTTP) on 127.0.0.1, prints one JSON line {"armEndpoint","identityEndpoint","identityHeader","trustStore",
+            "botObjectId","logsIngestionEndpoint","dcrImmutableId","streamName"}, and serves until stdin closes or
+            the process is killed.
             Admin API on the ARM port (no auth): GET /_sandbox/requests, GET /_sandbox/events (drains),
             POST /_sandbox/faults, DELETE /_sandbox/faults, POST /_sandbox/sites.
             --seed demo adds function apps with insecure settings to subscription %s.
@@ -28,6 +29,7 @@ public final class SandboxMain {
                     }
                     case "--arm-port" -> options = options.withArmPort(Integer.parseInt(value(args, ++i)));
                     case "--identity-port" -> options = options.withIdentityPort(Integer.parseInt(value(args, ++i)));
+                    case "--logs-port" -> options = options.withLogsIngestionPort(Integer.parseInt(value(args, ++i)));
                     case "--page-size" -> options = options.withPageSize(Integer.parseInt(value(args, ++i)));
                     case "--seed" -> {
                         if (!value(args, ++i).equals("demo")) {
@@ -57,7 +59,10 @@ public final class SandboxMain {
                     .put("identityEndpoint", sandbox.identityEndpoint().toString())
                     .put("identityHeader", sandbox.identityHeader())
                     .put("trustStore", sandbox.trustStore().toString())
-                    .put("botObjectId", sandbox.botObjectId())));
+                    .put("botObjectId", sandbox.botObjectId())
+                    .put("logsIngestionEndpoint", sandbox.logsIngestionEndpoint().toString())
+                    .put("dcrImmutableId", sandbox.logs().dcrImmutableId())
+                    .put("streamName", sandbox.logs().streamName())));
             System.out.flush();
             while (System.in.read() != -1) {
                 // Serve until stdin closes: the parent process going away ends the sandbox.

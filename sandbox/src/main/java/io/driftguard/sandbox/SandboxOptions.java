@@ -3,40 +3,47 @@ package io.driftguard.sandbox;
 /**
  * How to start a {@link Sandbox}. Immutable: {@code SandboxOptions.defaults().withPageSize(2)}.
  *
- * @param armPort      the HTTPS port of the fake ARM; 0 = a free port
- * @param identityPort the plain HTTP port of the managed identity endpoint; 0 = a free port
- * @param pageSize     how many sites one page of a site list holds before a {@code nextLink}
- * @param identityHeader the secret the token endpoint requires ({@code IDENTITY_HEADER}); null = a random one
+ * @param armPort           the HTTPS port of the fake ARM; 0 = a free port
+ * @param identityPort      the plain HTTP port of the managed identity endpoint; 0 = a free port
+ * @param logsIngestionPort the HTTPS port of the fake logs ingestion endpoint; 0 = a free port
+ * @param pageSize          how many sites one page of a site list holds before a {@code nextLink}
+ * @param identityHeader    the secret the token endpoint requires ({@code IDENTITY_HEADER}); null = a random one
  */
-public record SandboxOptions(int armPort, int identityPort, int pageSize, String identityHeader) {
+public record SandboxOptions(
+        int armPort, int identityPort, int logsIngestionPort, int pageSize, String identityHeader) {
 
     public SandboxOptions {
         checkPort(armPort);
         checkPort(identityPort);
+        checkPort(logsIngestionPort);
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be positive: " + pageSize);
         }
     }
 
     public static SandboxOptions defaults() {
-        return new SandboxOptions(0, 0, 100, null);
+        return new SandboxOptions(0, 0, 0, 100, null);
     }
 
     public SandboxOptions withArmPort(int port) {
-        return new SandboxOptions(port, identityPort, pageSize, identityHeader);
+        return new SandboxOptions(port, identityPort, logsIngestionPort, pageSize, identityHeader);
     }
 
     public SandboxOptions withIdentityPort(int port) {
-        return new SandboxOptions(armPort, port, pageSize, identityHeader);
+        return new SandboxOptions(armPort, port, logsIngestionPort, pageSize, identityHeader);
+    }
+
+    public SandboxOptions withLogsIngestionPort(int port) {
+        return new SandboxOptions(armPort, identityPort, port, pageSize, identityHeader);
     }
 
     public SandboxOptions withPageSize(int size) {
-        return new SandboxOptions(armPort, identityPort, size, identityHeader);
+        return new SandboxOptions(armPort, identityPort, logsIngestionPort, size, identityHeader);
     }
 
     /** For a process whose {@code IDENTITY_HEADER} was set before the sandbox started. */
     public SandboxOptions withIdentityHeader(String header) {
-        return new SandboxOptions(armPort, identityPort, pageSize, header);
+        return new SandboxOptions(armPort, identityPort, logsIngestionPort, pageSize, header);
     }
 
     private static void checkPort(int port) {

@@ -1,6 +1,8 @@
 /**
  * A local Azure for tests and the demo: {@link io.driftguard.sandbox.Sandbox} starts an HTTPS fake of ARM for
- * Microsoft.Web sites ({@link io.driftguard.sandbox.FakeArm}) and the App Service managed identity endpoint.
+ * Microsoft.Web sites ({@link io.driftguard.sandbox.FakeArm}), an HTTPS fake of the Azure Monitor Logs Ingestion API
+ * ({@link io.driftguard.sandbox.FakeLogsIngestion}) and the App Service managed identity endpoint.
+ * {@link io.driftguard.sandbox.Azurite} runs the Azure Storage emulator's Table service, which the build installs.
  *
  * <p>Pointing the Azure SDK at it (azure-resourcemanager-appservice 2.54.1, azure-core-http-jdk-httpclient 1.1.2):
  * <pre>{@code
@@ -11,6 +13,12 @@
  * WebAppsClient webApps = AppServiceManager.configure().withHttpClient(http)
  *         .authenticate(credential, new AzureProfile(tenantId, subscriptionId, new AzureEnvironment(endpoints)))
  *         .serviceClient().getWebApps();
+ * }</pre>
+ * and at the logs ingestion fake (azure-monitor-ingestion 1.1.0):
+ * <pre>{@code
+ * LogsIngestionClient logs = new LogsIngestionClientBuilder().endpoint(sandbox.logsIngestionEndpoint().toString())
+ *         .credential(credential).httpClient(http).buildClient();
+ * logs.upload(sandbox.logs().dcrImmutableId(), sandbox.logs().streamName(), rows);
  * }</pre>
  * {@code ManagedIdentityCredential} reads {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} from the process
  * environment only (MSAL4J calls {@code System.getenv}), so it works against the sandbox in a child process given

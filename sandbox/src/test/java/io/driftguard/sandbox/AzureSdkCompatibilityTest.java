@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.core.credential.AccessToken;
-import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.management.AzureEnvironment;
@@ -22,16 +20,12 @@ import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner
 import com.azure.resourcemanager.appservice.models.FtpsState;
 import com.azure.resourcemanager.appservice.models.SupportedTlsVersions;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 /** The real Azure SDK (azure-resourcemanager-appservice, low-level WebAppsClient, JDK HttpClient) against the fake. */
 class AzureSdkCompatibilityTest {
@@ -58,7 +52,7 @@ class AzureSdkCompatibilityTest {
                 java.net.http.HttpClient.newBuilder().sslContext(sandbox.sslContext())).build();
         webApps = AppServiceManager.configure()
                 .withHttpClient(http)
-                .authenticate(identityEndpointCredential(), new AzureProfile("tenant", SUB, environment))
+                .authenticate(SandboxCredentials.forRequestedScope(sandbox), new AzureProfile("tenant", SUB, environment))
                 .serviceClient()
                 .getWebApps();
     }
@@ -82,6 +76,7 @@ class AzureSdkCompatibilityTest {
 
         assertEquals("func-1/staging", webApps.getSlot(RG, "func-1", "staging").name());
         assertEquals(1, webApps.listSlots(RG, "func-1").stream().count());
+        assertEquals("https://management.core.windows.net/", SandboxCredentials.lastRequestedResource(sandbox));
     }
 
     @Test
@@ -128,16 +123,5 @@ class AzureSdkCompatibilityTest {
                 Fault.on("GET", "/sites/func-3/config/web$").status(429).retryAfterSeconds(1));
         assertEquals(FtpsState.ALL_ALLOWED, webApps.getConfiguration(RG, "func-3").ftpsState());
         assertEquals(1, throttle.hits());
-    }
-
-    /** What ManagedIdentityCredential does on App Service, without the environment variables it insists on. */
-    private static TokenCredential identityEndpointCredential() {
-        ArmTestClient tokens = new ArmTestClient(sandbox);
-        return request -> Mono.fromCallable(() -> {
-            String resource = request.getScopes().get(0).replace("/.default", "");
-            assertEquals("https://management.core.windows.net/", resource);
-            return new AccessToken(tokens.token(resource),
-                    OffsetDateTime.ofInstant(Instant.now().plusSeconds(3600), ZoneOffset.UTC));
-        });
     }
 }

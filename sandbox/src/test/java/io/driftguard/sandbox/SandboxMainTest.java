@@ -34,6 +34,7 @@ class SandboxMainTest {
             BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             JsonNode started = Json.parse(stdout.readLine());
             URI arm = URI.create(started.get("armEndpoint").asText());
+            assertTrue(started.get("logsIngestionEndpoint").asText().startsWith("https://127.0.0.1:"));
             Path trustStore = Path.of(started.get("trustStore").asText());
             HttpClient http = HttpClient.newBuilder().sslContext(trusting(trustStore)).build();
 
