@@ -1,6 +1,5 @@
 package io.driftguard.cli;
 
-import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ final class Narration {
         case ALERTED -> "alerted   " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
             + " (" + finding.modeSource() + " = " + finding.mode() + ")\n            fix by hand: " + finding.manualFix();
         case FIX_FAILED -> "FAILED    " + finding.rule() + ": " + finding.detail();
+        case BACKED_OFF -> "BACKED OFF " + finding.rule() + ": " + finding.detail();
       });
     }
     return lines;
@@ -47,8 +47,7 @@ final class Narration {
       return "-";
     }
     return decision.findings().stream()
-        .map(finding -> finding.rule() + (finding.action() == Action.FIXED ? " fixed"
-            : finding.action() == Action.ALERTED ? " alerted" : " FAILED"))
+        .map(finding -> finding.rule() + " " + finding.action().label())
         .collect(Collectors.joining(", "));
   }
 }

@@ -5,12 +5,22 @@ import com.azure.core.http.HttpClient;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.alert.LogsIngestionSink;
+import io.driftguard.config.Settings.StorageTarget;
+import io.driftguard.engine.AuditTrail;
 import io.driftguard.engine.FindingsSink;
+import io.driftguard.engine.FlapGuard;
 import io.driftguard.engine.Remediator;
 import io.driftguard.engine.ScopeGuard;
 import io.driftguard.policy.ModePolicy;
+import io.driftguard.record.TableAuditTrail;
+import io.driftguard.record.TableFlapGuard;
+import io.driftguard.record.TableStorage;
 import io.driftguard.state.ArmGateway;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +32,8 @@ public final class Driftguard {
   private final Settings settings;
   private HttpClient httpClient;
   private TokenCredential credential;
-  private FindingsSink sink = FindingsSink.DECISION_OUTPUT_ONLY;
   private Duration retryBaseDelay;
+  private Clock clock = Clock.systemUTC();
 
   private Driftguard(Settings settings) {
     this.settings = settings;
@@ -45,8 +55,9 @@ public final class Driftguard {
     return this;
   }
 
-  public Driftguard sink(FindingsSink sink) {
-    this.sink = sink;
+  /** The time flapping windows and records are measured in; tests move it forward. */
+  public Driftguard clock(Clock clock) {
+    this.clock = clock;
     return this;
   }
 
@@ -57,9 +68,7 @@ public final class Driftguard {
   }
 
   public Remediator build() {
-    TokenCredential effectiveCredential = credential != null ? credential
-        : settings.managedIdentity() ? new ManagedIdentityCredentialBuilder().build()
-        : new DefaultAzureCredentialBuilder().build();
+    TokenCredential effectiveCredential = credential != null ? credential : credentialFor(settings);
     ArmGateway.Builder gateway = ArmGateway.builder()
         .endpoint(settings.armEndpoint())
         .credential(effectiveCredential)
@@ -70,11 +79,31 @@ public final class Driftguard {
     Supplier<String> self = settings.selfObjectId()
         .map(SelfIdentity::fixed)
         .orElseGet(() -> SelfIdentity.fromToken(effectiveCredential, ArmGateway.tokenScope(settings.armEndpoint())));
+    Optional<TableStorage> storage = settings.storage()
+        .map(target -> TableStorage.connect(target, effectiveCredential, httpClient));
+    FindingsSink sink = settings.alerts()
+        .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, clock))
+        .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     return new Remediator(
         new ScopeGuard(settings.subscriptions(), self),
         gateway.build(),
         ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()),
         new ModePolicy(settings.mode(), settings.controlModes()),
-        sink);
+        storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
+        storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
+        sink,
+        clock);
+  }
+
+  /** The audit trail alone, for {@code history}: nothing else is built. */
+  public static TableAuditTrail auditTrail(Settings settings) {
+    StorageTarget target = settings.storage().orElseThrow(() -> new SettingsException(List.of(
+        "no Table storage configured: set " + Settings.STORAGE_CONNECTION + " or " + Settings.STORAGE_ACCOUNT)));
+    return new TableAuditTrail(TableStorage.connect(target, credentialFor(settings), null), Clock.systemUTC());
+  }
+
+  private static TokenCredential credentialFor(Settings settings) {
+    return settings.managedIdentity() ? new ManagedIdentityCredentialBuilder().build()
+        : new DefaultAzureCredentialBuilder().build();
   }
 }

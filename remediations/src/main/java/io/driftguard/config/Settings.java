@@ -6,6 +6,7 @@ import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,7 +31,10 @@ public record Settings(
     URI armEndpoint,
     FtpsTarget ftpsTarget,
     TlsVersion minTls,
-    boolean managedIdentity) {
+    boolean managedIdentity,
+    Optional<AlertTarget> alerts,
+    Optional<StorageTarget> storage,
+    FlapLimits flapping) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -38,6 +42,16 @@ public record Settings(
   public static final String ARM_ENDPOINT = "DRIFTGUARD_ARM_ENDPOINT";
   public static final String FTPS_STATE = "DRIFTGUARD_FTPS_STATE";
   public static final String MIN_TLS = "DRIFTGUARD_MIN_TLS";
+  public static final String ALERT_ENDPOINT = "DRIFTGUARD_ALERT_ENDPOINT";
+  public static final String ALERT_RULE_ID = "DRIFTGUARD_ALERT_RULE_ID";
+  public static final String ALERT_STREAM = "DRIFTGUARD_ALERT_STREAM";
+  public static final String FLAP_MAX_FIXES = "DRIFTGUARD_FLAP_MAX_FIXES";
+  public static final String FLAP_WINDOW = "DRIFTGUARD_FLAP_WINDOW";
+  public static final String FLAP_COOLDOWN = "DRIFTGUARD_FLAP_COOLDOWN";
+  /** The Functions host's own storage: a connection string, or identity-based with the account name or table URI. */
+  public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
+  public static final String STORAGE_ACCOUNT = "AzureWebJobsStorage__accountName";
+  public static final String STORAGE_TABLE_URI = "AzureWebJobsStorage__tableServiceUri";
   public static final String IDENTITY_ENDPOINT = "IDENTITY_ENDPOINT";
   public static final String IDENTITY_HEADER = "IDENTITY_HEADER";
 
@@ -51,9 +65,19 @@ public record Settings(
     subscriptions = Set.copyOf(subscriptions);
   }
 
+  /** Where alert rows go: the Logs Ingestion endpoint of a data collection endpoint, the DCR's immutable id, the stream. */
+  public record AlertTarget(URI endpoint, String ruleId, String stream) {}
+
+  /** Table storage for the audit trail and flapping state: a connection string, or a table service URI used with the identity. */
+  public record StorageTarget(Optional<String> connectionString, Optional<URI> tableServiceUri) {}
+
+  /** A control fixed more than {@code maxFixes} times within {@code window} on one app stops being auto-fixed for {@code coolDown}. */
+  public record FlapLimits(int maxFixes, Duration window, Duration coolDown) {}
+
   /** Every setting name driftguard reads, the per-control ones included. */
   public static List<String> names() {
-    List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS));
+    List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
+        ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -82,9 +106,54 @@ public record Settings(
     TlsVersion minTls = reader.parse(MIN_TLS, "1.2", value -> TlsVersion.parse(value)
         .orElseThrow(() -> new IllegalArgumentException("must be a TLS version such as 1.2, not '" + value + "'")));
     boolean managedIdentity = reader.optional(IDENTITY_ENDPOINT).isPresent() && reader.optional(IDENTITY_HEADER).isPresent();
+    Optional<AlertTarget> alerts = alertTarget(reader);
+    Optional<StorageTarget> storage = storageTarget(reader);
+    FlapLimits flapping = new FlapLimits(
+        reader.parse(FLAP_MAX_FIXES, "3", Settings::positiveInt),
+        reader.parse(FLAP_WINDOW, "1h", Durations::parse),
+        reader.parse(FLAP_COOLDOWN, "24h", Durations::parse));
     reader.refuseUnknown(names());
     reader.throwIfProblems();
-    return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity);
+    return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
+        flapping);
+  }
+
+  /** All three alert settings, or none (no alerts: decisions only in the log); a partial set is an error. */
+  private static Optional<AlertTarget> alertTarget(Reader reader) {
+    Optional<String> endpoint = reader.optional(ALERT_ENDPOINT);
+    Optional<String> rule = reader.optional(ALERT_RULE_ID);
+    Optional<String> stream = reader.optional(ALERT_STREAM);
+    if (endpoint.isEmpty() && rule.isEmpty() && stream.isEmpty()) {
+      return Optional.empty();
+    }
+    if (endpoint.isEmpty() || rule.isEmpty() || stream.isEmpty()) {
+      reader.problem(ALERT_ENDPOINT + ", " + ALERT_RULE_ID + " and " + ALERT_STREAM + " go together: set all three or none");
+      return Optional.empty();
+    }
+    URI uri = reader.parse(ALERT_ENDPOINT, endpoint.get(), Settings::httpsEndpoint);
+    return Optional.of(new AlertTarget(uri, rule.get(), stream.get()));
+  }
+
+  private static Optional<StorageTarget> storageTarget(Reader reader) {
+    Optional<String> connection = reader.optional(STORAGE_CONNECTION);
+    if (connection.isPresent()) {
+      return Optional.of(new StorageTarget(connection, Optional.empty()));
+    }
+    Optional<URI> tableUri = reader.optional(STORAGE_TABLE_URI).map(uri -> reader.parse(STORAGE_TABLE_URI, uri, Settings::httpsEndpoint))
+        .or(() -> reader.optional(STORAGE_ACCOUNT).map(account -> URI.create("https://" + account + ".table.core.windows.net/")));
+    return tableUri.map(uri -> new StorageTarget(Optional.empty(), Optional.of(uri)));
+  }
+
+  private static int positiveInt(String value) {
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("must be a whole number above zero, not '" + value + "'");
   }
 
   private static URI httpsEndpoint(String value) {
@@ -124,6 +193,10 @@ public record Settings(
       } catch (IllegalArgumentException e) {
         problems.add(name + ": " + e.getMessage());
       }
+    }
+
+    void problem(String problem) {
+      problems.add(problem);
     }
 
     void check(boolean valid, String problem, Runnable onValid) {

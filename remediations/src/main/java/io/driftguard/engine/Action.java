@@ -6,7 +6,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum Action {
   FIXED("fixed"),
   ALERTED("alerted"),
-  FIX_FAILED("fix-failed");
+  FIX_FAILED("fix-failed"),
+  /** Not fixed because someone keeps reverting it: auto-fix paused for a cool-down, and people alerted. */
+  BACKED_OFF("backed-off");
 
   private final String label;
 
@@ -17,5 +19,14 @@ public enum Action {
   @JsonValue
   public String label() {
     return label;
+  }
+
+  public static Action ofLabel(String label) {
+    for (Action action : values()) {
+      if (action.label.equals(label)) {
+        return action;
+      }
+    }
+    throw new IllegalArgumentException("unknown action: " + label);
   }
 }

@@ -1,6 +1,13 @@
 package io.driftguard.engine;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.driftguard.controls.Control;
+import io.driftguard.controls.Evaluation;
+import io.driftguard.policy.Mode;
+import io.driftguard.policy.ModeDecision;
+import io.driftguard.resource.SiteRef;
+import java.time.Instant;
+import java.util.stream.Collectors;
 
 /**
  * One wrong setting and what was done about it. {@code modeSource} names the setting or tag that chose the mode;
@@ -21,7 +28,30 @@ public record Finding(
     String manualFix,
     String detail) {
 
+  /** A finding as the mode leaves it: {@code alerted}; {@link #fixing} turns it into a fix. */
+  static Finding of(Control control, Evaluation evaluation, ModeDecision mode, SiteRef site) {
+    return new Finding(control.id(), control.title(), control.document().path(), evaluation.observed(),
+        evaluation.desired(), mode.mode().label(), mode.source(), Action.ALERTED, null, control.manualFix(site), null);
+  }
+
+  /** The finding as a fix, with the value the fix writes. */
+  Finding fixing(Evaluation evaluation) {
+    String value = evaluation.fix().values().stream().map(String::valueOf).collect(Collectors.joining(", "));
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIXED, value, manualFix, null);
+  }
+
   Finding failed(String why) {
     return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIX_FAILED, null, manualFix, why);
+  }
+
+  /** Not fixed: this decision starts a flapping back-off. */
+  Finding backedOff(String why) {
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.BACKED_OFF, null, manualFix, why);
+  }
+
+  /** Reported, not fixed: a flapping back-off is in force. */
+  Finding pausedUntil(Instant until, String why) {
+    return new Finding(rule, title, document, observed, desired, Mode.NOTIFY.label(),
+        "flapping back-off until " + until, Action.ALERTED, null, manualFix, why);
   }
 }

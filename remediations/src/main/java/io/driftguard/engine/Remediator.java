@@ -14,11 +14,11 @@ import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.ArmGateway;
-import io.driftguard.state.ArmUsage;
 import io.driftguard.state.BoundedLruSet;
 import io.driftguard.state.Document;
 import io.driftguard.state.SiteState;
 import io.driftguard.state.StateReader;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -44,16 +44,23 @@ public final class Remediator {
   private final ArmGateway gateway;
   private final ControlCatalog controls;
   private final ModePolicy modes;
+  private final FlapGuard flapGuard;
+  private final AuditTrail audit;
   private final FindingsSink sink;
+  private final Clock clock;
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
 
-  public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FindingsSink sink) {
+  public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
+                    AuditTrail audit, FindingsSink sink, Clock clock) {
     this.scope = scope;
     this.gateway = gateway;
     this.reader = new StateReader(gateway);
     this.controls = controls;
     this.modes = modes;
+    this.flapGuard = flapGuard;
+    this.audit = audit;
     this.sink = sink;
+    this.clock = clock;
   }
 
   /** Handles every event of a delivery, one decision each, in order. */
@@ -64,46 +71,45 @@ public final class Remediator {
   public Decision handle(Screened screened) {
     long start = System.nanoTime();
     if (screened instanceof Screened.Ignored ignored) {
-      return refused(ignored.eventId(), ignored.resource(), Outcome.SKIPPED, ignored.reason(), start);
+      return Decisions.refused(ignored.eventId(), ignored.resource(), Outcome.SKIPPED, ignored.reason(), start);
     }
     if (screened instanceof Screened.Rejected rejected) {
-      return refused(rejected.eventId(), rejected.resource(), Outcome.REJECTED, rejected.reason(), start);
+      return Decisions.refused(rejected.eventId(), rejected.resource(), Outcome.REJECTED, rejected.reason(), start);
     }
     return handleWrite(((Screened.Accepted) screened).event(), start);
   }
 
   private Decision handleWrite(WriteEvent event, long start) {
-    Record record = new Record(event, start);
+    Decisions decisions = new Decisions(event, start);
     if (handledEvents.contains(event.eventId())) {
-      return record.skipped("duplicate delivery of an event already handled");
+      return decisions.skipped("duplicate delivery of an event already handled");
     }
     Decision decision;
     try {
       Optional<String> refusal = scope.refusal(event);
-      decision = refusal.isPresent() ? record.skipped(refusal.get()) : evaluateAndAct(event, record);
+      decision = refusal.isPresent() ? decisions.skipped(refusal.get()) : remediate(event, decisions);
     } catch (ArmException e) {
       decision = e.isNotFound()
-          ? record.skipped("the site no longer exists (" + e.getMessage() + ")")
-          : record.failed(e.isRetryable(), e.getMessage());
+          ? decisions.skipped("the site no longer exists (" + e.getMessage() + ")")
+          : decisions.failed(e.isRetryable(), e.getMessage());
     } catch (RuntimeException e) {
-      // Not knowing who we are (token endpoint down) or a transport failure: a later delivery may succeed.
-      decision = record.failed(true, "could not evaluate: " + e.getMessage());
+      // Not knowing who we are (token endpoint down), storage or transport failures: a later delivery may succeed.
+      decision = decisions.failed(true, "could not evaluate: " + describe(e));
     }
-    if (!decision.findings().isEmpty() || decision.outcome() == Outcome.FAILED) {
-      sink.publish(event, decision);
-    }
+    decision = record(event, decision);
     if (!decision.retryable()) {
       handledEvents.add(event.eventId());
     }
     return decision;
   }
 
-  private Decision evaluateAndAct(WriteEvent event, Record record) {
+  /** State, findings, decisions, actions. */
+  private Decision remediate(WriteEvent event, Decisions decisions) {
     Set<Document> likelyNeeded = documentsOf(controls.all().stream()
         .filter(control -> modes.configured(control).mode() != Mode.OFF).toList());
-    SiteState state = reader.read(event.site(), likelyNeeded, record.usage);
+    SiteState state = reader.read(event.site(), likelyNeeded, decisions.usage());
     if (!state.isFunctionApp()) {
-      return record.skipped("not a function app (kind '" + state.kind() + "')");
+      return decisions.skipped("not a function app (kind '" + state.kind() + "')");
     }
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
@@ -113,9 +119,9 @@ public final class Remediator {
       }
     }
     if (active.isEmpty()) {
-      return record.skipped("every control is off for this app");
+      return decisions.skipped("every control is off for this app");
     }
-    state = reader.complete(state, documentsOf(active.keySet()), record.usage);
+    state = reader.complete(state, documentsOf(active.keySet()), decisions.usage());
 
     List<Finding> findings = new ArrayList<>();
     FixPlan plan = new FixPlan();
@@ -123,28 +129,45 @@ public final class Remediator {
       Control control = entry.getKey();
       Evaluation evaluation = control.evaluate(state.properties(control.document()));
       if (!evaluation.compliant()) {
-        boolean autofix = entry.getValue().mode() == Mode.AUTOFIX;
-        findings.add(finding(control, evaluation, entry.getValue(), event, autofix));
-        if (autofix) {
+        Finding finding = decide(event, control, evaluation, entry.getValue());
+        findings.add(finding);
+        if (finding.action() == Action.FIXED) {
           plan.add(control, evaluation);
         }
       }
     }
-    return apply(plan, findings, record, active.size());
+    Optional<ArmException> retryableFailure = apply(event, plan, findings, decisions);
+    findings.addAll(earlierFixes(event, findings));
+    return decisions.evaluated(findings, active.size(), retryableFailure);
+  }
+
+  /** The mode says fix or report; a fix that someone keeps reverting is paused instead. */
+  private Finding decide(WriteEvent event, Control control, Evaluation evaluation, ModeDecision mode) {
+    Finding finding = Finding.of(control, evaluation, mode, event.site());
+    if (mode.mode() != Mode.AUTOFIX) {
+      return finding;
+    }
+    FlapGuard.Verdict verdict = flapGuard.beforeFix(event.site(), control.id(), clock.instant());
+    if (verdict.allowed()) {
+      return finding.fixing(evaluation);
+    }
+    return verdict.started() ? finding.backedOff(verdict.explanation())
+        : finding.pausedUntil(verdict.until(), verdict.explanation());
   }
 
   /** Writes each document's sparse PATCH and checks ARM's answer; a fix counts only if the new value is right. */
-  private Decision apply(FixPlan plan, List<Finding> findings, Record record, int evaluated) {
+  private Optional<ArmException> apply(WriteEvent event, FixPlan plan, List<Finding> findings, Decisions decisions) {
     Optional<ArmException> retryableFailure = Optional.empty();
     for (Map.Entry<Document, ObjectNode> patch : plan.bodies().entrySet()) {
-      Document document = patch.getKey();
-      List<Control> fixed = plan.controlsFixedBy(document);
+      List<Control> fixed = plan.controlsFixedBy(patch.getKey());
       try {
-        Optional<JsonNode> answer = gateway.patch(record.event.site(), document, patch.getValue(), record.usage);
+        Optional<JsonNode> answer = gateway.patch(event.site(), patch.getKey(), patch.getValue(), decisions.usage());
         for (Control control : fixed) {
           Optional<Evaluation> after = answer.map(resource -> control.evaluate(resource.path("properties")));
           if (after.isPresent() && !after.get().compliant()) {
             markFailed(findings, control, "ARM accepted the PATCH but the value is still " + after.get().observed());
+          } else {
+            flapGuard.fixed(event.site(), control.id(), clock.instant(), event.caller().actor());
           }
         }
       } catch (ArmException e) {
@@ -157,19 +180,37 @@ public final class Remediator {
         }
       }
     }
-    return record.evaluated(findings, evaluated, retryableFailure);
+    return retryableFailure;
+  }
+
+  /** Fixes an earlier delivery of this event made, whose report may not have gone out: reported again, same key. */
+  private List<Finding> earlierFixes(WriteEvent event, List<Finding> findings) {
+    Set<String> fresh = findings.stream().map(Finding::rule).collect(Collectors.toSet());
+    return audit.earlierFindings(event.eventId()).stream()
+        .filter(earlier -> earlier.action() == Action.FIXED && !fresh.contains(earlier.rule()))
+        .toList();
+  }
+
+  /** The audit entry and the alert rows go out before the event is acknowledged; if they cannot, it is delivered again. */
+  private Decision record(WriteEvent event, Decision decision) {
+    if (decision.retryable()) {
+      return decision;
+    }
+    try {
+      if (!decision.findings().isEmpty()) {
+        audit.record(event, decision);
+      }
+      if (!decision.findings().isEmpty() || decision.outcome() == Outcome.FAILED) {
+        sink.publish(event, decision);
+      }
+      return decision;
+    } catch (RuntimeException e) {
+      return Decisions.retryLater(decision, "recording failed: " + describe(e));
+    }
   }
 
   private static void markFailed(List<Finding> findings, Control control, String why) {
     findings.replaceAll(finding -> finding.rule().equals(control.id()) ? finding.failed(why) : finding);
-  }
-
-  private static Finding finding(Control control, Evaluation evaluation, ModeDecision mode, WriteEvent event,
-                                 boolean autofix) {
-    String written = autofix ? evaluation.fix().values().stream().map(String::valueOf).collect(Collectors.joining(", ")) : null;
-    return new Finding(control.id(), control.title(), control.document().path(), evaluation.observed(),
-        evaluation.desired(), mode.mode().label(), mode.source(), autofix ? Action.FIXED : Action.ALERTED, written,
-        control.manualFix(event.site()), null);
   }
 
   private static Set<Document> documentsOf(Collection<Control> selected) {
@@ -178,56 +219,7 @@ public final class Remediator {
     return documents;
   }
 
-  private Decision refused(String eventId, Optional<String> resource, Outcome outcome, String reason, long start) {
-    return new Decision(eventId, resource.orElse(null), outcome, reason, null, null, null, List.of(), 0, 0,
-        elapsedMs(start), false);
-  }
-
-  private static long elapsedMs(long start) {
-    return (System.nanoTime() - start) / 1_000_000;
-  }
-
-  /** Builds the decision for one accepted event, with its cost. */
-  private static final class Record {
-    private final WriteEvent event;
-    private final long start;
-    private final ArmUsage usage = new ArmUsage();
-
-    Record(WriteEvent event, long start) {
-      this.event = event;
-      this.start = start;
-    }
-
-    Decision skipped(String reason) {
-      return decision(Outcome.SKIPPED, reason, List.of(), false);
-    }
-
-    Decision failed(boolean retryable, String reason) {
-      return decision(Outcome.FAILED, reason, List.of(), retryable);
-    }
-
-    Decision evaluated(List<Finding> findings, int evaluated, Optional<ArmException> retryableFailure) {
-      Map<Action, List<String>> byAction = findings.stream().collect(Collectors.groupingBy(
-          Finding::action, LinkedHashMap::new, Collectors.mapping(Finding::rule, Collectors.toList())));
-      Outcome outcome = byAction.containsKey(Action.FIX_FAILED) ? Outcome.FAILED
-          : byAction.containsKey(Action.FIXED) ? Outcome.FIXED
-          : byAction.containsKey(Action.ALERTED) ? Outcome.ALERTED
-          : Outcome.COMPLIANT;
-      String reason = findings.isEmpty()
-          ? "all " + evaluated + " evaluated controls compliant"
-          : byAction.entrySet().stream()
-              .map(group -> group.getKey().label() + ": " + String.join(", ", group.getValue()))
-              .collect(Collectors.joining("; "));
-      if (retryableFailure.isPresent()) {
-        reason += "; retry later: " + retryableFailure.get().getMessage();
-      }
-      return decision(outcome, reason, findings, retryableFailure.isPresent());
-    }
-
-    private Decision decision(Outcome outcome, String reason, List<Finding> findings, boolean retryable) {
-      return new Decision(event.eventId(), event.site().id(), outcome, reason, event.caller().displayName(),
-          event.eventTime().toString(), event.operationName().orElse(null), findings, usage.reads(), usage.writes(),
-          elapsedMs(start), retryable);
-    }
+  private static String describe(RuntimeException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

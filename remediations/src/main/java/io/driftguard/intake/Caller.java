@@ -14,6 +14,11 @@ public record Caller(
   public static final Caller UNKNOWN =
       new Caller(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
+  /** Who it was, as alert rows name actors: the upn or name, else the application id, else the object id. */
+  public String actor() {
+    return upn.or(() -> name).or(() -> appId).or(() -> objectId).orElse("unknown");
+  }
+
   /** The most readable identity: the user's upn or name, else the application id, else the object id. */
   public String displayName() {
     return upn.or(() -> name).or(() -> appId.map(id -> "app " + id)).or(() -> objectId.map(id -> "object " + id))

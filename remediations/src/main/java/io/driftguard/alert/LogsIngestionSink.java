@@ -1,0 +1,46 @@
+package io.driftguard.alert;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.monitor.ingestion.LogsIngestionClient;
+import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
+import io.driftguard.config.Settings.AlertTarget;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.FindingsSink;
+import io.driftguard.intake.WriteEvent;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends an event's finding rows to a custom Log Analytics table through the Logs Ingestion API, all in one upload,
+ * with driftguard's identity (Monitoring Metrics Publisher on the DCR). A log search alert rule over that table
+ * notifies the action group: there is no API that fires an action group directly.
+ */
+public final class LogsIngestionSink implements FindingsSink {
+
+  private final LogsIngestionClient client;
+  private final AlertTarget target;
+  private final Clock clock;
+
+  public LogsIngestionSink(AlertTarget target, TokenCredential credential, HttpClient httpClient, Clock clock) {
+    LogsIngestionClientBuilder builder = new LogsIngestionClientBuilder()
+        .endpoint(target.endpoint().toString())
+        .credential(credential);
+    if (httpClient != null) {
+      builder.httpClient(httpClient);
+    }
+    this.client = builder.buildClient();
+    this.target = target;
+    this.clock = clock;
+  }
+
+  /** Throws when the upload fails (after the SDK's retries): the event is then delivered again, nothing is lost. */
+  @Override
+  public void publish(WriteEvent event, Decision decision) {
+    List<Map<String, Object>> rows = FindingRows.of(event, decision, clock.instant());
+    if (!rows.isEmpty()) {
+      client.upload(target.ruleId(), target.stream(), List.copyOf(rows));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.driftguard.engine;
+
+import io.driftguard.intake.WriteEvent;
+import io.driftguard.state.ArmException;
+import io.driftguard.state.ArmUsage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Builds the decisions of one event, with what it cost: the ARM requests counted on the wire and the time taken. */
+final class Decisions {
+
+  private final WriteEvent event;
+  private final long start;
+  private final ArmUsage usage = new ArmUsage();
+
+  Decisions(WriteEvent event, long start) {
+    this.event = event;
+    this.start = start;
+  }
+
+  ArmUsage usage() {
+    return usage;
+  }
+
+  Decision skipped(String reason) {
+    return decision(Outcome.SKIPPED, reason, List.of(), false);
+  }
+
+  Decision failed(boolean retryable, String reason) {
+    return decision(Outcome.FAILED, reason, List.of(), retryable);
+  }
+
+  Decision evaluated(List<Finding> findings, int evaluated, Optional<ArmException> retryableFailure) {
+    Map<Action, List<String>> byAction = findings.stream().collect(Collectors.groupingBy(
+        Finding::action, LinkedHashMap::new, Collectors.mapping(Finding::rule, Collectors.toList())));
+    Outcome outcome = byAction.containsKey(Action.FIX_FAILED) ? Outcome.FAILED
+        : byAction.containsKey(Action.FIXED) ? Outcome.FIXED
+        : byAction.containsKey(Action.ALERTED) || byAction.containsKey(Action.BACKED_OFF) ? Outcome.ALERTED
+        : Outcome.COMPLIANT;
+    String reason = findings.isEmpty()
+        ? "all " + evaluated + " evaluated controls compliant"
+        : byAction.entrySet().stream()
+            .map(group -> group.getKey().label() + ": " + String.join(", ", group.getValue()))
+            .collect(Collectors.joining("; "));
+    if (retryableFailure.isPresent()) {
+      reason += "; retry later: " + retryableFailure.get().getMessage();
+    }
+    return decision(outcome, reason, findings, retryableFailure.isPresent());
+  }
+
+  private Decision decision(Outcome outcome, String reason, List<Finding> findings, boolean retryable) {
+    return new Decision(event.eventId(), event.site().id(), outcome, reason, event.caller().displayName(),
+        event.eventTime().toString(), event.operationName().orElse(null), findings, usage.reads(), usage.writes(),
+        elapsedMs(start), retryable);
+  }
+
+  /** The same decision, to be delivered again: what was done stands, but the record of it did not go out. */
+  static Decision retryLater(Decision decision, String why) {
+    return new Decision(decision.eventId(), decision.resource(), decision.outcome(), decision.reason() + "; " + why,
+        decision.changedBy(), decision.changedAt(), decision.operation(), decision.findings(), decision.armReads(),
+        decision.armWrites(), decision.elapsedMs(), true);
+  }
+
+  static Decision refused(String eventId, Optional<String> resource, Outcome outcome, String reason, long start) {
+    return new Decision(eventId, resource.orElse(null), outcome, reason, null, null, null, List.of(), 0, 0,
+        elapsedMs(start), false);
+  }
+
+  private static long elapsedMs(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+}
