@@ -2,6 +2,8 @@ package io.driftguard.alert;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import io.driftguard.config.Settings.AlertTarget;
@@ -23,10 +25,12 @@ public final class LogsIngestionSink implements FindingsSink {
   private final AlertTarget target;
   private final Clock clock;
 
-  public LogsIngestionSink(AlertTarget target, TokenCredential credential, HttpClient httpClient, Clock clock) {
+  public LogsIngestionSink(AlertTarget target, TokenCredential credential, HttpClient httpClient,
+                           ExponentialBackoffOptions backoff, Clock clock) {
     LogsIngestionClientBuilder builder = new LogsIngestionClientBuilder()
         .endpoint(target.endpoint().toString())
-        .credential(credential);
+        .credential(credential)
+        .retryOptions(new RetryOptions(backoff));
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }

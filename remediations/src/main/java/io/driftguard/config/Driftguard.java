@@ -2,6 +2,7 @@ package io.driftguard.config;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import io.driftguard.controls.ControlCatalog;
@@ -17,6 +18,7 @@ import io.driftguard.record.TableAuditTrail;
 import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
 import io.driftguard.state.ArmGateway;
+import io.driftguard.state.RetrySettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +34,7 @@ public final class Driftguard {
   private final Settings settings;
   private HttpClient httpClient;
   private TokenCredential credential;
-  private Duration retryBaseDelay;
+  private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
   private Clock clock = Clock.systemUTC();
 
   private Driftguard(Settings settings) {
@@ -61,9 +63,9 @@ public final class Driftguard {
     return this;
   }
 
-  /** Shortens the SDK's retry back-off (0.8 s base); tests use it to keep retries fast. */
+  /** Shortens the SDK's retry back-off (0.8 s base) of every Azure client; tests use it to keep retries fast. */
   public Driftguard retryBaseDelay(Duration baseDelay) {
-    this.retryBaseDelay = baseDelay;
+    this.backoff = RetrySettings.withBaseDelay(baseDelay);
     return this;
   }
 
@@ -72,17 +74,15 @@ public final class Driftguard {
     ArmGateway.Builder gateway = ArmGateway.builder()
         .endpoint(settings.armEndpoint())
         .credential(effectiveCredential)
-        .httpClient(httpClient);
-    if (retryBaseDelay != null) {
-      gateway.retries(3, retryBaseDelay, retryBaseDelay.multipliedBy(10));
-    }
+        .httpClient(httpClient)
+        .retries(backoff);
     Supplier<String> self = settings.selfObjectId()
         .map(SelfIdentity::fixed)
         .orElseGet(() -> SelfIdentity.fromToken(effectiveCredential, ArmGateway.tokenScope(settings.armEndpoint())));
     Optional<TableStorage> storage = settings.storage()
-        .map(target -> TableStorage.connect(target, effectiveCredential, httpClient));
+        .map(target -> TableStorage.connect(target, effectiveCredential, httpClient, backoff));
     FindingsSink sink = settings.alerts()
-        .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, clock))
+        .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     return new Remediator(
         new ScopeGuard(settings.subscriptions(), self),
@@ -99,7 +99,7 @@ public final class Driftguard {
   public static TableAuditTrail auditTrail(Settings settings) {
     StorageTarget target = settings.storage().orElseThrow(() -> new SettingsException(List.of(
         "no Table storage configured: set " + Settings.STORAGE_CONNECTION + " or " + Settings.STORAGE_ACCOUNT)));
-    return new TableAuditTrail(TableStorage.connect(target, credentialFor(settings), null), Clock.systemUTC());
+    return new TableAuditTrail(TableStorage.connect(target, credentialFor(settings), null, RetrySettings.sdkDefault()), Clock.systemUTC());
   }
 
   private static TokenCredential credentialFor(Settings settings) {

@@ -1,9 +1,9 @@
 package io.driftguard.record;
 
-import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableServiceException;
 import io.driftguard.config.Durations;
 import io.driftguard.config.Settings.FlapLimits;
 import io.driftguard.engine.FlapGuard;
@@ -80,7 +80,10 @@ public final class TableFlapGuard implements FlapGuard {
   private TableEntity read(SiteRef site, String rule) {
     try {
       return table.getEntity(TableKeys.ofResource(site.id()), rule);
-    } catch (ResourceNotFoundException e) {
+    } catch (TableServiceException e) {
+      if (e.getResponse().getStatusCode() != 404) {
+        throw e;
+      }
       return new TableEntity(TableKeys.ofResource(site.id()), rule);
     }
   }

@@ -2,6 +2,8 @@ package io.driftguard.record;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
@@ -20,8 +22,9 @@ public final class TableStorage {
   }
 
   /** A connection string as is; a table service URI with driftguard's own identity (no account key). */
-  public static TableStorage connect(StorageTarget target, TokenCredential credential, HttpClient httpClient) {
-    TableServiceClientBuilder builder = new TableServiceClientBuilder();
+  public static TableStorage connect(StorageTarget target, TokenCredential credential, HttpClient httpClient,
+                                     ExponentialBackoffOptions backoff) {
+    TableServiceClientBuilder builder = new TableServiceClientBuilder().retryOptions(new RetryOptions(backoff));
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }

@@ -60,17 +60,13 @@ public final class ArmGateway {
     this.environment = environmentFor(builder.endpoint);
     HttpClient httpClient = builder.httpClient != null ? builder.httpClient
         : new JdkHttpClientBuilder().responseTimeout(builder.tryTimeout).build();
-    ExponentialBackoffOptions backoff = new ExponentialBackoffOptions()
-        .setMaxRetries(builder.maxRetries)
-        .setBaseDelay(builder.retryBaseDelay)
-        .setMaxDelay(builder.retryMaxDelay);
     this.pipeline = new HttpPipelineBuilder()
         .httpClient(httpClient)
         .policies(
             new UserAgentPolicy("driftguard"),
             new RequestIdPolicy(),
             // The one retry layer: 408, 429 and 5xx, honouring Retry-After.
-            new RetryPolicy(new ExponentialBackoff(backoff)),
+            new RetryPolicy(new ExponentialBackoff(builder.backoff)),
             new AddDatePolicy(),
             new BearerTokenAuthenticationPolicy(builder.credential, tokenScope(builder.endpoint)),
             new ArmRequestCounter())
@@ -214,9 +210,7 @@ public final class ArmGateway {
     private URI endpoint = URI.create(AzureEnvironment.AZURE.getResourceManagerEndpoint());
     private TokenCredential credential;
     private HttpClient httpClient;
-    private int maxRetries = 3;
-    private Duration retryBaseDelay = Duration.ofMillis(800);
-    private Duration retryMaxDelay = Duration.ofSeconds(8);
+    private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
     private Duration tryTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
@@ -237,10 +231,8 @@ public final class ArmGateway {
       return this;
     }
 
-    public Builder retries(int maxRetries, Duration baseDelay, Duration maxDelay) {
-      this.maxRetries = maxRetries;
-      this.retryBaseDelay = baseDelay;
-      this.retryMaxDelay = maxDelay;
+    public Builder retries(ExponentialBackoffOptions backoff) {
+      this.backoff = Objects.requireNonNull(backoff);
       return this;
     }
 

@@ -65,6 +65,41 @@ class SettingsTest {
   }
 
   @Test
+  void alertsStorageAndFlappingHaveSafeDefaults() {
+    Settings settings = Settings.from(Map.of());
+    assertEquals(Optional.empty(), settings.alerts());
+    assertEquals(Optional.empty(), settings.storage());
+    assertEquals(new Settings.FlapLimits(3, java.time.Duration.ofHours(1), java.time.Duration.ofHours(24)), settings.flapping());
+  }
+
+  @Test
+  void readsAlertStorageAndFlappingSettings() {
+    Settings settings = Settings.from(Map.of(
+        "DRIFTGUARD_ALERT_ENDPOINT", "https://dce-1.westeurope-1.ingest.monitor.azure.com",
+        "DRIFTGUARD_ALERT_RULE_ID", "dcr-0123",
+        "DRIFTGUARD_ALERT_STREAM", "Custom-DriftguardFindings",
+        "AzureWebJobsStorage__accountName", "stdriftguard",
+        "DRIFTGUARD_FLAP_MAX_FIXES", "5",
+        "DRIFTGUARD_FLAP_WINDOW", "30m",
+        "DRIFTGUARD_FLAP_COOLDOWN", "PT12H"));
+    assertEquals("dcr-0123", settings.alerts().orElseThrow().ruleId());
+    assertEquals(URI.create("https://stdriftguard.table.core.windows.net/"),
+        settings.storage().orElseThrow().tableServiceUri().orElseThrow());
+    assertEquals(new Settings.FlapLimits(5, java.time.Duration.ofMinutes(30), java.time.Duration.ofHours(12)),
+        settings.flapping());
+    assertEquals(Optional.of("UseDevelopmentStorage=true"),
+        Settings.from(Map.of("AzureWebJobsStorage", "UseDevelopmentStorage=true")).storage().orElseThrow().connectionString());
+  }
+
+  @Test
+  void aPartialAlertTargetIsAnError() {
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> Settings.from(Map.of("DRIFTGUARD_ALERT_ENDPOINT", "https://dce.example", "DRIFTGUARD_FLAP_MAX_FIXES", "0")));
+    assertEquals(2, refused.problems().size(), refused.getMessage());
+    assertTrue(refused.getMessage().contains("go together"));
+  }
+
+  @Test
   void knowsEverySettingName() {
     assertTrue(Settings.names().containsAll(java.util.List.of("DRIFTGUARD_MODE", "DRIFTGUARD_RULE_HTTPS_ONLY",
         "DRIFTGUARD_RULE_FTP_DISABLED", "DRIFTGUARD_RULE_REMOTE_DEBUGGING_OFF", "DRIFTGUARD_RULE_MIN_TLS")));

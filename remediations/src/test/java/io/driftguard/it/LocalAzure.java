@@ -6,6 +6,7 @@ import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
@@ -14,6 +15,7 @@ import io.driftguard.sandbox.SandboxOptions;
 import io.driftguard.sandbox.SiteHandle;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +34,7 @@ final class LocalAzure {
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Sandbox sandbox;
+  private static Azurite azurite;
 
   private LocalAzure() {}
 
@@ -44,6 +47,23 @@ final class LocalAzure {
       Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
     }
     return sandbox;
+  }
+
+  static synchronized Azurite azurite() {
+    if (azurite == null) {
+      azurite = Azurite.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(azurite::close));
+    }
+    return azurite;
+  }
+
+  /** Alerts to the sandbox's Logs Ingestion endpoint, audit and flapping state in Azurite. */
+  static Map<String, String> recordingSettings() {
+    return Map.of(
+        "DRIFTGUARD_ALERT_ENDPOINT", sandbox().logsIngestionEndpoint().toString(),
+        "DRIFTGUARD_ALERT_RULE_ID", sandbox().logs().dcrImmutableId(),
+        "DRIFTGUARD_ALERT_STREAM", sandbox().logs().streamName(),
+        "AzureWebJobsStorage", azurite().connectionString());
   }
 
   static FakeArm arm() {
@@ -69,6 +89,10 @@ final class LocalAzure {
 
   /** An engine wired as in Azure, but trusting the sandbox certificate and with short retry back-off. */
   static Remediator engine(Map<String, String> settings) {
+    return engine(settings, Clock.systemUTC());
+  }
+
+  static Remediator engine(Map<String, String> settings, Clock clock) {
     Map<String, String> environment = new HashMap<>(settings);
     environment.put("DRIFTGUARD_ARM_ENDPOINT", sandbox().armEndpoint().toString());
     environment.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
@@ -77,6 +101,7 @@ final class LocalAzure {
         .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox().sslContext()))
             .responseTimeout(Duration.ofSeconds(5)).build())
         .retryBaseDelay(Duration.ofMillis(20))
+        .clock(clock)
         .build();
   }
 

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * Azurite's Table service (the Azure Storage emulator, from npm) as a child process on a free loopback port, in memory.
  * The sandbox build installs it ({@code mvn -pl sandbox install}); {@link #start()} looks for it in
  * {@code ~/.cache/driftguard/azurite-3.35.0}, or in the directory given by system property
- * {@code driftguard.azurite.home} or environment variable {@code DRIFTGUARD_AZURITE_HOME}.
+ * {@code driftguard.azurite.home} or environment variable {@code AZURITE_HOME}.
  *
  * <pre>{@code
  * try (Azurite azurite = Azurite.start()) {
@@ -31,7 +31,7 @@ public final class Azurite implements AutoCloseable {
     /** Keep in step with {@code azurite.version} in the sandbox pom: 3.36 and later need Node 21. */
     public static final String VERSION = "3.35.0";
     static final String HOME_PROPERTY = "driftguard.azurite.home";
-    static final String HOME_ENV = "DRIFTGUARD_AZURITE_HOME";
+    static final String HOME_ENV = "AZURITE_HOME";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final String LOOPBACK = "127.0.0.1";
     private static final String ACCOUNT = "devstoreaccount1";
