@@ -172,7 +172,7 @@ public final class EventIntake {
       return new Screened.Ignored(id, shownResource,
           "operation '" + operation.get() + "' cannot change a controlled setting");
     }
-    if (!target.relevant()) {
+    if (!HandledOperations.writes(target.child())) {
       return new Screened.Ignored(id, shownResource,
           "a write to " + target.child().orElse("?") + " cannot change a controlled setting");
     }

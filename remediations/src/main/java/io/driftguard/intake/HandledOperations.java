@@ -1,29 +1,24 @@
 package io.driftguard.intake;
 
-import java.util.LinkedHashSet;
+import io.driftguard.state.Document;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * The ARM write operations ({@code data.operationName}) that can change a controlled setting of a site or slot.
- * The Event Grid subscription's filter must list exactly these.
+ * The writes that can change a controlled setting: those of the documents controls read. The Event Grid subscription's
+ * filter on {@code data.operationName} must list exactly {@link #ALL}; a write to any other child of a site (app
+ * settings, functions, publishing policies) cannot change a control and is not re-read.
  */
 public final class HandledOperations {
 
-  private static final Set<String> SITE_OPERATIONS = Set.of(
-      "write",
-      "config/write",
-      "basicPublishingCredentialsPolicies/write",
-      "basicPublishingCredentialsPolicies/ftp/write",
-      "basicPublishingCredentialsPolicies/scm/write");
-
-  /** Canonical spelling, sites first then the slot twins. */
-  public static final Set<String> ALL = Stream.concat(
-          SITE_OPERATIONS.stream().sorted().map(op -> "Microsoft.Web/sites/" + op),
-          SITE_OPERATIONS.stream().sorted().map(op -> "Microsoft.Web/sites/slots/" + op))
-      .collect(Collectors.toCollection(LinkedHashSet::new));
+  public static final List<String> ALL = Arrays.stream(Document.values())
+      .flatMap(document -> document.writeActions().stream())
+      .sorted()
+      .toList();
 
   private static final Set<String> ALL_LOWER_CASE =
       ALL.stream().map(op -> op.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
@@ -32,5 +27,11 @@ public final class HandledOperations {
 
   public static boolean isHandled(String operationName) {
     return ALL_LOWER_CASE.contains(operationName.toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether a write to this child of a site or slot (empty: the site itself) can change a controlled setting. */
+  public static boolean writes(Optional<String> child) {
+    return Arrays.stream(Document.values())
+        .anyMatch(document -> document.child().map(String::toLowerCase).equals(child.map(String::toLowerCase)));
   }
 }

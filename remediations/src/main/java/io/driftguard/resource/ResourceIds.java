@@ -1,8 +1,6 @@
 package io.driftguard.resource;
 
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,12 +21,6 @@ public final class ResourceIds {
   private static final Pattern SITE_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])?");
   private static final Pattern CHILD_NAME = Pattern.compile("[A-Za-z0-9_\\-.]{1,80}");
 
-  /**
-   * Children whose writes can change a controlled setting: general settings ({@code config/web}) and the basic-auth
-   * publishing policies. App settings, functions, host name bindings and the like cannot, and are not re-read.
-   */
-  private static final Set<String> RELEVANT_CHILD_TYPES = Set.of("basicpublishingcredentialspolicies");
-  private static final String GENERAL_SETTINGS = "config/web";
 
   private ResourceIds() {}
 
@@ -82,7 +74,7 @@ public final class ResourceIds {
     }
     int remaining = segments.length - next;
     if (remaining == 0) {
-      return new ResourceTarget(site, Optional.empty(), true);
+      return new ResourceTarget(site, Optional.empty());
     }
     if (remaining != 2) {
       throw new InvalidResourceIdException("resource id names a nested child that driftguard does not handle");
@@ -98,10 +90,7 @@ public final class ResourceIds {
     if (!CHILD_NAME.matcher(childType).matches() || !CHILD_NAME.matcher(childName).matches()) {
       throw new InvalidResourceIdException("child resource name is not valid");
     }
-    String child = childType + "/" + childName;
-    boolean relevant = child.equalsIgnoreCase(GENERAL_SETTINGS)
-        || RELEVANT_CHILD_TYPES.contains(childType.toLowerCase(Locale.ROOT));
-    return new ResourceTarget(site, Optional.of(child), relevant);
+    return new ResourceTarget(site, Optional.of(childType + "/" + childName));
   }
 
   private static void rejectUnsafeCharacters(String id) throws InvalidResourceIdException {

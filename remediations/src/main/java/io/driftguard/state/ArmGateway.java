@@ -33,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,6 +48,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Built once and shared; thread-safe. One HTTP pipeline serves every subscription.
  */
 public final class ArmGateway {
+
+  /** The site PATCH is a long-running operation: when ARM answers 202, the SDK polls its operation result. */
+  public static final List<String> ASYNC_POLL_ACTIONS = List.of("Microsoft.Web/sites/operationresults/read");
 
   /** ARM's own token audience for the public cloud; custom endpoints (sandbox, proxies) use it too. */
   private static final String PUBLIC_MANAGEMENT_AUDIENCE = AzureEnvironment.AZURE.getManagementEndpoint();

@@ -1,20 +1,48 @@
 package io.driftguard.state;
 
-/** The ARM documents of a site (or slot) that controls read and fix. Each is read with one GET and fixed with one PATCH. */
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ARM documents of a site (or slot) that controls read and fix. Each is read with one GET and fixed with one PATCH,
+ * and each names the RBAC actions those calls need and the write operation Event Grid reports for it: the role, the
+ * event filter and intake are all derived from here.
+ */
 public enum Document {
   /** {@code GET/PATCH {site}}: kind, tags and site properties such as {@code httpsOnly}. */
-  SITE("site"),
+  SITE("site", Optional.empty(), "Microsoft.Web/sites", "Microsoft.Web/sites/slots"),
   /** {@code GET/PATCH {site}/config/web}: general settings such as {@code ftpsState} and {@code minTlsVersion}. */
-  WEB_CONFIG("config/web");
+  WEB_CONFIG("config/web", Optional.of("config/web"), "Microsoft.Web/sites/config", "Microsoft.Web/sites/slots/config");
 
   private final String path;
+  private final Optional<String> child;
+  private final String siteType;
+  private final String slotType;
 
-  Document(String path) {
+  Document(String path, Optional<String> child, String siteType, String slotType) {
     this.path = path;
+    this.child = child;
+    this.siteType = siteType;
+    this.slotType = slotType;
   }
 
   /** How people and logs name it. */
   public String path() {
     return path;
+  }
+
+  /** The child resource under the site or slot ({@code config/web}), or empty for the site itself. */
+  public Optional<String> child() {
+    return child;
+  }
+
+  /** The RBAC actions reading it needs, for sites and slots. */
+  public List<String> readActions() {
+    return List.of(siteType + "/read", slotType + "/read");
+  }
+
+  /** The RBAC actions fixing it needs; also the {@code data.operationName} of the events that report writes to it. */
+  public List<String> writeActions() {
+    return List.of(siteType + "/write", slotType + "/write");
   }
 }

@@ -65,6 +65,15 @@ class EventIntakeTest {
     assertInstanceOf(Screened.Ignored.class, screenOne(appSettings.toString()));
     ObjectNode function = TestEvents.write(siteId("func-a") + "/functions/f", "Microsoft.Web/sites/functions/write");
     assertInstanceOf(Screened.Ignored.class, screenOne(function.toString()));
+    ObjectNode ftpPolicy = TestEvents.write(siteId("func-a") + "/basicPublishingCredentialsPolicies/ftp",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/write");
+    assertInstanceOf(Screened.Ignored.class, screenOne(ftpPolicy.toString()));
+  }
+
+  @Test
+  void handlesExactlyTheWritesOfTheDocumentsControlsRead() {
+    assertEquals(List.of("Microsoft.Web/sites/config/write", "Microsoft.Web/sites/slots/config/write",
+        "Microsoft.Web/sites/slots/write", "Microsoft.Web/sites/write"), HandledOperations.ALL);
   }
 
   @Test

@@ -20,7 +20,6 @@ class ResourceIdsTest {
     ResourceTarget target = ResourceIds.parse(SITE);
     assertEquals(new SiteRef(SUB, "rg-prod", "func-orders", Optional.empty()), target.site());
     assertEquals(Optional.empty(), target.child());
-    assertTrue(target.relevant());
   }
 
   @Test
@@ -29,7 +28,6 @@ class ResourceIdsTest {
     ResourceTarget policy = ResourceIds.parse(SITE + "/basicPublishingCredentialsPolicies/ftp");
     assertEquals(SiteRef.site(SUB, "rg-prod", "func-orders"), policy.site());
     assertEquals(Optional.of("basicPublishingCredentialsPolicies/ftp"), policy.child());
-    assertTrue(policy.relevant());
   }
 
   @Test
@@ -45,12 +43,6 @@ class ResourceIdsTest {
     assertEquals("App1", ref.site());
     assertEquals(Optional.of("s1"), ref.slot());
     assertEquals(ref.key(), SiteRef.site(SUB, "rg", "app1").withSlot("S1").key());
-  }
-
-  @Test
-  void marksChildrenThatCannotChangeAControlAsIrrelevant() throws Exception {
-    ResourceTarget target = ResourceIds.parse(SITE + "/functions/httpTrigger");
-    assertFalse(target.relevant());
   }
 
   @ParameterizedTest
