@@ -14,6 +14,7 @@ public final class Main {
       commands:
         demo                 run driftguard against a local Azure (sandbox) and narrate what happens
         handle [FILE|-]      handle an Event Grid delivery exactly as the function does; one JSON decision per line
+        history              what driftguard did, from its audit trail (Table storage)
         sandbox              run the local Azure as a process (prints its endpoints as JSON)
 
       Run 'driftguard <command> --help' for a command's options and settings.
@@ -26,6 +27,7 @@ public final class Main {
   private static final Map<String, Command> COMMANDS = Map.of(
       "demo", new DemoCommand(),
       "handle", new HandleCommand(),
+      "history", new HistoryCommand(),
       "sandbox", new SandboxCommand());
 
   private Main() {}

@@ -4,21 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SiteHandle;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,23 +29,10 @@ class HandleCommandIT {
 
   private static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000c11aa";
   private static final Caller ALICE = Caller.user("alice@contoso.com", "Alice Admin", "11111111-1111-1111-1111-111111111111", "203.0.113.7");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static Sandbox sandbox;
 
   @TempDir
   Path temp;
-
-  record Run(int exit, String stdout, String stderr) {
-    List<JsonNode> decisions() {
-      return stdout.lines().map(line -> {
-        try {
-          return JSON.readTree(line);
-        } catch (IOException e) {
-          throw new AssertionError("stdout must hold only JSON lines, got: " + line, e);
-        }
-      }).toList();
-    }
-  }
 
   @BeforeAll
   static void startSandbox() {
@@ -70,26 +53,11 @@ class HandleCommandIT {
     sandbox.arm().clearFaults();
   }
 
-  private Run handle(Map<String, String> settings, String stdin, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djavax.net.ssl.trustStore=" + sandbox.trustStore(), "-Djavax.net.ssl.trustStorePassword=changeit",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "handle"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(temp.resolve("out").toFile())
-        .redirectError(temp.resolve("err").toFile());
-    Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(name -> name.startsWith("DRIFTGUARD_"));
-    environment.put("IDENTITY_ENDPOINT", sandbox.identityEndpoint().toString());
-    environment.put("IDENTITY_HEADER", sandbox.identityHeader());
-    environment.put("DRIFTGUARD_ARM_ENDPOINT", sandbox.armEndpoint().toString());
-    environment.putAll(settings);
-    Process process = builder.start();
-    process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    process.getOutputStream().close();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "handle did not finish");
-    return new Run(process.exitValue(), Files.readString(temp.resolve("out")), Files.readString(temp.resolve("err")));
+  private CliProcess.Result handle(Map<String, String> settings, String stdin, String... args) throws Exception {
+    String[] command = new String[args.length + 1];
+    command[0] = "handle";
+    System.arraycopy(args, 0, command, 1, args.length);
+    return CliProcess.run(sandbox, temp, settings, stdin, command);
   }
 
   private static String driftEvent(String name) {
@@ -104,10 +72,10 @@ class HandleCommandIT {
   void fixesFromStdinAndPrintsOneJsonDecisionPerEvent() throws Exception {
     String delivery = "[" + driftEvent("func-cli-1") + "," + driftEvent("func-cli-2") + "]";
 
-    Run run = handle(Map.of("DRIFTGUARD_MODE", "autofix"), delivery);
+    CliProcess.Result run = handle(Map.of("DRIFTGUARD_MODE", "autofix"), delivery);
 
     assertEquals(ExitCode.OK, run.exit(), run.stderr());
-    List<JsonNode> decisions = run.decisions();
+    List<JsonNode> decisions = run.jsonLines();
     assertEquals(2, decisions.size());
     for (JsonNode decision : decisions) {
       assertEquals("fixed", decision.get("outcome").asText());
@@ -129,11 +97,11 @@ class HandleCommandIT {
     Path file = temp.resolve("delivery.json");
     Files.writeString(file, "[" + forged + "]");
 
-    Run run = handle(Map.of("DRIFTGUARD_SUBSCRIPTIONS", "00000000-0000-0000-0000-000000000bad"), "", file.toString());
+    CliProcess.Result run = handle(Map.of("DRIFTGUARD_SUBSCRIPTIONS", "00000000-0000-0000-0000-000000000bad"), "", file.toString());
 
     assertEquals(ExitCode.OK, run.exit(), run.stderr());
-    assertEquals("rejected", run.decisions().get(0).get("outcome").asText());
-    assertEquals(0, run.decisions().get(0).get("armReads").asInt());
+    assertEquals("rejected", run.jsonLines().get(0).get("outcome").asText());
+    assertEquals(0, run.jsonLines().get(0).get("armReads").asInt());
   }
 
   @Test
@@ -141,17 +109,17 @@ class HandleCommandIT {
     String event = driftEvent("func-cli-4");
     sandbox.arm().inject(Fault.on("GET", "func-cli-4").status(503).times(Fault.ALWAYS));
 
-    Run run = handle(Map.of(), event, "-");
+    CliProcess.Result run = handle(Map.of(), event, "-");
 
     assertEquals(ExitCode.TEMPORARY_FAILURE, run.exit(), run.stderr());
-    JsonNode decision = run.decisions().get(0);
+    JsonNode decision = run.jsonLines().get(0);
     assertEquals("failed", decision.get("outcome").asText());
     assertTrue(decision.get("retryable").asBoolean());
   }
 
   @Test
   void refusesInputThatIsNotEvents() throws Exception {
-    Run run = handle(Map.of(), "{\"hello\":\"world\"}");
+    CliProcess.Result run = handle(Map.of(), "{\"hello\":\"world\"}");
     assertEquals(ExitCode.DATA_ERROR, run.exit());
     assertEquals("", run.stdout());
     assertTrue(run.stderr().contains("not an Event Grid delivery"), run.stderr());
@@ -159,18 +127,18 @@ class HandleCommandIT {
 
   @Test
   void refusesInvalidSettingsAndMissingFiles() throws Exception {
-    Run badSettings = handle(Map.of("DRIFTGUARD_MODE", "yolo", "DRIFTGUARD_RULE_MIN_TSL", "off"), driftEvent("func-cli-5"));
+    CliProcess.Result badSettings = handle(Map.of("DRIFTGUARD_MODE", "yolo", "DRIFTGUARD_RULE_MIN_TSL", "off"), driftEvent("func-cli-5"));
     assertEquals(ExitCode.CONFIG, badSettings.exit());
     assertTrue(badSettings.stderr().contains("DRIFTGUARD_MODE: must be autofix, notify or off"), badSettings.stderr());
     assertTrue(badSettings.stderr().contains("DRIFTGUARD_RULE_MIN_TSL: unknown setting"), badSettings.stderr());
 
-    Run missing = handle(Map.of(), "", temp.resolve("nope.json").toString());
+    CliProcess.Result missing = handle(Map.of(), "", temp.resolve("nope.json").toString());
     assertEquals(ExitCode.NO_INPUT, missing.exit());
   }
 
   @Test
   void printsHelp() throws Exception {
-    Run run = handle(new HashMap<>(), "", "--help");
+    CliProcess.Result run = handle(new HashMap<>(), "", "--help");
     assertEquals(ExitCode.OK, run.exit());
     assertTrue(run.stdout().startsWith("usage: driftguard handle"));
   }

@@ -1,0 +1,81 @@
+package io.driftguard.cli;
+
+import io.driftguard.config.Driftguard;
+import io.driftguard.config.Durations;
+import io.driftguard.config.Settings;
+import io.driftguard.record.AuditEntry;
+import io.driftguard.record.TableAuditTrail;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code history}: what driftguard did, from the audit trail in Table storage, newest first. */
+final class HistoryCommand implements Main.Command {
+
+  static final String HELP = """
+      usage: driftguard history [--app NAME] [--since DURATION] [--json]
+
+      Lists what driftguard did (fixed, alerted, fix-failed, backed-off), newest first, from its audit trail in the
+      Functions storage account: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName
+      (your own identity, e.g. az login, needs Storage Table Data Reader).
+
+        --app NAME        one app, or one slot as NAME/SLOT (case-insensitive)
+        --since DURATION  how far back: 90s, 15m, 1h, 7d or ISO-8601 (default 24h)
+        --json            one JSON object per line instead of a table
+
+      exit: 0 listed (even if empty), 64 bad arguments, 78 no storage configured
+      """;
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Optional<String> app = Optional.empty();
+    Duration since = Duration.ofHours(24);
+    boolean json = false;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--help", "-h" -> {
+            out.print(HELP);
+            return ExitCode.OK;
+          }
+          case "--app" -> app = Optional.of(value(args, ++i));
+          case "--since" -> since = Durations.parse(value(args, ++i));
+          case "--json" -> json = true;
+          default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("driftguard history: " + e.getMessage());
+      err.print(HELP);
+      return ExitCode.USAGE;
+    }
+    TableAuditTrail audit = Driftguard.auditTrail(Settings.fromEnvironment());
+    List<AuditEntry> entries = audit.history(app, Instant.now().minus(since));
+    if (json) {
+      entries.forEach(entry -> out.println(Json.write(entry)));
+    } else {
+      print(entries, out);
+      err.println(entries.size() + " entries since " + Durations.format(since) + " ago" + app.map(name -> " for " + name).orElse(""));
+    }
+    return ExitCode.OK;
+  }
+
+  static void print(List<AuditEntry> entries, PrintStream out) {
+    Table table = new Table("time (UTC)", "app", "rule", "action", "before -> after", "changed by", "mode", "event");
+    for (AuditEntry entry : entries) {
+      table.row(entry.recordedAt().toString(), entry.app(), entry.rule(), entry.action(),
+          entry.before() + " -> " + entry.after(), entry.actor(), entry.mode() + " (" + entry.modeSource() + ")",
+          entry.eventId());
+    }
+    table.print(out);
+  }
+
+  private static String value(String[] args, int index) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(args[index - 1] + " needs a value");
+    }
+    return args[index];
+  }
+}

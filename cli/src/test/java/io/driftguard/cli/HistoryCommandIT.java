@@ -1,0 +1,84 @@
+package io.driftguard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.sandbox.Azurite;
+import io.driftguard.sandbox.Caller;
+import io.driftguard.sandbox.Sandbox;
+import io.driftguard.sandbox.SiteHandle;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code handle} records in the audit trail (Azurite), {@code history} lists. */
+class HistoryCommandIT {
+
+  private static final Caller BOB = Caller.user("bob@contoso.com", "Bob Builder", "b0b00000-0000-4000-8000-000000000002", "198.51.100.23");
+  private static Sandbox sandbox;
+  private static Azurite azurite;
+
+  @TempDir
+  Path temp;
+
+  @BeforeAll
+  static void start() {
+    sandbox = Sandbox.start();
+    azurite = Azurite.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    azurite.close();
+    sandbox.close();
+  }
+
+  private String drift(String name, String body) {
+    SiteHandle app = sandbox.arm().seedSite("00000000-0000-0000-0000-0000000b1570", "rg-audit", name, "functionapp",
+        Map.of(), true, Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false));
+    sandbox.arm().write(BOB, "PATCH", app.webConfigId(), body);
+    List<String> events = sandbox.arm().drainEmittedEvents();
+    return events.get(events.size() - 1);
+  }
+
+  @Test
+  void listsWhatHandleRecordedNewestFirstForOneApp() throws Exception {
+    Map<String, String> storage = Map.of("AzureWebJobsStorage", azurite.connectionString());
+    Map<String, String> autofix = Map.of("AzureWebJobsStorage", azurite.connectionString(), "DRIFTGUARD_MODE", "autofix");
+    assertEquals(0, CliProcess.run(sandbox, temp, autofix, drift("func-audited", "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"), "handle").exit());
+    assertEquals(0, CliProcess.run(sandbox, temp, storage, drift("func-other", "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}"), "handle").exit());
+
+    CliProcess.Result json = CliProcess.run(sandbox, temp, storage, "", "history", "--app", "FUNC-AUDITED", "--since", "1h", "--json");
+    assertEquals(0, json.exit(), json.stderr());
+    List<JsonNode> entries = json.jsonLines();
+    assertEquals(1, entries.size());
+    JsonNode entry = entries.get(0);
+    assertEquals("min-tls", entry.get("rule").asText());
+    assertEquals("fixed", entry.get("action").asText());
+    assertEquals("1.0", entry.get("before").asText());
+    assertEquals("1.2", entry.get("after").asText());
+    assertEquals("bob@contoso.com", entry.get("actor").asText());
+    assertEquals("198.51.100.23", entry.get("actorIp").asText());
+
+    CliProcess.Result table = CliProcess.run(sandbox, temp, storage, "", "history");
+    assertEquals(0, table.exit(), table.stderr());
+    List<String> lines = table.stdout().lines().toList();
+    assertTrue(lines.get(0).contains("time (UTC)"), table.stdout());
+    assertTrue(lines.get(1).contains("func-other") && lines.get(1).contains("alerted"), "newest first: " + table.stdout());
+    assertTrue(lines.get(2).contains("func-audited") && lines.get(2).contains("1.0 -> 1.2"), table.stdout());
+  }
+
+  @Test
+  void explainsWhatIsMissing() throws Exception {
+    CliProcess.Result noStorage = CliProcess.run(sandbox, temp, Map.of(), "", "history");
+    assertEquals(ExitCode.CONFIG, noStorage.exit());
+    assertTrue(noStorage.stderr().contains("no Table storage configured"), noStorage.stderr());
+    CliProcess.Result badSince = CliProcess.run(sandbox, temp, Map.of(), "", "history", "--since", "yesterday");
+    assertEquals(ExitCode.USAGE, badSince.exit());
+  }
+}
