@@ -1,0 +1,96 @@
+package io.driftguard.it;
+
+import static io.driftguard.it.LocalAzure.aliceWrites;
+import static io.driftguard.it.LocalAzure.arm;
+import static io.driftguard.it.LocalAzure.deliver;
+import static io.driftguard.it.LocalAzure.engine;
+import static io.driftguard.it.LocalAzure.functionApp;
+import static io.driftguard.it.LocalAzure.uniqueName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftguard.engine.Outcome;
+import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.RecordedRequest;
+import io.driftguard.sandbox.SiteHandle;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The role in infra/permissions.json, checked against what driftguard actually sends on the wire: every request maps
+ * to an RBAC action the role grants, and the events below use every action it grants but async polling.
+ */
+class LeastPrivilegeIT {
+
+  private static final Pattern SITE_PATH = Pattern.compile(
+      "(?i)/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Web/sites/[^/]+(/slots/[^/]+)?(/.*)?");
+
+  /** The RBAC action an ARM request needs, as Azure authorizes it. */
+  static String rbacAction(RecordedRequest request) {
+    Matcher matcher = SITE_PATH.matcher(request.path());
+    if (!matcher.matches()) {
+      return "unknown: " + request.method() + " " + request.path();
+    }
+    String type = "Microsoft.Web/sites" + (matcher.group(1) != null ? "/slots" : "");
+    String child = matcher.group(2) == null ? "" : matcher.group(2).replaceAll("(?i)^/config/[^/]+", "/config");
+    String verb = switch (request.method()) {
+      case "GET" -> "read";
+      case "PUT", "PATCH" -> "write";
+      case "DELETE" -> "delete";
+      default -> "action";
+    };
+    return type + child + "/" + verb;
+  }
+
+  private static Set<String> granted() throws Exception {
+    JsonNode permissions = new ObjectMapper().readTree(Path.of("..", "infra", "permissions.json").toFile());
+    Set<String> actions = new TreeSet<>();
+    permissions.get("actions").forEach(action -> actions.add(action.get("action").asText()));
+    return actions;
+  }
+
+  @Test
+  void everyRequestDriftguardSendsIsGrantedAndEveryGrantIsUsed() throws Exception {
+    Map<String, Object> drifted = Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", true);
+    String name = uniqueName("func-rbac");
+    SiteHandle site = functionApp(name, Map.of(), false, drifted);
+    SiteHandle slot = arm().seedSlot(LocalAzure.SUBSCRIPTION, "rg-it", name, "staging", false, drifted);
+    Remediator engine = engine(Map.of("DRIFTGUARD_MODE", "autofix"));
+    assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(site.id(), "{\"properties\":{}}")).outcome());
+    assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(slot.id(), "{\"properties\":{}}")).outcome());
+
+    Set<String> used = LocalAzure.botRequests().stream().map(LeastPrivilegeIT::rbacAction)
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> granted = granted();
+    assertTrue(granted.containsAll(used), "requests the role does not grant: " + difference(used, granted));
+    Set<String> unused = difference(granted, used);
+    assertEquals(Set.of("Microsoft.Web/sites/operationresults/read"), unused,
+        "granted but never needed (only async polling may stay unused here: the sandbox answers PATCH with 200)");
+  }
+
+  @Test
+  void theMappingNamesSecretEndpointsByTheirDeniedAction() throws Exception {
+    RecordedRequest list = new RecordedRequest(null, "POST",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app/config/appsettings/list", "", "", 200, null);
+    assertEquals("Microsoft.Web/sites/config/list/action", rbacAction(list));
+    JsonNode denied = new ObjectMapper().readTree(Path.of("..", "infra", "permissions.json").toFile()).at("/denied/actions");
+    assertTrue(denied.toString().contains("\"" + rbacAction(list) + "\""));
+    RecordedRequest slotConfig = new RecordedRequest(null, "PATCH",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app/slots/s1/config/web", "", "", 200, null);
+    assertEquals("Microsoft.Web/sites/slots/config/write", rbacAction(slotConfig));
+  }
+
+  private static Set<String> difference(Set<String> left, Set<String> right) {
+    Set<String> result = new TreeSet<>(left);
+    result.removeAll(right);
+    return result;
+  }
+}
