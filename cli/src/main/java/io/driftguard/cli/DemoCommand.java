@@ -3,9 +3,11 @@ package io.driftguard.cli;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
+import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
@@ -18,11 +20,14 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code demo}: a small estate in the sandbox, the writes people and pipelines make to it, the events Azure sends, and
@@ -34,10 +39,12 @@ final class DemoCommand implements Main.Command {
   static final String HELP = """
       usage: driftguard demo
 
-      Starts a local Azure (the sandbox: fake ARM over HTTPS and a managed-identity token endpoint), seeds a few
-      function apps, a slot, a plain web app and an app exempt by tag, makes the writes people and pipelines make,
-      delivers the events Azure would send, and narrates what driftguard does about each. Ends with a summary table.
-      Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify. Needs nothing but Java.
+      Starts a local Azure (the sandbox: fake ARM over HTTPS, a managed-identity token endpoint, a Logs Ingestion
+      endpoint; Azurite for Table storage), seeds a few function apps, a slot, a plain web app and an app exempt by
+      tag, makes the writes people and pipelines make, delivers the events Azure would send, and narrates what
+      driftguard does about each: fixes, the alert an on-call engineer receives, a pipeline that keeps reverting a fix
+      (flapping), and the audit trail. Ends with a summary table.
+      Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify.
       """;
 
   /** Set on the child JVM, whose environment carries the sandbox's token endpoint. */
@@ -84,15 +91,17 @@ final class DemoCommand implements Main.Command {
   private int narrate(PrintStream out) {
     URI identity = URI.create(System.getenv(Settings.IDENTITY_ENDPOINT));
     try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults()
-        .withIdentityPort(identity.getPort())
-        .withIdentityHeader(System.getenv(Settings.IDENTITY_HEADER)))) {
-      return new Story(sandbox, out).tell();
+            .withIdentityPort(identity.getPort())
+            .withIdentityHeader(System.getenv(Settings.IDENTITY_HEADER)));
+         Azurite azurite = Azurite.start()) {
+      return new Story(sandbox, azurite, out).tell();
     }
   }
 
   /** The demo's scenes, in order, and the summary. */
   private static final class Story {
     private final Sandbox sandbox;
+    private final Settings settings;
     private final FakeArm arm;
     private final PrintStream out;
     private final Remediator engine;
@@ -101,7 +110,7 @@ final class DemoCommand implements Main.Command {
     /** Events raised by driftguard's own fixes, delivered after the scenes, as Event Grid would. */
     private final List<String> ownEvents = new ArrayList<>();
 
-    Story(Sandbox sandbox, PrintStream out) {
+    Story(Sandbox sandbox, Azurite azurite, PrintStream out) {
       this.sandbox = sandbox;
       this.arm = sandbox.arm();
       this.out = out;
@@ -111,7 +120,12 @@ final class DemoCommand implements Main.Command {
       settings.put("DRIFTGUARD_ARM_ENDPOINT", sandbox.armEndpoint().toString());
       settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
       settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
-      this.engine = Driftguard.builder(Settings.from(settings))
+      settings.put(Settings.ALERT_ENDPOINT, sandbox.logsIngestionEndpoint().toString());
+      settings.put(Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId());
+      settings.put(Settings.ALERT_STREAM, sandbox.logs().streamName());
+      settings.put(Settings.STORAGE_CONNECTION, azurite.connectionString());
+      this.settings = Settings.from(settings);
+      this.engine = Driftguard.builder(this.settings)
           .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox.sslContext())).build())
           .build();
     }
@@ -136,6 +150,7 @@ final class DemoCommand implements Main.Command {
           PIPELINE, staging.webConfigId(), "{\"properties\":{\"remoteDebuggingEnabled\":true,\"remoteDebuggingVersion\":\"VS2022\"}}");
       scene("Bob turns off HTTPS-only on func-reports to test a webhook",
           BOB, reports.id(), "{\"properties\":{\"httpsOnly\":false}}");
+      onCallReceives("what the on-call engineer receives (the alert rule's row, through the action group):", lastDecision());
       scene("Alice enables FTP on web-storefront, a plain web app",
           ALICE, storefront.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");
       scene("Carol lowers TLS to 1.0 on func-legacy, which its team exempted by tag",
@@ -146,11 +161,40 @@ final class DemoCommand implements Main.Command {
         deliver("driftguard's own fix raises a write event too; it must not loop", own);
       }
       deliver("Event Grid delivers Alice's event on func-orders a second time (at-least-once delivery)", ordersEvent);
+      for (int round = 1; round <= 5; round++) {
+        scene("the deploy pipeline re-applies its template, which sets TLS 1.0 on func-payments (round " + round + ")",
+            PIPELINE, payments.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");
+        if (lastDecision().findings().stream().anyMatch(finding -> finding.action() == Action.BACKED_OFF)) {
+          onCallReceives("flapping: the one high-severity alert, naming who keeps reverting the fix:", lastDecision());
+        }
+      }
       String forged = ordersEvent.replace(orders.webConfigId(), orders.id() + "/../../../../providers/Microsoft.Web/sites/victim");
       deliver("someone posts a crafted event whose resource id walks out of the site", forged);
 
       summary(payments);
+      out.println();
+      out.println("audit trail of func-payments (./driftguard history --app func-payments):");
+      HistoryCommand.print(Driftguard.auditTrail(settings).history(Optional.of("func-payments"),
+          Instant.now().minus(Duration.ofHours(1))), out);
       return 0;
+    }
+
+    private Decision lastDecision() {
+      return decisions.get(decisions.size() - 1);
+    }
+
+    /** The alert rows driftguard sent for a decision, as the alert rule hands them to the action group. */
+    private void onCallReceives(String title, Decision decision) {
+      String eventId = decision.eventId();
+      out.println("    " + title);
+      for (Map<String, Object> row : sandbox.logs().rows()) {
+        if (eventId.equals(row.get("EventId"))) {
+          out.printf("      Sev%s  %s  %s  on %s  by %s from %s%n", row.get("Severity"), row.get("Rule"), row.get("Action"),
+              Narration.shortName(String.valueOf(row.get("_ResourceId"))), row.get("Actor"), row.get("ActorIp"));
+          out.println("      \"" + row.get("Message") + "\"");
+        }
+      }
+      out.println();
     }
 
     private SiteHandle functionApp(String name, Map<String, String> tags) {

@@ -3,7 +3,7 @@ package io.driftguard.record;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
-import com.azure.data.tables.models.TableServiceException;
+import com.azure.data.tables.models.ListEntitiesOptions;
 import io.driftguard.config.Durations;
 import io.driftguard.config.Settings.FlapLimits;
 import io.driftguard.engine.FlapGuard;
@@ -77,15 +77,13 @@ public final class TableFlapGuard implements FlapGuard {
     }
   }
 
+  /** A point query: an absent entity is an empty answer, not a 404 the SDK would log as an error. */
   private TableEntity read(SiteRef site, String rule) {
-    try {
-      return table.getEntity(TableKeys.ofResource(site.id()), rule);
-    } catch (TableServiceException e) {
-      if (e.getResponse().getStatusCode() != 404) {
-        throw e;
-      }
-      return new TableEntity(TableKeys.ofResource(site.id()), rule);
-    }
+    String partition = TableKeys.ofResource(site.id());
+    ListEntitiesOptions pointQuery = new ListEntitiesOptions()
+        .setFilter("PartitionKey eq '" + partition + "' and RowKey eq '" + rule + "'");
+    return table.listEntities(pointQuery, null, null).stream().findFirst()
+        .orElseGet(() -> new TableEntity(partition, rule));
   }
 
   /** Fixes within the window, and none from before a cool-down that has ended: those were already paid for. */
