@@ -75,7 +75,9 @@ public final class Driftguard {
         .endpoint(settings.armEndpoint())
         .credential(effectiveCredential)
         .httpClient(httpClient)
-        .retries(backoff);
+        .retries(backoff)
+        .rateLimits(settings.arm().rates())
+        .circuitBreaker(settings.arm().breaker());
     Supplier<String> self = settings.selfObjectId()
         .map(SelfIdentity::fixed)
         .orElseGet(() -> SelfIdentity.fromToken(effectiveCredential, ArmGateway.tokenScope(settings.armEndpoint())));
@@ -92,7 +94,8 @@ public final class Driftguard {
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
         storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
         sink,
-        clock);
+        clock,
+        settings.arm().eventBudget());
   }
 
   /** The audit trail alone, for {@code history}: nothing else is built. */

@@ -5,6 +5,8 @@ import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
+import io.driftguard.state.CircuitBreaker;
+import io.driftguard.state.RateLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +36,8 @@ public record Settings(
     boolean managedIdentity,
     Optional<AlertTarget> alerts,
     Optional<StorageTarget> storage,
-    FlapLimits flapping) {
+    FlapLimits flapping,
+    ArmLimits arm) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -48,6 +51,13 @@ public record Settings(
   public static final String FLAP_MAX_FIXES = "DRIFTGUARD_FLAP_MAX_FIXES";
   public static final String FLAP_WINDOW = "DRIFTGUARD_FLAP_WINDOW";
   public static final String FLAP_COOLDOWN = "DRIFTGUARD_FLAP_COOLDOWN";
+  public static final String EVENT_BUDGET = "DRIFTGUARD_EVENT_BUDGET";
+  public static final String ARM_READ_BURST = "DRIFTGUARD_ARM_READ_BURST";
+  public static final String ARM_READS_PER_SECOND = "DRIFTGUARD_ARM_READS_PER_SECOND";
+  public static final String ARM_WRITE_BURST = "DRIFTGUARD_ARM_WRITE_BURST";
+  public static final String ARM_WRITES_PER_SECOND = "DRIFTGUARD_ARM_WRITES_PER_SECOND";
+  public static final String ARM_BREAKER_FAILURES = "DRIFTGUARD_ARM_BREAKER_FAILURES";
+  public static final String ARM_BREAKER_OPEN = "DRIFTGUARD_ARM_BREAKER_OPEN";
   /** The Functions host's own storage: a connection string, or identity-based with the account name or table URI. */
   public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
   public static final String STORAGE_ACCOUNT = "AzureWebJobsStorage__accountName";
@@ -74,10 +84,17 @@ public record Settings(
   /** A control fixed more than {@code maxFixes} times within {@code window} on one app stops being auto-fixed for {@code coolDown}. */
   public record FlapLimits(int maxFixes, Duration window, Duration coolDown) {}
 
+  /**
+   * How driftguard treats ARM under load: each event's time budget (well inside Event Grid's 30 s), the client-side
+   * token buckets, and the circuit breaker.
+   */
+  public record ArmLimits(Duration eventBudget, RateLimits rates, CircuitBreaker.Limits breaker) {}
+
   /** Every setting name driftguard reads, the per-control ones included. */
   public static List<String> names() {
     List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
-        ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN));
+        ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
+        ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -112,10 +129,23 @@ public record Settings(
         reader.parse(FLAP_MAX_FIXES, "3", Settings::positiveInt),
         reader.parse(FLAP_WINDOW, "1h", Durations::parse),
         reader.parse(FLAP_COOLDOWN, "24h", Durations::parse));
+    Duration eventBudget = reader.parse(EVENT_BUDGET, "15s", Durations::parse);
+    if (eventBudget.compareTo(Duration.ofSeconds(25)) > 0) {
+      reader.problem(EVENT_BUDGET + ": at most 25s, so a delivery ends inside Event Grid's 30 s window");
+    }
+    ArmLimits arm = new ArmLimits(eventBudget,
+        new RateLimits(
+            reader.parse(ARM_READ_BURST, "250", Settings::positiveInt),
+            reader.parse(ARM_READS_PER_SECOND, "25", Settings::positiveInt),
+            reader.parse(ARM_WRITE_BURST, "200", Settings::positiveInt),
+            reader.parse(ARM_WRITES_PER_SECOND, "10", Settings::positiveInt)),
+        new CircuitBreaker.Limits(
+            reader.parse(ARM_BREAKER_FAILURES, "10", Settings::positiveInt),
+            reader.parse(ARM_BREAKER_OPEN, "30s", Durations::parse)));
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping);
+        flapping, arm);
   }
 
   /** All three alert settings, or none (no alerts: decisions only in the log); a partial set is an error. */

@@ -2,7 +2,7 @@ package io.driftguard.engine;
 
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.ArmException;
-import io.driftguard.state.ArmUsage;
+import io.driftguard.state.CallBudget;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +14,15 @@ final class Decisions {
 
   private final WriteEvent event;
   private final long start;
-  private final ArmUsage usage = new ArmUsage();
+  private final CallBudget usage;
 
-  Decisions(WriteEvent event, long start) {
+  Decisions(WriteEvent event, long start, CallBudget budget) {
     this.event = event;
     this.start = start;
+    this.usage = budget;
   }
 
-  ArmUsage usage() {
+  CallBudget usage() {
     return usage;
   }
 

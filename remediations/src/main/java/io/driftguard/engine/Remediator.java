@@ -15,10 +15,12 @@ import io.driftguard.policy.ModePolicy;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.BoundedLruSet;
+import io.driftguard.state.CallBudget;
 import io.driftguard.state.Document;
 import io.driftguard.state.SiteState;
 import io.driftguard.state.StateReader;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -48,10 +50,11 @@ public final class Remediator {
   private final AuditTrail audit;
   private final FindingsSink sink;
   private final Clock clock;
+  private final Duration eventBudget;
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
 
   public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
-                    AuditTrail audit, FindingsSink sink, Clock clock) {
+                    AuditTrail audit, FindingsSink sink, Clock clock, Duration eventBudget) {
     this.scope = scope;
     this.gateway = gateway;
     this.reader = new StateReader(gateway);
@@ -61,6 +64,7 @@ public final class Remediator {
     this.audit = audit;
     this.sink = sink;
     this.clock = clock;
+    this.eventBudget = eventBudget;
   }
 
   /** Handles every event of a delivery, one decision each, in order. */
@@ -80,7 +84,7 @@ public final class Remediator {
   }
 
   private Decision handleWrite(WriteEvent event, long start) {
-    Decisions decisions = new Decisions(event, start);
+    Decisions decisions = new Decisions(event, start, new CallBudget(eventBudget));
     if (handledEvents.contains(event.eventId())) {
       return decisions.skipped("duplicate delivery of an event already handled");
     }

@@ -8,7 +8,6 @@ import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.AddDatePolicy;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
-import com.azure.core.http.policy.ExponentialBackoff;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryPolicy;
@@ -38,7 +37,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads and sparsely patches site documents through {@code azure-resourcemanager-appservice}'s low-level
@@ -69,8 +67,12 @@ public final class ArmGateway {
         .policies(
             new UserAgentPolicy("driftguard"),
             new RequestIdPolicy(),
-            // The one retry layer: 408, 429 and 5xx, honouring Retry-After.
-            new RetryPolicy(new ExponentialBackoff(builder.backoff)),
+            // The one retry layer: 408, 429 and 5xx, honouring Retry-After; never a fail-fast.
+            new RetryPolicy(new ArmRetryStrategy(builder.backoff)),
+            // Per try, in this order: inside the event's budget, past the breaker, with a rate-limit token.
+            new DeadlinePolicy(),
+            new CircuitBreakerPolicy(new CircuitBreaker(builder.breaker)),
+            new RateLimitPolicy(builder.rateLimits),
             new AddDatePolicy(),
             new BearerTokenAuthenticationPolicy(builder.credential, tokenScope(builder.endpoint)),
             new ArmRequestCounter())
@@ -82,7 +84,7 @@ public final class ArmGateway {
   }
 
   /** GETs one document of a site or slot and returns the whole resource as JSON. */
-  public JsonNode read(SiteRef ref, Document document, ArmUsage usage) {
+  public JsonNode read(SiteRef ref, Document document, CallBudget usage) {
     WebAppsClient client = client(ref.subscriptionId());
     Context context = usage.context();
     String group = ref.resourceGroup();
@@ -102,7 +104,7 @@ public final class ArmGateway {
    * PATCHes a document with a body holding only {@code properties}. Returns the resource as ARM answered it, or empty
    * when ARM accepted the change asynchronously (202 with no body).
    */
-  public Optional<JsonNode> patch(SiteRef ref, Document document, ObjectNode properties, ArmUsage usage) {
+  public Optional<JsonNode> patch(SiteRef ref, Document document, ObjectNode properties, CallBudget usage) {
     WebAppsClient client = client(ref.subscriptionId());
     Context context = usage.context();
     String group = ref.resourceGroup();
@@ -153,7 +155,11 @@ public final class ArmGateway {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      if (isTransportFailure(e)) {
+      Optional<FailFastException> failFast = Failures.causeOfType(e, FailFastException.class);
+      if (failFast.isPresent()) {
+        throw new ArmException(0, "FailFast", describe(ref, document) + ": " + failFast.get().getMessage(), e);
+      }
+      if (Failures.isTransportFailure(e)) {
         throw new ArmException(0, "NoResponse", describe(ref, document) + ": no response (" + rootCause(e) + ")", e);
       }
       throw e;
@@ -170,15 +176,6 @@ public final class ArmGateway {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static boolean isTransportFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException || t instanceof TimeoutException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String rootCause(Throwable e) {
@@ -215,6 +212,8 @@ public final class ArmGateway {
     private TokenCredential credential;
     private HttpClient httpClient;
     private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
+    private RateLimits rateLimits = RateLimits.ARM;
+    private CircuitBreaker.Limits breaker = new CircuitBreaker.Limits(10, Duration.ofSeconds(30));
     private Duration tryTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
@@ -237,6 +236,16 @@ public final class ArmGateway {
 
     public Builder retries(ExponentialBackoffOptions backoff) {
       this.backoff = Objects.requireNonNull(backoff);
+      return this;
+    }
+
+    public Builder rateLimits(RateLimits rateLimits) {
+      this.rateLimits = Objects.requireNonNull(rateLimits);
+      return this;
+    }
+
+    public Builder circuitBreaker(CircuitBreaker.Limits breaker) {
+      this.breaker = Objects.requireNonNull(breaker);
       return this;
     }
 

@@ -25,6 +25,6 @@ final class ArmRequestCounter implements HttpPipelinePolicy {
 
   private static void count(HttpPipelineCallContext context) {
     boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET;
-    context.getData(ArmUsage.CONTEXT_KEY).ifPresent(usage -> ((ArmUsage) usage).record(read));
+    context.getData(CallBudget.CONTEXT_KEY).ifPresent(usage -> ((CallBudget) usage).record(read));
   }
 }

@@ -35,7 +35,7 @@ public final class StateReader {
   }
 
   /** Reads the site, and with it {@code likelyNeeded} when the site is known to be a function app. */
-  public SiteState read(SiteRef ref, Set<Document> likelyNeeded, ArmUsage usage) {
+  public SiteState read(SiteRef ref, Set<Document> likelyNeeded, CallBudget usage) {
     Set<Document> documents = EnumSet.of(Document.SITE);
     if (knownFunctionApps.contains(ref.key())) {
       documents.addAll(likelyNeeded);
@@ -56,7 +56,7 @@ public final class StateReader {
   }
 
   /** Reads the documents in {@code needed} that {@code state} lacks. */
-  public SiteState complete(SiteState state, Set<Document> needed, ArmUsage usage) {
+  public SiteState complete(SiteState state, Set<Document> needed, CallBudget usage) {
     Set<Document> missing = EnumSet.noneOf(Document.class);
     needed.stream().filter(document -> !state.properties().containsKey(document)).forEach(missing::add);
     if (missing.isEmpty()) {
@@ -67,7 +67,7 @@ public final class StateReader {
     return new SiteState(state.ref(), state.kind(), state.tags(), properties);
   }
 
-  private Map<Document, JsonNode> readAll(SiteRef ref, Set<Document> documents, ArmUsage usage) {
+  private Map<Document, JsonNode> readAll(SiteRef ref, Set<Document> documents, CallBudget usage) {
     if (documents.size() == 1) {
       Document only = documents.iterator().next();
       return Map.of(only, gateway.read(ref, only, usage));

@@ -1,0 +1,49 @@
+package io.driftguard.state;
+
+import com.azure.core.util.Context;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What one event may spend on ARM and has spent: a deadline, so a delivery ends well inside Event Grid's 30 s window,
+ * and the requests counted on the wire (every retry included). The pipeline's policies find it in the SDK call's
+ * {@link Context}.
+ */
+public final class CallBudget {
+
+  static final String CONTEXT_KEY = "driftguard.call-budget";
+
+  private final long deadlineNanos;
+  private final AtomicInteger reads = new AtomicInteger();
+  private final AtomicInteger writes = new AtomicInteger();
+
+  public CallBudget(Duration allowed) {
+    this.deadlineNanos = System.nanoTime() + allowed.toNanos();
+  }
+
+  public int reads() {
+    return reads.get();
+  }
+
+  public int writes() {
+    return writes.get();
+  }
+
+  /** Time left before the deadline; zero or negative once it has passed. */
+  public Duration remaining() {
+    return Duration.ofNanos(deadlineNanos - System.nanoTime());
+  }
+
+  void record(boolean read) {
+    (read ? reads : writes).incrementAndGet();
+  }
+
+  Context context() {
+    return new Context(CONTEXT_KEY, this);
+  }
+
+  static CallBudget of(com.azure.core.http.HttpPipelineCallContext context) {
+    return context.getData(CONTEXT_KEY).map(CallBudget.class::cast)
+        .orElseThrow(() -> new IllegalStateException("an ARM call without a call budget"));
+  }
+}
