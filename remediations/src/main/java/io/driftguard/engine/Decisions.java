@@ -58,6 +58,14 @@ final class Decisions {
         elapsedMs(start), retryable);
   }
 
+  /** This event's decision when another event's evaluation, run just after its write, answered it. */
+  Decision servedBy(Decision shared) {
+    return new Decision(event.eventId(), shared.resource(), shared.outcome(),
+        "answered by the evaluation for event " + shared.eventId() + ": " + shared.reason(), event.caller().displayName(),
+        event.eventTime().toString(), event.operationName().orElse(null), shared.findings(), 0, 0, elapsedMs(start),
+        shared.retryable());
+  }
+
   /** The same decision, to be delivered again: what was done stands, but the record of it did not go out. */
   static Decision retryLater(Decision decision, String why) {
     return new Decision(decision.eventId(), decision.resource(), decision.outcome(), decision.reason() + "; " + why,

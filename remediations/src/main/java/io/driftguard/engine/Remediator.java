@@ -52,6 +52,7 @@ public final class Remediator {
   private final Clock clock;
   private final Duration eventBudget;
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
+  private final Coalescer<Decision> coalescer = new Coalescer<>();
 
   public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
                     AuditTrail audit, FindingsSink sink, Clock clock, Duration eventBudget) {
@@ -90,21 +91,38 @@ public final class Remediator {
     }
     Decision decision;
     try {
-      Optional<String> refusal = scope.refusal(event);
-      decision = refusal.isPresent() ? decisions.skipped(refusal.get()) : remediate(event, decisions);
-    } catch (ArmException e) {
-      decision = e.isNotFound()
-          ? decisions.skipped("the site no longer exists (" + e.getMessage() + ")")
-          : decisions.failed(e.isRetryable(), e.getMessage());
+      decision = scope.refusal(event).map(decisions::skipped).orElseGet(() -> coalesced(event, decisions));
     } catch (RuntimeException e) {
-      // Not knowing who we are (token endpoint down), storage or transport failures: a later delivery may succeed.
+      // Not knowing who we are (token endpoint down): a later delivery may succeed.
       decision = decisions.failed(true, "could not evaluate: " + describe(e));
     }
-    decision = record(event, decision);
     if (!decision.retryable()) {
       handledEvents.add(event.eventId());
     }
     return decision;
+  }
+
+  /**
+   * Events for an app that is being evaluated wait for the next evaluation and share it; it reads fresh state, so it
+   * answers all of them. Only the event whose evaluation ran records it.
+   */
+  private Decision coalesced(WriteEvent event, Decisions decisions) {
+    return coalescer.run(event.site().key(), () -> record(event, evaluate(event, decisions)), eventBudget)
+        .map(served -> served.ranByThisCaller() ? served.result() : decisions.servedBy(served.result()))
+        .orElseGet(() -> decisions.failed(true, "an evaluation of this app ahead of this event outlasted its budget"));
+  }
+
+  private Decision evaluate(WriteEvent event, Decisions decisions) {
+    try {
+      return remediate(event, decisions);
+    } catch (ArmException e) {
+      return e.isNotFound()
+          ? decisions.skipped("the site no longer exists (" + e.getMessage() + ")")
+          : decisions.failed(e.isRetryable(), e.getMessage());
+    } catch (RuntimeException e) {
+      // Storage or transport failures: a later delivery may succeed.
+      return decisions.failed(true, "could not evaluate: " + describe(e));
+    }
   }
 
   /** State, findings, decisions, actions. */

@@ -1,0 +1,116 @@
+package io.driftguard.it;
+
+import static io.driftguard.it.LocalAzure.aliceWrites;
+import static io.driftguard.it.LocalAzure.arm;
+import static io.driftguard.it.LocalAzure.compliantFunctionApp;
+import static io.driftguard.it.LocalAzure.deliver;
+import static io.driftguard.it.LocalAzure.engine;
+import static io.driftguard.it.LocalAzure.requestsFor;
+import static io.driftguard.it.LocalAzure.uniqueName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.Outcome;
+import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.Fault;
+import io.driftguard.sandbox.SiteHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** ARM misbehaving: throttling beyond the budget, a sick endpoint, resets, deletes mid-fix; and bursts for one app. */
+class ResilienceIT {
+
+  private static final Map<String, String> AUTOFIX = Map.of("DRIFTGUARD_MODE", "autofix");
+
+  @AfterEach
+  void clearFaults() {
+    arm().clearFaults();
+  }
+
+  @Test
+  void aRetryAfterBeyondTheEventsBudgetFailsAtOnceAndRetryably() {
+    SiteHandle app = compliantFunctionApp(uniqueName("func-slow-429"));
+    String event = aliceWrites(app.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");
+    arm().inject(Fault.on("GET", app.site() + "/config/web").status(429).retryAfterSeconds(60).times(1));
+
+    Decision decision = deliver(engine(AUTOFIX), event);
+
+    assertEquals(Outcome.FAILED, decision.outcome());
+    assertTrue(decision.retryable());
+    assertTrue(decision.reason().contains("Retry-After 60"), decision.reason());
+    assertTrue(decision.elapsedMs() < 5_000, "no sleeping through a minute: " + decision.elapsedMs() + " ms");
+    assertEquals(Outcome.FIXED, deliver(engine(AUTOFIX), event).outcome(), "the redelivery succeeds");
+  }
+
+  @Test
+  void aSickArmOpensTheCircuitAndLaterEventsFailFastWithoutCallingIt() {
+    SiteHandle sick = compliantFunctionApp(uniqueName("func-sick"));
+    SiteHandle healthy = compliantFunctionApp(uniqueName("func-healthy"));
+    Remediator engine = engine(Map.of("DRIFTGUARD_MODE", "autofix", "DRIFTGUARD_ARM_BREAKER_FAILURES", "3",
+        "DRIFTGUARD_ARM_BREAKER_OPEN", "60s"));
+    arm().inject(Fault.on("GET", sick.site()).status(500).times(Fault.ALWAYS));
+
+    Decision first = deliver(engine, aliceWrites(sick.webConfigId(), "{\"properties\":{}}"));
+    assertTrue(first.retryable());
+    assertEquals(3, first.armReads(), "the breaker opened on the third server error and stopped the retries");
+
+    Decision next = deliver(engine, aliceWrites(healthy.webConfigId(), "{\"properties\":{}}"));
+    assertTrue(next.retryable());
+    assertTrue(next.reason().contains("circuit open"), next.reason());
+    assertEquals(List.of(), requestsFor(healthy), "failing fast means not calling ARM at all");
+  }
+
+  @Test
+  void aResetConnectionIsRetriedAndADeleteInTheMiddleOfAFixIsSkipped() {
+    SiteHandle app = compliantFunctionApp(uniqueName("func-reset"));
+    arm().inject(Fault.on("PATCH", app.site() + "/config/web").resetConnection().times(1));
+    Decision reset = deliver(engine(AUTOFIX), aliceWrites(app.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"));
+    assertEquals(Outcome.FIXED, reset.outcome(), reset.reason());
+    assertEquals(2, reset.armWrites(), "the reset PATCH and its retry");
+
+    SiteHandle gone = compliantFunctionApp(uniqueName("func-vanishing"));
+    arm().inject(Fault.on("PATCH", gone.site() + "/config/web").status(404).times(1));
+    Decision skipped = deliver(engine(AUTOFIX), aliceWrites(gone.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"));
+    assertEquals(Outcome.SKIPPED, skipped.outcome());
+    assertFalse(skipped.retryable());
+  }
+
+  @Test
+  void eventsArrivingDuringAnEvaluationShareOneFreshEvaluationAfterIt() throws Exception {
+    SiteHandle app = compliantFunctionApp(uniqueName("func-busy"));
+    Remediator engine = engine(AUTOFIX);
+    deliver(engine, aliceWrites(app.webConfigId(), "{\"properties\":{}}"));
+    arm().inject(Fault.on("GET", app.site() + "/config/web").delay(Duration.ofMillis(600)).times(Fault.ALWAYS));
+    List<String> burst = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      burst.add(aliceWrites(app.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"));
+    }
+    int before = requestsFor(app).size();
+    ExecutorService threads = Executors.newFixedThreadPool(5);
+    try {
+      CompletableFuture<Decision> first = CompletableFuture.supplyAsync(() -> deliver(engine, burst.get(0)), threads);
+      Thread.sleep(200);
+      List<CompletableFuture<Decision>> rest = burst.subList(1, 5).stream()
+          .map(event -> CompletableFuture.supplyAsync(() -> deliver(engine, event), threads)).toList();
+
+      assertEquals(Outcome.FIXED, first.get().outcome());
+      List<Decision> later = rest.stream().map(CompletableFuture::join).toList();
+      assertEquals(1, later.stream().filter(decision -> decision.armReads() > 0).count(), "one shared evaluation");
+      assertTrue(later.stream().filter(decision -> decision.armReads() == 0)
+          .allMatch(decision -> decision.reason().startsWith("answered by the evaluation for event")));
+      assertTrue(later.stream().allMatch(decision -> decision.outcome() == Outcome.COMPLIANT), "the first one fixed it");
+      assertEquals(2 + 1 + 2, requestsFor(app).size() - before, "two evaluations' reads and one fix, not five of each");
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+}
