@@ -94,6 +94,10 @@ public final class ResourceIds {
   }
 
   private static void rejectUnsafeCharacters(String id) throws InvalidResourceIdException {
+    if (id.contains("..")) {
+      // Traversal, or a name Azure allows but nobody needs: either way, nothing driftguard acts on.
+      throw new InvalidResourceIdException("resource id contains '..'");
+    }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
       if (c == '%') {

@@ -70,6 +70,8 @@ class ResourceIdsTest {
       "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/config/web/extra",
       "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/providers/Microsoft.Insights",
       "/subscriptions/" + SUB + "/resourceGroups/rg./providers/Microsoft.Web/sites/a1",
+      // Found by ResourceIdsPropertiesTest: a legal but pointless group name that reads like traversal.
+      "/subscriptions/" + SUB + "/resourceGroups/..rg-prod/providers/Microsoft.Web/sites/a1",
   })
   void refusesEverythingOutsideTheGrammar(String id) {
     InvalidResourceIdException refused = assertThrows(InvalidResourceIdException.class, () -> ResourceIds.parse(id));

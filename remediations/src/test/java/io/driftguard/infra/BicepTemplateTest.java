@@ -1,0 +1,720 @@
+package io.driftguard.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.config.Settings;
+import io.driftguard.controls.ControlCatalog;
+import io.driftguard.policy.ModePolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * What can be checked in infra/ without a Bicep compiler: every file and module path exists, every parameter is used,
+ * brackets balance, modules get the parameters they declare, API versions are ones confirmed to exist, the app settings
+ * are the ones the code reads, the role and the event filter come from the data files, and the security properties
+ * driftguard enforces on others hold for its own app.
+ */
+class BicepTemplateTest {
+
+  static final Path INFRA = InfraContractTest.INFRA;
+
+  /**
+   * Resource types and API versions confirmed against the Bicep type definitions generated from the Azure REST API
+   * specs (Azure/bicep-types-az). A new type or version must be confirmed the same way before it is added here.
+   */
+  static final Map<String, Set<String>> CONFIRMED_API_VERSIONS = Map.ofEntries(
+      Map.entry("Microsoft.Resources/resourceGroups", Set.of("2024-03-01")),
+      Map.entry("Microsoft.Web/serverfarms", Set.of("2024-11-01")),
+      Map.entry("Microsoft.Web/sites", Set.of("2024-11-01")),
+      Map.entry("Microsoft.Web/sites/config", Set.of("2024-11-01")),
+      Map.entry("Microsoft.Web/sites/basicPublishingCredentialsPolicies", Set.of("2024-11-01")),
+      Map.entry("Microsoft.Storage/storageAccounts", Set.of("2024-01-01")),
+      Map.entry("Microsoft.Storage/storageAccounts/blobServices", Set.of("2024-01-01")),
+      Map.entry("Microsoft.Storage/storageAccounts/blobServices/containers", Set.of("2024-01-01")),
+      Map.entry("Microsoft.OperationalInsights/workspaces", Set.of("2023-09-01")),
+      Map.entry("Microsoft.OperationalInsights/workspaces/tables", Set.of("2023-09-01")),
+      Map.entry("Microsoft.Insights/components", Set.of("2020-02-02")),
+      Map.entry("Microsoft.Insights/dataCollectionRules", Set.of("2023-03-11")),
+      Map.entry("Microsoft.Insights/scheduledQueryRules", Set.of("2023-12-01")),
+      Map.entry("Microsoft.Insights/actionGroups", Set.of("2023-01-01")),
+      Map.entry("Microsoft.EventGrid/systemTopics", Set.of("2025-02-15")),
+      Map.entry("Microsoft.EventGrid/systemTopics/eventSubscriptions", Set.of("2025-02-15")),
+      Map.entry("Microsoft.Authorization/roleDefinitions", Set.of("2022-04-01")),
+      Map.entry("Microsoft.Authorization/roleAssignments", Set.of("2022-04-01")));
+
+  /** Built-in roles far broader than driftguard needs: Owner, Contributor, User Access Administrator, Website Contributor. */
+  static final List<String> BROAD_BUILT_IN_ROLES = List.of("8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+      "b24988ac-6180-42a0-ab88-20f7382dd24c", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+      "de139f84-1756-47ae-9be6-808fbbe84772");
+
+  static final Pattern LOAD = Pattern.compile("load(?:Json|Text|Yaml|FileAsBase64)Content\\(\\s*'([^']+)'");
+  static final Pattern MODULE = Pattern.compile("(?m)^\\s*module\\s+(\\w+)\\s+'([^']+)'");
+  static final Pattern PARAM = Pattern.compile("(?m)^\\s*param\\s+(\\w+)\\s+(\\w+)([^\\n]*)$");
+  static final Pattern OUTPUT = Pattern.compile("(?m)^\\s*output\\s+(\\w+)\\s");
+  static final Pattern API_VERSION =
+      Pattern.compile("'((?:Microsoft|microsoft)\\.[A-Za-z]+/[A-Za-z/]+)@(\\d{4}-\\d{2}-\\d{2}(?:-[a-z]+)?)'");
+  static final Pattern SETTING_KEY = Pattern.compile("(?m)^\\s*(DRIFTGUARD_\\w+|AzureWebJobsStorage\\w*|FUNCTIONS_\\w+)\\s*:");
+  static final Pattern DRIFTGUARD_NAME = Pattern.compile("DRIFTGUARD_[A-Z0-9_]*");
+  static final String RULE_PREFIX = "DRIFTGUARD_RULE_";
+
+  // ---------------------------------------------------------------- every .bicep file
+
+  @TestFactory
+  Stream<DynamicTest> everyBicepFileIsWellFormed() {
+    return bicepFiles().stream().flatMap(file -> Stream.of(
+        DynamicTest.dynamicTest(name(file) + ": brackets balance outside strings and comments",
+            () -> assertEquals(List.of(), Bicep.of(file).problems)),
+        DynamicTest.dynamicTest(name(file) + ": every loaded file and module exists",
+            () -> everyPathExists(file)),
+        DynamicTest.dynamicTest(name(file) + ": every parameter is used",
+            () -> everyParameterIsUsed(file)),
+        DynamicTest.dynamicTest(name(file) + ": every module gets exactly parameters it declares, required ones included",
+            () -> everyModuleCallMatchesItsParameters(file)),
+        DynamicTest.dynamicTest(name(file) + ": only confirmed, GA API versions",
+            () -> onlyConfirmedApiVersions(file))));
+  }
+
+  void everyPathExists(Path file) {
+    Bicep bicep = Bicep.of(file);
+    Matcher loads = LOAD.matcher(bicep.noComments);
+    while (loads.find()) {
+      Path loaded = file.getParent().resolve(loads.group(1)).normalize();
+      assertTrue(Files.isRegularFile(loaded), name(file) + " loads " + loads.group(1) + ", which does not exist");
+    }
+    for (Map.Entry<String, String> module : bicep.modules().entrySet()) {
+      String path = module.getValue();
+      assertTrue(path.endsWith(".bicep"), "module " + module.getKey() + " is not a local .bicep file: " + path);
+      assertTrue(Files.isRegularFile(file.getParent().resolve(path)), "module " + module.getKey() + ": no " + path);
+    }
+  }
+
+  void everyParameterIsUsed(Path file) {
+    Bicep bicep = Bicep.of(file);
+    for (String param : bicep.params().keySet()) {
+      // A use: the name as an identifier, not after a dot (a property) and not as an object key at a line start.
+      Matcher uses = Pattern.compile("(?<![\\w.$])" + param + "\\b").matcher(bicep.code);
+      int count = 0;
+      while (uses.find()) {
+        boolean key = bicep.code.substring(uses.end()).matches("(?s)^\\s*:.*")
+            && bicep.code.substring(0, uses.start()).matches("(?s).*(^|\\n)\\s*$");
+        if (!key) {
+          count++;
+        }
+      }
+      assertTrue(count >= 2, name(file) + ": parameter " + param + " is declared but never used");
+    }
+  }
+
+  void everyModuleCallMatchesItsParameters(Path file) {
+    Bicep bicep = Bicep.of(file);
+    for (Map.Entry<String, Set<String>> call : bicep.moduleParams().entrySet()) {
+      String symbol = call.getKey();
+      Path target = file.getParent().resolve(bicep.modules().get(symbol));
+      Map<String, Boolean> declared = Bicep.of(target).params();
+      Set<String> passed = call.getValue();
+      for (String param : passed) {
+        assertTrue(declared.containsKey(param), name(file) + ": module " + symbol + " passes " + param + ", which "
+            + name(target) + " does not declare");
+      }
+      declared.forEach((param, required) -> assertTrue(!required || passed.contains(param),
+          name(file) + ": module " + symbol + " does not pass the required parameter " + param));
+    }
+  }
+
+  void onlyConfirmedApiVersions(Path file) {
+    Matcher versions = API_VERSION.matcher(Bicep.of(file).noComments);
+    int found = 0;
+    while (versions.find()) {
+      found++;
+      String type = versions.group(1);
+      String version = versions.group(2);
+      assertTrue(version.matches("\\d{4}-\\d{2}-\\d{2}"), name(file) + ": " + type + "@" + version + " is not a GA version");
+      assertTrue(CONFIRMED_API_VERSIONS.getOrDefault(type, Set.of()).contains(version),
+          name(file) + ": " + type + "@" + version + " is not among the confirmed API versions " + CONFIRMED_API_VERSIONS);
+    }
+    assertTrue(found > 0 || !Bicep.of(file).code.contains("resource "), name(file) + ": resources without API versions?");
+  }
+
+  // ---------------------------------------------------------------- app settings against the code
+
+  @Test
+  void everyDriftguardSettingTheTemplatesWriteIsOneTheCodeReads() {
+    Set<String> known = new TreeSet<>(Settings.names());
+    Set<String> mentioned = new TreeSet<>();
+    for (Path file : bicepFiles()) {
+      Matcher names = DRIFTGUARD_NAME.matcher(Bicep.of(file).noComments);
+      while (names.find()) {
+        mentioned.add(names.group());
+      }
+    }
+    assertFalse(mentioned.isEmpty());
+    for (String name : mentioned) {
+      assertTrue(known.contains(name) || name.equals(RULE_PREFIX),
+          name + " appears in the templates but the code does not read it; known: " + known);
+    }
+  }
+
+  @Test
+  void everySettingTheCodeReadsIsWrittenExceptPerControlOnesWhichComeFromControlModes() {
+    Set<String> written = writtenSettings();
+    Set<String> missing = new TreeSet<>();
+    for (String name : Settings.names()) {
+      if (!name.startsWith(RULE_PREFIX) && !written.contains(name)) {
+        missing.add(name);
+      }
+    }
+    assertEquals(Set.of(), missing, "settings the code reads that the templates do not write");
+    assertTrue(written.stream().noneMatch(name -> name.startsWith(RULE_PREFIX)),
+        "per-control settings are written only from the controlModes parameter, not fixed in the template");
+    // The template derives DRIFTGUARD_RULE_<ID> from each controlModes key the way ModePolicy.settingName does.
+    assertTrue(Pattern.compile("toObject\\(items\\(controlModes\\),\\s*(\\w+)\\s*=>\\s*'DRIFTGUARD_RULE_\\$\\{toUpper\\("
+            + "replace\\(\\1\\.key, '-', '_'\\)\\)\\}'").matcher(text("main.bicep")).find(),
+        "main.bicep must name per-control settings 'DRIFTGUARD_RULE_${toUpper(replace(key, '-', '_'))}'");
+    for (String id : ControlCatalog.ids()) {
+      assertEquals(RULE_PREFIX + id.toUpperCase(Locale.ROOT).replace('-', '_'), ModePolicy.settingName(id));
+      assertTrue(Settings.names().contains(ModePolicy.settingName(id)));
+    }
+  }
+
+  @Test
+  void hostStorageIsIdentityBasedWithoutConnectionStringsOrKeys() {
+    Set<String> written = writtenSettings();
+    assertTrue(written.contains(Settings.STORAGE_ACCOUNT), "AzureWebJobsStorage__accountName must be set");
+    assertFalse(written.contains(Settings.STORAGE_CONNECTION), "AzureWebJobsStorage (a connection string) must not be set");
+    assertFalse(written.contains("FUNCTIONS_WORKER_RUNTIME") || written.contains("FUNCTIONS_EXTENSION_VERSION"),
+        "Flex Consumption takes the runtime from functionAppConfig, not from app settings");
+    for (Path file : bicepFiles()) {
+      String code = Bicep.of(file).noComments;
+      assertFalse(code.contains("listKeys(") || code.contains("AccountKey="), name(file) + " uses a storage key");
+    }
+    String storage = text("modules/function-app.bicep");
+    assertContains(storage, "allowSharedKeyAccess: false", "allowBlobPublicAccess: false", "minimumTlsVersion: 'TLS1_2'",
+        "supportsHttpsTrafficOnly: true", "type: 'SystemAssignedIdentity'");
+  }
+
+  // ---------------------------------------------------------------- the function app
+
+  @Test
+  void driftguardsOwnAppIsHardenedTheWayItHardensOthers() {
+    String app = text("modules/function-app.bicep");
+    assertContains(app, "httpsOnly: true", "ftpsState: 'Disabled'", "remoteDebuggingEnabled: false", "http20Enabled: true",
+        "kind: 'functionapp,linux'", "name: 'FC1'", "tier: 'FlexConsumption'", "type: 'SystemAssigned'",
+        "name: 'java'", "version: '17'");
+    // TLS: a literal of at least 1.2, or a parameter that only allows 1.2 or 1.3.
+    for (String property : List.of("minTlsVersion", "scmMinTlsVersion")) {
+      Matcher tls = Pattern.compile(property + ":\\s*(\\S+)").matcher(app);
+      assertTrue(tls.find(), property + " is not set");
+      String value = tls.group(1);
+      List<String> allowed = value.startsWith("'") ? List.of(value.replace("'", "")) : allowedValues(app, value);
+      assertFalse(allowed.isEmpty(), property + ": " + value + " has no @allowed list");
+      allowed.forEach(version -> assertTrue(version.equals("1.2") || version.equals("1.3"), property + " allows " + version));
+    }
+    assertTrue(Pattern.compile("param minTls string = '1\\.2'").matcher(text("main.bicep")).find(),
+        "minTls defaults to 1.2");
+    // Basic-auth publishing off for FTP and SCM.
+    assertEquals(2, count(app, "'Microsoft.Web/sites/basicPublishingCredentialsPolicies@"));
+    assertContains(app, "name: 'ftp'", "name: 'scm'");
+    assertEquals(2, count(app, "allow: false"));
+  }
+
+  @Test
+  void theEventGridFunctionHasAnAlwaysReadyInstanceAndIsTheEventSubscriptionsEndpoint() throws IOException {
+    String function = functionName();
+    String app = text("modules/function-app.bicep");
+    assertTrue(Pattern.compile("alwaysReady:\\s*\\[\\s*\\{\\s*name: 'function:" + function + "'\\s*instanceCount: 1")
+        .matcher(app).find(), "one always-ready instance for function:" + function);
+    assertTrue(text("main.bicep").contains("/functions/" + function + "'"), "the event subscription targets " + function);
+  }
+
+  // ---------------------------------------------------------------- least privilege
+
+  @Test
+  void theRoleIsLoadedFromPermissionsJsonNotCopied() throws IOException {
+    assertTrue(loads("main.bicep", "permissions.json"));
+    assertTrue(loads("modules/role-management-group.bicep", "permissions.json"));
+    Pattern fromFile = Pattern.compile("map\\(permissions\\.actions,\\s*(\\w+)\\s*=>\\s*\\1\\.action\\)");
+    assertTrue(fromFile.matcher(text("main.bicep")).find(), "main.bicep builds the role's actions from permissions.json");
+    assertTrue(fromFile.matcher(text("modules/role-management-group.bicep")).find());
+    for (String role : List.of("modules/role-definition.bicep", "modules/role-management-group.bicep")) {
+      assertContains(text(role), "type: 'CustomRole'", "notActions: []", "dataActions: []");
+    }
+    JsonNode permissions = InfraContractTest.read("permissions.json");
+    List<String> literals = new ArrayList<>(InfraContractTest.texts(permissions.get("actions")));
+    literals.addAll(InfraContractTest.texts(permissions.at("/denied/actions")));
+    literals.addAll(InfraContractTest.texts(InfraContractTest.read("event-filter.json").get("operationNames")));
+    for (Path file : bicepFiles()) {
+      String code = Bicep.of(file).noComments;
+      for (String literal : literals) {
+        if (literal.contains("/")) { // the bare wildcard '*' is also a dimension value
+          assertFalse(code.contains(literal), name(file) + " copies " + literal + " instead of loading it");
+        }
+      }
+      for (String role : BROAD_BUILT_IN_ROLES) {
+        assertFalse(code.contains(role), name(file) + " assigns a broad built-in role " + role);
+      }
+    }
+  }
+
+  @Test
+  void everyRoleAssignmentIsToAServicePrincipalOnANarrowScope() {
+    String alerting = text("modules/alerting.bicep");
+    assertTrue(alerting.contains("'3913510d-42f4-4e42-8a64-420c390055eb'"), "Monitoring Metrics Publisher");
+    assertTrue(Pattern.compile("roleAssignments@[\\d-]+' = \\{\\s*name: [^\\n]+\\s*scope: dcr\\b").matcher(alerting).find(),
+        "Monitoring Metrics Publisher is assigned on the DCR only");
+    assertTrue(Pattern.compile("scope: storage\\b").matcher(text("modules/function-app.bicep")).find(),
+        "storage roles on driftguard's own account");
+    assertTrue(Pattern.compile("scope: container\\b").matcher(text("modules/dead-letter-access.bicep")).find(),
+        "dead-letter writers on the dead-letter container only");
+    for (Path file : bicepFiles()) {
+      String code = Bicep.of(file).noComments;
+      int assignments = count(code, "'Microsoft.Authorization/roleAssignments@");
+      assertEquals(assignments, count(code, "principalType: 'ServicePrincipal'"),
+          name(file) + ": every role assignment names principalType ServicePrincipal");
+    }
+  }
+
+  // ---------------------------------------------------------------- Event Grid
+
+  @Test
+  void theEventFilterIsLoadedFromEventFilterJson() {
+    assertTrue(loads("main.bicep", "event-filter.json"));
+    String main = text("main.bicep");
+    assertTrue(Pattern.compile("includedEventTypes:\\s*eventFilter\\.includedEventTypes").matcher(main).find());
+    assertTrue(Pattern.compile("operationNames:\\s*eventFilter\\.operationNames").matcher(main).find());
+    String subscription = text("modules/event-subscription.bicep");
+    assertTrue(Pattern.compile("operatorType: 'StringIn'\\s*key: 'data\\.operationName'\\s*values: operationNames")
+        .matcher(subscription).find(), "a StringIn filter on data.operationName with the loaded operation names");
+    assertTrue(Pattern.compile("includedEventTypes: includedEventTypes").matcher(subscription).find());
+    assertContains(subscription, "endpointType: 'AzureFunction'", "maxEventsPerBatch: 1", "maxDeliveryAttempts: 30",
+        "eventTimeToLiveInMinutes: 1440", "deadLetterWithResourceIdentity:", "endpointType: 'StorageBlob'");
+    assertContains(text("modules/system-topic.bicep"), "topicType: 'Microsoft.Resources.Subscriptions'",
+        "location: 'global'", "source: subscription().id");
+  }
+
+  // ---------------------------------------------------------------- alerting
+
+  @Test
+  void alertingIsBuiltFromTheAlertsFiles() throws IOException {
+    String alerting = text("modules/alerting.bicep");
+    assertTrue(loads("modules/alerting.bicep", "alerts/findings-table.json"));
+    assertTrue(loads("modules/alerting.bicep", "alerts/driftguard-findings.kql"));
+    assertTrue(loads("modules/alerting.bicep", "alerts/driftguard-fixes.kql"));
+    assertContains(alerting, "kind: 'Direct'", "dcr.properties.endpoints.logsIngestion", "dcr.properties.immutableId",
+        "output streamName string = findingsTable.streamName", "plan: 'Analytics'",
+        "evaluationFrequency: 'PT1M'", "windowSize: 'PT5M'", "autoMitigate: false", "name: '_ResourceId'",
+        "name: 'Rule'");
+    // Only _ResourceId starts with an underscore, and the DCR transformation is what fills it.
+    JsonNode table = InfraContractTest.read("alerts/findings-table.json");
+    Set<String> types = Set.of("string", "int", "long", "real", "boolean", "datetime", "dynamic");
+    table.get("columns").forEach(column -> {
+      String name = column.get("name").asText();
+      assertTrue(!name.startsWith("_") || name.equals("_ResourceId"), "no way to fill " + name);
+      assertTrue(types.contains(column.get("type").asText()), name + ": DCR column type " + column.get("type"));
+    });
+    assertTrue(Pattern.compile("transformKql: 'source \\| extend _ResourceId = tostring\\(\\$\\{(\\w+)\\}\\) \\| "
+        + "project-away \\$\\{\\1\\}'").matcher(alerting).find(), "the transformation writes _ResourceId");
+    // The alert dimensions and the severity split need these columns in the queries' output.
+    for (String query : List.of("alerts/driftguard-findings.kql", "alerts/driftguard-fixes.kql")) {
+      String project = text(query).lines().filter(line -> line.trim().startsWith("| project")).findFirst().orElse("");
+      for (String column : List.of("_ResourceId", "Rule", "Severity")) {
+        assertTrue(Pattern.compile("\\b" + column + "\\b").matcher(project).find(), query + " projects " + column);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- parameters file, scripts, README
+
+  @Test
+  void theParametersFileSetsOnlyDeclaredParametersWithAllowedValues() throws IOException {
+    Map<String, Boolean> declared = Bicep.of(INFRA.resolve("main.bicep")).params();
+    JsonNode parameters = InfraContractTest.read("main.parameters.json").get("parameters");
+    parameters.fieldNames().forEachRemaining(name ->
+        assertTrue(declared.containsKey(name), "main.parameters.json sets " + name + ", which main.bicep does not declare"));
+    String main = text("main.bicep");
+    for (String param : List.of("mode", "minTls", "ftpsState")) {
+      if (parameters.has(param)) {
+        assertTrue(allowedValues(main, param).contains(parameters.get(param).get("value").asText()), param);
+      }
+    }
+    for (String required : List.of("location", "namePrefix", "mode", "controlModes", "targetSubscriptionIds",
+        "managementGroupId", "alertEmails", "alertWebhookUrls", "existingActionGroupId", "minTls", "ftpsState",
+        "flapMaxFixes", "flapWindow", "flapCoolDown", "deployEventSubscription")) {
+      assertTrue(declared.containsKey(required), "main.bicep declares " + required);
+    }
+    assertEquals(List.of("autofix", "notify", "off"), allowedValues(main, "mode"));
+    assertTrue(main.contains("param mode string = 'notify'"), "mode defaults to notify");
+    assertTrue(main.startsWith("//") && main.contains("targetScope = 'subscription'"));
+  }
+
+  @Test
+  void theScriptsReadOnlyOutputsTheTemplatesHave() {
+    Set<String> outputs = new TreeSet<>(Bicep.of(INFRA.resolve("main.bicep")).outputs());
+    Set<String> mgOutputs = new TreeSet<>(Bicep.of(INFRA.resolve("modules/role-management-group.bicep")).outputs());
+    for (String script : List.of("deploy.sh", "remove.sh")) {
+      String text = text(script);
+      assertTrue(text.startsWith("#!/usr/bin/env bash") && text.contains("set -euo pipefail"), script);
+      assertTrue(text.contains("--help"), script + " answers --help");
+      Matcher read = Pattern.compile("\\boutput (\\w+)\\)").matcher(text);
+      int reads = 0;
+      while (read.find()) {
+        reads++;
+        assertTrue(outputs.contains(read.group(1)), script + " reads output " + read.group(1) + "; main.bicep has " + outputs);
+      }
+      assertTrue(reads > 0, script + " reads the deployment's outputs");
+      Matcher mgRead = Pattern.compile("properties\\.outputs\\.(\\w+)\\.value").matcher(text);
+      while (mgRead.find()) {
+        if (!mgRead.group(1).equals("$1")) {
+          assertTrue(mgOutputs.contains(mgRead.group(1)), script + " reads management-group output " + mgRead.group(1));
+        }
+      }
+      bashSyntaxIsValid(INFRA.resolve(script));
+    }
+    String deploy = text("deploy.sh");
+    int build = deploy.indexOf("(cd \"$root\" && mvn -B -q -DskipTests -pl functions -am package)");
+    int infrastructure = deploy.indexOf("\ndeploy false");
+    int code = deploy.indexOf("az functionapp deployment source config-zip --resource-group");
+    int events = deploy.indexOf("\ndeploy true");
+    assertTrue(build > 0 && build < infrastructure && infrastructure < code && code < events,
+        "deploy.sh builds, deploys the infrastructure, then the code, then the event subscriptions");
+    assertTrue(deploy.contains("--template-file \"$here/main.bicep\""));
+    assertTrue(text("remove.sh").contains("--yes"), "remove.sh asks unless --yes");
+  }
+
+  @Test
+  void theReadmeListsExactlyTheRolesActions() throws IOException {
+    Set<String> listed = new TreeSet<>();
+    Matcher rows = Pattern.compile("(?m)^\\| `(Microsoft\\.[^`]+)` \\|").matcher(text("README.md"));
+    while (rows.find()) {
+      listed.add(rows.group(1));
+    }
+    assertEquals(new TreeSet<>(InfraContractTest.texts(InfraContractTest.read("permissions.json").get("actions"))), listed,
+        "infra/README.md's role table differs from permissions.json");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static Set<String> writtenSettings() {
+    Set<String> written = new TreeSet<>();
+    for (Path file : bicepFiles()) {
+      Matcher keys = SETTING_KEY.matcher(Bicep.of(file).code);
+      while (keys.find()) {
+        written.add(keys.group(1));
+      }
+    }
+    return written;
+  }
+
+  static String functionName() throws IOException {
+    String source = Files.readString(Path.of("..", "functions", "src", "main", "java", "io", "driftguard", "functions",
+        "OnResourceWrite.java"));
+    Matcher name = Pattern.compile("@FunctionName\\(\"(\\w+)\"\\)").matcher(source);
+    assertTrue(name.find(), "OnResourceWrite.java names its function");
+    return name.group(1);
+  }
+
+  static boolean loads(String bicepFile, String loaded) {
+    Path file = INFRA.resolve(bicepFile);
+    Matcher loads = LOAD.matcher(Bicep.of(file).noComments);
+    while (loads.find()) {
+      if (file.getParent().resolve(loads.group(1)).normalize().equals(INFRA.resolve(loaded).normalize())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The values of the @allowed decorator of a parameter. */
+  static List<String> allowedValues(String bicep, String param) {
+    Matcher allowed = Pattern.compile("@allowed\\(\\[([^\\]]*)\\]\\)\\s*(?:@\\w+\\((?:[^()']|'(?:[^'\\\\]|\\\\.)*')*\\)\\s*)*"
+        + "param\\s+" + param + "\\b").matcher(bicep);
+    List<String> values = new ArrayList<>();
+    if (allowed.find()) {
+      Matcher value = Pattern.compile("'([^']*)'").matcher(allowed.group(1));
+      while (value.find()) {
+        values.add(value.group(1));
+      }
+    }
+    return values;
+  }
+
+  static void assertContains(String text, String... required) {
+    for (String snippet : required) {
+      assertTrue(text.contains(snippet), "missing: " + snippet);
+    }
+  }
+
+  static int count(String text, String snippet) {
+    int count = 0;
+    for (int at = text.indexOf(snippet); at >= 0; at = text.indexOf(snippet, at + snippet.length())) {
+      count++;
+    }
+    return count;
+  }
+
+  static void bashSyntaxIsValid(Path script) {
+    Process process;
+    try {
+      process = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      return; // no bash here: the other checks still ran
+    }
+    try {
+      boolean done = process.waitFor(30, TimeUnit.SECONDS);
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(done && process.exitValue() == 0, "bash -n " + script + ": " + out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail(e);
+    }
+  }
+
+  static List<Path> bicepFiles() {
+    try (Stream<Path> files = Files.walk(INFRA)) {
+      List<Path> bicep = files.filter(file -> file.toString().endsWith(".bicep")).sorted().toList();
+      assertTrue(bicep.contains(INFRA.resolve("main.bicep")), "infra/main.bicep exists");
+      return bicep;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String text(String file) {
+    try {
+      return Files.readString(INFRA.resolve(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String name(Path file) {
+    return INFRA.relativize(file).toString();
+  }
+
+  /**
+   * A Bicep file read once: {@code noComments} is the text with comments blanked, {@code code} also blanks the
+   * contents of string literals but keeps their {@code ${...}} interpolations, so both keep every offset. Brackets
+   * that do not balance outside strings and comments are reported in {@code problems}.
+   */
+  static final class Bicep {
+    private static final Map<Path, Bicep> CACHE = new LinkedHashMap<>();
+
+    final String noComments;
+    final String code;
+    final List<String> problems = new ArrayList<>();
+
+    private Bicep(String text) {
+      StringBuilder noComments = new StringBuilder(text);
+      StringBuilder code = new StringBuilder(text);
+      Deque<Character> brackets = new ArrayDeque<>();  // ( [ { and '$' for an interpolation's opening ${
+      Deque<Boolean> inString = new ArrayDeque<>();     // top: true in a string, false in code (or an interpolation)
+      inString.push(false);
+      int line = 1;
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '\n') {
+          line++;
+        }
+        if (inString.peek()) {
+          if (c == '\\' && i + 1 < text.length()) {
+            blank(code, i, i + 2);
+            i++;
+          } else if (c == '\'') {
+            inString.pop();
+          } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+            brackets.push('$');
+            inString.push(false);
+            i++;
+          } else if (c != '\n') {
+            code.setCharAt(i, ' ');
+          }
+          continue;
+        }
+        if (text.startsWith("//", i)) {
+          int end = text.indexOf('\n', i);
+          end = end < 0 ? text.length() : end;
+          blank(noComments, i, end);
+          blank(code, i, end);
+          i = end - 1;
+        } else if (text.startsWith("/*", i)) {
+          int end = text.indexOf("*/", i + 2);
+          if (end < 0) {
+            problems.add("line " + line + ": unterminated comment");
+            break;
+          }
+          blank(noComments, i, end + 2);
+          blank(code, i, end + 2);
+          line += (int) text.substring(i, end).chars().filter(ch -> ch == '\n').count();
+          i = end + 1;
+        } else if (text.startsWith("'''", i)) {
+          int end = text.indexOf("'''", i + 3);
+          if (end < 0) {
+            problems.add("line " + line + ": unterminated multi-line string");
+            break;
+          }
+          blank(code, i + 3, end);
+          line += (int) text.substring(i, end).chars().filter(ch -> ch == '\n').count();
+          i = end + 2;
+        } else if (c == '\'') {
+          inString.push(true);
+        } else if (c == '(' || c == '[' || c == '{') {
+          brackets.push(c);
+        } else if (c == ')' || c == ']' || c == '}') {
+          Character open = brackets.poll();
+          if (open == null) {
+            problems.add("line " + line + ": '" + c + "' closes nothing");
+          } else if (open == '$' && c == '}') {
+            inString.pop(); // back into the string the interpolation is part of
+          } else if ("([{".indexOf(open) != ")]}".indexOf(c)) {
+            problems.add("line " + line + ": '" + c + "' closes '" + (open == '$' ? "${" : open) + "'");
+          }
+        }
+      }
+      if (inString.size() > 1 || inString.peek()) {
+        problems.add("unterminated string or interpolation at the end");
+      }
+      if (!brackets.isEmpty()) {
+        problems.add("unclosed at the end: " + brackets);
+      }
+      this.noComments = noComments.toString();
+      this.code = code.toString();
+    }
+
+    static synchronized Bicep of(Path file) {
+      return CACHE.computeIfAbsent(file.toAbsolutePath().normalize(), path -> {
+        try {
+          return new Bicep(Files.readString(path));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+
+    private static void blank(StringBuilder text, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (text.charAt(i) != '\n') {
+          text.setCharAt(i, ' ');
+        }
+      }
+    }
+
+    /** Parameter name to whether it is required (no default value). */
+    Map<String, Boolean> params() {
+      Map<String, Boolean> params = new LinkedHashMap<>();
+      Matcher param = PARAM.matcher(code);
+      while (param.find()) {
+        params.put(param.group(1), !param.group(3).contains("="));
+      }
+      return params;
+    }
+
+    List<String> outputs() {
+      List<String> outputs = new ArrayList<>();
+      Matcher output = OUTPUT.matcher(code);
+      while (output.find()) {
+        outputs.add(output.group(1));
+      }
+      return outputs;
+    }
+
+    /** Module symbol to its path. */
+    Map<String, String> modules() {
+      Map<String, String> modules = new LinkedHashMap<>();
+      Matcher module = MODULE.matcher(noComments);
+      while (module.find()) {
+        modules.put(module.group(1), module.group(2));
+      }
+      return modules;
+    }
+
+    /** Module symbol to the parameter names its {@code params} object passes. */
+    Map<String, Set<String>> moduleParams() {
+      Map<String, Set<String>> calls = new LinkedHashMap<>();
+      Matcher module = MODULE.matcher(noComments);
+      while (module.find()) {
+        int body = code.indexOf('{', code.indexOf('=', module.end()));
+        int end = closing(body);
+        Matcher params = Pattern.compile("\\n\\s*params:\\s*\\{").matcher(code.substring(body, end));
+        Set<String> names = new LinkedHashSet<>();
+        while (params.find()) {
+          int open = body + params.end() - 1;
+          if (depth(body, open) == 1) {
+            names.addAll(topLevelKeys(open, closing(open)));
+          }
+        }
+        calls.put(module.group(1), names);
+      }
+      return calls;
+    }
+
+    private int closing(int open) {
+      int depth = 0;
+      for (int i = open; i < code.length(); i++) {
+        char c = code.charAt(i);
+        if (c == '{' || c == '[' || c == '(') {
+          depth++;
+        } else if (c == '}' || c == ']' || c == ')') {
+          depth--;
+          if (depth == 0) {
+            return i;
+          }
+        }
+      }
+      throw new AssertionError("no closing bracket for offset " + open);
+    }
+
+    private int depth(int from, int at) {
+      int depth = 0;
+      for (int i = from; i < at; i++) {
+        char c = code.charAt(i);
+        depth += (c == '{' || c == '[' || c == '(') ? 1 : (c == '}' || c == ']' || c == ')') ? -1 : 0;
+      }
+      return depth;
+    }
+
+    private Set<String> topLevelKeys(int open, int close) {
+      Set<String> keys = new LinkedHashSet<>();
+      StringBuilder flat = new StringBuilder();
+      int depth = 0;
+      for (int i = open + 1; i < close; i++) {
+        char c = code.charAt(i);
+        if (c == '{' || c == '[' || c == '(') {
+          depth++;
+        } else if (c == '}' || c == ']' || c == ')') {
+          depth--;
+        }
+        flat.append(depth == 0 || c == '\n' ? c : ' ');
+      }
+      Matcher key = Pattern.compile("(?m)^\\s*(\\w+)\\s*:").matcher(flat);
+      while (key.find()) {
+        keys.add(key.group(1));
+      }
+      return keys;
+    }
+  }
+}
