@@ -1,7 +1,8 @@
 package io.driftguard.intake;
 
 import com.azure.core.models.CloudEvent;
-import com.azure.core.util.BinaryData;
+import com.azure.json.JsonProviders;
+import com.azure.json.JsonReader;
 import com.azure.messaging.eventgrid.EventGridEvent;
 import com.azure.messaging.eventgrid.systemevents.ResourceAuthorization;
 import com.azure.messaging.eventgrid.systemevents.ResourceHttpRequest;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.ResourceTarget;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -108,7 +110,7 @@ public final class EventIntake {
       throw new MalformedDeliveryException("event " + index + " is not a valid Event Grid event: " + firstLine(e));
     }
     return screenWrite(new Envelope(event.getId(), event.getEventType(), Optional.ofNullable(event.getTopic()),
-        Optional.ofNullable(event.getSubject()), event.getEventTime(), event.getData()));
+        Optional.ofNullable(event.getSubject()), event.getEventTime(), element.path("data")));
   }
 
   private Screened screenCloudEvent(JsonNode element, int index) throws MalformedDeliveryException {
@@ -119,12 +121,12 @@ public final class EventIntake {
       throw new MalformedDeliveryException("event " + index + " is not a valid CloudEvent: " + firstLine(e));
     }
     return screenWrite(new Envelope(event.getId(), event.getType(), Optional.ofNullable(event.getSource()),
-        Optional.ofNullable(event.getSubject()), event.getTime(), event.getData()));
+        Optional.ofNullable(event.getSubject()), event.getTime(), element.path("data")));
   }
 
-  /** The schema-independent parts of an event. */
+  /** The schema-independent parts of an event; {@code data} as sent, checked before the SDK's model reads it. */
   private record Envelope(String id, String type, Optional<String> topic, Optional<String> subject,
-                          OffsetDateTime time, BinaryData data) {}
+                          OffsetDateTime time, JsonNode data) {}
 
   private Screened screenWrite(Envelope envelope) {
     String id = envelope.id();
@@ -136,14 +138,15 @@ public final class EventIntake {
       return new Screened.Ignored(id, Optional.empty(),
           "event type '" + abbreviate(envelope.type()) + "' is not handled (only " + WRITE_SUCCESS + ")");
     }
-    ResourceWriteSuccessEventData data;
-    try {
-      data = envelope.data() == null ? null : envelope.data().toObject(ResourceWriteSuccessEventData.class);
-    } catch (RuntimeException e) {
-      return new Screened.Rejected(id, Optional.empty(), "data is not a ResourceWriteSuccess payload: " + firstLine(e));
+    Optional<String> misshapen = DataShape.problem(envelope.data());
+    if (misshapen.isPresent()) {
+      return new Screened.Rejected(id, Optional.empty(), misshapen.get());
     }
-    if (data == null) {
-      return new Screened.Rejected(id, Optional.empty(), "the event has no data");
+    ResourceWriteSuccessEventData data;
+    try (JsonReader reader = JsonProviders.createReader(envelope.data().toString())) {
+      data = ResourceWriteSuccessEventData.fromJson(reader);
+    } catch (IOException | RuntimeException e) {
+      return new Screened.Rejected(id, Optional.empty(), "data is not a ResourceWriteSuccess payload");
     }
     String resourceUri = data.getResourceUri();
     if (resourceUri == null || resourceUri.isEmpty()) {

@@ -201,6 +201,47 @@ class BicepTemplateTest {
   }
 
   @Test
+  void theDefaultsTheTemplateWritesAreTheCodesDefaults() {
+    String main = Bicep.of(INFRA.resolve("main.bicep")).noComments;
+    Map<String, String> paramDefaults = literals(main, "(?m)^param\\s+(\\w+)\\s+\\w+\\s*=\\s*(.+)$");
+    Matcher arm = Pattern.compile("var armDefaults = \\{([^}]*)}").matcher(main);
+    assertTrue(arm.find(), "main.bicep has armDefaults");
+    Map<String, String> armDefaults = literals(arm.group(1), "(?m)^\\s*(\\w+):\\s*(.+)$");
+    Map<String, String> environment = new LinkedHashMap<>();
+    Matcher setting = Pattern.compile("(?m)^\\s*(DRIFTGUARD_\\w+):\\s*(?:string\\()?([\\w.]+)\\)?\\s*$").matcher(main);
+    while (setting.find()) {
+      String expression = setting.group(2);
+      String value = expression.startsWith("arm.") ? armDefaults.get(expression.substring(4)) : paramDefaults.get(expression);
+      if (value != null) {
+        environment.put(setting.group(1), value);
+      }
+    }
+    // Everything but what only a deployment knows (subscriptions, identity, cloud, DCR) has a default in the template.
+    Set<String> deploymentSpecific = Set.of(Settings.SUBSCRIPTIONS, Settings.SELF_OBJECT_ID, Settings.ARM_ENDPOINT,
+        Settings.ALERT_ENDPOINT, Settings.ALERT_RULE_ID, Settings.ALERT_STREAM);
+    Set<String> expected = new TreeSet<>(writtenSettings());
+    expected.removeIf(name -> !name.startsWith("DRIFTGUARD_") || deploymentSpecific.contains(name));
+    assertEquals(expected, new TreeSet<>(environment.keySet()), "settings whose template default could not be read");
+    assertEquals(Settings.from(Map.of()), Settings.from(environment),
+        "the template's defaults differ from the code's: " + environment);
+  }
+
+  /** Name to literal value ('text' or a number) of the matches of a two-group pattern; other expressions are left out. */
+  static Map<String, String> literals(String text, String pattern) {
+    Map<String, String> values = new LinkedHashMap<>();
+    Matcher matcher = Pattern.compile(pattern).matcher(text);
+    while (matcher.find()) {
+      String value = matcher.group(2).trim();
+      if (value.matches("'[^']*'")) {
+        values.put(matcher.group(1), value.substring(1, value.length() - 1));
+      } else if (value.matches("-?\\d+")) {
+        values.put(matcher.group(1), value);
+      }
+    }
+    return values;
+  }
+
+  @Test
   void hostStorageIsIdentityBasedWithoutConnectionStringsOrKeys() {
     Set<String> written = writtenSettings();
     assertTrue(written.contains(Settings.STORAGE_ACCOUNT), "AzureWebJobsStorage__accountName must be set");
@@ -378,7 +419,7 @@ class BicepTemplateTest {
       String text = text(script);
       assertTrue(text.startsWith("#!/usr/bin/env bash") && text.contains("set -euo pipefail"), script);
       assertTrue(text.contains("--help"), script + " answers --help");
-      Matcher read = Pattern.compile("\\boutput (\\w+)\\)").matcher(text);
+      Matcher read = Pattern.compile("(?<![-\\w])output (\\w+)\\)").matcher(text);
       int reads = 0;
       while (read.find()) {
         reads++;
@@ -387,9 +428,7 @@ class BicepTemplateTest {
       assertTrue(reads > 0, script + " reads the deployment's outputs");
       Matcher mgRead = Pattern.compile("properties\\.outputs\\.(\\w+)\\.value").matcher(text);
       while (mgRead.find()) {
-        if (!mgRead.group(1).equals("$1")) {
-          assertTrue(mgOutputs.contains(mgRead.group(1)), script + " reads management-group output " + mgRead.group(1));
-        }
+        assertTrue(mgOutputs.contains(mgRead.group(1)), script + " reads management-group output " + mgRead.group(1));
       }
       bashSyntaxIsValid(INFRA.resolve(script));
     }

@@ -1,0 +1,128 @@
+package io.driftguard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftguard.sandbox.Caller;
+import io.driftguard.sandbox.RecordedRequest;
+import io.driftguard.sandbox.Sandbox;
+import io.driftguard.sandbox.SiteHandle;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crafted and broken deliveries through {@code handle}: each gets a clear reason, no stack trace, no ARM request, and
+ * the exit code of the contract (0 handled, 65 not events).
+ */
+class HostileInputIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Sandbox sandbox;
+  private static String validEvent;
+  private static SiteHandle app;
+
+  @TempDir
+  Path temp;
+
+  @BeforeAll
+  static void start() {
+    sandbox = Sandbox.start();
+    app = sandbox.arm().seedSite("00000000-0000-0000-0000-00000000bad0", "rg", "func-target", "functionapp", Map.of(),
+        true, Map.of("ftpsState", "AllAllowed"));
+    sandbox.arm().write(Caller.user("mallory@contoso.com", "Mallory", "99999999-0000-4000-8000-000000000009", "192.0.2.1"),
+        "PATCH", app.webConfigId(), "{\"properties\":{}}");
+    validEvent = sandbox.arm().drainEmittedEvents().get(0);
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+  }
+
+  private static String variant(Consumer<ObjectNode> change) {
+    try {
+      ObjectNode event = (ObjectNode) JSON.readTree(validEvent);
+      change.accept(event);
+      return event.toString();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void setResource(ObjectNode event, String resourceUri) {
+    event.put("subject", resourceUri);
+    ((ObjectNode) event.get("data")).put("resourceUri", resourceUri);
+  }
+
+  private static void assertNoStackTrace(CliProcess.Result run) {
+    assertFalse(run.stderr().contains("\tat ") || run.stderr().contains("Exception:"), run.stderr());
+  }
+
+  @Test
+  void craftedEventsAreRejectedOrSkippedWithReasonsAndCostNothing() throws Exception {
+    String site = app.id();
+    List<String> crafted = List.of(
+        variant(event -> setResource(event, site + "/../../../../providers/Microsoft.Authorization/roleAssignments/x")),
+        variant(event -> setResource(event, site.replace("func-target", "func%2Ftarget"))),
+        variant(event -> setResource(event, site.replace("func-target", "func-t\u0430rget"))),
+        variant(event -> setResource(event, site.replace("Microsoft.Web", "Microsoft.Storage"))),
+        variant(event -> setResource(event, site.replace("Microsoft.Web/sites", "Contoso.Web/sites"))),
+        variant(event -> setResource(event, site + "?api-version=2020-01-01")),
+        variant(event -> setResource(event, site.replace("/sites/", "/sites//"))),
+        variant(event -> event.put("topic", "/subscriptions/11111111-0000-0000-0000-000000000000")),
+        variant(event -> event.put("subject", site.replace("func-target", "func-other"))),
+        variant(event -> ((ObjectNode) event.get("data")).remove("resourceUri")),
+        variant(event -> ((ObjectNode) event.get("data")).put("claims", "not a map")),
+        variant(event -> ((ObjectNode) event.get("data")).put("operationName", "Microsoft.Authorization/roleAssignments/write")),
+        variant(event -> event.put("eventType", "Microsoft.EventGrid.SubscriptionValidationEvent")),
+        variant(event -> event.put("eventType", "Contoso.Custom.Event")));
+
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of("DRIFTGUARD_MODE", "autofix"),
+        "[" + String.join(",", crafted) + "]", "handle");
+
+    assertEquals(ExitCode.OK, run.exit(), run.stderr());
+    List<JsonNode> decisions = run.jsonLines();
+    assertEquals(crafted.size(), decisions.size());
+    for (JsonNode decision : decisions) {
+      assertTrue(List.of("rejected", "skipped").contains(decision.get("outcome").asText()), decision.toString());
+      assertFalse(decision.get("reason").asText().isBlank());
+      assertEquals(0, decision.get("armReads").asInt() + decision.get("armWrites").asInt(), decision.toString());
+    }
+    assertNoStackTrace(run);
+    assertFalse(run.stderr().contains("ERROR"), "hostile input reaches no SDK deserializer: " + run.stderr());
+    assertEquals(List.of(), botRequests(), "not one ARM request");
+  }
+
+  @Test
+  void deliveriesThatAreNotEventsExit65WithAReason() throws Exception {
+    List<String> broken = List.of(
+        "this is not json",
+        "{\"eventType\": 42}",
+        "[" + "[".repeat(2_000) + "]".repeat(2_000) + "]",
+        "[\"" + "x".repeat(1_100_000) + "\"]",
+        "[1, 2, 3]",
+        "{}");
+    for (String delivery : broken) {
+      CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of(), delivery, "handle");
+      assertEquals(ExitCode.DATA_ERROR, run.exit(), delivery.substring(0, Math.min(40, delivery.length())));
+      assertEquals("", run.stdout());
+      assertTrue(run.stderr().contains("driftguard: not an Event Grid delivery:"), run.stderr());
+      assertNoStackTrace(run);
+    }
+    assertEquals(List.of(), botRequests());
+  }
+
+  private static List<RecordedRequest> botRequests() {
+    return sandbox.arm().requests().stream().filter(request -> sandbox.botObjectId().equals(request.callerObjectId())).toList();
+  }
+}
