@@ -88,6 +88,8 @@ class BicepTemplateTest {
     return bicepFiles().stream().flatMap(file -> Stream.of(
         DynamicTest.dynamicTest(name(file) + ": brackets balance outside strings and comments",
             () -> assertEquals(List.of(), Bicep.of(file).problems)),
+        DynamicTest.dynamicTest(name(file) + ": for-expressions only where Bicep allows them (BCP138)",
+            () -> forExpressionsOnlyAsDeclarationOrPropertyValues(file)),
         DynamicTest.dynamicTest(name(file) + ": every loaded file and module exists",
             () -> everyPathExists(file)),
         DynamicTest.dynamicTest(name(file) + ": every parameter is used",
@@ -96,6 +98,16 @@ class BicepTemplateTest {
             () -> everyModuleCallMatchesItsParameters(file)),
         DynamicTest.dynamicTest(name(file) + ": only confirmed, GA API versions",
             () -> onlyConfirmedApiVersions(file))));
+  }
+
+  void forExpressionsOnlyAsDeclarationOrPropertyValues(Path file) {
+    Matcher loop = Pattern.compile("\\[\\s*for\\b").matcher(Bicep.of(file).code);
+    while (loop.find()) {
+      String before = Bicep.of(file).code.substring(0, loop.start()).stripTrailing();
+      assertTrue(before.endsWith("=") || before.endsWith(":"),
+          name(file) + ": a for-expression inside an expression (only a variable, resource, module, output or property"
+              + " value may be one), at offset " + loop.start());
+    }
   }
 
   void everyPathExists(Path file) {

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Deploys driftguard to Azure in one command: builds the Functions package, deploys the infrastructure (main.bicep,
+# subscription scope), deploys the code, then creates the Event Grid subscriptions (which need the code deployed).
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: infra/deploy.sh <location> [az deployment sub create arguments ...]
+
+Deploys driftguard to the current Azure CLI subscription (az account show):
+  1. mvn -B -DskipTests -pl functions -am package, and zips functions/target/azure-functions/driftguard
+  2. az deployment sub create --template-file infra/main.bicep ... deployEventSubscription=false
+  3. (only with managementGroupId) az deployment mg create --template-file infra/modules/role-management-group.bicep
+  4. az functionapp deployment source config-zip: the code, to the Flex Consumption app
+  5. az deployment sub create ... deployEventSubscription=true: the Event Grid subscriptions
+
+Arguments after <location> go to both az deployment sub create calls, e.g.
+  infra/deploy.sh westeurope --parameters infra/main.parameters.json --parameters mode=autofix
+  infra/deploy.sh westeurope --parameters targetSubscriptionIds='["<sub-1>","<sub-2>"]' alertEmails='["oncall@contoso.com"]'
+
+Environment: DRIFTGUARD_DEPLOYMENT names the deployment (default: driftguard); infra/remove.sh reads it back.
+Needs: az (logged in, with Bicep), mvn, Java 17 (java, jar); Owner, or User Access Administrator and Contributor,
+on every target subscription (and on the management group when managementGroupId is set).
+USAGE
+}
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
+
+if [[ $# -lt 1 ]]; then
+  usage >&2
+  exit 2
+fi
+case "$1" in
+  -h | --help) usage; exit 0 ;;
+  -*) usage >&2; exit 2 ;;
+esac
+location="$1"
+shift
+extra=("$@")
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+name="${DRIFTGUARD_DEPLOYMENT:-driftguard}"
+
+for tool in az mvn java jar; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found: install the Azure CLI (az), Maven (mvn) and a Java 17 JDK (java, jar)"
+done
+az account show --output none 2>/dev/null || die "the Azure CLI is not logged in: run 'az login' and 'az account set --subscription <id>'"
+
+subscription="$(az account show --query id --output tsv)"
+say "subscription $subscription ($(az account show --query name --output tsv)), location $location, deployment '$name'"
+
+say "1/5 building the Functions package: mvn -B -DskipTests -pl functions -am package"
+(cd "$root" && mvn -B -q -DskipTests -pl functions -am package)
+package="$root/functions/target/azure-functions/driftguard"
+[[ -f "$package/host.json" ]] || die "no host.json in $package: did the build write the Functions package?"
+zip="$root/functions/target/driftguard-functions.zip"
+rm -f "$zip"
+(cd "$package" && jar --create --file "$zip" --no-manifest .)
+say "    package: $zip"
+
+deploy() {
+  az deployment sub create --name "$name" --location "$location" --template-file "$here/main.bicep" \
+    ${extra[@]+"${extra[@]}"} --parameters location="$location" deployEventSubscription="$1" --output none
+}
+output() {
+  az deployment sub show --name "$name" --query "properties.outputs.$1.value" --output tsv
+}
+
+say "2/5 deploying the infrastructure without the Event Grid subscriptions: az deployment sub create --name $name ..."
+deploy false
+group="$(output resourceGroupName)"
+app="$(output functionAppName)"
+principal="$(output principalId)"
+managementGroup="$(output managementGroupId)"
+say "    function app $app in resource group $group, identity $principal"
+
+if [[ -n "$managementGroup" ]]; then
+  say "3/5 defining and assigning the custom role at management group $managementGroup: az deployment mg create ..."
+  az deployment mg create --name "$name-role" --management-group-id "$managementGroup" --location "$location" \
+    --template-file "$here/modules/role-management-group.bicep" \
+    --parameters namePrefix="$(output namePrefix)" principalId="$principal" --output none
+else
+  say "3/5 custom role assigned per subscription by main.bicep (no managementGroupId)"
+fi
+
+say "4/5 deploying the code: az functionapp deployment source config-zip --resource-group $group --name $app --src $zip"
+# The app's identity reads the deployment container through a role assigned moments ago: allow for propagation.
+for attempt in 1 2 3 4 5; do
+  if az functionapp deployment source config-zip --resource-group "$group" --name "$app" --src "$zip" --output none; then
+    break
+  fi
+  [[ $attempt -lt 5 ]] || die "the code deployment failed 5 times; rerun infra/deploy.sh (it is idempotent)"
+  say "    attempt $attempt failed (role assignments can take a few minutes to apply); retrying in 60 s"
+  sleep 60
+done
+
+say "5/5 creating the Event Grid subscriptions: az deployment sub create --name $name ... deployEventSubscription=true"
+deploy true
+
+say "done: driftguard runs in function app $app (resource group $group); identity $principal."
+say "    settings: az functionapp config appsettings set --resource-group $group --name $app --settings DRIFTGUARD_RULE_MIN_TLS=autofix"
+say "    remove:   infra/remove.sh"

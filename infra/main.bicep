@@ -1,0 +1,239 @@
+// driftguard: everything in one subscription-scope deployment.
+//   az deployment sub create --location <region> --template-file infra/main.bicep --parameters ...
+// infra/deploy.sh runs it twice: first without the Event Grid subscription (deployEventSubscription=false), then,
+// after the function code is deployed, with it (Event Grid validates an AzureFunction endpoint against the deployed
+// function). The ARM operations driftguard performs and the event operations it handles are NOT written here: they
+// are loaded from permissions.json and event-filter.json, the files the Java tests check against the code.
+targetScope = 'subscription'
+
+@description('Region of driftguard\'s own resources; must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+param location string
+
+@minLength(3)
+@maxLength(12)
+@description('Prefix of every name driftguard creates: lower-case letters, digits and hyphens.')
+param namePrefix string = 'driftguard'
+
+@allowed([
+  'autofix'
+  'notify'
+  'off'
+])
+@description('Global mode (app setting DRIFTGUARD_MODE).')
+param mode string = 'notify'
+
+@description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (MIN_TLS, HTTPS_ONLY, FTP_DISABLED, REMOTE_DEBUGGING_OFF).')
+param controlModes object = {}
+
+@minLength(1)
+@description('Subscriptions driftguard watches and may fix: each gets a system topic and event subscription, and (without managementGroupId) an assignment of the custom role.')
+param targetSubscriptionIds array = [
+  subscription().subscriptionId
+]
+
+@description('When set, the custom role is defined and assigned at this management group (by infra/deploy.sh, with modules/role-management-group.bicep) instead of per subscription.')
+param managementGroupId string = ''
+
+@description('Email addresses the action group notifies.')
+param alertEmails array = []
+
+@description('Webhook URLs the action group calls (common alert schema).')
+param alertWebhookUrls array = []
+
+@description('Resource id of an existing action group to notify instead of creating one.')
+param existingActionGroupId string = ''
+
+@description('Also alert (severity 3) when driftguard fixed something in autofix mode.')
+param alertOnFixes bool = true
+
+@allowed([
+  '1.2'
+  '1.3'
+])
+@description('Minimum TLS version driftguard enforces (DRIFTGUARD_MIN_TLS); its own app uses it too.')
+param minTls string = '1.2'
+
+@allowed([
+  'Disabled'
+  'FtpsOnly'
+])
+@description('FTP state driftguard accepts and writes (DRIFTGUARD_FTPS_STATE). Its own app is always Disabled.')
+param ftpsState string = 'Disabled'
+
+@minValue(1)
+@description('Fixes of one control on one app within flapWindow before driftguard backs off (DRIFTGUARD_FLAP_MAX_FIXES).')
+param flapMaxFixes int = 3
+
+@description('Flapping window, e.g. 1h (DRIFTGUARD_FLAP_WINDOW).')
+param flapWindow string = '1h'
+
+@description('How long auto-fix pauses after flapping, e.g. 24h (DRIFTGUARD_FLAP_COOLDOWN).')
+param flapCoolDown string = '24h'
+
+@description('ARM limits, each written as an app setting; unset keys keep the code\'s defaults: eventBudget (DRIFTGUARD_EVENT_BUDGET, at most 25s), armReadBurst, armReadsPerSecond, armWriteBurst, armWritesPerSecond (DRIFTGUARD_ARM_READ_BURST etc.), armBreakerFailures, armBreakerOpen (DRIFTGUARD_ARM_BREAKER_FAILURES, DRIFTGUARD_ARM_BREAKER_OPEN).')
+param armLimits object = {}
+
+@description('Create the Event Grid subscriptions. Needs the function code deployed first: infra/deploy.sh sets it on its second pass.')
+param deployEventSubscription bool = false
+
+// The single sources of truth, shared with the Java tests.
+var permissions = loadJsonContent('permissions.json')
+var eventFilter = loadJsonContent('event-filter.json')
+
+var suffix = uniqueString(subscription().id, namePrefix)
+var resourceGroupName = 'rg-${namePrefix}'
+var eventsResourceGroupName = 'rg-${namePrefix}-events'
+var systemTopicName = '${namePrefix}-subscription-events'
+var useManagementGroup = !empty(managementGroupId)
+var roleDefinitionGuid = guid(tenant().tenantId, namePrefix, 'driftguard-remediator')
+// The code's defaults (BicepTemplateTest checks they are), overridden by armLimits.
+var armDefaults = {
+  eventBudget: '15s'
+  armReadBurst: 250
+  armReadsPerSecond: 25
+  armWriteBurst: 200
+  armWritesPerSecond: 10
+  armBreakerFailures: 10
+  armBreakerOpen: '30s'
+}
+var arm = union(armDefaults, armLimits)
+var controlSettings = toObject(items(controlModes), c => 'DRIFTGUARD_RULE_${toUpper(replace(c.key, '-', '_'))}', c => string(c.value))
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: resourceGroupName
+  location: location
+}
+
+module app 'modules/function-app.bicep' = {
+  name: 'driftguard-app'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    suffix: suffix
+    minTls: minTls
+  }
+}
+
+module alerting 'modules/alerting.bicep' = {
+  name: 'driftguard-alerting'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    workspaceName: app.outputs.workspaceName
+    principalId: app.outputs.principalId
+    alertEmails: alertEmails
+    alertWebhookUrls: alertWebhookUrls
+    existingActionGroupId: existingActionGroupId
+    alertOnFixes: alertOnFixes
+  }
+}
+
+// Every DRIFTGUARD_* setting the code reads (Settings.names()); the per-control ones only when given.
+module settings 'modules/app-settings.bicep' = {
+  name: 'driftguard-settings'
+  scope: rg
+  params: {
+    functionAppName: app.outputs.name
+    appInsightsName: app.outputs.appInsightsName
+    settings: union({
+      AzureWebJobsStorage__accountName: app.outputs.storageAccountName
+      AzureWebJobsStorage__tableServiceUri: app.outputs.tableServiceUri
+      DRIFTGUARD_MODE: mode
+      DRIFTGUARD_SUBSCRIPTIONS: join(targetSubscriptionIds, ',')
+      DRIFTGUARD_SELF_OBJECT_ID: app.outputs.principalId
+      DRIFTGUARD_ARM_ENDPOINT: environment().resourceManager
+      DRIFTGUARD_FTPS_STATE: ftpsState
+      DRIFTGUARD_MIN_TLS: minTls
+      DRIFTGUARD_ALERT_ENDPOINT: alerting.outputs.logsIngestionEndpoint
+      DRIFTGUARD_ALERT_RULE_ID: alerting.outputs.dcrImmutableId
+      DRIFTGUARD_ALERT_STREAM: alerting.outputs.streamName
+      DRIFTGUARD_FLAP_MAX_FIXES: string(flapMaxFixes)
+      DRIFTGUARD_FLAP_WINDOW: flapWindow
+      DRIFTGUARD_FLAP_COOLDOWN: flapCoolDown
+      DRIFTGUARD_EVENT_BUDGET: string(arm.eventBudget)
+      DRIFTGUARD_ARM_READ_BURST: string(arm.armReadBurst)
+      DRIFTGUARD_ARM_READS_PER_SECOND: string(arm.armReadsPerSecond)
+      DRIFTGUARD_ARM_WRITE_BURST: string(arm.armWriteBurst)
+      DRIFTGUARD_ARM_WRITES_PER_SECOND: string(arm.armWritesPerSecond)
+      DRIFTGUARD_ARM_BREAKER_FAILURES: string(arm.armBreakerFailures)
+      DRIFTGUARD_ARM_BREAKER_OPEN: string(arm.armBreakerOpen)
+    }, controlSettings)
+  }
+}
+
+// The custom role: exactly the actions in permissions.json. Defined in the first target subscription (always one of
+// its assignable scopes) and assignable in every target subscription.
+module role 'modules/role-definition.bicep' = if (!useManagementGroup) {
+  name: 'driftguard-role'
+  scope: subscription(targetSubscriptionIds[0])
+  params: {
+    roleDefinitionGuid: roleDefinitionGuid
+    roleName: '${namePrefix} remediator'
+    actions: map(permissions.actions, p => p.action)
+    assignableScopes: map(targetSubscriptionIds, s => '/subscriptions/${s}')
+  }
+}
+
+// Per target subscription: a resource group with the subscription's system topic, and the role assignment.
+module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in targetSubscriptionIds: {
+  name: 'driftguard-target-${i}'
+  scope: subscription(subscriptionId)
+  params: {
+    location: location
+    resourceGroupName: eventsResourceGroupName
+    systemTopicName: systemTopicName
+    assignRole: !useManagementGroup
+    roleDefinitionGuid: roleDefinitionGuid
+    principalId: app.outputs.principalId
+  }
+  dependsOn: [
+    role
+  ]
+}]
+
+// Each system topic's identity may write dead letters into driftguard's dead-letter container, and nowhere else.
+module deadLetterAccess 'modules/dead-letter-access.bicep' = [for i in range(0, length(targetSubscriptionIds)): {
+  name: 'driftguard-deadletter-${i}'
+  scope: rg
+  params: {
+    storageAccountName: app.outputs.storageAccountName
+    containerName: app.outputs.deadLetterContainerName
+    principalId: targets[i].outputs.topicPrincipalId
+  }
+}]
+
+module eventSubscriptions 'modules/event-subscription.bicep' = [for (subscriptionId, i) in targetSubscriptionIds: if (deployEventSubscription) {
+  name: 'driftguard-events-${i}'
+  scope: resourceGroup(subscriptionId, eventsResourceGroupName)
+  params: {
+    systemTopicName: systemTopicName
+    name: '${namePrefix}-on-resource-write'
+    functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
+    includedEventTypes: eventFilter.includedEventTypes
+    operationNames: eventFilter.operationNames
+    deadLetterStorageAccountId: app.outputs.storageAccountId
+    deadLetterContainerName: app.outputs.deadLetterContainerName
+  }
+  dependsOn: [
+    targets
+    deadLetterAccess
+    settings
+  ]
+}]
+
+output namePrefix string = namePrefix
+output resourceGroupName string = rg.name
+output functionAppName string = app.outputs.name
+output functionAppId string = app.outputs.id
+output principalId string = app.outputs.principalId
+output targetSubscriptionIds array = targetSubscriptionIds
+output eventsResourceGroupName string = eventsResourceGroupName
+output managementGroupId string = managementGroupId
+output roleDefinitionGuid string = useManagementGroup ? '' : roleDefinitionGuid
+output roleDefinitionSubscriptionId string = targetSubscriptionIds[0]
+output eventSubscriptionDeployed bool = deployEventSubscription
+output logsIngestionEndpoint string = alerting.outputs.logsIngestionEndpoint
+output dcrImmutableId string = alerting.outputs.dcrImmutableId
+output actionGroupId string = alerting.outputs.actionGroupId

@@ -1,0 +1,232 @@
+// The alerting path: finding rows -> Logs Ingestion API (DCR) -> custom table -> log search alert rules -> action group.
+// The table, the stream and the queries come from infra/alerts/, the files the Java row builder is tested against.
+targetScope = 'resourceGroup'
+
+param location string
+
+@description('Prefix of every name.')
+param namePrefix string
+
+@description('The Log Analytics workspace that holds the findings table.')
+param workspaceName string
+
+@description('Object id of driftguard\'s managed identity: Monitoring Metrics Publisher on the findings DCR only.')
+param principalId string
+
+@description('Email receivers of the action group.')
+param alertEmails array
+
+@description('Webhook receivers of the action group.')
+param alertWebhookUrls array
+
+@description('Existing action group to notify instead of creating one; empty creates one.')
+param existingActionGroupId string
+
+@description('Also alert (severity 3) on fixes made in autofix mode.')
+param alertOnFixes bool
+
+var findingsTable = loadJsonContent('../alerts/findings-table.json')
+var findingsQuery = loadTextContent('../alerts/driftguard-findings.kql')
+var fixesQuery = loadTextContent('../alerts/driftguard-fixes.kql')
+
+// _ResourceId is a standard column of every table: it is not declared in the table, and a declared column name must
+// start with a letter (Logs Ingestion API docs), so the input stream cannot declare it either. The rows carry the
+// resource id in TargetResourceId and the DCR transformation writes it into _ResourceId.
+var resourceIdInputColumn = 'TargetResourceId'
+var declaredColumns = filter(findingsTable.columns, c => !startsWith(c.name, '_') && c.name != resourceIdInputColumn)
+var tableColumns = [for c in declaredColumns: {
+  name: c.name
+  type: c.type == 'datetime' ? 'dateTime' : c.type
+  description: c.description
+}]
+var declaredStreamColumns = [for c in declaredColumns: {
+  name: c.name
+  type: c.type
+}]
+var streamColumns = concat(declaredStreamColumns, [
+  {
+    name: resourceIdInputColumn
+    type: 'string'
+  }
+])
+var streamDeclaration = {
+  columns: streamColumns
+}
+
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var actionGroupName = 'ag-${namePrefix}'
+var actionGroupId = empty(existingActionGroupId) ? resourceId('Microsoft.Insights/actionGroups', actionGroupName) : existingActionGroupId
+
+// Azure fixes a rule's severity, so the rows' Severity (0-4) picks the rule: driftguard's own failures, failed fixes
+// and back-offs (Severity <= 1) fire at severity 1; findings left alone (Severity >= 2) at severity 2.
+var findingRules = [
+  {
+    name: 'findings-errors'
+    displayName: '${namePrefix}: fix failed, backed off, or driftguard failed'
+    severity: 1
+    query: '${trim(findingsQuery)}\n| where Severity <= 1'
+  }
+  {
+    name: 'findings'
+    displayName: '${namePrefix}: insecure function app setting'
+    severity: 2
+    query: '${trim(findingsQuery)}\n| where Severity >= 2'
+  }
+]
+var fixRules = [
+  {
+    name: 'fixes'
+    displayName: '${namePrefix}: function app setting fixed'
+    severity: 3
+    query: trim(fixesQuery)
+  }
+]
+var rules = alertOnFixes ? concat(findingRules, fixRules) : findingRules
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+  name: workspaceName
+}
+
+resource table 'Microsoft.OperationalInsights/workspaces/tables@2023-09-01' = {
+  parent: workspace
+  name: findingsTable.tableName
+  properties: {
+    plan: 'Analytics'
+    schema: {
+      name: findingsTable.tableName
+      description: findingsTable.description
+      columns: tableColumns
+    }
+  }
+}
+
+// kind Direct: the DCR has its own logs ingestion endpoint (properties.endpoints.logsIngestion), no DCE needed.
+resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
+  name: 'dcr-${namePrefix}-findings'
+  location: location
+  kind: 'Direct'
+  properties: {
+    description: 'driftguard findings, sent with the Logs Ingestion API'
+    streamDeclarations: toObject([
+      findingsTable.streamName
+    ], s => s, s => streamDeclaration)
+    destinations: {
+      logAnalytics: [
+        {
+          name: 'findings'
+          workspaceResourceId: workspace.id
+        }
+      ]
+    }
+    dataFlows: [
+      {
+        streams: [
+          findingsTable.streamName
+        ]
+        destinations: [
+          'findings'
+        ]
+        transformKql: 'source | extend _ResourceId = tostring(${resourceIdInputColumn}) | project-away ${resourceIdInputColumn}'
+        outputStream: 'Custom-${findingsTable.tableName}'
+      }
+    ]
+  }
+  dependsOn: [
+    table
+  ]
+}
+
+resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dcr.id, principalId, monitoringMetricsPublisher)
+  scope: dcr
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (empty(existingActionGroupId)) {
+  name: actionGroupName
+  location: 'global'
+  properties: {
+    groupShortName: take(namePrefix, 12)
+    enabled: true
+    emailReceivers: [for (email, i) in alertEmails: {
+      name: 'email-${i}'
+      emailAddress: email
+      useCommonAlertSchema: true
+    }]
+    webhookReceivers: [for (url, i) in alertWebhookUrls: {
+      name: 'webhook-${i}'
+      serviceUri: url
+      useCommonAlertSchema: true
+    }]
+  }
+}
+
+// Every minute over the last 5 minutes (ingestion takes 20 s to a few minutes), one alert per app or slot and control.
+// autoMitigate false: a finding is not "resolved" because it left the query window.
+resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for rule in rules: {
+  name: '${namePrefix}-${rule.name}'
+  location: location
+  kind: 'LogAlert'
+  properties: {
+    displayName: rule.displayName
+    description: 'driftguard rows in ${findingsTable.tableName}; the query is in infra/alerts/.'
+    severity: rule.severity
+    enabled: true
+    scopes: [
+      workspace.id
+    ]
+    evaluationFrequency: 'PT1M'
+    windowSize: 'PT5M'
+    autoMitigate: false
+    // The table may not be queryable for a few minutes after it is created.
+    skipQueryValidation: true
+    criteria: {
+      allOf: [
+        {
+          query: rule.query
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          dimensions: [
+            {
+              name: '_ResourceId'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+            {
+              name: 'Rule'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        actionGroupId
+      ]
+    }
+  }
+  dependsOn: [
+    table
+    actionGroup
+  ]
+}]
+
+output logsIngestionEndpoint string = dcr.properties.endpoints.logsIngestion
+output dcrImmutableId string = dcr.properties.immutableId
+output streamName string = findingsTable.streamName
+output actionGroupId string = actionGroupId

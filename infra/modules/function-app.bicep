@@ -1,0 +1,189 @@
+// driftguard's own function app on Flex Consumption, hardened the way driftguard hardens others, with identity-based
+// host storage (no account keys anywhere), Log Analytics and Application Insights.
+targetScope = 'resourceGroup'
+
+param location string
+
+@description('Prefix of every name.')
+param namePrefix string
+
+@description('Makes the globally unique names unique (uniqueString of the subscription and prefix).')
+param suffix string
+
+@allowed([
+  '1.2'
+  '1.3'
+])
+@description('Minimum TLS version of the app and its SCM site.')
+param minTls string
+
+var functionAppName = '${namePrefix}-${suffix}'
+var storageAccountName = take('st${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
+var deploymentContainerName = 'app-package'
+var deadLetterContainerName = 'deadletter'
+
+// Built-in roles for the Functions host and driftguard's audit and flapping tables, on this account only.
+var storageRoles = [
+  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner: host leases, deployment package
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor: host
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor: DriftguardAudit, DriftguardFlapping
+]
+
+resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: deadLetterContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-${namePrefix}-${suffix}'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-${namePrefix}-${suffix}'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: 'plan-${namePrefix}-${suffix}'
+  location: location
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+// App settings are written by app-settings.bicep (a sites/config 'appsettings' resource) once the identity, the DCR
+// and the storage account exist. Flex Consumption takes the runtime from functionAppConfig, not from the
+// FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION app settings.
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: functionAppName
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: minTls
+      scmMinTlsVersion: minTls
+      ftpsState: 'Disabled'
+      remoteDebuggingEnabled: false
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: 40
+        instanceMemoryMB: 2048
+        // One warm instance for the Event Grid function: the first delivery after a cold start can fail otherwise.
+        alwaysReady: [
+          {
+            name: 'function:OnResourceWrite'
+            instanceCount: 1
+          }
+        ]
+      }
+      runtime: {
+        name: 'java'
+        version: '17'
+      }
+    }
+  }
+}
+
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleId in storageRoles: {
+  name: guid(storage.id, site.id, roleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+output name string = site.name
+output id string = site.id
+output principalId string = site.identity.principalId
+output storageAccountName string = storage.name
+output storageAccountId string = storage.id
+output tableServiceUri string = storage.properties.primaryEndpoints.table
+output deploymentContainerName string = deploymentContainer.name
+output deadLetterContainerName string = deadLetterContainer.name
+output workspaceName string = workspace.name
+output appInsightsName string = appInsights.name
