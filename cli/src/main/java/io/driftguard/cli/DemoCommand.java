@@ -190,7 +190,7 @@ final class DemoCommand implements Main.Command {
       for (Map<String, Object> row : sandbox.logs().rows()) {
         if (eventId.equals(row.get("EventId"))) {
           out.printf("      Sev%s  %s  %s  on %s  by %s from %s%n", row.get("Severity"), row.get("Rule"), row.get("Action"),
-              Narration.shortName(String.valueOf(row.get("_ResourceId"))), row.get("Actor"), row.get("ActorIp"));
+              Narration.shortName(String.valueOf(row.get("TargetResourceId"))), row.get("Actor"), row.get("ActorIp"));
           out.println("      \"" + row.get("Message") + "\"");
         }
       }

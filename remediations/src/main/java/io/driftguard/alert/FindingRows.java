@@ -47,7 +47,7 @@ public final class FindingRows {
                                          String desired, String action, String mode, int severity, String message) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("TimeGenerated", now.toString());
-    row.put("_ResourceId", decision.resource());
+    row.put("TargetResourceId", decision.resource());
     row.put("Rule", rule);
     row.put("Observed", observed);
     row.put("Desired", desired);

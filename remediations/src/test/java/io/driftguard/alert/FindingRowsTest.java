@@ -64,7 +64,7 @@ class FindingRowsTest {
   void anAlertSaysWhoChangedWhatWhenWhatWasDoneAndHowToFixOrExempt() throws Exception {
     Map<String, Object> row = FindingRows.of(event(), decision(Outcome.ALERTED,
         List.of(finding("min-tls", Action.ALERTED, null, null))), NOW).get(0);
-    assertEquals(TestEvents.siteId("func-orders"), row.get("_ResourceId"));
+    assertEquals(TestEvents.siteId("func-orders"), row.get("TargetResourceId"));
     assertEquals("alice@contoso.com", row.get("Actor"));
     assertEquals("203.0.113.7", row.get("ActorIp"));
     assertEquals(2, row.get("Severity"));
@@ -100,6 +100,7 @@ class FindingRowsTest {
     Set<String> known = new LinkedHashSet<>(schemaColumns());
     JsonNode table = new ObjectMapper().readTree(ALERTS.resolve("findings-table.json").toFile());
     known.add(table.get("tableName").asText());
+    table.get("derivedColumns").forEach(column -> known.add(column.get("name").asText()));
     List<Path> queries;
     try (Stream<Path> files = Files.list(ALERTS)) {
       queries = files.filter(file -> file.toString().endsWith(".kql")).toList();

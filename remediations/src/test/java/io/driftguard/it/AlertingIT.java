@@ -96,7 +96,7 @@ class AlertingIT {
     assertEquals(List.of("https-only", "ftp-disabled", "min-tls"), rows.stream().map(row -> row.get("Rule")).toList());
     assertEquals(1, uploadsOf(decision));
     assertTrue(rows.stream().allMatch(row -> row.get("Severity").equals(2) && row.get("Actor").equals("alice@contoso.com")
-        && row.get("_ResourceId").equals(app.id()) && ((String) row.get("Message")).contains("Exempt: tag the app")));
+        && row.get("TargetResourceId").equals(app.id()) && ((String) row.get("Message")).contains("Exempt: tag the app")));
 
     List<AuditEntry> history = Driftguard.auditTrail(Settings.from(recordingSettings()))
         .history(Optional.of(app.site()), Instant.now().minus(Duration.ofMinutes(5)));
