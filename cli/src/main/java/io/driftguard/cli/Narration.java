@@ -28,6 +28,8 @@ final class Narration {
             + " (" + finding.modeSource() + " = " + finding.mode() + ")\n            fix by hand: " + finding.manualFix();
         case FIX_FAILED -> "FAILED    " + finding.rule() + ": " + finding.detail();
         case BACKED_OFF -> "BACKED OFF " + finding.rule() + ": " + finding.detail();
+        case WOULD_FIX -> "would fix " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
+        case WOULD_ALERT -> "would alert " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
       });
     }
     return lines;

@@ -1,5 +1,6 @@
 package io.driftguard.alert;
 
+import io.driftguard.engine.Action;
 import io.driftguard.engine.Finding;
 import io.driftguard.intake.WriteEvent;
 
@@ -13,8 +14,11 @@ final class AlertMessage {
 
   static String of(WriteEvent event, Finding finding) {
     String app = event.site().displayName() + " (resource group " + event.site().resourceGroup() + ")";
-    String change = event.caller().displayName() + " wrote " + finding.document() + " of " + app + " at "
-        + event.eventTime() + "; " + finding.rule() + " is now " + finding.observed() + " (wants " + finding.desired() + ").";
+    String state = finding.rule() + " is " + finding.observed() + " (wants " + finding.desired() + ").";
+    String change = event.foundBySweep()
+        ? "A driftguard sweep found " + finding.document() + " of " + app + " drifted at " + event.eventTime() + ": " + state
+        : event.caller().displayName() + " wrote " + finding.document() + " of " + app + " at " + event.eventTime() + "; "
+            + finding.rule() + " is now " + finding.observed() + " (wants " + finding.desired() + ").";
     String exempt = " Exempt: tag the app driftguard-exempt=" + finding.rule() + ".";
     return switch (finding.action()) {
       case FIXED -> change + " driftguard fixed it: wrote " + finding.written() + " (" + finding.modeSource()
@@ -25,6 +29,8 @@ final class AlertMessage {
           + "." + exempt;
       case BACKED_OFF -> change + " driftguard stopped auto-fixing it: " + finding.detail() + " Fix: "
           + finding.manualFix() + "." + exempt;
+      case WOULD_FIX, WOULD_ALERT -> change + " Dry run: driftguard would " + (finding.action() == Action.WOULD_FIX
+          ? "fix it" : "report it") + " (" + finding.modeSource() + " = " + finding.mode() + ")." + exempt;
     };
   }
 }

@@ -8,7 +8,11 @@ public enum Action {
   ALERTED("alerted"),
   FIX_FAILED("fix-failed"),
   /** Not fixed because someone keeps reverting it: auto-fix paused for a cool-down, and people alerted. */
-  BACKED_OFF("backed-off");
+  BACKED_OFF("backed-off"),
+  /** Dry run: auto-fix would fix it. */
+  WOULD_FIX("would-fix"),
+  /** Dry run: notify mode would report it. */
+  WOULD_ALERT("would-alert");
 
   private final String label;
 

@@ -5,6 +5,7 @@ import java.util.List;
 
 /**
  * The record of one event: what it was about, who caused it, what driftguard found and did, and what it cost.
+ * {@code evaluated} names the controls judged (the others were off); {@code findings} the ones that were wrong.
  * {@code retryable} is true only for failures a redelivery may cure; the function then fails the delivery.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,6 +17,7 @@ public record Decision(
     String changedBy,
     String changedAt,
     String operation,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> evaluated,
     List<Finding> findings,
     int armReads,
     int armWrites,
@@ -23,6 +25,7 @@ public record Decision(
     boolean retryable) {
 
   public Decision {
+    evaluated = List.copyOf(evaluated);
     findings = List.copyOf(findings);
   }
 }

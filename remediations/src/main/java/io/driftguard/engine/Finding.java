@@ -44,6 +44,12 @@ public record Finding(
     return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIX_FAILED, null, manualFix, why);
   }
 
+  /** Dry run: what the mode would do, nothing done. */
+  Finding wouldBeHandled() {
+    Action would = Mode.AUTOFIX.label().equals(mode) ? Action.WOULD_FIX : Action.WOULD_ALERT;
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, would, null, manualFix, null);
+  }
+
   /** Not fixed: this decision starts a flapping back-off. */
   Finding backedOff(String why) {
     return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.BACKED_OFF, null, manualFix, why);

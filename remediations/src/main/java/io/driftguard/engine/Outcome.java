@@ -11,6 +11,8 @@ public enum Outcome {
   FIXED,
   /** Findings were reported, nothing was changed. */
   ALERTED,
+  /** Dry run: findings were found, nothing was changed or reported. */
+  DRIFTED,
   /** Not for driftguard: out of scope, its own write, a duplicate, not a function app, deleted. */
   SKIPPED,
   /** Refused as malformed or forged; nothing was called. */

@@ -19,7 +19,9 @@ import io.driftguard.state.CallBudget;
 import io.driftguard.state.Document;
 import io.driftguard.state.SiteState;
 import io.driftguard.state.StateReader;
+import io.driftguard.resource.SiteRef;
 import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -91,7 +93,8 @@ public final class Remediator {
     }
     Decision decision;
     try {
-      decision = scope.refusal(event).map(decisions::skipped).orElseGet(() -> coalesced(event, decisions));
+      decision = scope.refusal(event).map(decisions::skipped)
+          .orElseGet(() -> coalesced(event, decisions, Basis.FRESH_READ));
     } catch (RuntimeException e) {
       // Not knowing who we are (token endpoint down): a later delivery may succeed.
       decision = decisions.failed(true, "could not evaluate: " + describe(e));
@@ -103,18 +106,37 @@ public final class Remediator {
   }
 
   /**
+   * A site or slot a sweep found in a listing (its site document as listed, so it is not read again): evaluated with
+   * the same controls and modes as an event, fixed and recorded unless {@code dryRun}, where nothing is written or
+   * reported and each finding says what would be done.
+   */
+  public Decision reconcile(SiteRef site, JsonNode listedSite, String runId, boolean dryRun) {
+    WriteEvent sweep = WriteEvent.sweep(site, runId, OffsetDateTime.now(clock));
+    Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
+    return coalesced(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
+  }
+
+  /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
+  private record Basis(Optional<JsonNode> listedSite, boolean dryRun) {
+    static final Basis FRESH_READ = new Basis(Optional.empty(), false);
+  }
+
+  /**
    * Events for an app that is being evaluated wait for the next evaluation and share it; it reads fresh state, so it
    * answers all of them. Only the event whose evaluation ran records it.
    */
-  private Decision coalesced(WriteEvent event, Decisions decisions) {
-    return coalescer.run(event.site().key(), () -> record(event, evaluate(event, decisions)), eventBudget)
+  private Decision coalesced(WriteEvent event, Decisions decisions, Basis how) {
+    return coalescer.run(event.site().key(), () -> {
+          Decision decision = evaluate(event, decisions, how);
+          return how.dryRun() ? decision : record(event, decision);
+        }, eventBudget)
         .map(served -> served.ranByThisCaller() ? served.result() : decisions.servedBy(served.result()))
         .orElseGet(() -> decisions.failed(true, "an evaluation of this app ahead of this event outlasted its budget"));
   }
 
-  private Decision evaluate(WriteEvent event, Decisions decisions) {
+  private Decision evaluate(WriteEvent event, Decisions decisions, Basis how) {
     try {
-      return remediate(event, decisions);
+      return remediate(event, decisions, how);
     } catch (ArmException e) {
       return e.isNotFound()
           ? decisions.skipped("the site no longer exists (" + e.getMessage() + ")")
@@ -126,10 +148,12 @@ public final class Remediator {
   }
 
   /** State, findings, decisions, actions. */
-  private Decision remediate(WriteEvent event, Decisions decisions) {
+  private Decision remediate(WriteEvent event, Decisions decisions, Basis how) {
     Set<Document> likelyNeeded = documentsOf(controls.all().stream()
         .filter(control -> modes.configured(control).mode() != Mode.OFF).toList());
-    SiteState state = reader.read(event.site(), likelyNeeded, decisions.usage());
+    SiteState state = how.listedSite()
+        .map(listed -> StateReader.fromListing(event.site(), listed))
+        .orElseGet(() -> reader.read(event.site(), likelyNeeded, decisions.usage()));
     if (!state.isFunctionApp()) {
       return decisions.skipped("not a function app (kind '" + state.kind() + "')");
     }
@@ -151,7 +175,8 @@ public final class Remediator {
       Control control = entry.getKey();
       Evaluation evaluation = control.evaluate(state.properties(control.document()));
       if (!evaluation.compliant()) {
-        Finding finding = decide(event, control, evaluation, entry.getValue());
+        Finding finding = how.dryRun() ? Finding.of(control, evaluation, entry.getValue(), event.site()).wouldBeHandled()
+            : decide(event, control, evaluation, entry.getValue());
         findings.add(finding);
         if (finding.action() == Action.FIXED) {
           plan.add(control, evaluation);
@@ -160,7 +185,8 @@ public final class Remediator {
     }
     Optional<ArmException> retryableFailure = apply(event, plan, findings, decisions);
     findings.addAll(earlierFixes(event, findings));
-    return decisions.evaluated(findings, active.size(), retryableFailure);
+    List<String> evaluated = active.keySet().stream().map(Control::id).toList();
+    return decisions.evaluated(evaluated, findings, retryableFailure);
   }
 
   /** The mode says fix or report; a fix that someone keeps reverting is paused instead. */

@@ -181,7 +181,7 @@ public final class EventIntake {
     }
     OffsetDateTime time = envelope.time() == null ? OffsetDateTime.now() : envelope.time();
     return new Screened.Accepted(new WriteEvent(id, time, target, operation, caller(data),
-        Optional.ofNullable(data.getCorrelationId())));
+        Optional.ofNullable(data.getCorrelationId()), false));
   }
 
   /** Both the topic ({@code /subscriptions/{id}}) and data.subscriptionId, where present, must name the resource's subscription. */

@@ -6,8 +6,9 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 
 /**
- * A {@code ResourceWriteSuccess} event that passed intake: its resource id parsed strictly and its subscription
- * agreed with the topic. It says which site to re-read; it never supplies the values decisions are based on.
+ * Why a site is evaluated: a {@code ResourceWriteSuccess} event that passed intake (its resource id parsed strictly,
+ * its subscription agreeing with the topic), or a sweep that found the site in a listing. It says which site to
+ * evaluate; it never supplies the values decisions are based on.
  */
 public record WriteEvent(
     String eventId,
@@ -15,9 +16,21 @@ public record WriteEvent(
     ResourceTarget target,
     Optional<String> operationName,
     Caller caller,
-    Optional<String> correlationId) {
+    Optional<String> correlationId,
+    boolean foundBySweep) {
+
+  /** A site or slot a sweep found in a listing; {@code runId} ties its decisions together. */
+  public static WriteEvent sweep(SiteRef site, String runId, OffsetDateTime now) {
+    return new WriteEvent("sweep-" + runId + "-" + site.key().replace('/', '-'), now,
+        new ResourceTarget(site, Optional.empty()), Optional.empty(), Caller.UNKNOWN, Optional.of(runId), true);
+  }
 
   public SiteRef site() {
     return target.site();
+  }
+
+  /** Who to name as having changed the site: the caller, or the sweep that found it. */
+  public String changedBy() {
+    return foundBySweep ? "found by sweep " + correlationId.orElse("") : caller.displayName();
   }
 }

@@ -41,18 +41,27 @@ public final class StateReader {
       documents.addAll(likelyNeeded);
     }
     Map<Document, JsonNode> resources = readAll(ref, documents, usage);
-    JsonNode site = resources.get(Document.SITE);
-    String kind = site.path("kind").asText("");
-    if (SiteState.isFunctionAppKind(kind)) {
+    SiteState state = stateOf(ref, resources);
+    if (state.isFunctionApp()) {
       knownFunctionApps.add(ref.key());
     } else {
       knownFunctionApps.remove(ref.key());
     }
+    return state;
+  }
+
+  /** The state a site listing already holds: the site document, as listed. */
+  public static SiteState fromListing(SiteRef ref, JsonNode listedSite) {
+    return stateOf(ref, Map.of(Document.SITE, listedSite));
+  }
+
+  private static SiteState stateOf(SiteRef ref, Map<Document, JsonNode> resources) {
+    JsonNode site = resources.get(Document.SITE);
     Map<String, String> tags = new LinkedHashMap<>();
     site.path("tags").fields().forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
     Map<Document, JsonNode> properties = new HashMap<>();
     resources.forEach((document, resource) -> properties.put(document, resource.path("properties")));
-    return new SiteState(ref, kind, tags, properties);
+    return new SiteState(ref, site.path("kind").asText(""), tags, properties);
   }
 
   /** Reads the documents in {@code needed} that {@code state} lacks. */

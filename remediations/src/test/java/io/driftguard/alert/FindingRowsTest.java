@@ -42,7 +42,7 @@ class FindingRowsTest {
 
   private static Decision decision(Outcome outcome, List<Finding> findings) {
     return new Decision("e1", TestEvents.siteId("func-orders"), outcome, "r", "alice@contoso.com",
-        "2026-11-22T10:15:30.123Z", "Microsoft.Web/sites/config/write", findings, 2, 0, 10, false);
+        "2026-11-22T10:15:30.123Z", "Microsoft.Web/sites/config/write", List.of("min-tls"), findings, 2, 0, 10, false);
   }
 
   private static List<String> schemaColumns() throws Exception {
