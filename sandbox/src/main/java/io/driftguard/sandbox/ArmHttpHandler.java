@@ -47,15 +47,10 @@ final class ArmHttpHandler implements HttpHandler {
         Map<String, String> responseHeaders = new HashMap<>(response.headers());
         responseHeaders.put("x-ms-request-id", UUID.randomUUID().toString());
         responseHeaders.put("x-ms-correlation-request-id", correlationId);
-        responseHeaders.put(rateLimitHeader(request.method()), request.method().equals("GET") ? "249" : "199");
+        // A bucket's real count when the request took a token; else (throttling off, refused before it) a full
+        // Azure bucket less this request.
+        ArmThrottling.Kind kind = ArmThrottling.Kind.of(request.method());
+        responseHeaders.putIfAbsent(kind.remainingHeader, kind == ArmThrottling.Kind.READ ? "249" : "199");
         Http.send(exchange, response.status(), responseHeaders, response.body());
-    }
-
-    private static String rateLimitHeader(String method) {
-        return "x-ms-ratelimit-remaining-subscription-" + switch (method) {
-            case "GET" -> "reads";
-            case "DELETE" -> "deletes";
-            default -> "writes";
-        };
     }
 }

@@ -32,6 +32,14 @@ record ArmResponse(int status, String body, Map<String, String> headers) {
                 + site.resourceGroup() + "' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
     }
 
+    /** ARM's answer over a throttling limit, without its {@code Retry-After} header. */
+    static ArmResponse throttled(
+            ArmThrottling.Kind kind, String subscriptionId, String objectId, long retryAfterSeconds) {
+        return error(429, "SubscriptionRequestsThrottled", "Number of '" + kind.word + "' requests for subscription '"
+                + subscriptionId + "' actor '" + objectId + "' exceeded. Please try again after '" + retryAfterSeconds
+                + "' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling");
+    }
+
     ArmResponse withHeader(String name, String value) {
         Map<String, String> more = new HashMap<>(headers);
         more.put(name, value);

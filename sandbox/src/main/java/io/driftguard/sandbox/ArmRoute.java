@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * {@code microsoft.web}); names keep the caller's casing.
  *
  * @param resourceId the path without a trailing slash: the {@code scope}, {@code subject} and {@code resourceUri} of events
+ * @param subscriptionId from a path under {@code /subscriptions/{id}}, even an unknown one (for throttling); else null
  * @param site       the addressed site or slot; null for subscription and resource group lists
  * @param child      {@code ftp}/{@code scm} for {@link Target#PUBLISHING_POLICY}, else null
  * @param secret     the endpoint for {@link Target#SECRET}, else null
@@ -66,8 +67,8 @@ record ArmRoute(
     static ArmRoute parse(String path) {
         String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         String[] s = trimmed.startsWith("/") ? trimmed.substring(1).split("/", -1) : trimmed.split("/", -1);
-        if (s.length < 5 || !is(s[0], "subscriptions")) {
-            return unknown(trimmed);
+        if (s.length < 2 || !is(s[0], "subscriptions") || s[1].isEmpty()) {
+            return unknown(trimmed, null);
         }
         String sub = s[1];
         if (s.length == 5 && is(s[2], "providers") && is(s[3], "microsoft.web") && is(s[4], "sites")) {
@@ -75,7 +76,7 @@ record ArmRoute(
         }
         if (s.length < 7 || !is(s[2], "resourcegroups") || !is(s[4], "providers")
                 || !is(s[5], "microsoft.web") || !is(s[6], "sites")) {
-            return unknown(trimmed);
+            return unknown(trimmed, sub);
         }
         String group = s[3];
         if (s.length == 7) {
@@ -108,11 +109,11 @@ record ArmRoute(
                 return new ArmRoute(Target.SECRET, id, site.subscriptionId(), site.resourceGroup(), site, null, secret);
             }
         }
-        return unknown(id);
+        return unknown(id, site.subscriptionId());
     }
 
-    private static ArmRoute unknown(String id) {
-        return new ArmRoute(Target.UNKNOWN, id, null, null, null, null, null);
+    private static ArmRoute unknown(String id, String subscriptionId) {
+        return new ArmRoute(Target.UNKNOWN, id, subscriptionId, null, null, null, null);
     }
 
     private static boolean is(String segment, String expected) {

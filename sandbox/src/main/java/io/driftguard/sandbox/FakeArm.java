@@ -10,11 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The fake Azure Resource Manager for Microsoft.Web sites: state, request log, faults and the events Azure would
- * emit. Thread-safe.
+ * The fake Azure Resource Manager for Microsoft.Web sites: state, request log, faults, throttling and the events Azure
+ * would emit. Thread-safe.
  */
 public final class FakeArm {
     private final URI armEndpoint;
@@ -26,6 +27,9 @@ public final class FakeArm {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final Faults faults = new Faults();
     private volatile Duration latency = Duration.ZERO;
+    /** Null when off. */
+    private volatile ArmThrottling throttling;
+    private final AtomicInteger throttledCount = new AtomicInteger();
 
     FakeArm(URI armEndpoint, int pageSize, String tenantId, Function<String, Optional<IssuedToken>> tokens) {
         this.armEndpoint = armEndpoint;
@@ -120,6 +124,11 @@ public final class FakeArm {
         return faults.inject(fault);
     }
 
+    /** Random faults; asked after every {@link Fault}, which take precedence. */
+    public ChaosHandle inject(Chaos chaos) {
+        return faults.inject(chaos);
+    }
+
     public void clearFaults() {
         faults.clear();
     }
@@ -127,6 +136,22 @@ public final class FakeArm {
     /** Added to every ARM response. */
     public void latency(Duration perRequest) {
         latency = perRequest;
+    }
+
+    // --- Throttling: HTTP requests with a valid token, after faults and authentication.
+
+    /**
+     * Throttles as ARM does, with fresh (full) buckets, or stops throttling for null or {@link ArmThrottle#OFF}.
+     * A throttled request is answered 429 with {@code Retry-After}, changes nothing and is logged with status 429.
+     */
+    public void throttle(ArmThrottle limits) {
+        throttling = limits == null || limits.isOff() ? null : new ArmThrottling(limits, System::nanoTime);
+        throttledCount.set(0);
+    }
+
+    /** Requests refused by throttling since the last {@link #throttle} (injected 429 faults not included). */
+    public int throttledCount() {
+        return throttledCount.get();
     }
 
     // --- Events: one Microsoft.Resources.ResourceWriteSuccess (Event Grid schema JSON) per successful PUT/PATCH.
@@ -162,7 +187,10 @@ public final class FakeArm {
 
     // --- The HTTP entry point.
 
-    /** Handles one HTTP request: faults and latency, authentication, api-version, then the resource provider. */
+    /**
+     * Handles one HTTP request: faults and latency, authentication, api-version, throttling, then the resource
+     * provider.
+     */
     ArmResponse receive(ArmRequest request, String authorization) {
         IssuedToken token = Http.bearerToken(authorization).flatMap(tokens).orElse(null);
         ArmResponse response = respond(request, authorization, token);
@@ -191,7 +219,26 @@ public final class FakeArm {
             return ArmResponse.error(400, "MissingApiVersionParameter",
                     "The api-version query parameter (?api-version=) is required for all requests.");
         }
-        return serve(request, token);
+        return serveWithinLimits(request, token);
+    }
+
+    /** Serves the request if its bucket has a token, adding the bucket's remaining count. */
+    private ArmResponse serveWithinLimits(ArmRequest request, IssuedToken token) {
+        ArmThrottling current = throttling;
+        String subscriptionId = ArmRoute.parse(request.path()).subscriptionId();
+        if (current == null || subscriptionId == null) {
+            return serve(request, token);
+        }
+        ArmThrottling.Verdict verdict = current.take(subscriptionId, token.caller().objectId(), request.method());
+        ArmResponse response;
+        if (verdict.allowed()) {
+            response = serve(request, token);
+        } else {
+            throttledCount.incrementAndGet();
+            response = ArmResponse.throttled(verdict.kind(), subscriptionId, token.caller().objectId(),
+                    verdict.retryAfterSeconds()).withHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+        }
+        return response.withHeader(verdict.kind().remainingHeader, Long.toString(verdict.remaining()));
     }
 
     private ArmResponse serve(ArmRequest request, IssuedToken token) {

@@ -17,11 +17,8 @@ final class FaultResponses {
             case 404 -> route.site() != null
                     ? ArmResponse.resourceNotFound(route.site())
                     : ArmResponse.error(404, "NotFound", "The resource '" + route.resourceId() + "' was not found.");
-            case 429 -> ArmResponse.error(429, "SubscriptionRequestsThrottled", "Number of '"
-                    + (method.equals("GET") ? "read" : "write") + "' requests for subscription '"
-                    + route.subscriptionId() + "' actor '" + objectId + "' exceeded. Please try again after '"
-                    + Math.max(fault.retryAfterSeconds(), 0) + "' seconds after the first request. The throttling is "
-                    + "applied at 'Subscription' level. Refer to https://aka.ms/armthrottling for details.");
+            case 429 -> ArmResponse.throttled(ArmThrottling.Kind.of(method), route.subscriptionId(), objectId,
+                    Math.max(fault.retryAfterSeconds(), 0));
             case 500 -> ArmResponse.error(500, "InternalServerError",
                     "Encountered internal server error. Diagnostic information: timestamp '" + Instant.now() + "'.");
             case 503 -> ArmResponse.error(503, "ServiceUnavailable",

@@ -5,9 +5,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-/** The faults injected into one fake endpoint. The first one that matches a request, in injection order, applies. */
+/**
+ * The faults injected into one fake endpoint. The first one that matches a request, in injection order, applies;
+ * chaos is asked only when none does.
+ */
 final class Faults {
     private final List<FaultHandle> active = new CopyOnWriteArrayList<>();
+    private final List<ChaosHandle> chaos = new CopyOnWriteArrayList<>();
 
     FaultHandle inject(Fault fault) {
         FaultHandle handle = new FaultHandle(fault, active);
@@ -15,12 +19,19 @@ final class Faults {
         return handle;
     }
 
+    ChaosHandle inject(Chaos newChaos) {
+        ChaosHandle handle = new ChaosHandle(newChaos, chaos);
+        chaos.add(handle);
+        return handle;
+    }
+
     void clear() {
         active.clear();
+        chaos.clear();
     }
 
     /**
-     * Claims a use of the first matching fault and waits its delay plus {@code latency}.
+     * Claims a use of the first matching fault (or of chaos) and waits its delay plus {@code latency}.
      *
      * @param errorAnswer the endpoint's answer for a fault's error status
      * @return the answer the fault forces ({@link ArmResponse#DROP_CONNECTION} included), or null to answer normally
@@ -41,6 +52,12 @@ final class Faults {
         for (FaultHandle handle : active) {
             if (handle.tryApply(method, path)) {
                 return handle.fault();
+            }
+        }
+        for (ChaosHandle handle : chaos) {
+            Fault fault = handle.claim(method, path);
+            if (fault != null) {
+                return fault;
             }
         }
         return null;

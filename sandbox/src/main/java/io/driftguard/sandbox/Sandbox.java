@@ -26,6 +26,14 @@ import javax.net.ssl.SSLContext;
 public final class Sandbox implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
+    static {
+        // The JDK's server flushes headers and body apart: without TCP_NODELAY, Nagle's algorithm and the client's
+        // delayed ACK add some 40 ms to every answer. Read once, when the JVM starts its first HttpServer.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final SandboxTls tls = new SandboxTls();
     private final Caller bot = Caller.servicePrincipal(
             UUID.randomUUID().toString(), UUID.randomUUID().toString(), "driftguard (managed identity)");
@@ -51,6 +59,7 @@ public final class Sandbox implements AutoCloseable {
         armServer = HttpsServer.create(new InetSocketAddress(LOOPBACK, options.armPort()), 64);
         armServer.setHttpsConfigurator(https);
         arm = new FakeArm(armEndpoint(), options.pageSize(), tenantId, identity::find);
+        arm.throttle(options.throttle());
         armServer.createContext("/", Http.answeringBugsWith500(new ArmHttpHandler(arm, new AdminEndpoint(arm))));
         armServer.setExecutor(executor);
 

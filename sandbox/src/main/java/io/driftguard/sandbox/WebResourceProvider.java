@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -17,7 +21,10 @@ import java.util.function.Supplier;
  * point holds this object's monitor, so each request sees and leaves a consistent state.
  */
 final class WebResourceProvider {
+    /** Every site and slot by {@link SiteHandle#key()}, for lookups. */
     private final Map<String, SiteState> sites = new HashMap<>();
+    /** The same, sorted: a subscription's or group's sites, and a site's slots, are ranges of it (key prefixes). */
+    private final NavigableMap<String, SiteState> sorted = new TreeMap<>();
     private final URI armEndpoint;
     private final int pageSize;
 
@@ -38,7 +45,7 @@ final class WebResourceProvider {
         String effectiveKind = kind != null || parent == null ? kind : parent.kind;
         ObjectNode effectiveTags = tags != null || parent == null ? Json.fromMap(tags) : parent.tags.deepCopy();
         ObjectNode properties = Json.object().put("httpsOnly", httpsOnly);
-        sites.put(handle.key(), new SiteState(handle, effectiveKind, effectiveTags, properties, Json.fromMap(webConfig)));
+        put(new SiteState(handle, effectiveKind, effectiveTags, properties, Json.fromMap(webConfig)));
         return handle;
     }
 
@@ -56,7 +63,8 @@ final class WebResourceProvider {
             throw new IllegalArgumentException("not a site or slot id: " + id);
         }
         String key = route.site().key();
-        sites.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "/slots/"));
+        new ArrayList<>(withPrefix(key + "/slots/").keySet()).forEach(this::remove);
+        remove(key);
     }
 
     synchronized ArmResponse handle(ArmRoute route, String method, String body, Map<String, String> query) {
@@ -98,8 +106,11 @@ final class WebResourceProvider {
         if (handle.isSlot() && parent == null) {
             return ArmResponse.resourceNotFound(handle.parent());
         }
-        SiteState state = sites.computeIfAbsent(handle.key(), key -> new SiteState(handle,
-                parent == null ? "functionapp" : parent.kind, Json.object(), Json.object(), Json.object()));
+        SiteState state = sites.get(handle.key());
+        if (state == null) {
+            state = put(new SiteState(handle,
+                    parent == null ? "functionapp" : parent.kind, Json.object(), Json.object(), Json.object()));
+        }
         state.writeSite(replacement, true);
         return ArmResponse.ok(state.siteResource());
     }
@@ -131,42 +142,74 @@ final class WebResourceProvider {
         };
     }
 
-    /** One page of sites (never slots), sorted by id, continued through {@code nextLink} as ARM does. */
+    /**
+     * One page of sites (never slots), sorted by key, continued through {@code nextLink} as ARM does. The skip token
+     * is the last key of the previous page, so a listing sees every site that exists throughout it exactly once,
+     * however many are added meanwhile, and a page costs its size, not the number of sites.
+     */
     private ArmResponse listSites(ArmRoute route, Map<String, String> query) {
-        int skip;
-        try {
-            skip = Integer.parseInt(query.getOrDefault("$skipToken", "0"));
-        } catch (NumberFormatException e) {
-            return ArmResponse.error(400, "InvalidSkipToken", "The skip token is invalid.");
+        String prefix = (route.resourceGroup() == null
+                ? "/subscriptions/" + route.subscriptionId() + "/resourceGroups/"
+                : route.resourceId() + "/").toLowerCase(Locale.ROOT);
+        NavigableMap<String, SiteState> range = withPrefix(prefix);
+        String skipToken = query.get("$skipToken");
+        if (skipToken != null) {
+            String after = decodeSkipToken(skipToken);
+            if (after == null || !after.startsWith(prefix)) {
+                return ArmResponse.error(400, "InvalidSkipToken", "The skip token is invalid.");
+            }
+            range = range.tailMap(after, false);
         }
-        List<SiteState> all = sites.values().stream()
-                .filter(s -> !s.handle.isSlot())
-                .filter(s -> s.handle.subscriptionId().equalsIgnoreCase(route.subscriptionId()))
-                .filter(s -> route.resourceGroup() == null
-                        || s.handle.resourceGroup().equalsIgnoreCase(route.resourceGroup()))
-                .sorted(Comparator.comparing(s -> s.handle.key()))
-                .toList();
         ObjectNode page = Json.object();
         ArrayNode value = page.putArray("value");
-        all.stream().skip(skip).limit(pageSize).forEach(s -> value.add(s.siteResource()));
-        if (skip + pageSize < all.size()) {
-            // The SDK follows nextLink verbatim, so it must carry the api-version.
-            page.put("nextLink", armEndpoint + route.resourceId().substring(1) + "?api-version="
-                    + URLEncoder.encode(query.get("api-version"), StandardCharsets.UTF_8)
-                    + "&$skipToken=" + (skip + pageSize));
+        Iterator<SiteState> rest = range.values().stream().filter(s -> !s.handle.isSlot()).iterator();
+        String last = null;
+        while (rest.hasNext()) {
+            if (value.size() == pageSize) {
+                // The SDK follows nextLink verbatim, so it must carry the api-version.
+                page.put("nextLink", armEndpoint + route.resourceId().substring(1) + "?api-version="
+                        + URLEncoder.encode(query.get("api-version"), StandardCharsets.UTF_8)
+                        + "&$skipToken=" + Base64.getUrlEncoder().withoutPadding()
+                                .encodeToString(last.getBytes(StandardCharsets.UTF_8)));
+                break;
+            }
+            SiteState site = rest.next();
+            value.add(site.siteResource());
+            last = site.handle.key();
         }
         return ArmResponse.ok(page);
     }
 
+    /** The key a skip token names, or null if it is not one. */
+    private static String decodeSkipToken(String token) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private ObjectNode listSlots(SiteHandle site) {
-        String prefix = site.key() + "/slots/";
         ObjectNode list = Json.object();
         ArrayNode value = list.putArray("value");
-        sites.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix))
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> value.add(e.getValue().siteResource()));
+        withPrefix(site.key() + "/slots/").values().forEach(slot -> value.add(slot.siteResource()));
         return list;
+    }
+
+    private SiteState put(SiteState state) {
+        sites.put(state.handle.key(), state);
+        sorted.put(state.handle.key(), state);
+        return state;
+    }
+
+    private void remove(String key) {
+        sites.remove(key);
+        sorted.remove(key);
+    }
+
+    /** The keys that start with {@code prefix}, which ends with '/': up to the same prefix ending with '0'. */
+    private NavigableMap<String, SiteState> withPrefix(String prefix) {
+        return sorted.subMap(prefix, true, prefix.substring(0, prefix.length() - 1) + '0', false);
     }
 
     private ArmResponse existing(ArmRoute route, Function<SiteState, ArmResponse> action) {

@@ -43,16 +43,21 @@ class AzureSdkCompatibilityTest {
                     Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0"));
         }
         sandbox.arm().seedSlot(SUB, RG, "func-1", "staging", false, Map.of());
+        webApps = webApps(sandbox, SUB);
+    }
 
+    /** The low-level client the bot uses, against the sandbox, for one subscription. */
+    static WebAppsClient webApps(Sandbox sandbox, String subscriptionId) {
         Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
         endpoints.put("resourceManagerEndpointUrl", sandbox.armEndpoint().toString());
         AzureEnvironment environment = new AzureEnvironment(endpoints);
         // JdkHttpClientBuilder 1.1.2 has no sslContext(...): the JDK builder carries it.
         HttpClient http = new JdkHttpClientBuilder(
                 java.net.http.HttpClient.newBuilder().sslContext(sandbox.sslContext())).build();
-        webApps = AppServiceManager.configure()
+        return AppServiceManager.configure()
                 .withHttpClient(http)
-                .authenticate(SandboxCredentials.forRequestedScope(sandbox), new AzureProfile("tenant", SUB, environment))
+                .authenticate(SandboxCredentials.forRequestedScope(sandbox),
+                        new AzureProfile("tenant", subscriptionId, environment))
                 .serviceClient()
                 .getWebApps();
     }
@@ -110,7 +115,7 @@ class AzureSdkCompatibilityTest {
     @Test
     void listsFollowNextLinks() {
         assertEquals(List.of("func-1", "func-2", "func-3"), webApps.list().stream().map(SiteInner::name).toList());
-        assertTrue(sandbox.arm().requests().stream().anyMatch(r -> r.query().contains("$skipToken=2")));
+        assertTrue(sandbox.arm().requests().stream().anyMatch(r -> r.query().contains("$skipToken=")));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +118,33 @@ class FaultInjectionTest {
         assertEquals(0, sandbox.arm().requests().get(0).status());
         assertEquals("FtpsOnly", SiteResourcesTest.properties(sandbox.arm().webConfig(site.id())).get("ftpsState"));
         assertEquals(200, client.arm("PATCH", site.webConfigId(), "{\"properties\":{}}").statusCode());
+    }
+
+    @Test
+    void chaosShowsInTheLogAsItCountsIt() {
+        Fault throttle = Fault.on("GET", "/config/web$").status(429).retryAfterSeconds(1);
+        Fault unavailable = Fault.on("GET", "/config/web$").status(503);
+        Fault reset = Fault.on("GET", "/config/web$").resetConnection();
+        ChaosHandle chaos = sandbox.arm().inject(Chaos.of(0.5, 11, throttle, unavailable, reset));
+
+        for (int i = 0; i < 30; i++) {
+            try {
+                HttpResponse<String> response = client.get(site.webConfigId());
+                if (response.statusCode() == 429) {
+                    assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
+                }
+            } catch (UncheckedIOException e) {
+                // a reset
+            }
+        }
+
+        Map<Integer, Long> logged = sandbox.arm().requests().stream()
+                .collect(Collectors.groupingBy(RecordedRequest::status, Collectors.counting()));
+        Map<Fault, Integer> injected = chaos.injected();
+        assertEquals(injected.get(throttle).longValue(), logged.getOrDefault(429, 0L));
+        assertEquals(injected.get(unavailable).longValue(), logged.getOrDefault(503, 0L));
+        assertEquals(injected.get(reset).longValue(), logged.getOrDefault(0, 0L));
+        assertTrue(chaos.injectedTotal() > 0 && logged.getOrDefault(200, 0L) > 0, logged.toString());
     }
 
     @Test
