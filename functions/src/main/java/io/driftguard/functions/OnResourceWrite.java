@@ -3,8 +3,6 @@ package io.driftguard.functions;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.EventGridTrigger;
 import com.microsoft.azure.functions.annotation.FunctionName;
-import io.driftguard.config.Driftguard;
-import io.driftguard.config.Settings;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.DecisionJson;
 import io.driftguard.engine.Remediator;
@@ -23,7 +21,7 @@ public class OnResourceWrite {
 
   /** Used by the Functions host: the engine is built once per host from the app settings. */
   public OnResourceWrite() {
-    this(SharedEngine::get);
+    this(() -> SharedEngine.get().engine());
   }
 
   OnResourceWrite(Supplier<Remediator> engine) {
@@ -45,26 +43,6 @@ public class OnResourceWrite {
       if (decision.retryable()) {
         throw new RetryableFailureException(decision.eventId(), decision.reason());
       }
-    }
-  }
-
-  /** The engine for this host, built on first use from the environment (app settings). */
-  static final class SharedEngine {
-    private static volatile Remediator instance;
-
-    private SharedEngine() {}
-
-    static Remediator get() {
-      Remediator engine = instance;
-      if (engine == null) {
-        synchronized (SharedEngine.class) {
-          if (instance == null) {
-            instance = Driftguard.builder(Settings.fromEnvironment()).build();
-          }
-          engine = instance;
-        }
-      }
-      return engine;
     }
   }
 }

@@ -27,6 +27,16 @@ class FunctionPackageIT {
   }
 
   @Test
+  void reconcileIsATimerOnTheScheduleSetting() throws Exception {
+    JsonNode function = new ObjectMapper().readTree(APP.resolve("Reconcile/function.json").toFile());
+    assertEquals("io.driftguard.functions.Reconcile.run", function.get("entryPoint").asText());
+    JsonNode binding = function.get("bindings").get(0);
+    assertEquals("timerTrigger", binding.get("type").asText());
+    assertEquals("%DRIFTGUARD_RECONCILE_SCHEDULE%", binding.get("schedule").asText(),
+        "the schedule comes from the app setting, so admins change it without a redeploy");
+  }
+
+  @Test
   void thePackageCarriesTheRootHostJsonAndTheEngine() throws Exception {
     assertEquals(Files.readString(Path.of("..", "host.json")).strip(), Files.readString(APP.resolve("host.json")).strip());
     try (var lib = Files.list(APP.resolve("lib"))) {

@@ -17,6 +17,9 @@ import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
 import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
+import io.driftguard.record.TableSweepCheckpoints;
+import io.driftguard.sweep.SweepCheckpoints;
+import io.driftguard.sweep.Sweeper;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.RetrySettings;
 import java.time.Clock;
@@ -69,7 +72,14 @@ public final class Driftguard {
     return this;
   }
 
+  /** The event engine and the sweeper, sharing one ARM gateway (one rate limiter, one circuit breaker). */
+  public record Parts(Remediator engine, Sweeper sweeper) {}
+
   public Remediator build() {
+    return buildAll().engine();
+  }
+
+  public Parts buildAll() {
     TokenCredential effectiveCredential = credential != null ? credential : credentialFor(settings);
     ArmGateway.Builder gateway = ArmGateway.builder()
         .endpoint(settings.armEndpoint())
@@ -86,9 +96,10 @@ public final class Driftguard {
     FindingsSink sink = settings.alerts()
         .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
-    return new Remediator(
+    ArmGateway arm = gateway.build();
+    Remediator engine = new Remediator(
         new ScopeGuard(settings.subscriptions(), self),
-        gateway.build(),
+        arm,
         ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()),
         new ModePolicy(settings.mode(), settings.controlModes()),
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
@@ -96,6 +107,8 @@ public final class Driftguard {
         sink,
         clock,
         settings.arm().eventBudget());
+    SweepCheckpoints checkpoints = storage.<SweepCheckpoints>map(TableSweepCheckpoints::new).orElse(SweepCheckpoints.NONE);
+    return new Parts(engine, new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(), clock));
   }
 
   /** The audit trail alone, for {@code history}: nothing else is built. */

@@ -37,7 +37,8 @@ public record Settings(
     Optional<AlertTarget> alerts,
     Optional<StorageTarget> storage,
     FlapLimits flapping,
-    ArmLimits arm) {
+    ArmLimits arm,
+    SweepSettings sweeps) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -52,6 +53,11 @@ public record Settings(
   public static final String FLAP_WINDOW = "DRIFTGUARD_FLAP_WINDOW";
   public static final String FLAP_COOLDOWN = "DRIFTGUARD_FLAP_COOLDOWN";
   public static final String EVENT_BUDGET = "DRIFTGUARD_EVENT_BUDGET";
+  /** Read by the Functions host for the Reconcile timer ({@code %DRIFTGUARD_RECONCILE_SCHEDULE%}), validated here. */
+  public static final String RECONCILE_SCHEDULE = "DRIFTGUARD_RECONCILE_SCHEDULE";
+  public static final String RECONCILE_TIME_LIMIT = "DRIFTGUARD_RECONCILE_TIME_LIMIT";
+  public static final String SWEEP_PARALLELISM = "DRIFTGUARD_SWEEP_PARALLELISM";
+  public static final String DEFAULT_RECONCILE_SCHEDULE = "0 17 */3 * * *";
   public static final String ARM_READ_BURST = "DRIFTGUARD_ARM_READ_BURST";
   public static final String ARM_READS_PER_SECOND = "DRIFTGUARD_ARM_READS_PER_SECOND";
   public static final String ARM_WRITE_BURST = "DRIFTGUARD_ARM_WRITE_BURST";
@@ -90,11 +96,18 @@ public record Settings(
    */
   public record ArmLimits(Duration eventBudget, RateLimits rates, CircuitBreaker.Limits breaker) {}
 
+  /**
+   * Sweeps that find drift no event announced: the reconcile schedule (6-field NCRONTAB, read by the Functions host),
+   * how long one reconcile run may take before it checkpoints, and how many sites a sweep evaluates at a time.
+   */
+  public record SweepSettings(String reconcileSchedule, Duration reconcileTimeLimit, int parallelism) {}
+
   /** Every setting name driftguard reads, the per-control ones included. */
   public static List<String> names() {
     List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
-        ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN));
+        ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
+        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -142,10 +155,14 @@ public record Settings(
         new CircuitBreaker.Limits(
             reader.parse(ARM_BREAKER_FAILURES, "10", Settings::positiveInt),
             reader.parse(ARM_BREAKER_OPEN, "30s", Durations::parse)));
+    SweepSettings sweeps = new SweepSettings(
+        reader.parse(RECONCILE_SCHEDULE, DEFAULT_RECONCILE_SCHEDULE, Settings::ncrontab),
+        reader.parse(RECONCILE_TIME_LIMIT, "8m", Durations::parse),
+        reader.parse(SWEEP_PARALLELISM, "8", Settings::positiveInt));
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping, arm);
+        flapping, arm, sweeps);
   }
 
   /** All three alert settings, or none (no alerts: decisions only in the log); a partial set is an error. */
@@ -172,6 +189,16 @@ public record Settings(
     Optional<URI> tableUri = reader.optional(STORAGE_TABLE_URI).map(uri -> reader.parse(STORAGE_TABLE_URI, uri, Settings::httpsEndpoint))
         .or(() -> reader.optional(STORAGE_ACCOUNT).map(account -> URI.create("https://" + account + ".table.core.windows.net/")));
     return tableUri.map(uri -> new StorageTarget(Optional.empty(), Optional.of(uri)));
+  }
+
+  /** The Functions timer's six fields: second minute hour day month day-of-week. */
+  private static String ncrontab(String value) {
+    String trimmed = value.trim();
+    if (!trimmed.matches("\\S+(\\s+\\S+){5}")) {
+      throw new IllegalArgumentException("must be a 6-field NCRONTAB expression such as '" + DEFAULT_RECONCILE_SCHEDULE
+          + "' (second minute hour day month day-of-week), not '" + value + "'");
+    }
+    return trimmed;
   }
 
   private static int positiveInt(String value) {

@@ -14,6 +14,7 @@ public final class TableStorage {
 
   static final String AUDIT_TABLE = "DriftguardAudit";
   static final String FLAPPING_TABLE = "DriftguardFlapping";
+  static final String SWEEPS_TABLE = "DriftguardSweeps";
 
   private final TableServiceClient service;
 

@@ -22,6 +22,7 @@ import com.azure.json.JsonSerializable;
 import com.azure.resourcemanager.appservice.AppServiceManager;
 import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
 import com.azure.resourcemanager.appservice.fluent.models.SiteConfigResourceInner;
+import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
 import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,14 +91,14 @@ public final class ArmGateway {
     Context context = usage.context();
     String group = ref.resourceGroup();
     String site = ref.site();
-    return call(ref, document, () -> switch (document) {
+    return call(describe(ref, document), () -> toJson(switch (document) {
       case SITE -> ref.slot()
           .map(slot -> client.getSlotWithResponse(group, site, slot, context).getValue())
           .orElseGet(() -> client.getByResourceGroupWithResponse(group, site, context).getValue());
       case WEB_CONFIG -> ref.slot()
           .map(slot -> client.getConfigurationSlotWithResponse(group, site, slot, context).getValue())
           .orElseGet(() -> client.getConfigurationWithResponse(group, site, context).getValue());
-    }).orElseThrow(() -> new ArmException(200, "EmptyResponse",
+    })).orElseThrow(() -> new ArmException(200, "EmptyResponse",
         "ARM answered GET " + document.path() + " with no body", null));
   }
 
@@ -110,7 +112,7 @@ public final class ArmGateway {
     String group = ref.resourceGroup();
     String site = ref.site();
     String body = json.createObjectNode().set("properties", properties).toString();
-    return call(ref, document, () -> switch (document) {
+    return call(describe(ref, document), () -> toJson(switch (document) {
       case SITE -> {
         SitePatchResourceInner patch = fromJson(body, SitePatchResourceInner::fromJson);
         yield ref.slot()
@@ -124,6 +126,33 @@ public final class ArmGateway {
             .map(slot -> client.updateConfigurationSlotWithResponse(group, site, slot, patch, context).getValue())
             .orElseGet(() -> client.updateConfigurationWithResponse(group, site, patch, context).getValue());
       }
+    }));
+  }
+
+  /** One page of a subscription's site list (sites only; slots are listed per site), and where the next page starts. */
+  public record SitePage(List<JsonNode> sites, Optional<String> nextPage) {}
+
+  /** GETs one page of {@code /subscriptions/{id}/providers/Microsoft.Web/sites}: from the start, or a next page. */
+  public SitePage listSites(String subscriptionId, Optional<String> page, CallBudget budget) {
+    WebAppsClient client = client(subscriptionId);
+    Context context = budget.context();
+    String scope = "the site list of subscription " + subscriptionId;
+    return call(scope, () -> {
+      var pages = page.isPresent() ? client.list(context).iterableByPage(page.get()) : client.list(context).iterableByPage();
+      var first = pages.iterator().next();
+      List<JsonNode> sites = new ArrayList<>();
+      first.getValue().forEach(site -> sites.add(listed(site)));
+      return new SitePage(sites, Optional.ofNullable(first.getContinuationToken()));
+    });
+  }
+
+  /** GETs the deployment slots of a site, every page. */
+  public List<JsonNode> listSlots(SiteRef site, CallBudget budget) {
+    WebAppsClient client = client(site.subscriptionId());
+    return call("the slots of " + site.displayName(), () -> {
+      List<JsonNode> slots = new ArrayList<>();
+      client.listSlots(site.resourceGroup(), site.site(), budget.context()).forEach(slot -> slots.add(listed(slot)));
+      return slots;
     });
   }
 
@@ -132,35 +161,51 @@ public final class ArmGateway {
         AppServiceManager.authenticate(pipeline, new AzureProfile(null, id, environment)).serviceClient().getWebApps());
   }
 
-  private interface SdkCall {
-    JsonSerializable<?> run();
+  private interface SdkCall<T> {
+    T run();
   }
 
   private interface JsonFactory<T> {
     T read(JsonReader reader) throws IOException;
   }
 
-  private Optional<JsonNode> call(SiteRef ref, Document document, SdkCall sdkCall) {
+  /** A listed site as JSON, with its id: the SDK's JSON form leaves out read-only fields, the id among them. */
+  private JsonNode listed(SiteInner site) {
+    ObjectNode resource = (ObjectNode) toJson(site).orElseThrow();
+    resource.put("id", site.id());
+    return resource;
+  }
+
+  /** The resource as JSON, or empty when ARM answered without a body (202). */
+  private Optional<JsonNode> toJson(JsonSerializable<?> resource) {
+    if (resource == null) {
+      return Optional.empty();
+    }
     try {
-      JsonSerializable<?> result = sdkCall.run();
-      return result == null ? Optional.empty() : Optional.of(json.readTree(result.toJsonString()));
+      return Optional.of(json.readTree(resource.toJsonString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs an SDK call, turning its failures into {@link ArmException}s that say what was being done. */
+  private <T> T call(String what, SdkCall<T> sdkCall) {
+    try {
+      return sdkCall.run();
     } catch (ManagementException e) {
       String code = e.getValue() == null ? "HttpError" : e.getValue().getCode();
       String message = e.getValue() == null ? "" : e.getValue().getMessage();
-      throw new ArmException(e.getResponse().getStatusCode(), code,
-          describe(ref, document) + ": " + code + " " + message, e);
+      throw new ArmException(e.getResponse().getStatusCode(), code, what + ": " + code + " " + message, e);
     } catch (HttpResponseException e) {
       int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-      throw new ArmException(status, "Http" + status, describe(ref, document) + ": HTTP " + status, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new ArmException(status, "Http" + status, what + ": HTTP " + status, e);
     } catch (RuntimeException e) {
       Optional<FailFastException> failFast = Failures.causeOfType(e, FailFastException.class);
       if (failFast.isPresent()) {
-        throw new ArmException(0, "FailFast", describe(ref, document) + ": " + failFast.get().getMessage(), e);
+        throw new ArmException(0, "FailFast", what + ": " + failFast.get().getMessage(), e);
       }
       if (Failures.isTransportFailure(e)) {
-        throw new ArmException(0, "NoResponse", describe(ref, document) + ": no response (" + rootCause(e) + ")", e);
+        throw new ArmException(0, "NoResponse", what + ": no response (" + rootCause(e) + ")", e);
       }
       throw e;
     }

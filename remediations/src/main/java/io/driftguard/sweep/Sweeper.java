@@ -1,0 +1,223 @@
+package io.driftguard.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.Outcome;
+import io.driftguard.engine.Remediator;
+import io.driftguard.resource.InvalidResourceIdException;
+import io.driftguard.resource.ResourceIds;
+import io.driftguard.resource.SiteRef;
+import io.driftguard.state.ArmException;
+import io.driftguard.state.ArmGateway;
+import io.driftguard.state.ArmGateway.SitePage;
+import io.driftguard.state.CallBudget;
+import io.driftguard.state.SiteState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Evaluates every function app and slot of some subscriptions, as events would: drift that no event announced (present
+ * before driftguard was deployed, or whose events Event Grid dropped) is found and fixed or reported by the same
+ * engine. The site list gives each site's document, so a function app costs only the other documents its controls need
+ * and its slot list. Reads go through the same rate limiter as events, several at a time; a run that reaches its time
+ * limit checkpoints after the sites it finished, and the next run resumes there.
+ */
+public final class Sweeper {
+
+  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+  private final Remediator engine;
+  private final ArmGateway gateway;
+  private final SweepCheckpoints checkpoints;
+  private final int parallelism;
+  private final Clock clock;
+
+  public Sweeper(Remediator engine, ArmGateway gateway, SweepCheckpoints checkpoints, int parallelism, Clock clock) {
+    this.engine = engine;
+    this.gateway = gateway;
+    this.checkpoints = checkpoints;
+    this.parallelism = parallelism;
+    this.clock = clock;
+  }
+
+  public SweepSummary run(SweepRequest request, SweepListener listener) {
+    Run run = new Run(request, listener, checkpoints.load(request.name())
+        .filter(checkpoint -> request.subscriptions().contains(checkpoint.subscription())));
+    ExecutorService workers = Executors.newFixedThreadPool(parallelism, runnable -> {
+      Thread thread = new Thread(runnable, "driftguard-sweep");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      return run.sweep(workers);
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  /** One run's state: where it is, what it counted. */
+  private final class Run {
+    private final SweepRequest request;
+    private final SweepListener listener;
+    private final Optional<SweepCheckpoint> resume;
+    private final String runId;
+    private final long startNanos = System.nanoTime();
+    private final long deadlineNanos;
+    private final Map<Outcome, AtomicInteger> outcomes = new EnumMap<>(Outcome.class);
+    private final AtomicInteger decided = new AtomicInteger();
+    private final AtomicInteger listReads = new AtomicInteger();
+    private final AtomicInteger notFunctionApps = new AtomicInteger();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+
+    Run(SweepRequest request, SweepListener listener, Optional<SweepCheckpoint> resume) {
+      this.request = request;
+      this.listener = listener;
+      this.resume = resume;
+      this.runId = resume.map(SweepCheckpoint::runId).orElseGet(() -> RUN_ID.format(clock.instant()) + "-"
+          + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
+      this.deadlineNanos = startNanos + request.timeLimit().toNanos();
+      for (Outcome outcome : Outcome.values()) {
+        outcomes.put(outcome, new AtomicInteger());
+      }
+    }
+
+    SweepSummary sweep(ExecutorService workers) {
+      List<String> subscriptions = request.subscriptions();
+      int first = resume.map(checkpoint -> subscriptions.indexOf(checkpoint.subscription())).orElse(0);
+      for (int index = first; index < subscriptions.size(); index++) {
+        String subscription = subscriptions.get(index);
+        boolean resuming = index == first && resume.isPresent();
+        Optional<String> page = resuming ? resume.get().page() : Optional.empty();
+        int skip = resuming ? resume.get().doneInPage() : 0;
+        while (true) {
+          if (outOfTime()) {
+            return stop(subscription, page, skip);
+          }
+          SitePage listed;
+          try {
+            listed = listPage(subscription, page);
+          } catch (ArmException e) {
+            problems.add(e.getMessage());
+            if (e.isRetryable()) {
+              return stop(subscription, page, skip);
+            }
+            break;
+          }
+          listener.listed(subscription, listed.sites().size());
+          List<JsonNode> sites = listed.sites().subList(Math.min(skip, listed.sites().size()), listed.sites().size());
+          int done = sweepPage(sites, workers);
+          if (done < sites.size()) {
+            return stop(subscription, page, skip + done);
+          }
+          if (listed.nextPage().isEmpty()) {
+            break;
+          }
+          page = listed.nextPage();
+          skip = 0;
+        }
+      }
+      checkpoints.clear(request.name());
+      return summary(true);
+    }
+
+    /** Sweeps a page's sites, several at a time; returns how many at its start are done (the rest ran out of time). */
+    private int sweepPage(List<JsonNode> sites, ExecutorService workers) {
+      List<CompletableFuture<Boolean>> work = new ArrayList<>();
+      for (JsonNode site : sites) {
+        work.add(CompletableFuture.supplyAsync(() -> !outOfTime() && sweepSite(site), workers));
+      }
+      int done = 0;
+      for (CompletableFuture<Boolean> site : work) {
+        if (!site.join()) {
+          break;
+        }
+        done++;
+      }
+      return done;
+    }
+
+    /** Evaluates a function app and its slots; anything else is passed over without a read. */
+    private boolean sweepSite(JsonNode listed) {
+      Optional<SiteRef> site = refOf(listed);
+      if (site.isEmpty() || !SiteState.isFunctionAppKind(listed.path("kind").asText(""))) {
+        notFunctionApps.incrementAndGet();
+        return true;
+      }
+      decide(site.get(), listed);
+      CallBudget budget = new CallBudget(remaining());
+      try {
+        for (JsonNode slot : gateway.listSlots(site.get(), budget)) {
+          refOf(slot).ifPresent(slotRef -> decide(slotRef, slot));
+        }
+      } catch (ArmException e) {
+        // The app itself was decided; its slots wait for the next sweep, or their own events.
+        problems.add(e.getMessage());
+      } finally {
+        listReads.addAndGet(budget.reads());
+      }
+      return true;
+    }
+
+    private void decide(SiteRef site, JsonNode listed) {
+      Decision decision = engine.reconcile(site, listed, runId, request.dryRun());
+      outcomes.get(decision.outcome()).incrementAndGet();
+      decided.incrementAndGet();
+      listener.decided(decision);
+    }
+
+    private SitePage listPage(String subscription, Optional<String> page) {
+      CallBudget budget = new CallBudget(remaining());
+      try {
+        return gateway.listSites(subscription, page, budget);
+      } finally {
+        listReads.addAndGet(budget.reads());
+      }
+    }
+
+    private SweepSummary stop(String subscription, Optional<String> page, int doneInPage) {
+      checkpoints.save(request.name(), new SweepCheckpoint(runId, subscription, page, doneInPage));
+      return summary(false);
+    }
+
+    private SweepSummary summary(boolean complete) {
+      Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+      outcomes.forEach((outcome, count) -> {
+        if (count.get() > 0) {
+          counts.put(outcome, count.get());
+        }
+      });
+      return new SweepSummary(runId, complete, decided.get(), counts, listReads.get(), notFunctionApps.get(), problems,
+          (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    private boolean outOfTime() {
+      return System.nanoTime() >= deadlineNanos;
+    }
+
+    private Duration remaining() {
+      return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+  }
+
+  /** Listed ids are parsed as strictly as event ids: a site whose id does not parse is not touched. */
+  private static Optional<SiteRef> refOf(JsonNode listed) {
+    try {
+      return Optional.of(ResourceIds.parse(listed.path("id").asText("")).site());
+    } catch (InvalidResourceIdException e) {
+      return Optional.empty();
+    }
+  }
+}
