@@ -45,7 +45,7 @@ public class Reconcile {
       return;
     }
     SweepSummary summary = sweeper.get().run(
-        new SweepRequest(SWEEP_NAME, current.subscriptions().stream().sorted().toList(), false,
+        SweepRequest.resumable(SWEEP_NAME, current.subscriptions().stream().sorted().toList(), false,
             current.sweeps().reconcileTimeLimit()),
         new SweepListener() {
           @Override

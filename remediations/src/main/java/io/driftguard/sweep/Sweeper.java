@@ -54,7 +54,7 @@ public final class Sweeper {
   }
 
   public SweepSummary run(SweepRequest request, SweepListener listener) {
-    Run run = new Run(request, listener, checkpoints.load(request.name())
+    Run run = new Run(request, listener, request.checkpointName().flatMap(checkpoints::load)
         .filter(checkpoint -> request.subscriptions().contains(checkpoint.subscription())));
     ExecutorService workers = Executors.newFixedThreadPool(parallelism, runnable -> {
       Thread thread = new Thread(runnable, "driftguard-sweep");
@@ -129,7 +129,9 @@ public final class Sweeper {
           skip = 0;
         }
       }
-      checkpoints.clear(request.name());
+      if (resume.isPresent()) {
+        checkpoints.clear(request.checkpointName().orElseThrow());
+      }
       return summary(true);
     }
 
@@ -188,7 +190,8 @@ public final class Sweeper {
     }
 
     private SweepSummary stop(String subscription, Optional<String> page, int doneInPage) {
-      checkpoints.save(request.name(), new SweepCheckpoint(runId, subscription, page, doneInPage));
+      request.checkpointName().ifPresent(name ->
+          checkpoints.save(name, new SweepCheckpoint(runId, subscription, page, doneInPage)));
       return summary(false);
     }
 
