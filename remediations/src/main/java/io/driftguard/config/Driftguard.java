@@ -108,7 +108,8 @@ public final class Driftguard {
         clock,
         settings.arm().eventBudget());
     SweepCheckpoints checkpoints = storage.<SweepCheckpoints>map(TableSweepCheckpoints::new).orElse(SweepCheckpoints.NONE);
-    return new Parts(engine, new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(), clock));
+    return new Parts(engine, new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(),
+        settings.arm().eventBudget(), clock));
   }
 
   /** The audit trail alone, for {@code history}: nothing else is built. */

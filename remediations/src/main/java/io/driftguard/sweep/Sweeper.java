@@ -43,13 +43,20 @@ public final class Sweeper {
   private final ArmGateway gateway;
   private final SweepCheckpoints checkpoints;
   private final int parallelism;
+  private final Duration callBudget;
   private final Clock clock;
 
-  public Sweeper(Remediator engine, ArmGateway gateway, SweepCheckpoints checkpoints, int parallelism, Clock clock) {
+  /**
+   * @param callBudget how long one listing call may take, as one event may: the time limit decides whether work
+   *     starts, never cuts a site short
+   */
+  public Sweeper(Remediator engine, ArmGateway gateway, SweepCheckpoints checkpoints, int parallelism,
+                 Duration callBudget, Clock clock) {
     this.engine = engine;
     this.gateway = gateway;
     this.checkpoints = checkpoints;
     this.parallelism = parallelism;
+    this.callBudget = callBudget;
     this.clock = clock;
   }
 
@@ -151,7 +158,10 @@ public final class Sweeper {
       return done;
     }
 
-    /** Evaluates a function app and its slots; anything else is passed over without a read. */
+    /**
+     * Evaluates a function app and its slots; anything else is passed over without a read. Returns false when its
+     * slots could not be listed for now: the site is not finished, and a resumed run starts again with it.
+     */
     private boolean sweepSite(JsonNode listed) {
       Optional<SiteRef> site = refOf(listed);
       if (site.isEmpty() || !SiteState.isFunctionAppKind(listed.path("kind").asText(""))) {
@@ -159,18 +169,18 @@ public final class Sweeper {
         return true;
       }
       decide(site.get(), listed);
-      CallBudget budget = new CallBudget(remaining());
+      CallBudget budget = new CallBudget(callBudget);
       try {
         for (JsonNode slot : gateway.listSlots(site.get(), budget)) {
           refOf(slot).ifPresent(slotRef -> decide(slotRef, slot));
         }
+        return true;
       } catch (ArmException e) {
-        // The app itself was decided; its slots wait for the next sweep, or their own events.
         problems.add(e.getMessage());
+        return !e.isRetryable();
       } finally {
         listReads.addAndGet(budget.reads());
       }
-      return true;
     }
 
     private void decide(SiteRef site, JsonNode listed) {
@@ -181,7 +191,7 @@ public final class Sweeper {
     }
 
     private SitePage listPage(String subscription, Optional<String> page) {
-      CallBudget budget = new CallBudget(remaining());
+      CallBudget budget = new CallBudget(callBudget);
       try {
         return gateway.listSites(subscription, page, budget);
       } finally {
@@ -208,10 +218,6 @@ public final class Sweeper {
 
     private boolean outOfTime() {
       return System.nanoTime() >= deadlineNanos;
-    }
-
-    private Duration remaining() {
-      return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
   }
 
