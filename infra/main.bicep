@@ -73,6 +73,15 @@ param flapCoolDown string = '24h'
 @description('ARM limits, each written as an app setting; unset keys keep the code\'s defaults: eventBudget (DRIFTGUARD_EVENT_BUDGET, at most 25s), armReadBurst, armReadsPerSecond, armWriteBurst, armWritesPerSecond (DRIFTGUARD_ARM_READ_BURST etc.), armBreakerFailures, armBreakerOpen (DRIFTGUARD_ARM_BREAKER_FAILURES, DRIFTGUARD_ARM_BREAKER_OPEN).')
 param armLimits object = {}
 
+@description('When the Reconcile timer sweeps for drift no event announced: 6-field NCRONTAB (DRIFTGUARD_RECONCILE_SCHEDULE).')
+param reconcileSchedule string = '0 17 */3 * * *'
+
+@description('How long one reconcile run may take before it checkpoints and leaves the rest to the next run (DRIFTGUARD_RECONCILE_TIME_LIMIT); keep it under the 10-minute function timeout in host.json.')
+param reconcileTimeLimit string = '8m'
+
+@description('How many apps a sweep evaluates at a time (DRIFTGUARD_SWEEP_PARALLELISM).')
+param sweepParallelism int = 8
+
 @description('Create the Event Grid subscriptions. Needs the function code deployed first: infra/deploy.sh sets it on its second pass.')
 param deployEventSubscription bool = false
 
@@ -159,6 +168,9 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_ARM_WRITES_PER_SECOND: string(arm.armWritesPerSecond)
       DRIFTGUARD_ARM_BREAKER_FAILURES: string(arm.armBreakerFailures)
       DRIFTGUARD_ARM_BREAKER_OPEN: string(arm.armBreakerOpen)
+      DRIFTGUARD_RECONCILE_SCHEDULE: reconcileSchedule
+      DRIFTGUARD_RECONCILE_TIME_LIMIT: reconcileTimeLimit
+      DRIFTGUARD_SWEEP_PARALLELISM: string(sweepParallelism)
     }, controlSettings)
   }
 }
