@@ -1,6 +1,5 @@
 package io.driftguard.cli;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Action;
@@ -14,17 +13,10 @@ import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import io.driftguard.sandbox.SiteHandle;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,8 +39,6 @@ final class DemoCommand implements Main.Command {
       Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify.
       """;
 
-  /** Set on the child JVM, whose environment carries the sandbox's token endpoint. */
-  private static final String CHILD = "driftguard.demo.child";
   private static final String SUBSCRIPTION = "7c1b5e2a-0d3f-4a61-9b8e-2f4d6a8c0e11";
   private static final String GROUP = "rg-shop";
   private static final Map<String, Object> SECURE_CONFIG =
@@ -66,33 +56,11 @@ final class DemoCommand implements Main.Command {
       (Main.isHelp(args[0]) ? out : err).print(HELP);
       return Main.isHelp(args[0]) ? ExitCode.OK : ExitCode.USAGE;
     }
-    return Boolean.getBoolean(CHILD) ? narrate(out) : relaunchWithTokenEndpoint();
-  }
-
-  /**
-   * The managed identity credential reads {@code IDENTITY_ENDPOINT} from the process environment only, as on App
-   * Service; so the demo runs in a child JVM whose environment names the sandbox's token endpoint.
-   */
-  private static int relaunchWithTokenEndpoint() throws IOException, InterruptedException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    byte[] secret = new byte[16];
-    new SecureRandom().nextBytes(secret);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder child = new ProcessBuilder(java, "-D" + CHILD + "=true", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "demo").inheritIO();
-    child.environment().put(Settings.IDENTITY_ENDPOINT, "http://127.0.0.1:" + port + "/msi/token");
-    child.environment().put(Settings.IDENTITY_HEADER, HexFormat.of().formatHex(secret));
-    return child.start().waitFor();
+    return LocalAzureRun.isChild() ? narrate(out) : LocalAzureRun.relaunch("demo");
   }
 
   private int narrate(PrintStream out) {
-    URI identity = URI.create(System.getenv(Settings.IDENTITY_ENDPOINT));
-    try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults()
-            .withIdentityPort(identity.getPort())
-            .withIdentityHeader(System.getenv(Settings.IDENTITY_HEADER)));
+    try (Sandbox sandbox = LocalAzureRun.startSandbox(SandboxOptions.defaults());
          Azurite azurite = Azurite.start()) {
       return new Story(sandbox, azurite, out).tell();
     }
@@ -114,20 +82,14 @@ final class DemoCommand implements Main.Command {
       this.sandbox = sandbox;
       this.arm = sandbox.arm();
       this.out = out;
-      Map<String, String> settings = new HashMap<>();
-      settings.put("DRIFTGUARD_MODE", "autofix");
-      settings.put("DRIFTGUARD_RULE_HTTPS_ONLY", "notify");
-      settings.put("DRIFTGUARD_ARM_ENDPOINT", sandbox.armEndpoint().toString());
-      settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
-      settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
-      settings.put(Settings.ALERT_ENDPOINT, sandbox.logsIngestionEndpoint().toString());
-      settings.put(Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId());
-      settings.put(Settings.ALERT_STREAM, sandbox.logs().streamName());
-      settings.put(Settings.STORAGE_CONNECTION, azurite.connectionString());
-      this.settings = Settings.from(settings);
-      this.engine = Driftguard.builder(this.settings)
-          .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox.sslContext())).build())
-          .build();
+      this.settings = LocalAzureRun.settings(sandbox, Map.of(
+          "DRIFTGUARD_MODE", "autofix",
+          "DRIFTGUARD_RULE_HTTPS_ONLY", "notify",
+          Settings.ALERT_ENDPOINT, sandbox.logsIngestionEndpoint().toString(),
+          Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId(),
+          Settings.ALERT_STREAM, sandbox.logs().streamName(),
+          Settings.STORAGE_CONNECTION, azurite.connectionString()));
+      this.engine = LocalAzureRun.builder(sandbox, settings).build();
     }
 
     int tell() {

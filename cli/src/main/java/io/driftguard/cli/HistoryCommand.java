@@ -40,8 +40,8 @@ final class HistoryCommand implements Main.Command {
             out.print(HELP);
             return ExitCode.OK;
           }
-          case "--app" -> app = Optional.of(value(args, ++i));
-          case "--since" -> since = Durations.parse(value(args, ++i));
+          case "--app" -> app = Optional.of(Arguments.value(args, ++i));
+          case "--since" -> since = Durations.parse(Arguments.value(args, ++i));
           case "--json" -> json = true;
           default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
         }
@@ -72,10 +72,4 @@ final class HistoryCommand implements Main.Command {
     table.print(out);
   }
 
-  private static String value(String[] args, int index) {
-    if (index >= args.length) {
-      throw new IllegalArgumentException(args[index - 1] + " needs a value");
-    }
-    return args[index];
-  }
 }

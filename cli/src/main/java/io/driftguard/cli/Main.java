@@ -16,6 +16,8 @@ public final class Main {
         handle [FILE|-]      handle an Event Grid delivery exactly as the function does; one JSON decision per line
         history              what driftguard did, from its audit trail (Table storage)
         sandbox              run the local Azure as a process (prints its endpoints as JSON)
+        bench burst|sweep    measure a burst of events or a sweep against ARM's token buckets (prints figures)
+        scan --subscription ID ...  sweep subscriptions and report each function app and slot (dry run unless --fix)
 
       Run 'driftguard <command> --help' for a command's options and settings.
       """;
@@ -28,7 +30,9 @@ public final class Main {
       "demo", new DemoCommand(),
       "handle", new HandleCommand(),
       "history", new HistoryCommand(),
-      "sandbox", new SandboxCommand());
+      "sandbox", new SandboxCommand(),
+      "scan", new ScanCommand(),
+      "bench", new BenchCommand());
 
   private Main() {}
 

@@ -1,0 +1,218 @@
+package io.driftguard.cli;
+
+import io.driftguard.config.Settings;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.ArmThrottle;
+import io.driftguard.sandbox.Caller;
+import io.driftguard.sandbox.FakeArm;
+import io.driftguard.sandbox.RecordedRequest;
+import io.driftguard.sandbox.Sandbox;
+import io.driftguard.sandbox.SandboxOptions;
+import io.driftguard.sandbox.SiteHandle;
+import io.driftguard.sweep.SweepListener;
+import io.driftguard.sweep.SweepRequest;
+import io.driftguard.sweep.SweepSummary;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code bench burst|sweep}: measures driftguard against the sandbox with ARM's token buckets on, and prints figures
+ * beside the floor those buckets allow. Figures, not verdicts: nothing here passes or fails.
+ */
+final class BenchCommand implements Main.Command {
+
+  static final String HELP = """
+      usage: driftguard bench burst [--apps N] [--events-per-app N] [--scale F]
+             driftguard bench sweep [--apps N] [--scale F]
+
+      burst  a deployment touching N apps (default 100): 5 write events each (default), shuffled, delivered by 16
+             workers as Event Grid would (a retryable decision is delivered again), half the apps drifted, auto-fix.
+      sweep  a reconcile sweep of N function apps (default 2000), one in ten drifted, notify mode.
+
+      ARM's token buckets are on (reads 250 at 25/s, writes 200 at 10/s per subscription), scaled by F (default 1);
+      driftguard's own buckets match them. Prints wall time, ARM requests, 429s, the floor time the buckets allow and
+      the ratio; sweep also prints peak heap. The sandbox runs in the same JVM: its state is in the heap figures.
+      """;
+
+  private static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000be4c";
+  private static final Caller PEOPLE = Caller.servicePrincipal("0de10000-0000-4000-8000-000000000001",
+      "0de10000-0000-4000-8000-000000000002", "release-pipeline");
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 0 || Main.isHelp(args[0]) || !List.of("burst", "sweep").contains(args[0])) {
+      (args.length > 0 && Main.isHelp(args[0]) ? out : err).print(HELP);
+      return args.length > 0 && Main.isHelp(args[0]) ? ExitCode.OK : ExitCode.USAGE;
+    }
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("driftguard bench: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    if (!LocalAzureRun.isChild()) {
+      return LocalAzureRun.relaunch(prepend("bench", args));
+    }
+    ArmThrottle throttle = ArmThrottle.azureDefaults().scaled(options.scale());
+    try (Sandbox sandbox = LocalAzureRun.startSandbox(SandboxOptions.defaults().withThrottling(throttle))) {
+      Map<String, String> limits = Map.of(
+          "DRIFTGUARD_ARM_READ_BURST", String.valueOf(throttle.readCapacity()),
+          "DRIFTGUARD_ARM_READS_PER_SECOND", String.valueOf((int) throttle.readRefillPerSecond()),
+          "DRIFTGUARD_ARM_WRITE_BURST", String.valueOf(throttle.writeCapacity()),
+          "DRIFTGUARD_ARM_WRITES_PER_SECOND", String.valueOf((int) throttle.writeRefillPerSecond()));
+      return args[0].equals("burst") ? burst(sandbox, throttle, limits, options, out) : sweep(sandbox, throttle, limits, options, out);
+    }
+  }
+
+  private static int burst(Sandbox sandbox, ArmThrottle throttle, Map<String, String> limits, Options options,
+                           PrintStream out) throws InterruptedException {
+    FakeArm arm = sandbox.arm();
+    Random random = new Random(1);
+    List<String> events = new ArrayList<>();
+    for (int i = 0; i < options.apps(); i++) {
+      SiteHandle app = arm.seedSite(SUBSCRIPTION, "rg-burst", String.format("func-burst-%04d", i), "functionapp",
+          Map.of(), true, Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false));
+      for (int event = 0; event < options.eventsPerApp(); event++) {
+        String body = event == 0 && i % 2 == 0 ? "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"
+            : "{\"properties\":{\"http20Enabled\":" + random.nextBoolean() + "}}";
+        arm.write(PEOPLE, "PATCH", app.webConfigId(), body);
+      }
+      events.addAll(arm.drainEmittedEvents());
+    }
+    Collections.shuffle(events, random);
+    Settings settings = LocalAzureRun.settings(sandbox, with(limits, "DRIFTGUARD_MODE", "autofix"));
+    Remediator engine = LocalAzureRun.builder(sandbox, settings).build();
+    arm.throttle(throttle);
+    int before = arm.requests().size();
+    long start = System.nanoTime();
+    AtomicInteger deliveries = new AtomicInteger();
+    ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(events);
+    ExecutorService workers = Executors.newFixedThreadPool(16);
+    for (int worker = 0; worker < 16; worker++) {
+      workers.submit(() -> {
+        String event;
+        while ((event = queue.poll()) != null) {
+          deliveries.incrementAndGet();
+          try {
+            Decision decision = engine.handleDelivery(event).get(0);
+            if (decision.retryable()) {
+              queue.add(event);
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      });
+    }
+    workers.shutdown();
+    workers.awaitTermination(1, TimeUnit.HOURS);
+    double wall = (System.nanoTime() - start) / 1e9;
+    List<RecordedRequest> requests = arm.requests().subList(before, arm.requests().size());
+    long reads = requests.stream().filter(request -> request.method().equals("GET")).count();
+    long writes = requests.size() - reads;
+    double floor = floor(reads, throttle.readCapacity(), throttle.readRefillPerSecond(),
+        writes, throttle.writeCapacity(), throttle.writeRefillPerSecond());
+    out.printf("burst: %d apps, %d events, %d deliveries (%d redelivered after a retryable failure)%n",
+        options.apps(), events.size(), deliveries.get(), deliveries.get() - events.size());
+    out.printf("  ARM requests: %d reads, %d writes; throttled (429): %d%n", reads, writes, arm.throttledCount());
+    out.printf("  wall time %.1f s; token-bucket floor %.1f s (reads %d beyond the burst of %d at %.0f/s); ratio %.2f%n",
+        wall, floor, Math.max(0, reads - throttle.readCapacity()), throttle.readCapacity(),
+        throttle.readRefillPerSecond(), floor == 0 ? 0 : wall / floor);
+    return ExitCode.OK;
+  }
+
+  private static int sweep(Sandbox sandbox, ArmThrottle throttle, Map<String, String> limits, Options options,
+                           PrintStream out) {
+    FakeArm arm = sandbox.arm();
+    for (int i = 0; i < options.apps(); i++) {
+      arm.seedSite(SUBSCRIPTION, "rg-estate", String.format("func-%05d", i), "functionapp,linux", Map.of(), true,
+          i % 10 == 0 ? Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0")
+              : Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false));
+    }
+    Settings settings = LocalAzureRun.settings(sandbox, with(limits, "DRIFTGUARD_MODE", "notify"));
+    var sweeper = LocalAzureRun.builder(sandbox, settings).buildAll().sweeper();
+    arm.throttle(throttle);
+    System.gc();
+    long heapBefore = heapUsed();
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    int before = arm.requests().size();
+    SweepSummary summary = sweeper.run(SweepRequest.oneOff(List.of(SUBSCRIPTION), false, Duration.ofHours(1)),
+        SweepListener.SILENT);
+    long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP).mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    List<RecordedRequest> requests = arm.requests().subList(before, arm.requests().size());
+    long reads = requests.stream().filter(request -> request.method().equals("GET")).count();
+    double floor = floor(reads, throttle.readCapacity(), throttle.readRefillPerSecond(), 0, 1, 1);
+    double wall = summary.elapsedMs() / 1000.0;
+    out.printf("sweep: %d function apps, %d decided %s, complete %s%n", options.apps(), summary.decided(),
+        summary.outcomes(), summary.complete());
+    out.printf("  ARM reads %d (%d list reads); throttled (429): %d%n", reads, summary.listReads(), arm.throttledCount());
+    out.printf("  wall time %.1f s; read-bucket floor %.1f s; ratio %.2f%n", wall, floor, floor == 0 ? 0 : wall / floor);
+    out.printf("  heap: %.0f MB before the sweep (sandbox and seeded estate), peak %.0f MB during it%n",
+        heapBefore / 1e6, peakHeap / 1e6);
+    return ExitCode.OK;
+  }
+
+  /** How long ARM's buckets need for these requests: what is beyond each bucket's burst, at its refill rate. */
+  private static double floor(long reads, int readBurst, double readRate, long writes, int writeBurst, double writeRate) {
+    return Math.max(Math.max(0, reads - readBurst) / readRate, Math.max(0, writes - writeBurst) / writeRate);
+  }
+
+  private static long heapUsed() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static Map<String, String> with(Map<String, String> settings, String name, String value) {
+    Map<String, String> all = new HashMap<>(settings);
+    all.put(name, value);
+    return all;
+  }
+
+  private static String[] prepend(String first, String[] rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  private record Options(int apps, int eventsPerApp, double scale) {
+    static Options parse(String[] args) {
+      int apps = args[0].equals("burst") ? 100 : 2000;
+      int eventsPerApp = 5;
+      double scale = 1;
+      for (int i = 1; i < args.length; i++) {
+        switch (args[i]) {
+          case "--apps" -> apps = positive(args, ++i);
+          case "--events-per-app" -> eventsPerApp = positive(args, ++i);
+          case "--scale" -> scale = Double.parseDouble(Arguments.value(args, ++i));
+          default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+        }
+      }
+      return new Options(apps, eventsPerApp, scale);
+    }
+
+    private static int positive(String[] args, int index) {
+      int number = Integer.parseInt(Arguments.value(args, index));
+      if (number < 1) {
+        throw new IllegalArgumentException(args[index - 1] + " must be at least 1");
+      }
+      return number;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.driftguard.cli;
+
+import io.driftguard.config.Driftguard;
+import io.driftguard.config.Settings;
+import io.driftguard.engine.Decision;
+import io.driftguard.sweep.SweepRequest;
+import io.driftguard.sweep.SweepSummary;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** {@code scan}: sweeps subscriptions with the function's engine and settings; reports every function app and slot. */
+final class ScanCommand implements Main.Command {
+
+  static final String HELP = """
+      usage: driftguard scan --subscription ID [--subscription ID ...] [--fix] [--format table|json|markdown]
+
+      Evaluates every function app and deployment slot of the subscriptions with the engine and settings the function
+      uses, read from the environment as for handle (README: Settings): DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>, the
+      driftguard-mode and driftguard-exempt tags, DRIFTGUARD_MIN_TLS, DRIFTGUARD_FTPS_STATE, DRIFTGUARD_ARM_ENDPOINT,
+      DRIFTGUARD_SWEEP_PARALLELISM and the ARM rate limits; with --fix also the alert settings and AzureWebJobsStorage
+      (audit trail, flapping). Credentials: the managed identity when IDENTITY_ENDPOINT and IDENTITY_HEADER are set,
+      else DefaultAzureCredential (e.g. az login).
+
+        --subscription ID  a subscription to scan (a GUID); repeat for more. Must be in DRIFTGUARD_SUBSCRIPTIONS if set
+        --fix              act as events do: fix the controls in autofix mode, report the ones in notify mode.
+                           Without it a dry run: nothing is changed, alerted or recorded
+        --format FORMAT    table (default), markdown (to paste into a ticket), or json (one decision per line, then
+                           a final {"summary": ...} line)
+
+      stdout: the report, per app and slot each control: ok, off (not evaluated), or what would be or was done.
+      stderr: progress (a bar on a terminal, a line per listed page otherwise), and logs.
+      exit:   0  every function app and slot is compliant, or was fixed
+              3  findings remain (dry run: any; --fix: any not fixed)
+              64 bad arguments, or a subscription outside DRIFTGUARD_SUBSCRIPTIONS
+              75 the scan is incomplete (a listing failed, or ARM kept failing): run it again later
+              78 invalid settings
+      """;
+
+  private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+  /** A person's scan runs to the end: far longer than any subscription takes, yet not forever. */
+  private static final Duration TIME_LIMIT = Duration.ofHours(24);
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Set<String> subscriptions = new LinkedHashSet<>();
+    boolean fix = false;
+    ScanReport.Format format = ScanReport.Format.TABLE;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--help", "-h" -> {
+            out.print(HELP);
+            return ExitCode.OK;
+          }
+          case "--subscription" -> subscriptions.add(subscription(Arguments.value(args, ++i)));
+          case "--fix" -> fix = true;
+          case "--format" -> format = ScanReport.Format.parse(Arguments.value(args, ++i));
+          default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+        }
+      }
+      if (subscriptions.isEmpty()) {
+        throw new IllegalArgumentException("--subscription is required");
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("driftguard scan: " + e.getMessage());
+      err.print(HELP);
+      return ExitCode.USAGE;
+    }
+    Settings settings = Settings.fromEnvironment();
+    List<String> outside = outsideScope(subscriptions, settings.subscriptions());
+    if (!outside.isEmpty()) {
+      // Which subscriptions driftguard may touch is the admin's decision, not the caller's.
+      err.println("driftguard scan: not in " + Settings.SUBSCRIPTIONS + ": " + String.join(", ", outside));
+      return ExitCode.USAGE;
+    }
+    ScanProgress progress = new ScanProgress(err, System.console() != null);
+    SweepSummary summary = Driftguard.builder(settings).buildAll().sweeper()
+        .run(SweepRequest.oneOff(List.copyOf(subscriptions), !fix, TIME_LIMIT), progress);
+    progress.finish();
+    List<Decision> decisions = progress.decisions();
+    ScanReport report = new ScanReport(decisions, summary, List.copyOf(subscriptions), !fix);
+    report.print(format, out);
+    out.flush();
+    if (!summary.complete() || !summary.problems().isEmpty() || decisions.stream().anyMatch(Decision::retryable)) {
+      err.println("driftguard scan: incomplete, some apps or slots were not evaluated: run it again later");
+      return ExitCode.TEMPORARY_FAILURE;
+    }
+    return report.findingsLeft() ? ExitCode.FINDINGS : ExitCode.OK;
+  }
+
+  private static String subscription(String id) {
+    if (!GUID.matcher(id).matches()) {
+      throw new IllegalArgumentException("'" + id + "' is not a subscription id (a GUID)");
+    }
+    return id.toLowerCase(Locale.ROOT);
+  }
+
+  /** An empty allow-list means any subscription, as for events. */
+  private static List<String> outsideScope(Set<String> requested, Set<String> allowed) {
+    Set<String> lowerCase = allowed.stream().map(id -> id.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    return requested.stream().filter(id -> !allowed.isEmpty() && !lowerCase.contains(id)).toList();
+  }
+
+}
