@@ -24,7 +24,7 @@ public final class FakeArm {
     /** Its monitor also guards {@link #emittedEvents}, so that events come out in the order of the writes. */
     private final WebResourceProvider provider;
     private final List<String> emittedEvents = new ArrayList<>();
-    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final RequestLog requests = new RequestLog();
     private final Faults faults = new Faults();
     private volatile Duration latency = Duration.ZERO;
     /** Null when off. */
@@ -107,15 +107,11 @@ public final class FakeArm {
     // --- Request log: every request received on the ARM port, and every write(...).
 
     public List<RecordedRequest> requests() {
-        synchronized (requests) {
-            return List.copyOf(requests);
-        }
+        return requests.snapshot();
     }
 
     public void clearRequests() {
-        synchronized (requests) {
-            requests.clear();
-        }
+        requests.clear();
     }
 
     // --- Faults and latency: HTTP requests only.
@@ -254,10 +250,8 @@ public final class FakeArm {
     }
 
     private void record(ArmRequest request, int status, String callerObjectId) {
-        synchronized (requests) {
-            requests.add(new RecordedRequest(request.at(), request.method(), request.path(), request.rawQuery(),
-                    request.body(), status, callerObjectId));
-        }
+        requests.add(new RecordedRequest(request.at(), request.method(), request.path(), request.rawQuery(),
+                request.body(), status, callerObjectId));
     }
 
     private static ArmResponse unauthorized(String code, String message) {

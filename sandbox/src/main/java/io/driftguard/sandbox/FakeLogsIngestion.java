@@ -36,7 +36,7 @@ public final class FakeLogsIngestion {
 
     private final Function<String, Optional<IssuedToken>> tokens;
     private final List<Map<String, Object>> rows = new ArrayList<>();
-    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final RequestLog requests = new RequestLog();
     private final Faults faults = new Faults();
 
     FakeLogsIngestion(Function<String, Optional<IssuedToken>> tokens) {
@@ -68,15 +68,11 @@ public final class FakeLogsIngestion {
 
     /** Every request received, with its body decompressed. */
     public List<RecordedRequest> requests() {
-        synchronized (requests) {
-            return List.copyOf(requests);
-        }
+        return requests.snapshot();
     }
 
     public void clearRequests() {
-        synchronized (requests) {
-            requests.clear();
-        }
+        requests.clear();
     }
 
     public FaultHandle inject(Fault fault) {
@@ -99,10 +95,8 @@ public final class FakeLogsIngestion {
                 .orElse(null);
 
         ArmResponse response = respond(method, path, rawQuery, token, json);
-        synchronized (requests) {
-            requests.add(new RecordedRequest(at, method, path, rawQuery, body, response.status(),
-                    token == null ? null : token.caller().objectId()));
-        }
+        requests.add(new RecordedRequest(at, method, path, rawQuery, body, response.status(),
+                token == null ? null : token.caller().objectId()));
         if (response != ArmResponse.DROP_CONNECTION) {
             Http.send(exchange, response.status(), response.headers(), response.body());
         }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ final class ManagedIdentityEndpoint implements HttpHandler {
     private final Caller identity;
     private final String identityHeader;
     private final Map<String, IssuedToken> issued = new ConcurrentHashMap<>();
-    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final RequestLog requests = new RequestLog();
 
     ManagedIdentityEndpoint(String tenantId, Caller identity, String identityHeader) {
         this.tenantId = tenantId;
@@ -46,9 +45,7 @@ final class ManagedIdentityEndpoint implements HttpHandler {
     }
 
     List<RecordedRequest> requests() {
-        synchronized (requests) {
-            return List.copyOf(requests);
-        }
+        return requests.snapshot();
     }
 
     @Override
@@ -76,10 +73,8 @@ final class ManagedIdentityEndpoint implements HttpHandler {
                 status = 200;
                 body = Json.write(issue(resource));
             }
-            synchronized (requests) {
-                requests.add(new RecordedRequest(at, exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        rawQuery == null ? "" : rawQuery, "", status, null));
-            }
+            requests.add(new RecordedRequest(at, exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    rawQuery == null ? "" : rawQuery, "", status, null));
             Http.send(exchange, status, Map.of(), body);
         }
     }

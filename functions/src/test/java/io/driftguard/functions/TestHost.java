@@ -1,0 +1,100 @@
+package io.driftguard.functions;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.microsoft.azure.functions.ExecutionContext;
+import io.driftguard.config.Driftguard;
+import io.driftguard.config.Settings;
+import io.driftguard.sandbox.Sandbox;
+import io.driftguard.sandbox.SandboxOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * What the Functions host gives a function, here where no host can run: an execution context whose log the test
+ * reads, and an engine wired from settings against the sandbox, its token endpoint on the port the build reserved.
+ * One sandbox serves the whole test JVM: the managed identity credential caches its token process-wide, and a second
+ * sandbox would not know the first one's tokens.
+ */
+final class TestHost {
+
+  private static Sandbox sandbox;
+
+  private TestHost() {}
+
+  /** Small pages, so sweeps page through the site list. */
+  static synchronized Sandbox sandbox() {
+    if (sandbox == null) {
+      URI identity = URI.create(System.getenv("IDENTITY_ENDPOINT"));
+      sandbox = Sandbox.start(SandboxOptions.defaults().withPageSize(3).withIdentityPort(identity.getPort())
+          .withIdentityHeader(System.getenv("IDENTITY_HEADER")));
+      Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+    }
+    return sandbox;
+  }
+
+  static Settings settings(Sandbox sandbox, Map<String, String> extra) {
+    Map<String, String> settings = new HashMap<>(extra);
+    settings.put("DRIFTGUARD_ARM_ENDPOINT", sandbox.armEndpoint().toString());
+    settings.put("IDENTITY_ENDPOINT", System.getenv("IDENTITY_ENDPOINT"));
+    settings.put("IDENTITY_HEADER", System.getenv("IDENTITY_HEADER"));
+    return Settings.from(settings);
+  }
+
+  static Driftguard.Parts engine(Sandbox sandbox, Settings settings) {
+    return Driftguard.builder(settings)
+        .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox.sslContext())).build())
+        .retryBaseDelay(Duration.ofMillis(20))
+        .buildAll();
+  }
+
+  /** An execution context that keeps what the function logs. */
+  static final class CapturingContext implements ExecutionContext {
+    private final List<LogRecord> records = new ArrayList<>();
+    private final Logger logger = Logger.getAnonymousLogger();
+    private final String functionName;
+
+    CapturingContext(String functionName) {
+      this.functionName = functionName;
+      logger.setUseParentHandlers(false);
+      logger.addHandler(new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          records.add(record);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      });
+    }
+
+    List<String> messages() {
+      return records.stream().map(LogRecord::getMessage).toList();
+    }
+
+    @Override
+    public Logger getLogger() {
+      return logger;
+    }
+
+    @Override
+    public String getInvocationId() {
+      return "invocation-1";
+    }
+
+    @Override
+    public String getFunctionName() {
+      return functionName;
+    }
+  }
+}
