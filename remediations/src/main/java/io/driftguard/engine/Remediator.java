@@ -93,8 +93,7 @@ public final class Remediator {
     }
     Decision decision;
     try {
-      decision = scope.refusal(event).map(decisions::skipped)
-          .orElseGet(() -> coalesced(event, decisions, Basis.FRESH_READ));
+      decision = scope.refusal(event).map(decisions::skipped).orElseGet(() -> coalesced(event, decisions));
     } catch (RuntimeException e) {
       // Not knowing who we are (token endpoint down): a later delivery may succeed.
       decision = decisions.failed(true, "could not evaluate: " + describe(e));
@@ -108,12 +107,14 @@ public final class Remediator {
   /**
    * A site or slot a sweep found in a listing (its site document as listed, so it is not read again): evaluated with
    * the same controls and modes as an event, fixed and recorded unless {@code dryRun}, where nothing is written or
-   * reported and each finding says what would be done.
+   * reported and each finding says what would be done. Never coalesced with events: the listing may predate their
+   * writes, and a sweep evaluates each app once anyway.
    */
   public Decision reconcile(SiteRef site, JsonNode listedSite, String runId, boolean dryRun) {
     WriteEvent sweep = WriteEvent.sweep(site, runId, OffsetDateTime.now(clock));
     Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
-    return coalesced(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
+    Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
+    return dryRun ? decision : record(sweep, decision);
   }
 
   /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
@@ -125,11 +126,8 @@ public final class Remediator {
    * Events for an app that is being evaluated wait for the next evaluation and share it; it reads fresh state, so it
    * answers all of them. Only the event whose evaluation ran records it.
    */
-  private Decision coalesced(WriteEvent event, Decisions decisions, Basis how) {
-    return coalescer.run(event.site().key(), () -> {
-          Decision decision = evaluate(event, decisions, how);
-          return how.dryRun() ? decision : record(event, decision);
-        }, eventBudget)
+  private Decision coalesced(WriteEvent event, Decisions decisions) {
+    return coalescer.run(event.site().key(), () -> record(event, evaluate(event, decisions, Basis.FRESH_READ)), eventBudget)
         .map(served -> served.ranByThisCaller() ? served.result() : decisions.servedBy(served.result()))
         .orElseGet(() -> decisions.failed(true, "an evaluation of this app ahead of this event outlasted its budget"));
   }
@@ -184,7 +182,9 @@ public final class Remediator {
       }
     }
     Optional<ArmException> retryableFailure = apply(event, plan, findings, decisions);
-    findings.addAll(earlierFixes(event, findings));
+    if (!how.dryRun()) {
+      findings.addAll(earlierFixes(event, findings));
+    }
     List<String> evaluated = active.keySet().stream().map(Control::id).toList();
     return decisions.evaluated(evaluated, findings, retryableFailure);
   }
