@@ -3,6 +3,7 @@ package io.driftguard.cli;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Decision;
+import io.driftguard.resource.ResourceIds;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import java.io.PrintStream;
@@ -11,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** {@code scan}: sweeps subscriptions with the function's engine and settings; reports every function app and slot. */
@@ -42,7 +42,6 @@ final class ScanCommand implements Main.Command {
               78 invalid settings
       """;
 
-  private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
   /** A person's scan runs to the end: far longer than any subscription takes, yet not forever. */
   private static final Duration TIME_LIMIT = Duration.ofHours(24);
 
@@ -95,7 +94,7 @@ final class ScanCommand implements Main.Command {
   }
 
   private static String subscription(String id) {
-    if (!GUID.matcher(id).matches()) {
+    if (!ResourceIds.isGuid(id)) {
       throw new IllegalArgumentException("'" + id + "' is not a subscription id (a GUID)");
     }
     return id.toLowerCase(Locale.ROOT);
@@ -106,5 +105,4 @@ final class ScanCommand implements Main.Command {
     Set<String> lowerCase = allowed.stream().map(id -> id.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     return requested.stream().filter(id -> !allowed.isEmpty() && !lowerCase.contains(id)).toList();
   }
-
 }

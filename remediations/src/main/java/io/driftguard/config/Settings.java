@@ -5,6 +5,7 @@ import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
+import io.driftguard.resource.ResourceIds;
 import io.driftguard.state.CircuitBreaker;
 import io.driftguard.state.RateLimits;
 import java.net.URI;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * driftguard's settings, read from the environment (app settings in Azure Functions). Immutable; every value
@@ -73,9 +73,6 @@ public record Settings(
 
   public static final String DEFAULT_ARM_ENDPOINT = "https://management.azure.com/";
 
-  private static final Pattern GUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
   public Settings {
     controlModes = Map.copyOf(controlModes);
     subscriptions = Set.copyOf(subscriptions);
@@ -127,10 +124,10 @@ public record Settings(
     Set<String> subscriptions = new LinkedHashSet<>();
     reader.optional(SUBSCRIPTIONS).ifPresent(list -> Arrays.stream(list.split(","))
         .map(String::trim).filter(id -> !id.isEmpty())
-        .forEach(id -> reader.check(GUID.matcher(id).matches(), SUBSCRIPTIONS + ": '" + id + "' is not a subscription id",
+        .forEach(id -> reader.check(ResourceIds.isGuid(id), SUBSCRIPTIONS + ": '" + id + "' is not a subscription id",
             () -> subscriptions.add(id))));
     Optional<String> self = reader.optional(SELF_OBJECT_ID);
-    self.ifPresent(id -> reader.check(GUID.matcher(id).matches(), SELF_OBJECT_ID + ": '" + id + "' is not an object id", () -> { }));
+    self.ifPresent(id -> reader.check(ResourceIds.isGuid(id), SELF_OBJECT_ID + ": '" + id + "' is not an object id", () -> { }));
     URI endpoint = reader.parse(ARM_ENDPOINT, DEFAULT_ARM_ENDPOINT, Settings::httpsEndpoint);
     FtpsTarget ftps = reader.parse(FTPS_STATE, "Disabled", FtpsTarget::parse);
     TlsVersion minTls = reader.parse(MIN_TLS, "1.2", value -> TlsVersion.parse(value)

@@ -24,6 +24,11 @@ public final class ResourceIds {
 
   private ResourceIds() {}
 
+  /** Whether the text is a GUID, as subscription, tenant and object ids are. */
+  public static boolean isGuid(String text) {
+    return text != null && GUID.matcher(text).matches();
+  }
+
   public static ResourceTarget parse(String id) throws InvalidResourceIdException {
     if (id == null || id.isEmpty()) {
       throw new InvalidResourceIdException("resource id is missing");
@@ -49,7 +54,7 @@ public final class ResourceIds {
     }
     expectLiteral(segments, 0, "subscriptions");
     String subscription = segments[1];
-    if (!GUID.matcher(subscription).matches()) {
+    if (!isGuid(subscription)) {
       throw new InvalidResourceIdException("subscription id is not a GUID");
     }
     expectLiteral(segments, 2, "resourceGroups");
