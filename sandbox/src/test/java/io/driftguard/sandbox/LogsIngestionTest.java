@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
@@ -74,8 +75,8 @@ class LogsIngestionTest {
 
         assertEquals(ROWS, logs.rows());
         assertEquals("https://monitor.azure.com/", SandboxCredentials.lastRequestedResource(sandbox));
-        assertEquals("gzip", sent.get().getValue("Content-Encoding"), "the fake has to decompress");
-        assertEquals("application/json", sent.get().getValue("Content-Type"));
+        assertEquals("gzip", sent.get().getValue(HttpHeaderName.CONTENT_ENCODING), "the fake has to decompress");
+        assertEquals("application/json", sent.get().getValue(HttpHeaderName.CONTENT_TYPE));
         RecordedRequest request = logs.requests().get(0);
         assertEquals(204, request.status());
         assertEquals("POST", request.method());
