@@ -197,7 +197,11 @@ public final class ArmGateway {
       String message = e.getValue() == null ? "" : e.getValue().getMessage();
       throw new ArmException(e.getResponse().getStatusCode(), code, what + ": " + code + " " + message, e);
     } catch (HttpResponseException e) {
-      int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+      if (e.getResponse() == null) {
+        // No ARM answer at all: the credential could not get a token (ClientAuthenticationException and the like).
+        throw new ArmException(0, "NoToken", what + ": no access token: " + firstLine(e.getMessage()), e);
+      }
+      int status = e.getResponse().getStatusCode();
       throw new ArmException(status, "Http" + status, what + ": HTTP " + status, e);
     } catch (RuntimeException e) {
       Optional<FailFastException> failFast = Failures.causeOfType(e, FailFastException.class);
@@ -221,6 +225,10 @@ public final class ArmGateway {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
   private static String rootCause(Throwable e) {

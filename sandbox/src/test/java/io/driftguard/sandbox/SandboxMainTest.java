@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,25 @@ class SandboxMainTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(10, TimeUnit.SECONDS));
         assertTrue(output.startsWith("usage: SandboxMain"), output);
+    }
+
+    @Test
+    void shellModePrintsExportsThatPointAClientAtTheSandbox() throws Exception {
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), SandboxMain.class.getName(), "--shell")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try {
+            List<String> lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)).lines().limit(7).toList();
+            assertTrue(lines.get(0).matches("export IDENTITY_ENDPOINT='http://127\\.0\\.0\\.1:\\d+/msi/token'"), lines.get(0));
+            assertTrue(lines.get(2).matches("export DRIFTGUARD_ARM_ENDPOINT='https://127\\.0\\.0\\.1:\\d+/'"), lines.get(2));
+            String trustStore = lines.get(6).replaceAll(".*trustStore=(\\S+) .*", "$1");
+            assertTrue(Files.exists(Path.of(trustStore)), lines.get(6));
+        } finally {
+            process.getOutputStream().close();
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "ends when its stdin closes");
+        }
     }
 
     private static SSLContext trusting(Path trustStoreFile) throws Exception {
