@@ -13,10 +13,16 @@ import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import io.driftguard.sandbox.SiteHandle;
+import io.driftguard.sweep.SweepListener;
+import io.driftguard.sweep.SweepRequest;
+import io.driftguard.sweep.SweepSummary;
+import io.driftguard.sweep.Sweeper;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +41,7 @@ final class DemoCommand implements Main.Command {
       endpoint; Azurite for Table storage), seeds a few function apps, a slot, a plain web app and an app exempt by
       tag, makes the writes people and pipelines make, delivers the events Azure would send, and narrates what
       driftguard does about each: fixes, the alert an on-call engineer receives, a pipeline that keeps reverting a fix
-      (flapping), and the audit trail. Ends with a summary table.
+      (flapping), a sweep that finds drift no event announced, and the audit trail. Ends with a summary table.
       Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify.
       """;
 
@@ -73,6 +79,7 @@ final class DemoCommand implements Main.Command {
     private final FakeArm arm;
     private final PrintStream out;
     private final Remediator engine;
+    private final Sweeper sweeper;
     private final List<Decision> decisions = new ArrayList<>();
     private final List<String> scenes = new ArrayList<>();
     /** Events raised by driftguard's own fixes, delivered after the scenes, as Event Grid would. */
@@ -89,7 +96,9 @@ final class DemoCommand implements Main.Command {
           Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId(),
           Settings.ALERT_STREAM, sandbox.logs().streamName(),
           Settings.STORAGE_CONNECTION, azurite.connectionString()));
-      this.engine = LocalAzureRun.builder(sandbox, settings).build();
+      Driftguard.Parts parts = LocalAzureRun.builder(sandbox, settings).buildAll();
+      this.engine = parts.engine();
+      this.sweeper = parts.sweeper();
     }
 
     int tell() {
@@ -102,8 +111,11 @@ final class DemoCommand implements Main.Command {
       SiteHandle reports = functionApp("func-reports", Map.of());
       SiteHandle legacy = functionApp("func-legacy", Map.of("driftguard-mode", "off"));
       SiteHandle storefront = arm.seedSite(SUBSCRIPTION, GROUP, "web-storefront", "app,linux", Map.of(), true, SECURE_CONFIG);
+      arm.seedSite(SUBSCRIPTION, GROUP, "func-inherited", "functionapp", Map.of(), false,
+          Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", false));
       out.println("estate in " + GROUP + ": func-orders, func-payments (+ slot staging), func-reports, func-legacy"
-          + " (tag driftguard-mode=off), web-storefront (a plain web app); all compliant to begin with.");
+          + " (tag driftguard-mode=off), web-storefront (a plain web app): compliant to begin with; and func-inherited,"
+          + " insecure since before driftguard was deployed: no event will ever announce it.");
       out.println();
 
       String ordersEvent = scene("Alice enables FTP and lowers TLS to 1.0 on func-orders in the portal",
@@ -133,12 +145,34 @@ final class DemoCommand implements Main.Command {
       String forged = ordersEvent.replace(orders.webConfigId(), orders.id() + "/../../../../providers/Microsoft.Web/sites/victim");
       deliver("someone posts a crafted event whose resource id walks out of the site", forged);
 
+      sweep();
       summary(payments);
       out.println();
       out.println("audit trail of func-payments (./driftguard history --app func-payments):");
       HistoryCommand.print(Driftguard.auditTrail(settings).history(Optional.of("func-payments"),
           Instant.now().minus(Duration.ofHours(1))), out);
       return 0;
+    }
+
+    /** The Reconcile timer's sweep: drift that no event announced. */
+    private void sweep() {
+      out.println("[sweep] the Reconcile timer sweeps " + SUBSCRIPTION + " for drift no event announced");
+      List<Decision> found = Collections.synchronizedList(new ArrayList<>());
+      SweepSummary summary = sweeper.run(SweepRequest.oneOff(List.of(SUBSCRIPTION), false, Duration.ofMinutes(5)),
+          new SweepListener() {
+            @Override
+            public void decided(Decision decision) {
+              if (!decision.findings().isEmpty()) {
+                found.add(decision);
+              }
+            }
+          });
+      found.stream().sorted(Comparator.comparing(Decision::resource)).forEach(decision -> {
+        out.printf("    %s: %s%n", Narration.shortName(decision.resource()), decision.outcome().label());
+        Narration.findings(decision).forEach(line -> out.println("      " + line));
+      });
+      out.printf("    swept %d function apps and slots (%s), passed over %d other sites, %d list reads, %d ms%n%n",
+          summary.decided(), summary.outcomes(), summary.notFunctionApps(), summary.listReads(), summary.elapsedMs());
     }
 
     private Decision lastDecision() {
