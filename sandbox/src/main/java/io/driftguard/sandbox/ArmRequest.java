@@ -11,17 +11,17 @@ import java.time.Instant;
  * @param body     "" if none
  */
 record ArmRequest(
-        Instant at,
-        String method,
-        String path,
-        String rawQuery,
-        String body,
-        String clientRequestId,
-        String correlationId,
-        String clientIpAddress) {
+    Instant at,
+    String method,
+    String path,
+    String rawQuery,
+    String body,
+    String clientRequestId,
+    String correlationId,
+    String clientIpAddress) {
 
-    String url(URI armEndpoint) {
-        String url = armEndpoint + path.substring(1);
-        return rawQuery.isEmpty() ? url : url + "?" + rawQuery;
-    }
+  String url(URI armEndpoint) {
+    String url = armEndpoint + path.substring(1);
+    return rawQuery.isEmpty() ? url : url + "?" + rawQuery;
+  }
 }

@@ -16,134 +16,134 @@ import java.util.regex.Pattern;
  * @param secret     the endpoint for {@link Target#SECRET}, else null
  */
 record ArmRoute(
-        Target target,
-        String resourceId,
-        String subscriptionId,
-        String resourceGroup,
-        SiteHandle site,
-        String child,
-        Secret secret) {
+    Target target,
+    String resourceId,
+    String subscriptionId,
+    String resourceGroup,
+    SiteHandle site,
+    String child,
+    Secret secret) {
 
-    enum Target {
-        SUBSCRIPTION_SITES,
-        GROUP_SITES,
-        SITE,
-        SLOTS,
-        WEB_CONFIG,
-        PUBLISHING_POLICIES,
-        PUBLISHING_POLICY,
-        SECRET,
-        UNKNOWN
+  enum Target {
+    SUBSCRIPTION_SITES,
+    GROUP_SITES,
+    SITE,
+    SLOTS,
+    WEB_CONFIG,
+    PUBLISHING_POLICIES,
+    PUBLISHING_POLICY,
+    SECRET,
+    UNKNOWN
+  }
+
+  /** Endpoints that reveal secrets. Routed so that a test can catch the bot calling them. */
+  enum Secret {
+    APP_SETTINGS("config/appsettings/list", "/config/list/action",
+        "{\"name\":\"appsettings\",\"properties\":{\"SANDBOX_FAKE_SECRET\":\"fake-secret-from-driftguard-sandbox\"}}"),
+    CONNECTION_STRINGS("config/connectionstrings/list", "/config/list/action",
+        "{\"name\":\"connectionstrings\",\"properties\":{\"SandboxFake\":{\"value\":\"fake-connection-string\",\"type\":\"Custom\"}}}"),
+    PUBLISHING_CREDENTIALS("config/publishingcredentials/list", "/config/list/action",
+        "{\"name\":\"publishingcredentials\",\"properties\":{\"publishingUserName\":\"$fake\",\"publishingPassword\":\"fake-password-from-driftguard-sandbox\"}}"),
+    PUBLISH_XML("publishxml", "/publishxml/action",
+        "{\"publishData\":\"fake publishing profile from driftguard sandbox\"}"),
+    HOST_KEYS("host/default/listkeys", "/host/listkeys/action",
+        "{\"masterKey\":\"fake-master-key\",\"functionKeys\":{\"default\":\"fake-function-key\"},\"systemKeys\":{}}"),
+    FUNCTION_KEYS("functions/[^/]+/listkeys", "/functions/listkeys/action",
+        "{\"default\":\"fake-function-key\"}");
+
+    private final Pattern path;
+    final String actionSuffix;
+    final String fakeBody;
+
+    Secret(String path, String actionSuffix, String fakeBody) {
+      this.path = Pattern.compile(path);
+      this.actionSuffix = actionSuffix;
+      this.fakeBody = fakeBody;
     }
+  }
 
-    /** Endpoints that reveal secrets. Routed so that a test can catch the bot calling them. */
-    enum Secret {
-        APP_SETTINGS("config/appsettings/list", "/config/list/action",
-                "{\"name\":\"appsettings\",\"properties\":{\"SANDBOX_FAKE_SECRET\":\"fake-secret-from-driftguard-sandbox\"}}"),
-        CONNECTION_STRINGS("config/connectionstrings/list", "/config/list/action",
-                "{\"name\":\"connectionstrings\",\"properties\":{\"SandboxFake\":{\"value\":\"fake-connection-string\",\"type\":\"Custom\"}}}"),
-        PUBLISHING_CREDENTIALS("config/publishingcredentials/list", "/config/list/action",
-                "{\"name\":\"publishingcredentials\",\"properties\":{\"publishingUserName\":\"$fake\",\"publishingPassword\":\"fake-password-from-driftguard-sandbox\"}}"),
-        PUBLISH_XML("publishxml", "/publishxml/action",
-                "{\"publishData\":\"fake publishing profile from driftguard sandbox\"}"),
-        HOST_KEYS("host/default/listkeys", "/host/listkeys/action",
-                "{\"masterKey\":\"fake-master-key\",\"functionKeys\":{\"default\":\"fake-function-key\"},\"systemKeys\":{}}"),
-        FUNCTION_KEYS("functions/[^/]+/listkeys", "/functions/listkeys/action",
-                "{\"default\":\"fake-function-key\"}");
+  private static final Pattern POLICY = Pattern.compile("basicpublishingcredentialspolicies/(ftp|scm)");
 
-        private final Pattern path;
-        final String actionSuffix;
-        final String fakeBody;
-
-        Secret(String path, String actionSuffix, String fakeBody) {
-            this.path = Pattern.compile(path);
-            this.actionSuffix = actionSuffix;
-            this.fakeBody = fakeBody;
-        }
+  static ArmRoute parse(String path) {
+    String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    String[] s = trimmed.startsWith("/") ? trimmed.substring(1).split("/", -1) : trimmed.split("/", -1);
+    if (s.length < 2 || !is(s[0], "subscriptions") || s[1].isEmpty()) {
+      return unknown(trimmed, null);
     }
-
-    private static final Pattern POLICY = Pattern.compile("basicpublishingcredentialspolicies/(ftp|scm)");
-
-    static ArmRoute parse(String path) {
-        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        String[] s = trimmed.startsWith("/") ? trimmed.substring(1).split("/", -1) : trimmed.split("/", -1);
-        if (s.length < 2 || !is(s[0], "subscriptions") || s[1].isEmpty()) {
-            return unknown(trimmed, null);
-        }
-        String sub = s[1];
-        if (s.length == 5 && is(s[2], "providers") && is(s[3], "microsoft.web") && is(s[4], "sites")) {
-            return new ArmRoute(Target.SUBSCRIPTION_SITES, trimmed, sub, null, null, null, null);
-        }
-        if (s.length < 7 || !is(s[2], "resourcegroups") || !is(s[4], "providers")
-                || !is(s[5], "microsoft.web") || !is(s[6], "sites")) {
-            return unknown(trimmed, sub);
-        }
-        String group = s[3];
-        if (s.length == 7) {
-            return new ArmRoute(Target.GROUP_SITES, trimmed, sub, group, null, null, null);
-        }
-        boolean slot = s.length >= 10 && is(s[8], "slots");
-        SiteHandle site = new SiteHandle(sub, group, s[7], slot ? s[9] : null);
-        String rest = String.join("/", Arrays.copyOfRange(s, slot ? 10 : 8, s.length)).toLowerCase(Locale.ROOT);
-        return child(trimmed, site, rest);
+    String sub = s[1];
+    if (s.length == 5 && is(s[2], "providers") && is(s[3], "microsoft.web") && is(s[4], "sites")) {
+      return new ArmRoute(Target.SUBSCRIPTION_SITES, trimmed, sub, null, null, null, null);
     }
-
-    private static ArmRoute child(String id, SiteHandle site, String rest) {
-        Target target = switch (rest) {
-            case "" -> Target.SITE;
-            case "slots" -> site.isSlot() ? Target.UNKNOWN : Target.SLOTS;
-            case "config/web" -> Target.WEB_CONFIG;
-            case "basicpublishingcredentialspolicies" -> Target.PUBLISHING_POLICIES;
-            default -> null;
-        };
-        if (target != null) {
-            return new ArmRoute(target, id, site.subscriptionId(), site.resourceGroup(), site, null, null);
-        }
-        Matcher policy = POLICY.matcher(rest);
-        if (policy.matches()) {
-            return new ArmRoute(Target.PUBLISHING_POLICY, id, site.subscriptionId(), site.resourceGroup(), site,
-                    policy.group(1), null);
-        }
-        for (Secret secret : Secret.values()) {
-            if (secret.path.matcher(rest).matches()) {
-                return new ArmRoute(Target.SECRET, id, site.subscriptionId(), site.resourceGroup(), site, null, secret);
-            }
-        }
-        return unknown(id, site.subscriptionId());
+    if (s.length < 7 || !is(s[2], "resourcegroups") || !is(s[4], "providers")
+        || !is(s[5], "microsoft.web") || !is(s[6], "sites")) {
+      return unknown(trimmed, sub);
     }
-
-    private static ArmRoute unknown(String id, String subscriptionId) {
-        return new ArmRoute(Target.UNKNOWN, id, subscriptionId, null, null, null, null);
+    String group = s[3];
+    if (s.length == 7) {
+      return new ArmRoute(Target.GROUP_SITES, trimmed, sub, group, null, null, null);
     }
+    boolean slot = s.length >= 10 && is(s[8], "slots");
+    SiteHandle site = new SiteHandle(sub, group, s[7], slot ? s[9] : null);
+    String rest = String.join("/", Arrays.copyOfRange(s, slot ? 10 : 8, s.length)).toLowerCase(Locale.ROOT);
+    return child(trimmed, site, rest);
+  }
 
-    private static boolean is(String segment, String expected) {
-        return segment.equalsIgnoreCase(expected);
+  private static ArmRoute child(String id, SiteHandle site, String rest) {
+    Target target = switch (rest) {
+      case "" -> Target.SITE;
+      case "slots" -> site.isSlot() ? Target.UNKNOWN : Target.SLOTS;
+      case "config/web" -> Target.WEB_CONFIG;
+      case "basicpublishingcredentialspolicies" -> Target.PUBLISHING_POLICIES;
+      default -> null;
+    };
+    if (target != null) {
+      return new ArmRoute(target, id, site.subscriptionId(), site.resourceGroup(), site, null, null);
     }
+    Matcher policy = POLICY.matcher(rest);
+    if (policy.matches()) {
+      return new ArmRoute(Target.PUBLISHING_POLICY, id, site.subscriptionId(), site.resourceGroup(), site,
+          policy.group(1), null);
+    }
+    for (Secret secret : Secret.values()) {
+      if (secret.path.matcher(rest).matches()) {
+        return new ArmRoute(Target.SECRET, id, site.subscriptionId(), site.resourceGroup(), site, null, secret);
+      }
+    }
+    return unknown(id, site.subscriptionId());
+  }
 
-    /** The RBAC action a request on this route needs, e.g. {@code Microsoft.Web/sites/slots/config/write}. */
-    String action(String method) {
-        if (target == Target.SECRET) {
-            return siteType() + secret.actionSuffix;
-        }
-        String verb = switch (method) {
-            case "GET", "HEAD" -> "read";
-            case "DELETE" -> "delete";
-            default -> "write";
-        };
-        return resourceType() + "/" + verb;
-    }
+  private static ArmRoute unknown(String id, String subscriptionId) {
+    return new ArmRoute(Target.UNKNOWN, id, subscriptionId, null, null, null, null);
+  }
 
-    /** The ARM resource type written or read, e.g. {@code Microsoft.Web/sites/config}. */
-    String resourceType() {
-        return switch (target) {
-            case WEB_CONFIG -> siteType() + "/config";
-            case PUBLISHING_POLICIES, PUBLISHING_POLICY -> siteType() + "/basicPublishingCredentialsPolicies";
-            case SLOTS -> "Microsoft.Web/sites/slots";
-            default -> siteType();
-        };
-    }
+  private static boolean is(String segment, String expected) {
+    return segment.equalsIgnoreCase(expected);
+  }
 
-    private String siteType() {
-        return site != null && site.isSlot() ? "Microsoft.Web/sites/slots" : "Microsoft.Web/sites";
+  /** The RBAC action a request on this route needs, e.g. {@code Microsoft.Web/sites/slots/config/write}. */
+  String action(String method) {
+    if (target == Target.SECRET) {
+      return siteType() + secret.actionSuffix;
     }
+    String verb = switch (method) {
+      case "GET", "HEAD" -> "read";
+      case "DELETE" -> "delete";
+      default -> "write";
+    };
+    return resourceType() + "/" + verb;
+  }
+
+  /** The ARM resource type written or read, e.g. {@code Microsoft.Web/sites/config}. */
+  String resourceType() {
+    return switch (target) {
+      case WEB_CONFIG -> siteType() + "/config";
+      case PUBLISHING_POLICIES, PUBLISHING_POLICY -> siteType() + "/basicPublishingCredentialsPolicies";
+      case SLOTS -> "Microsoft.Web/sites/slots";
+      default -> siteType();
+    };
+  }
+
+  private String siteType() {
+    return site != null && site.isSlot() ? "Microsoft.Web/sites/slots" : "Microsoft.Web/sites";
+  }
 }

@@ -11,17 +11,17 @@ import java.util.List;
  */
 public record Chaos(double probability, long seed, List<Fault> faults) {
 
-    public Chaos {
-        if (!(probability >= 0 && probability <= 1)) {
-            throw new IllegalArgumentException("probability must be within [0, 1]: " + probability);
-        }
-        faults = List.copyOf(faults);
-        if (faults.isEmpty()) {
-            throw new IllegalArgumentException("chaos needs at least one fault");
-        }
+  public Chaos {
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new IllegalArgumentException("probability must be within [0, 1]: " + probability);
     }
+    faults = List.copyOf(faults);
+    if (faults.isEmpty()) {
+      throw new IllegalArgumentException("chaos needs at least one fault");
+    }
+  }
 
-    public static Chaos of(double probability, long seed, Fault... faults) {
-        return new Chaos(probability, seed, List.of(faults));
-    }
+  public static Chaos of(double probability, long seed, Fault... faults) {
+    return new Chaos(probability, seed, List.of(faults));
+  }
 }

@@ -19,55 +19,55 @@ import java.util.regex.Pattern;
  * @param resetsConnection  drop the connection without an answer
  */
 public record Fault(
-        String method,
-        Pattern path,
-        int status,
-        int retryAfterSeconds,
-        Duration delay,
-        int times,
-        boolean resetsConnection) {
+    String method,
+    Pattern path,
+    int status,
+    int retryAfterSeconds,
+    Duration delay,
+    int times,
+    boolean resetsConnection) {
 
-    public static final int ALWAYS = Integer.MAX_VALUE;
+  public static final int ALWAYS = Integer.MAX_VALUE;
 
-    public Fault {
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(delay, "delay");
-        if (status != 0 && (status < 400 || status > 599)) {
-            throw new IllegalArgumentException("a fault status must be 0 or 4xx/5xx: " + status);
-        }
-        if (times < 1) {
-            throw new IllegalArgumentException("times must be positive: " + times);
-        }
-        method = method.toUpperCase(Locale.ROOT);
+  public Fault {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(delay, "delay");
+    if (status != 0 && (status < 400 || status > 599)) {
+      throw new IllegalArgumentException("a fault status must be 0 or 4xx/5xx: " + status);
     }
-
-    public static Fault on(String method, String pathRegex) {
-        return new Fault(
-                method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false);
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be positive: " + times);
     }
+    method = method.toUpperCase(Locale.ROOT);
+  }
 
-    public Fault status(int newStatus) {
-        return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection);
-    }
+  public static Fault on(String method, String pathRegex) {
+    return new Fault(
+        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false);
+  }
 
-    public Fault retryAfterSeconds(int seconds) {
-        return new Fault(method, path, status, seconds, delay, times, resetsConnection);
-    }
+  public Fault status(int newStatus) {
+    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection);
+  }
 
-    public Fault delay(Duration newDelay) {
-        return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection);
-    }
+  public Fault retryAfterSeconds(int seconds) {
+    return new Fault(method, path, status, seconds, delay, times, resetsConnection);
+  }
 
-    public Fault times(int newTimes) {
-        return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection);
-    }
+  public Fault delay(Duration newDelay) {
+    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection);
+  }
 
-    public Fault resetConnection() {
-        return new Fault(method, path, status, retryAfterSeconds, delay, times, true);
-    }
+  public Fault times(int newTimes) {
+    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection);
+  }
 
-    boolean matches(String requestMethod, String requestPath) {
-        return (method.equals("*") || method.equalsIgnoreCase(requestMethod)) && path.matcher(requestPath).find();
-    }
+  public Fault resetConnection() {
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, true);
+  }
+
+  boolean matches(String requestMethod, String requestPath) {
+    return (method.equals("*") || method.equalsIgnoreCase(requestMethod)) && path.matcher(requestPath).find();
+  }
 }

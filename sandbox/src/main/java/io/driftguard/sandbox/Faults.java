@@ -10,67 +10,67 @@ import java.util.function.Function;
  * chaos is asked only when none does.
  */
 final class Faults {
-    private final List<FaultHandle> active = new CopyOnWriteArrayList<>();
-    private final List<ChaosHandle> chaos = new CopyOnWriteArrayList<>();
+  private final List<FaultHandle> active = new CopyOnWriteArrayList<>();
+  private final List<ChaosHandle> chaos = new CopyOnWriteArrayList<>();
 
-    FaultHandle inject(Fault fault) {
-        FaultHandle handle = new FaultHandle(fault, active);
-        active.add(handle);
-        return handle;
-    }
+  FaultHandle inject(Fault fault) {
+    FaultHandle handle = new FaultHandle(fault, active);
+    active.add(handle);
+    return handle;
+  }
 
-    ChaosHandle inject(Chaos newChaos) {
-        ChaosHandle handle = new ChaosHandle(newChaos, chaos);
-        chaos.add(handle);
-        return handle;
-    }
+  ChaosHandle inject(Chaos newChaos) {
+    ChaosHandle handle = new ChaosHandle(newChaos, chaos);
+    chaos.add(handle);
+    return handle;
+  }
 
-    void clear() {
-        active.clear();
-        chaos.clear();
-    }
+  void clear() {
+    active.clear();
+    chaos.clear();
+  }
 
-    /**
-     * Claims a use of the first matching fault (or of chaos) and waits its delay plus {@code latency}.
-     *
-     * @param errorAnswer the endpoint's answer for a fault's error status
-     * @return the answer the fault forces ({@link ArmResponse#DROP_CONNECTION} included), or null to answer normally
-     */
-    ArmResponse apply(String method, String path, Duration latency, Function<Fault, ArmResponse> errorAnswer) {
-        Fault fault = claim(method, path);
-        pause(fault == null ? latency : latency.plus(fault.delay()));
-        if (fault == null) {
-            return null;
-        }
-        if (fault.resetsConnection()) {
-            return ArmResponse.DROP_CONNECTION;
-        }
-        return fault.status() == 0 ? null : errorAnswer.apply(fault);
+  /**
+   * Claims a use of the first matching fault (or of chaos) and waits its delay plus {@code latency}.
+   *
+   * @param errorAnswer the endpoint's answer for a fault's error status
+   * @return the answer the fault forces ({@link ArmResponse#DROP_CONNECTION} included), or null to answer normally
+   */
+  ArmResponse apply(String method, String path, Duration latency, Function<Fault, ArmResponse> errorAnswer) {
+    Fault fault = claim(method, path);
+    pause(fault == null ? latency : latency.plus(fault.delay()));
+    if (fault == null) {
+      return null;
     }
+    if (fault.resetsConnection()) {
+      return ArmResponse.DROP_CONNECTION;
+    }
+    return fault.status() == 0 ? null : errorAnswer.apply(fault);
+  }
 
-    private Fault claim(String method, String path) {
-        for (FaultHandle handle : active) {
-            if (handle.tryApply(method, path)) {
-                return handle.fault();
-            }
-        }
-        for (ChaosHandle handle : chaos) {
-            Fault fault = handle.claim(method, path);
-            if (fault != null) {
-                return fault;
-            }
-        }
-        return null;
+  private Fault claim(String method, String path) {
+    for (FaultHandle handle : active) {
+      if (handle.tryApply(method, path)) {
+        return handle.fault();
+      }
     }
+    for (ChaosHandle handle : chaos) {
+      Fault fault = handle.claim(method, path);
+      if (fault != null) {
+        return fault;
+      }
+    }
+    return null;
+  }
 
-    private static void pause(Duration duration) {
-        if (duration.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+  private static void pause(Duration duration) {
+    if (duration.isZero()) {
+      return;
     }
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

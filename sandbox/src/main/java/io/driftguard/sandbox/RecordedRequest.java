@@ -13,4 +13,4 @@ import java.time.Instant;
  *                       null otherwise
  */
 public record RecordedRequest(
-        Instant at, String method, String path, String query, String body, int status, String callerObjectId) {}
+    Instant at, String method, String path, String query, String body, int status, String callerObjectId) {}

@@ -6,17 +6,17 @@ import java.util.List;
 /** The requests one endpoint received, in order; thread-safe, read as snapshots. */
 final class RequestLog {
 
-    private final List<RecordedRequest> requests = new ArrayList<>();
+  private final List<RecordedRequest> requests = new ArrayList<>();
 
-    synchronized void add(RecordedRequest request) {
-        requests.add(request);
-    }
+  synchronized void add(RecordedRequest request) {
+    requests.add(request);
+  }
 
-    synchronized List<RecordedRequest> snapshot() {
-        return List.copyOf(requests);
-    }
+  synchronized List<RecordedRequest> snapshot() {
+    return List.copyOf(requests);
+  }
 
-    synchronized void clear() {
-        requests.clear();
-    }
+  synchronized void clear() {
+    requests.clear();
+  }
 }

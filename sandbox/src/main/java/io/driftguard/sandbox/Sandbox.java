@@ -24,144 +24,144 @@ import javax.net.ssl.SSLContext;
  * listen on loopback only.
  */
 public final class Sandbox implements AutoCloseable {
-    private static final String LOOPBACK = "127.0.0.1";
+  private static final String LOOPBACK = "127.0.0.1";
 
-    static {
-        // The JDK's server flushes headers and body apart: without TCP_NODELAY, Nagle's algorithm and the client's
-        // delayed ACK add some 40 ms to every answer. Read once, when the JVM starts its first HttpServer.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+  static {
+    // The JDK's server flushes headers and body apart: without TCP_NODELAY, Nagle's algorithm and the client's
+    // delayed ACK add some 40 ms to every answer. Read once, when the JVM starts its first HttpServer.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
     }
+  }
 
-    private final SandboxTls tls = new SandboxTls();
-    private final Caller bot = Caller.servicePrincipal(
-            UUID.randomUUID().toString(), UUID.randomUUID().toString(), "driftguard (managed identity)");
-    private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
-    private final HttpsServer armServer;
-    private final HttpsServer logsServer;
-    private final HttpServer identityServer;
-    private final ManagedIdentityEndpoint identity;
-    private final FakeArm arm;
-    private final FakeLogsIngestion logs;
-    private final Path trustStore;
-    private final AtomicBoolean closed = new AtomicBoolean();
+  private final SandboxTls tls = new SandboxTls();
+  private final Caller bot = Caller.servicePrincipal(
+      UUID.randomUUID().toString(), UUID.randomUUID().toString(), "driftguard (managed identity)");
+  private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+  private final HttpsServer armServer;
+  private final HttpsServer logsServer;
+  private final HttpServer identityServer;
+  private final ManagedIdentityEndpoint identity;
+  private final FakeArm arm;
+  private final FakeLogsIngestion logs;
+  private final Path trustStore;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Sandbox(SandboxOptions options) throws IOException {
-        trustStore = tls.writeTrustStore();
-        String tenantId = UUID.randomUUID().toString();
-        identity = new ManagedIdentityEndpoint(tenantId, bot, options.identityHeader());
-        identityServer = HttpServer.create(new InetSocketAddress(LOOPBACK, options.identityPort()), 64);
-        identityServer.createContext("/", identity);
-        identityServer.setExecutor(executor);
+  private Sandbox(SandboxOptions options) throws IOException {
+    trustStore = tls.writeTrustStore();
+    String tenantId = UUID.randomUUID().toString();
+    identity = new ManagedIdentityEndpoint(tenantId, bot, options.identityHeader());
+    identityServer = HttpServer.create(new InetSocketAddress(LOOPBACK, options.identityPort()), 64);
+    identityServer.createContext("/", identity);
+    identityServer.setExecutor(executor);
 
-        HttpsConfigurator https = new HttpsConfigurator(tls.serverContext());
-        armServer = HttpsServer.create(new InetSocketAddress(LOOPBACK, options.armPort()), 64);
-        armServer.setHttpsConfigurator(https);
-        arm = new FakeArm(armEndpoint(), options.pageSize(), tenantId, identity::find);
-        arm.throttle(options.throttle());
-        armServer.createContext("/", Http.answeringBugsWith500(new ArmHttpHandler(arm, new AdminEndpoint(arm))));
-        armServer.setExecutor(executor);
+    HttpsConfigurator https = new HttpsConfigurator(tls.serverContext());
+    armServer = HttpsServer.create(new InetSocketAddress(LOOPBACK, options.armPort()), 64);
+    armServer.setHttpsConfigurator(https);
+    arm = new FakeArm(armEndpoint(), options.pageSize(), tenantId, identity::find);
+    arm.throttle(options.throttle());
+    armServer.createContext("/", Http.answeringBugsWith500(new ArmHttpHandler(arm, new AdminEndpoint(arm))));
+    armServer.setExecutor(executor);
 
-        // Its own port, as a data collection endpoint is its own host in Azure.
-        logsServer = HttpsServer.create(new InetSocketAddress(LOOPBACK, options.logsIngestionPort()), 64);
-        logsServer.setHttpsConfigurator(https);
-        logs = new FakeLogsIngestion(identity::find);
-        logsServer.createContext("/", Http.answeringBugsWith500(logs::handle));
-        logsServer.setExecutor(executor);
+    // Its own port, as a data collection endpoint is its own host in Azure.
+    logsServer = HttpsServer.create(new InetSocketAddress(LOOPBACK, options.logsIngestionPort()), 64);
+    logsServer.setHttpsConfigurator(https);
+    logs = new FakeLogsIngestion(identity::find);
+    logsServer.createContext("/", Http.answeringBugsWith500(logs::handle));
+    logsServer.setExecutor(executor);
 
-        identityServer.start();
-        armServer.start();
-        logsServer.start();
+    identityServer.start();
+    armServer.start();
+    logsServer.start();
+  }
+
+  public static Sandbox start() {
+    return start(SandboxOptions.defaults());
+  }
+
+  public static Sandbox start(SandboxOptions options) {
+    try {
+      return new Sandbox(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the sandbox", e);
     }
+  }
 
-    public static Sandbox start() {
-        return start(SandboxOptions.defaults());
-    }
+  /** {@code https://127.0.0.1:PORT/}: the fake's {@code resourceManagerEndpointUrl}. */
+  public URI armEndpoint() {
+    return URI.create("https://" + LOOPBACK + ":" + armServer.getAddress().getPort() + "/");
+  }
 
-    public static Sandbox start(SandboxOptions options) {
-        try {
-            return new Sandbox(options);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the sandbox", e);
-        }
-    }
+  /**
+   * {@code https://127.0.0.1:PORT}, no trailing slash: the data collection endpoint, as given to
+   * {@code LogsIngestionClientBuilder.endpoint(...)}.
+   */
+  public URI logsIngestionEndpoint() {
+    return URI.create("https://" + LOOPBACK + ":" + logsServer.getAddress().getPort());
+  }
 
-    /** {@code https://127.0.0.1:PORT/}: the fake's {@code resourceManagerEndpointUrl}. */
-    public URI armEndpoint() {
-        return URI.create("https://" + LOOPBACK + ":" + armServer.getAddress().getPort() + "/");
-    }
+  /** {@code http://127.0.0.1:PORT/msi/token}: plain http, as {@code IDENTITY_ENDPOINT} on App Service. */
+  public URI identityEndpoint() {
+    return URI.create("http://" + LOOPBACK + ":" + identityServer.getAddress().getPort()
+        + ManagedIdentityEndpoint.PATH);
+  }
 
-    /**
-     * {@code https://127.0.0.1:PORT}, no trailing slash: the data collection endpoint, as given to
-     * {@code LogsIngestionClientBuilder.endpoint(...)}.
-     */
-    public URI logsIngestionEndpoint() {
-        return URI.create("https://" + LOOPBACK + ":" + logsServer.getAddress().getPort());
-    }
+  /** The secret the token endpoint requires in header {@code X-IDENTITY-HEADER} ({@code IDENTITY_HEADER}). */
+  public String identityHeader() {
+    return identity.identityHeader();
+  }
 
-    /** {@code http://127.0.0.1:PORT/msi/token}: plain http, as {@code IDENTITY_ENDPOINT} on App Service. */
-    public URI identityEndpoint() {
-        return URI.create("http://" + LOOPBACK + ":" + identityServer.getAddress().getPort()
-                + ManagedIdentityEndpoint.PATH);
-    }
+  /** Trusts the sandbox certificate (only), e.g. for {@code HttpClient.newBuilder().sslContext(...)}. */
+  public SSLContext sslContext() {
+    return tls.clientContext();
+  }
 
-    /** The secret the token endpoint requires in header {@code X-IDENTITY-HEADER} ({@code IDENTITY_HEADER}). */
-    public String identityHeader() {
-        return identity.identityHeader();
-    }
+  /** A PKCS12 truststore with the sandbox certificate, password {@code changeit}; deleted on close. */
+  public Path trustStore() {
+    return trustStore;
+  }
 
-    /** Trusts the sandbox certificate (only), e.g. for {@code HttpClient.newBuilder().sslContext(...)}. */
-    public SSLContext sslContext() {
-        return tls.clientContext();
-    }
+  /** The {@code oid} of the managed identity the token endpoint issues tokens for. */
+  public String botObjectId() {
+    return bot.objectId();
+  }
 
-    /** A PKCS12 truststore with the sandbox certificate, password {@code changeit}; deleted on close. */
-    public Path trustStore() {
-        return trustStore;
-    }
+  public FakeArm arm() {
+    return arm;
+  }
 
-    /** The {@code oid} of the managed identity the token endpoint issues tokens for. */
-    public String botObjectId() {
-        return bot.objectId();
-    }
+  public FakeLogsIngestion logs() {
+    return logs;
+  }
 
-    public FakeArm arm() {
-        return arm;
-    }
+  /** Requests received by the token endpoint; tokens themselves are never logged. */
+  public List<RecordedRequest> tokenRequests() {
+    return identity.requests();
+  }
 
-    public FakeLogsIngestion logs() {
-        return logs;
+  /** Stops the servers and deletes the truststore; calling it again does nothing. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
+    armServer.stop(0);
+    logsServer.stop(0);
+    identityServer.stop(0);
+    executor.shutdownNow();
+    try {
+      Files.deleteIfExists(trustStore);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
-    /** Requests received by the token endpoint; tokens themselves are never logged. */
-    public List<RecordedRequest> tokenRequests() {
-        return identity.requests();
-    }
-
-    /** Stops the servers and deletes the truststore; calling it again does nothing. */
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        armServer.stop(0);
-        logsServer.stop(0);
-        identityServer.stop(0);
-        executor.shutdownNow();
-        try {
-            Files.deleteIfExists(trustStore);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "driftguard-sandbox-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, "driftguard-sandbox-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
 }

@@ -12,52 +12,52 @@ package io.driftguard.sandbox;
  *                          none
  */
 public record SandboxOptions(
-        int armPort, int identityPort, int logsIngestionPort, int pageSize, String identityHeader,
-        ArmThrottle throttle) {
+    int armPort, int identityPort, int logsIngestionPort, int pageSize, String identityHeader,
+    ArmThrottle throttle) {
 
-    public SandboxOptions {
-        checkPort(armPort);
-        checkPort(identityPort);
-        checkPort(logsIngestionPort);
-        if (pageSize < 1) {
-            throw new IllegalArgumentException("pageSize must be positive: " + pageSize);
-        }
-        throttle = throttle == null ? ArmThrottle.OFF : throttle;
+  public SandboxOptions {
+    checkPort(armPort);
+    checkPort(identityPort);
+    checkPort(logsIngestionPort);
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("pageSize must be positive: " + pageSize);
     }
+    throttle = throttle == null ? ArmThrottle.OFF : throttle;
+  }
 
-    public static SandboxOptions defaults() {
-        return new SandboxOptions(0, 0, 0, 100, null, ArmThrottle.OFF);
-    }
+  public static SandboxOptions defaults() {
+    return new SandboxOptions(0, 0, 0, 100, null, ArmThrottle.OFF);
+  }
 
-    public SandboxOptions withArmPort(int port) {
-        return new SandboxOptions(port, identityPort, logsIngestionPort, pageSize, identityHeader, throttle);
-    }
+  public SandboxOptions withArmPort(int port) {
+    return new SandboxOptions(port, identityPort, logsIngestionPort, pageSize, identityHeader, throttle);
+  }
 
-    public SandboxOptions withIdentityPort(int port) {
-        return new SandboxOptions(armPort, port, logsIngestionPort, pageSize, identityHeader, throttle);
-    }
+  public SandboxOptions withIdentityPort(int port) {
+    return new SandboxOptions(armPort, port, logsIngestionPort, pageSize, identityHeader, throttle);
+  }
 
-    public SandboxOptions withLogsIngestionPort(int port) {
-        return new SandboxOptions(armPort, identityPort, port, pageSize, identityHeader, throttle);
-    }
+  public SandboxOptions withLogsIngestionPort(int port) {
+    return new SandboxOptions(armPort, identityPort, port, pageSize, identityHeader, throttle);
+  }
 
-    public SandboxOptions withPageSize(int size) {
-        return new SandboxOptions(armPort, identityPort, logsIngestionPort, size, identityHeader, throttle);
-    }
+  public SandboxOptions withPageSize(int size) {
+    return new SandboxOptions(armPort, identityPort, logsIngestionPort, size, identityHeader, throttle);
+  }
 
-    /** For a process whose {@code IDENTITY_HEADER} was set before the sandbox started. */
-    public SandboxOptions withIdentityHeader(String header) {
-        return new SandboxOptions(armPort, identityPort, logsIngestionPort, pageSize, header, throttle);
-    }
+  /** For a process whose {@code IDENTITY_HEADER} was set before the sandbox started. */
+  public SandboxOptions withIdentityHeader(String header) {
+    return new SandboxOptions(armPort, identityPort, logsIngestionPort, pageSize, header, throttle);
+  }
 
-    /** {@code withThrottling(ArmThrottle.azureDefaults())} throttles as Azure does. */
-    public SandboxOptions withThrottling(ArmThrottle limits) {
-        return new SandboxOptions(armPort, identityPort, logsIngestionPort, pageSize, identityHeader, limits);
-    }
+  /** {@code withThrottling(ArmThrottle.azureDefaults())} throttles as Azure does. */
+  public SandboxOptions withThrottling(ArmThrottle limits) {
+    return new SandboxOptions(armPort, identityPort, logsIngestionPort, pageSize, identityHeader, limits);
+  }
 
-    private static void checkPort(int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("not a port: " + port);
-        }
+  private static void checkPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("not a port: " + port);
     }
+  }
 }

@@ -14,153 +14,153 @@ import java.util.TreeMap;
  * Not thread-safe: {@link WebResourceProvider} guards it.
  */
 final class SiteState {
-    private static final ObjectNode SITE_DEFAULTS = Json.resource("site-properties.json");
-    private static final ObjectNode WEB_CONFIG_DEFAULTS = Json.resource("web-config-properties.json");
-    private static final String LOCATION = "East US";
+  private static final ObjectNode SITE_DEFAULTS = Json.resource("site-properties.json");
+  private static final ObjectNode WEB_CONFIG_DEFAULTS = Json.resource("web-config-properties.json");
+  private static final String LOCATION = "East US";
 
-    /** The few config values ARM fills in {@code properties.siteConfig} of a GET site; all others are null there. */
-    private static final Set<String> CONFIG_VALUES_SHOWN_ON_SITE = Set.of(
-            "numberOfWorkers", "linuxFxVersion", "windowsFxVersion", "acrUseManagedIdentityCreds", "alwaysOn",
-            "http20Enabled", "functionAppScaleLimit", "minimumElasticInstanceCount");
+  /** The few config values ARM fills in {@code properties.siteConfig} of a GET site; all others are null there. */
+  private static final Set<String> CONFIG_VALUES_SHOWN_ON_SITE = Set.of(
+      "numberOfWorkers", "linuxFxVersion", "windowsFxVersion", "acrUseManagedIdentityCreds", "alwaysOn",
+      "http20Enabled", "functionAppScaleLimit", "minimumElasticInstanceCount");
 
-    final SiteHandle handle;
-    String kind;
-    ObjectNode tags;
-    private String location = LOCATION;
-    private ObjectNode siteProperties;
-    private ObjectNode webConfigProperties;
-    /** basicPublishingCredentialsPolicies: ftp and scm, allowed unless changed, as on a new site. */
-    private final TreeMap<String, Boolean> basicAuthAllowed = new TreeMap<>();
-    private Instant lastModified = Instant.now();
+  final SiteHandle handle;
+  String kind;
+  ObjectNode tags;
+  private String location = LOCATION;
+  private ObjectNode siteProperties;
+  private ObjectNode webConfigProperties;
+  /** basicPublishingCredentialsPolicies: ftp and scm, allowed unless changed, as on a new site. */
+  private final TreeMap<String, Boolean> basicAuthAllowed = new TreeMap<>();
+  private Instant lastModified = Instant.now();
 
-    SiteState(SiteHandle handle, String kind, ObjectNode tags, ObjectNode siteProperties, ObjectNode webConfigProperties) {
-        this.handle = handle;
-        this.kind = kind;
-        this.tags = tags;
-        this.siteProperties = siteProperties;
-        this.webConfigProperties = webConfigProperties;
-        basicAuthAllowed.put("ftp", true);
-        basicAuthAllowed.put("scm", true);
+  SiteState(SiteHandle handle, String kind, ObjectNode tags, ObjectNode siteProperties, ObjectNode webConfigProperties) {
+    this.handle = handle;
+    this.kind = kind;
+    this.tags = tags;
+    this.siteProperties = siteProperties;
+    this.webConfigProperties = webConfigProperties;
+    basicAuthAllowed.put("ftp", true);
+    basicAuthAllowed.put("scm", true);
+  }
+
+  /** {@code ftp} and {@code scm}. */
+  Set<String> publishingPolicies() {
+    return basicAuthAllowed.keySet();
+  }
+
+  void allowBasicAuth(String policy, boolean allow) {
+    basicAuthAllowed.put(policy, allow);
+    touch();
+  }
+
+  /** Applies a site PUT or PATCH body; a {@code siteConfig} in it goes to config/web, as in ARM. */
+  void writeSite(ObjectNode body, boolean replace) {
+    if (body.hasNonNull("kind")) {
+      kind = body.get("kind").asText();
     }
-
-    /** {@code ftp} and {@code scm}. */
-    Set<String> publishingPolicies() {
-        return basicAuthAllowed.keySet();
+    if (body.hasNonNull("location")) {
+      location = body.get("location").asText();
     }
-
-    void allowBasicAuth(String policy, boolean allow) {
-        basicAuthAllowed.put(policy, allow);
-        touch();
+    if (body.get("tags") instanceof ObjectNode newTags) {
+      tags = newTags.deepCopy();
+    } else if (replace) {
+      tags = Json.object();
     }
-
-    /** Applies a site PUT or PATCH body; a {@code siteConfig} in it goes to config/web, as in ARM. */
-    void writeSite(ObjectNode body, boolean replace) {
-        if (body.hasNonNull("kind")) {
-            kind = body.get("kind").asText();
-        }
-        if (body.hasNonNull("location")) {
-            location = body.get("location").asText();
-        }
-        if (body.get("tags") instanceof ObjectNode newTags) {
-            tags = newTags.deepCopy();
-        } else if (replace) {
-            tags = Json.object();
-        }
-        ObjectNode properties = body.get("properties") instanceof ObjectNode p ? p.deepCopy() : Json.object();
-        JsonNode siteConfig = properties.remove("siteConfig");
-        if (replace) {
-            siteProperties = properties;
-        } else {
-            Json.deepMerge(siteProperties, properties);
-        }
-        if (siteConfig instanceof ObjectNode) {
-            Json.deepMerge(webConfigProperties, siteConfig);
-        }
-        touch();
+    ObjectNode properties = body.get("properties") instanceof ObjectNode p ? p.deepCopy() : Json.object();
+    JsonNode siteConfig = properties.remove("siteConfig");
+    if (replace) {
+      siteProperties = properties;
+    } else {
+      Json.deepMerge(siteProperties, properties);
     }
-
-    void writeWebConfig(ObjectNode properties, boolean replace) {
-        if (replace) {
-            webConfigProperties = properties.deepCopy();
-        } else {
-            Json.deepMerge(webConfigProperties, properties);
-        }
-        touch();
+    if (siteConfig instanceof ObjectNode) {
+      Json.deepMerge(webConfigProperties, siteConfig);
     }
+    touch();
+  }
 
-    private void touch() {
-        lastModified = Instant.now();
+  void writeWebConfig(ObjectNode properties, boolean replace) {
+    if (replace) {
+      webConfigProperties = properties.deepCopy();
+    } else {
+      Json.deepMerge(webConfigProperties, properties);
     }
+    touch();
+  }
 
-    ObjectNode siteResource() {
-        String hostName = (handle.isSlot() ? handle.site() + "-" + handle.slot() : handle.site()) + ".azurewebsites.net";
-        String scmHostName = hostName.replace(".azurewebsites.net", ".scm.azurewebsites.net");
+  private void touch() {
+    lastModified = Instant.now();
+  }
 
-        ObjectNode properties = SITE_DEFAULTS.deepCopy();
-        properties.put("reserved", kind != null && kind.contains("linux"));
-        properties.put("serverFarmId", "/subscriptions/" + handle.subscriptionId() + "/resourceGroups/"
-                + handle.resourceGroup() + "/providers/Microsoft.Web/serverfarms/ASP-" + handle.resourceGroup());
-        Json.deepMerge(properties, siteProperties);
-        // Derived from the name: a write cannot change them.
-        properties.put("defaultHostName", hostName);
-        properties.set("hostNames", Json.MAPPER.createArrayNode().add(hostName));
-        properties.set("enabledHostNames", Json.MAPPER.createArrayNode().add(hostName).add(scmHostName));
-        ArrayNode sslStates = properties.putArray("hostNameSslStates");
-        sslStates.addObject().put("name", hostName).put("sslState", "Disabled").put("hostType", "Standard");
-        sslStates.addObject().put("name", scmHostName).put("sslState", "Disabled").put("hostType", "Repository");
-        properties.put("repositorySiteName", handle.site());
-        properties.put("resourceGroup", handle.resourceGroup());
-        properties.put("lastModifiedTimeUtc", lastModified.truncatedTo(ChronoUnit.MILLIS).toString());
-        properties.set("siteConfig", siteConfigAsShownOnSite());
+  ObjectNode siteResource() {
+    String hostName = (handle.isSlot() ? handle.site() + "-" + handle.slot() : handle.site()) + ".azurewebsites.net";
+    String scmHostName = hostName.replace(".azurewebsites.net", ".scm.azurewebsites.net");
 
-        ObjectNode resource = header(handle.id(), handle.isSlot() ? handle.site() + "/" + handle.slot() : handle.site(),
-                handle.isSlot() ? "Microsoft.Web/sites/slots" : "Microsoft.Web/sites");
-        resource.put("kind", kind);
-        resource.put("location", location);
-        resource.set("tags", tags.deepCopy());
-        resource.set("properties", properties);
-        return resource;
-    }
+    ObjectNode properties = SITE_DEFAULTS.deepCopy();
+    properties.put("reserved", kind != null && kind.contains("linux"));
+    properties.put("serverFarmId", "/subscriptions/" + handle.subscriptionId() + "/resourceGroups/"
+        + handle.resourceGroup() + "/providers/Microsoft.Web/serverfarms/ASP-" + handle.resourceGroup());
+    Json.deepMerge(properties, siteProperties);
+    // Derived from the name: a write cannot change them.
+    properties.put("defaultHostName", hostName);
+    properties.set("hostNames", Json.MAPPER.createArrayNode().add(hostName));
+    properties.set("enabledHostNames", Json.MAPPER.createArrayNode().add(hostName).add(scmHostName));
+    ArrayNode sslStates = properties.putArray("hostNameSslStates");
+    sslStates.addObject().put("name", hostName).put("sslState", "Disabled").put("hostType", "Standard");
+    sslStates.addObject().put("name", scmHostName).put("sslState", "Disabled").put("hostType", "Repository");
+    properties.put("repositorySiteName", handle.site());
+    properties.put("resourceGroup", handle.resourceGroup());
+    properties.put("lastModifiedTimeUtc", lastModified.truncatedTo(ChronoUnit.MILLIS).toString());
+    properties.set("siteConfig", siteConfigAsShownOnSite());
 
-    ObjectNode webConfigResource() {
-        ObjectNode resource = header(handle.webConfigId(), "web", childType("config"));
-        resource.put("location", location);
-        resource.set("properties", effectiveWebConfig());
-        return resource;
-    }
+    ObjectNode resource = header(handle.id(), handle.isSlot() ? handle.site() + "/" + handle.slot() : handle.site(),
+        handle.isSlot() ? "Microsoft.Web/sites/slots" : "Microsoft.Web/sites");
+    resource.put("kind", kind);
+    resource.put("location", location);
+    resource.set("tags", tags.deepCopy());
+    resource.set("properties", properties);
+    return resource;
+  }
 
-    ObjectNode publishingPolicyResource(String policy) {
-        ObjectNode resource = header(handle.publishingPolicyId(policy), policy,
-                childType("basicPublishingCredentialsPolicies"));
-        resource.putObject("properties").put("allow", basicAuthAllowed.get(policy));
-        return resource;
-    }
+  ObjectNode webConfigResource() {
+    ObjectNode resource = header(handle.webConfigId(), "web", childType("config"));
+    resource.put("location", location);
+    resource.set("properties", effectiveWebConfig());
+    return resource;
+  }
 
-    private ObjectNode effectiveWebConfig() {
-        ObjectNode config = WEB_CONFIG_DEFAULTS.deepCopy();
-        Json.deepMerge(config, webConfigProperties);
-        return config;
-    }
+  ObjectNode publishingPolicyResource(String policy) {
+    ObjectNode resource = header(handle.publishingPolicyId(policy), policy,
+        childType("basicPublishingCredentialsPolicies"));
+    resource.putObject("properties").put("allow", basicAuthAllowed.get(policy));
+    return resource;
+  }
 
-    private ObjectNode siteConfigAsShownOnSite() {
-        ObjectNode config = effectiveWebConfig();
-        config.fieldNames().forEachRemaining(name -> {
-            if (!CONFIG_VALUES_SHOWN_ON_SITE.contains(name)) {
-                config.putNull(name);
-            }
-        });
-        return config;
-    }
+  private ObjectNode effectiveWebConfig() {
+    ObjectNode config = WEB_CONFIG_DEFAULTS.deepCopy();
+    Json.deepMerge(config, webConfigProperties);
+    return config;
+  }
 
-    private String childType(String child) {
-        return (handle.isSlot() ? "Microsoft.Web/sites/slots/" : "Microsoft.Web/sites/") + child;
-    }
+  private ObjectNode siteConfigAsShownOnSite() {
+    ObjectNode config = effectiveWebConfig();
+    config.fieldNames().forEachRemaining(name -> {
+      if (!CONFIG_VALUES_SHOWN_ON_SITE.contains(name)) {
+        config.putNull(name);
+      }
+    });
+    return config;
+  }
 
-    private static ObjectNode header(String id, String name, String type) {
-        ObjectNode resource = Json.object();
-        resource.put("id", id);
-        resource.put("name", name);
-        resource.put("type", type);
-        return resource;
-    }
+  private String childType(String child) {
+    return (handle.isSlot() ? "Microsoft.Web/sites/slots/" : "Microsoft.Web/sites/") + child;
+  }
+
+  private static ObjectNode header(String id, String name, String type) {
+    ObjectNode resource = Json.object();
+    resource.put("id", id);
+    resource.put("name", name);
+    resource.put("type", type);
+    return resource;
+  }
 }

@@ -21,216 +21,216 @@ import java.util.function.Supplier;
  * point holds this object's monitor, so each request sees and leaves a consistent state.
  */
 final class WebResourceProvider {
-    /** Every site and slot by {@link SiteHandle#key()}, for lookups. */
-    private final Map<String, SiteState> sites = new HashMap<>();
-    /** The same, sorted: a subscription's or group's sites, and a site's slots, are ranges of it (key prefixes). */
-    private final NavigableMap<String, SiteState> sorted = new TreeMap<>();
-    private final URI armEndpoint;
-    private final int pageSize;
+  /** Every site and slot by {@link SiteHandle#key()}, for lookups. */
+  private final Map<String, SiteState> sites = new HashMap<>();
+  /** The same, sorted: a subscription's or group's sites, and a site's slots, are ranges of it (key prefixes). */
+  private final NavigableMap<String, SiteState> sorted = new TreeMap<>();
+  private final URI armEndpoint;
+  private final int pageSize;
 
-    WebResourceProvider(URI armEndpoint, int pageSize) {
-        this.armEndpoint = armEndpoint;
-        this.pageSize = pageSize;
+  WebResourceProvider(URI armEndpoint, int pageSize) {
+    this.armEndpoint = armEndpoint;
+    this.pageSize = pageSize;
+  }
+
+  /**
+   * Creates or replaces a site or slot. A slot needs its site, and inherits its kind and tags when they are null.
+   */
+  synchronized SiteHandle seed(SiteHandle handle, String kind, Map<String, String> tags, boolean httpsOnly,
+      Map<String, Object> webConfig) {
+    SiteState parent = handle.isSlot() ? sites.get(handle.parent().key()) : null;
+    if (handle.isSlot() && parent == null) {
+      throw new IllegalArgumentException("no site " + handle.parent().id() + " for slot " + handle.slot());
     }
+    String effectiveKind = kind != null || parent == null ? kind : parent.kind;
+    ObjectNode effectiveTags = tags != null || parent == null ? Json.fromMap(tags) : parent.tags.deepCopy();
+    ObjectNode properties = Json.object().put("httpsOnly", httpsOnly);
+    put(new SiteState(handle, effectiveKind, effectiveTags, properties, Json.fromMap(webConfig)));
+    return handle;
+  }
 
-    /**
-     * Creates or replaces a site or slot. A slot needs its site, and inherits its kind and tags when they are null.
-     */
-    synchronized SiteHandle seed(SiteHandle handle, String kind, Map<String, String> tags, boolean httpsOnly,
-            Map<String, Object> webConfig) {
-        SiteState parent = handle.isSlot() ? sites.get(handle.parent().key()) : null;
-        if (handle.isSlot() && parent == null) {
-            throw new IllegalArgumentException("no site " + handle.parent().id() + " for slot " + handle.slot());
-        }
-        String effectiveKind = kind != null || parent == null ? kind : parent.kind;
-        ObjectNode effectiveTags = tags != null || parent == null ? Json.fromMap(tags) : parent.tags.deepCopy();
-        ObjectNode properties = Json.object().put("httpsOnly", httpsOnly);
-        put(new SiteState(handle, effectiveKind, effectiveTags, properties, Json.fromMap(webConfig)));
-        return handle;
+  /** Renders the state of the resource at {@code id} (a site or slot id), or null if absent. */
+  synchronized ObjectNode render(String id, Function<SiteState, ObjectNode> view) {
+    ArmRoute route = ArmRoute.parse(id);
+    SiteState state = route.target() == ArmRoute.Target.SITE ? sites.get(route.site().key()) : null;
+    return state == null ? null : view.apply(state);
+  }
+
+  /** Deletes a site with its slots, or one slot. */
+  synchronized void delete(String id) {
+    ArmRoute route = ArmRoute.parse(id);
+    if (route.target() != ArmRoute.Target.SITE) {
+      throw new IllegalArgumentException("not a site or slot id: " + id);
     }
+    String key = route.site().key();
+    new ArrayList<>(withPrefix(key + "/slots/").keySet()).forEach(this::remove);
+    remove(key);
+  }
 
-    /** Renders the state of the resource at {@code id} (a site or slot id), or null if absent. */
-    synchronized ObjectNode render(String id, Function<SiteState, ObjectNode> view) {
-        ArmRoute route = ArmRoute.parse(id);
-        SiteState state = route.target() == ArmRoute.Target.SITE ? sites.get(route.site().key()) : null;
-        return state == null ? null : view.apply(state);
-    }
-
-    /** Deletes a site with its slots, or one slot. */
-    synchronized void delete(String id) {
-        ArmRoute route = ArmRoute.parse(id);
-        if (route.target() != ArmRoute.Target.SITE) {
-            throw new IllegalArgumentException("not a site or slot id: " + id);
-        }
-        String key = route.site().key();
-        new ArrayList<>(withPrefix(key + "/slots/").keySet()).forEach(this::remove);
-        remove(key);
-    }
-
-    synchronized ArmResponse handle(ArmRoute route, String method, String body, Map<String, String> query) {
-        return switch (route.target()) {
-            case UNKNOWN -> ArmResponse.error(404, "NotFound",
-                    "No HTTP resource was found that matches the request URI '" + route.resourceId() + "'.");
-            case SUBSCRIPTION_SITES, GROUP_SITES -> onlyGet(method, () -> listSites(route, query));
-            case SITE -> site(route, method, body);
-            case SLOTS -> onlyGet(method, () -> existing(route, state -> ArmResponse.ok(listSlots(state.handle))));
-            case WEB_CONFIG -> webConfig(route, method, body);
-            case PUBLISHING_POLICIES -> onlyGet(method, () -> existing(route, state -> {
-                ObjectNode list = Json.object();
-                ArrayNode value = list.putArray("value");
-                state.publishingPolicies().forEach(policy -> value.add(state.publishingPolicyResource(policy)));
-                return ArmResponse.ok(list);
-            }));
-            case PUBLISHING_POLICY -> publishingPolicy(route, method, body);
-            case SECRET -> method.equals("POST")
-                    ? existing(route, state -> new ArmResponse(200, route.secret().fakeBody, Map.of()))
-                    : methodNotAllowed(method);
-        };
-    }
-
-    private ArmResponse site(ArmRoute route, String method, String body) {
-        return switch (method) {
-            case "GET" -> existing(route, state -> ArmResponse.ok(state.siteResource()));
-            case "PATCH" -> withBody(body, patch -> existing(route, state -> {
-                state.writeSite(patch, false);
-                return ArmResponse.ok(state.siteResource());
-            }));
-            case "PUT" -> withBody(body, replacement -> createOrReplaceSite(route.site(), replacement));
-            default -> methodNotAllowed(method);
-        };
-    }
-
-    /** PUT creates, as in ARM; a slot needs its site and starts with its kind. */
-    private ArmResponse createOrReplaceSite(SiteHandle handle, ObjectNode replacement) {
-        SiteState parent = handle.isSlot() ? sites.get(handle.parent().key()) : null;
-        if (handle.isSlot() && parent == null) {
-            return ArmResponse.resourceNotFound(handle.parent());
-        }
-        SiteState state = sites.get(handle.key());
-        if (state == null) {
-            state = put(new SiteState(handle,
-                    parent == null ? "functionapp" : parent.kind, Json.object(), Json.object(), Json.object()));
-        }
-        state.writeSite(replacement, true);
-        return ArmResponse.ok(state.siteResource());
-    }
-
-    private ArmResponse webConfig(ArmRoute route, String method, String body) {
-        return switch (method) {
-            case "GET" -> existing(route, state -> ArmResponse.ok(state.webConfigResource()));
-            case "PUT", "PATCH" -> withBody(body, config -> existing(route, state -> {
-                ObjectNode properties = config.get("properties") instanceof ObjectNode p ? p : Json.object();
-                state.writeWebConfig(properties, method.equals("PUT"));
-                return ArmResponse.ok(state.webConfigResource());
-            }));
-            default -> methodNotAllowed(method);
-        };
-    }
-
-    private ArmResponse publishingPolicy(ArmRoute route, String method, String body) {
-        return switch (method) {
-            case "GET" -> existing(route, state -> ArmResponse.ok(state.publishingPolicyResource(route.child())));
-            case "PUT" -> withBody(body, policy -> existing(route, state -> {
-                if (!policy.path("properties").path("allow").isBoolean()) {
-                    return ArmResponse.error(400, "InvalidRequestContent",
-                            "The request content is invalid: 'properties.allow' must be a boolean.");
-                }
-                state.allowBasicAuth(route.child(), policy.get("properties").get("allow").asBoolean());
-                return ArmResponse.ok(state.publishingPolicyResource(route.child()));
-            }));
-            default -> methodNotAllowed(method);
-        };
-    }
-
-    /**
-     * One page of sites (never slots), sorted by key, continued through {@code nextLink} as ARM does. The skip token
-     * is the last key of the previous page, so a listing sees every site that exists throughout it exactly once,
-     * however many are added meanwhile, and a page costs its size, not the number of sites.
-     */
-    private ArmResponse listSites(ArmRoute route, Map<String, String> query) {
-        String prefix = (route.resourceGroup() == null
-                ? "/subscriptions/" + route.subscriptionId() + "/resourceGroups/"
-                : route.resourceId() + "/").toLowerCase(Locale.ROOT);
-        NavigableMap<String, SiteState> range = withPrefix(prefix);
-        String skipToken = query.get("$skipToken");
-        if (skipToken != null) {
-            String after = decodeSkipToken(skipToken);
-            if (after == null || !after.startsWith(prefix)) {
-                return ArmResponse.error(400, "InvalidSkipToken", "The skip token is invalid.");
-            }
-            range = range.tailMap(after, false);
-        }
-        ObjectNode page = Json.object();
-        ArrayNode value = page.putArray("value");
-        Iterator<SiteState> rest = range.values().stream().filter(s -> !s.handle.isSlot()).iterator();
-        String last = null;
-        while (rest.hasNext()) {
-            if (value.size() == pageSize) {
-                // The SDK follows nextLink verbatim, so it must carry the api-version.
-                page.put("nextLink", armEndpoint + route.resourceId().substring(1) + "?api-version="
-                        + URLEncoder.encode(query.get("api-version"), StandardCharsets.UTF_8)
-                        + "&$skipToken=" + Base64.getUrlEncoder().withoutPadding()
-                                .encodeToString(last.getBytes(StandardCharsets.UTF_8)));
-                break;
-            }
-            SiteState site = rest.next();
-            value.add(site.siteResource());
-            last = site.handle.key();
-        }
-        return ArmResponse.ok(page);
-    }
-
-    /** The key a skip token names, or null if it is not one. */
-    private static String decodeSkipToken(String token) {
-        try {
-            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private ObjectNode listSlots(SiteHandle site) {
+  synchronized ArmResponse handle(ArmRoute route, String method, String body, Map<String, String> query) {
+    return switch (route.target()) {
+      case UNKNOWN -> ArmResponse.error(404, "NotFound",
+          "No HTTP resource was found that matches the request URI '" + route.resourceId() + "'.");
+      case SUBSCRIPTION_SITES, GROUP_SITES -> onlyGet(method, () -> listSites(route, query));
+      case SITE -> site(route, method, body);
+      case SLOTS -> onlyGet(method, () -> existing(route, state -> ArmResponse.ok(listSlots(state.handle))));
+      case WEB_CONFIG -> webConfig(route, method, body);
+      case PUBLISHING_POLICIES -> onlyGet(method, () -> existing(route, state -> {
         ObjectNode list = Json.object();
         ArrayNode value = list.putArray("value");
-        withPrefix(site.key() + "/slots/").values().forEach(slot -> value.add(slot.siteResource()));
-        return list;
-    }
+        state.publishingPolicies().forEach(policy -> value.add(state.publishingPolicyResource(policy)));
+        return ArmResponse.ok(list);
+      }));
+      case PUBLISHING_POLICY -> publishingPolicy(route, method, body);
+      case SECRET -> method.equals("POST")
+          ? existing(route, state -> new ArmResponse(200, route.secret().fakeBody, Map.of()))
+          : methodNotAllowed(method);
+    };
+  }
 
-    private SiteState put(SiteState state) {
-        sites.put(state.handle.key(), state);
-        sorted.put(state.handle.key(), state);
-        return state;
-    }
+  private ArmResponse site(ArmRoute route, String method, String body) {
+    return switch (method) {
+      case "GET" -> existing(route, state -> ArmResponse.ok(state.siteResource()));
+      case "PATCH" -> withBody(body, patch -> existing(route, state -> {
+        state.writeSite(patch, false);
+        return ArmResponse.ok(state.siteResource());
+      }));
+      case "PUT" -> withBody(body, replacement -> createOrReplaceSite(route.site(), replacement));
+      default -> methodNotAllowed(method);
+    };
+  }
 
-    private void remove(String key) {
-        sites.remove(key);
-        sorted.remove(key);
+  /** PUT creates, as in ARM; a slot needs its site and starts with its kind. */
+  private ArmResponse createOrReplaceSite(SiteHandle handle, ObjectNode replacement) {
+    SiteState parent = handle.isSlot() ? sites.get(handle.parent().key()) : null;
+    if (handle.isSlot() && parent == null) {
+      return ArmResponse.resourceNotFound(handle.parent());
     }
+    SiteState state = sites.get(handle.key());
+    if (state == null) {
+      state = put(new SiteState(handle,
+          parent == null ? "functionapp" : parent.kind, Json.object(), Json.object(), Json.object()));
+    }
+    state.writeSite(replacement, true);
+    return ArmResponse.ok(state.siteResource());
+  }
 
-    /** The keys that start with {@code prefix}, which ends with '/': up to the same prefix ending with '0'. */
-    private NavigableMap<String, SiteState> withPrefix(String prefix) {
-        return sorted.subMap(prefix, true, prefix.substring(0, prefix.length() - 1) + '0', false);
-    }
+  private ArmResponse webConfig(ArmRoute route, String method, String body) {
+    return switch (method) {
+      case "GET" -> existing(route, state -> ArmResponse.ok(state.webConfigResource()));
+      case "PUT", "PATCH" -> withBody(body, config -> existing(route, state -> {
+        ObjectNode properties = config.get("properties") instanceof ObjectNode p ? p : Json.object();
+        state.writeWebConfig(properties, method.equals("PUT"));
+        return ArmResponse.ok(state.webConfigResource());
+      }));
+      default -> methodNotAllowed(method);
+    };
+  }
 
-    private ArmResponse existing(ArmRoute route, Function<SiteState, ArmResponse> action) {
-        SiteState state = sites.get(route.site().key());
-        return state == null ? ArmResponse.resourceNotFound(route.site()) : action.apply(state);
-    }
+  private ArmResponse publishingPolicy(ArmRoute route, String method, String body) {
+    return switch (method) {
+      case "GET" -> existing(route, state -> ArmResponse.ok(state.publishingPolicyResource(route.child())));
+      case "PUT" -> withBody(body, policy -> existing(route, state -> {
+        if (!policy.path("properties").path("allow").isBoolean()) {
+          return ArmResponse.error(400, "InvalidRequestContent",
+              "The request content is invalid: 'properties.allow' must be a boolean.");
+        }
+        state.allowBasicAuth(route.child(), policy.get("properties").get("allow").asBoolean());
+        return ArmResponse.ok(state.publishingPolicyResource(route.child()));
+      }));
+      default -> methodNotAllowed(method);
+    };
+  }
 
-    private static ArmResponse withBody(String body, Function<ObjectNode, ArmResponse> action) {
-        ObjectNode json = Json.parseObject(body);
-        return json == null
-                ? ArmResponse.error(400, "InvalidRequestContent",
-                        "The request content was invalid and could not be deserialized.")
-                : action.apply(json);
+  /**
+   * One page of sites (never slots), sorted by key, continued through {@code nextLink} as ARM does. The skip token
+   * is the last key of the previous page, so a listing sees every site that exists throughout it exactly once,
+   * however many are added meanwhile, and a page costs its size, not the number of sites.
+   */
+  private ArmResponse listSites(ArmRoute route, Map<String, String> query) {
+    String prefix = (route.resourceGroup() == null
+        ? "/subscriptions/" + route.subscriptionId() + "/resourceGroups/"
+        : route.resourceId() + "/").toLowerCase(Locale.ROOT);
+    NavigableMap<String, SiteState> range = withPrefix(prefix);
+    String skipToken = query.get("$skipToken");
+    if (skipToken != null) {
+      String after = decodeSkipToken(skipToken);
+      if (after == null || !after.startsWith(prefix)) {
+        return ArmResponse.error(400, "InvalidSkipToken", "The skip token is invalid.");
+      }
+      range = range.tailMap(after, false);
     }
+    ObjectNode page = Json.object();
+    ArrayNode value = page.putArray("value");
+    Iterator<SiteState> rest = range.values().stream().filter(s -> !s.handle.isSlot()).iterator();
+    String last = null;
+    while (rest.hasNext()) {
+      if (value.size() == pageSize) {
+        // The SDK follows nextLink verbatim, so it must carry the api-version.
+        page.put("nextLink", armEndpoint + route.resourceId().substring(1) + "?api-version="
+            + URLEncoder.encode(query.get("api-version"), StandardCharsets.UTF_8)
+            + "&$skipToken=" + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(last.getBytes(StandardCharsets.UTF_8)));
+        break;
+      }
+      SiteState site = rest.next();
+      value.add(site.siteResource());
+      last = site.handle.key();
+    }
+    return ArmResponse.ok(page);
+  }
 
-    private static ArmResponse onlyGet(String method, Supplier<ArmResponse> get) {
-        return method.equals("GET") ? get.get() : methodNotAllowed(method);
+  /** The key a skip token names, or null if it is not one. */
+  private static String decodeSkipToken(String token) {
+    try {
+      return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
+  }
 
-    private static ArmResponse methodNotAllowed(String method) {
-        return ArmResponse.error(405, "MethodNotAllowed",
-                "The requested resource does not support http method '" + method + "'.");
-    }
+  private ObjectNode listSlots(SiteHandle site) {
+    ObjectNode list = Json.object();
+    ArrayNode value = list.putArray("value");
+    withPrefix(site.key() + "/slots/").values().forEach(slot -> value.add(slot.siteResource()));
+    return list;
+  }
+
+  private SiteState put(SiteState state) {
+    sites.put(state.handle.key(), state);
+    sorted.put(state.handle.key(), state);
+    return state;
+  }
+
+  private void remove(String key) {
+    sites.remove(key);
+    sorted.remove(key);
+  }
+
+  /** The keys that start with {@code prefix}, which ends with '/': up to the same prefix ending with '0'. */
+  private NavigableMap<String, SiteState> withPrefix(String prefix) {
+    return sorted.subMap(prefix, true, prefix.substring(0, prefix.length() - 1) + '0', false);
+  }
+
+  private ArmResponse existing(ArmRoute route, Function<SiteState, ArmResponse> action) {
+    SiteState state = sites.get(route.site().key());
+    return state == null ? ArmResponse.resourceNotFound(route.site()) : action.apply(state);
+  }
+
+  private static ArmResponse withBody(String body, Function<ObjectNode, ArmResponse> action) {
+    ObjectNode json = Json.parseObject(body);
+    return json == null
+        ? ArmResponse.error(400, "InvalidRequestContent",
+            "The request content was invalid and could not be deserialized.")
+        : action.apply(json);
+  }
+
+  private static ArmResponse onlyGet(String method, Supplier<ArmResponse> get) {
+    return method.equals("GET") ? get.get() : methodNotAllowed(method);
+  }
+
+  private static ArmResponse methodNotAllowed(String method) {
+    return ArmResponse.error(405, "MethodNotAllowed",
+        "The requested resource does not support http method '" + method + "'.");
+  }
 }

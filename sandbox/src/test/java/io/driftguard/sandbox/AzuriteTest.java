@@ -22,60 +22,60 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Azurite started from code, with the real azure-data-tables client (JDK HttpClient) against it. */
 class AzuriteTest {
-    private static Azurite azurite;
+  private static Azurite azurite;
 
-    @BeforeAll
-    static void start() {
-        azurite = Azurite.start();
-    }
+  @BeforeAll
+  static void start() {
+    azurite = Azurite.start();
+  }
 
-    @AfterAll
-    static void stop() {
-        azurite.close();
-    }
+  @AfterAll
+  static void stop() {
+    azurite.close();
+  }
 
-    @Test
-    void storesAndQueriesEntities() {
-        TableClient audit = new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
-                .createTableIfNotExists("audit");
-        TableEntity fix = new TableEntity("func-1", "2026-11-22T10:00:00Z")
-                .addProperty("Control", "ftpsState")
-                .addProperty("Outcome", "fixed");
+  @Test
+  void storesAndQueriesEntities() {
+    TableClient audit = new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
+        .createTableIfNotExists("audit");
+    TableEntity fix = new TableEntity("func-1", "2026-11-22T10:00:00Z")
+        .addProperty("Control", "ftpsState")
+        .addProperty("Outcome", "fixed");
 
-        assertEquals(204,
-                audit.upsertEntityWithResponse(fix, TableEntityUpdateMode.REPLACE, null, null).getStatusCode());
-        audit.upsertEntity(new TableEntity("func-2", "2026-11-22T10:00:01Z").addProperty("Outcome", "notified"));
+    assertEquals(204,
+        audit.upsertEntityWithResponse(fix, TableEntityUpdateMode.REPLACE, null, null).getStatusCode());
+    audit.upsertEntity(new TableEntity("func-2", "2026-11-22T10:00:01Z").addProperty("Outcome", "notified"));
 
-        List<TableEntity> fixed = audit.listEntities(
-                new ListEntitiesOptions().setFilter("Outcome eq 'fixed'"), null, null).stream().toList();
-        assertEquals(1, fixed.size());
-        assertEquals("func-1", fixed.get(0).getPartitionKey());
-        assertEquals("ftpsState", fixed.get(0).getProperty("Control"));
-    }
+    List<TableEntity> fixed = audit.listEntities(
+        new ListEntitiesOptions().setFilter("Outcome eq 'fixed'"), null, null).stream().toList();
+    assertEquals(1, fixed.size());
+    assertEquals("func-1", fixed.get(0).getPartitionKey());
+    assertEquals("ftpsState", fixed.get(0).getProperty("Control"));
+  }
 
-    @Test
-    void closeEndsTheProcess() {
-        Azurite second = Azurite.start();
-        int port = second.tablePort();
-        assertTrue(childListeningOn(port));
+  @Test
+  void closeEndsTheProcess() {
+    Azurite second = Azurite.start();
+    int port = second.tablePort();
+    assertTrue(childListeningOn(port));
 
-        second.close();
+    second.close();
 
-        assertFalse(childListeningOn(port));
-        assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
-    }
+    assertFalse(childListeningOn(port));
+    assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
+  }
 
-    @Test
-    void aMissingInstallNamesTheInstallCommand(@TempDir Path empty) {
-        IllegalStateException error = assertThrows(IllegalStateException.class, () -> Azurite.start(empty));
+  @Test
+  void aMissingInstallNamesTheInstallCommand(@TempDir Path empty) {
+    IllegalStateException error = assertThrows(IllegalStateException.class, () -> Azurite.start(empty));
 
-        assertTrue(error.getMessage().contains("npm install --no-audit --no-fund --no-save --prefix " + empty
-                + " azurite@" + Azurite.VERSION), error.getMessage());
-    }
+    assertTrue(error.getMessage().contains("npm install --no-audit --no-fund --no-save --prefix " + empty
+        + " azurite@" + Azurite.VERSION), error.getMessage());
+  }
 
-    private static boolean childListeningOn(int port) {
-        return ProcessHandle.current().descendants().anyMatch(child -> child.info().arguments()
-                .map(arguments -> Arrays.asList(arguments).contains(Integer.toString(port)))
-                .orElse(false));
-    }
+  private static boolean childListeningOn(int port) {
+    return ProcessHandle.current().descendants().anyMatch(child -> child.info().arguments()
+        .map(arguments -> Arrays.asList(arguments).contains(Integer.toString(port)))
+        .orElse(false));
+  }
 }
