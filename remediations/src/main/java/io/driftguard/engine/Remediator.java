@@ -53,6 +53,8 @@ public final class Remediator {
   private final FindingsSink sink;
   private final Clock clock;
   private final Duration eventBudget;
+  /** The documents the controls on in settings need: read with the site when it is known to be a function app. */
+  private final Set<Document> likelyNeeded;
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
   private final Coalescer<Decision> coalescer = new Coalescer<>();
 
@@ -68,6 +70,8 @@ public final class Remediator {
     this.sink = sink;
     this.clock = clock;
     this.eventBudget = eventBudget;
+    this.likelyNeeded = documentsOf(controls.all().stream()
+        .filter(control -> modes.configured(control).mode() != Mode.OFF).toList());
   }
 
   /** Handles every event of a delivery, one decision each, in order. */
@@ -147,8 +151,6 @@ public final class Remediator {
 
   /** State, findings, decisions, actions. */
   private Decision remediate(WriteEvent event, Decisions decisions, Basis how) {
-    Set<Document> likelyNeeded = documentsOf(controls.all().stream()
-        .filter(control -> modes.configured(control).mode() != Mode.OFF).toList());
     SiteState state = how.listedSite()
         .map(listed -> StateReader.fromListing(event.site(), listed))
         .orElseGet(() -> reader.read(event.site(), likelyNeeded, decisions.usage()));

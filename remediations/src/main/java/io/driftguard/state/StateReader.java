@@ -92,7 +92,7 @@ public final class StateReader {
     return resources;
   }
 
-  static <T> T join(CompletableFuture<T> future) {
+  private static <T> T join(CompletableFuture<T> future) {
     try {
       return future.join();
     } catch (CompletionException e) {
