@@ -70,8 +70,8 @@ public final class ModePolicy {
       // Off by settings: an administrator's decision, not an exemption, and nothing is read.
       return normal;
     }
-    String exemption = "tag " + exemptingTag.get()
-        + site.tag(EXEMPT_REASON_TAG).map(reason -> ", reason '" + reason + "'").orElse(", no reason given");
+    String exemption = "tag " + printable(exemptingTag.get())
+        + site.tag(EXEMPT_REASON_TAG).map(reason -> ", reason '" + printable(reason) + "'").orElse(", no reason given");
     if (tagExemptions == TagExemptions.REPORT) {
       return normal.noting(exemption + ": not honoured, DRIFTGUARD_TAG_EXEMPTIONS=report");
     }
@@ -81,7 +81,7 @@ public final class ModePolicy {
     }
     Optional<Instant> expiry = expiry(until.get());
     if (expiry.isEmpty()) {
-      return normal.noting(exemption + ": void, " + EXEMPT_UNTIL_TAG + " '" + until.get()
+      return normal.noting(exemption + ": void, " + EXEMPT_UNTIL_TAG + " '" + printable(until.get())
           + "' is not an ISO date or date-time");
     }
     if (!clock.instant().isBefore(expiry.get())) {
@@ -129,6 +129,11 @@ public final class ModePolicy {
       }
     }
     return Optional.empty();
+  }
+
+  /** Tag values are written by app owners and end up in alerts and logs: no control characters. */
+  private static String printable(String tagValue) {
+    return tagValue.replaceAll("\\p{Cntrl}", "?");
   }
 
   private static boolean lists(String tagValue, String controlId) {

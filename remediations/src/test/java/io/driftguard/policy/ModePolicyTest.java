@@ -97,6 +97,12 @@ class ModePolicyTest {
   }
 
   @Test
+  void tagTextReachesAlertsWithoutControlCharacters() {
+    ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "ftp-disabled,\u001b[2J", "driftguard-exempt-reason", "a\nb")));
+    assertEquals("tag driftguard-exempt=ftp-disabled,?[2J, reason 'a?b', no expiry (no driftguard-exempt-until tag)", decision.source());
+  }
+
+  @Test
   void reportNamesTheExemptionButRunsTheNormalMode() {
     ModeDecision decision = policy(TagExemptions.REPORT).resolve(minTls, siteTagged(Map.of("driftguard-exempt", "all")));
     assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_RULE_MIN_TLS (tag driftguard-exempt=all, no reason given: "
