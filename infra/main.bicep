@@ -22,6 +22,14 @@ param namePrefix string = 'driftguard'
 @description('Global mode (app setting DRIFTGUARD_MODE).')
 param mode string = 'notify'
 
+@allowed([
+  'honour'
+  'report'
+  'ignore'
+])
+@description('Whether app owners may exempt their apps by tag (DRIFTGUARD_TAG_EXEMPTIONS): honour the driftguard-exempt and driftguard-mode=off tags (findings recorded as exempted), report them but run the normal mode, or ignore every driftguard tag.')
+param tagExemptions string = 'honour'
+
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (MIN_TLS, HTTPS_ONLY, FTP_DISABLED, REMOTE_DEBUGGING_OFF).')
 param controlModes object = {}
 
@@ -171,6 +179,7 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_RECONCILE_SCHEDULE: reconcileSchedule
       DRIFTGUARD_RECONCILE_TIME_LIMIT: reconcileTimeLimit
       DRIFTGUARD_SWEEP_PARALLELISM: string(sweepParallelism)
+      DRIFTGUARD_TAG_EXEMPTIONS: tagExemptions
     }, controlSettings)
   }
 }

@@ -121,6 +121,7 @@ final class ScanReport {
           case BACKED_OFF -> "BACKED OFF: " + finding.observed();
           case WOULD_FIX -> "would fix: " + finding.observed();
           case WOULD_ALERT -> "would alert: " + finding.observed();
+          case EXEMPTED -> "exempted: " + finding.observed();
         })
         .orElse(decision.evaluated().contains(control) ? "ok" : decision.outcome() == Outcome.FAILED ? "?" : "off");
   }
@@ -174,10 +175,13 @@ final class ScanReport {
         ? Optional.of("the findings are in notify mode: --fix would report them, not fix them") : Optional.empty();
   }
 
-  /** Something remains for a person: a finding that was not fixed, or an app that could not be evaluated. */
+  /**
+   * Something remains for a person: a finding that was not fixed, or an app that could not be evaluated. An exempted
+   * finding was accepted by whoever tagged the app, and its row says so.
+   */
   private static boolean left(Decision decision) {
-    return decision.outcome() == Outcome.FAILED
-        || decision.findings().stream().anyMatch(finding -> finding.action() != Action.FIXED);
+    return decision.outcome() == Outcome.FAILED || decision.findings().stream()
+        .anyMatch(finding -> finding.action() != Action.FIXED && finding.action() != Action.EXEMPTED);
   }
 
   private int count(Predicate<Decision> which) {

@@ -101,7 +101,7 @@ public final class Driftguard {
         new ScopeGuard(settings.subscriptions(), self),
         arm,
         ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()),
-        new ModePolicy(settings.mode(), settings.controlModes()),
+        new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock),
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
         storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
         sink,

@@ -28,10 +28,11 @@ public record Finding(
     String manualFix,
     String detail) {
 
-  /** A finding as the mode leaves it: {@code alerted}; {@link #fixing} turns it into a fix. */
+  /** A finding as the mode leaves it: {@code alerted}, or {@code exempted} by tag; {@link #fixing} turns it into a fix. */
   static Finding of(Control control, Evaluation evaluation, ModeDecision mode, SiteRef site) {
     return new Finding(control.id(), control.title(), control.document().path(), evaluation.observed(),
-        evaluation.desired(), mode.mode().label(), mode.source(), Action.ALERTED, null, control.manualFix(site), null);
+        evaluation.desired(), mode.mode().label(), mode.source(), mode.exempt() ? Action.EXEMPTED : Action.ALERTED, null,
+        control.manualFix(site), null);
   }
 
   /** The finding as a fix, with the value the fix writes. */

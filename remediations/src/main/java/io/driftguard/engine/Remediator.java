@@ -160,7 +160,7 @@ public final class Remediator {
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
       ModeDecision mode = modes.resolve(control, state);
-      if (mode.mode() != Mode.OFF) {
+      if (mode.evaluated()) {
         active.put(control, mode);
       }
     }
@@ -175,7 +175,9 @@ public final class Remediator {
       Control control = entry.getKey();
       Evaluation evaluation = control.evaluate(state.properties(control.document()));
       if (!evaluation.compliant()) {
-        Finding finding = how.dryRun() ? Finding.of(control, evaluation, entry.getValue(), event.site()).wouldBeHandled()
+        // An exempt control is never fixed; its finding reads exempted in a dry run too.
+        Finding finding = how.dryRun() && !entry.getValue().exempt()
+            ? Finding.of(control, evaluation, entry.getValue(), event.site()).wouldBeHandled()
             : decide(event, control, evaluation, entry.getValue());
         findings.add(finding);
         if (finding.action() == Action.FIXED) {

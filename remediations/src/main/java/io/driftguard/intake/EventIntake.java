@@ -167,9 +167,14 @@ public final class EventIntake {
       return new Screened.Rejected(id, shownResource, subscriptionMismatch.get());
     }
     Optional<String> operation = Optional.ofNullable(data.getOperationName()).filter(op -> !op.isEmpty());
-    if (operation.isPresent() && !operation.get().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")) {
+    if (operation.isPresent() && !HandledOperations.writesAnExtension(operation.get())
+        && !operation.get().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")) {
       return new Screened.Rejected(id, shownResource,
           "operation '" + abbreviate(operation.get()) + "' does not write a Microsoft.Web site");
+    }
+    if (operation.isPresent() && !HandledOperations.agree(operation.get(), target.child())) {
+      return new Screened.Rejected(id, shownResource, "operation '" + abbreviate(operation.get()) + "' does not write "
+          + target.child().orElse("the site itself"));
     }
     if (operation.isPresent() && !HandledOperations.isHandled(operation.get())) {
       return new Screened.Ignored(id, shownResource,

@@ -1,5 +1,6 @@
 package io.driftguard.resource;
 
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -8,10 +9,14 @@ import java.util.regex.Pattern;
  * grammar is refused with a reason: ids arrive in events that anyone able to reach the trigger could forge.
  *
  * <pre>/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.Web/sites/{site}[/slots/{slot}][/{child}/{name}]</pre>
+ *
+ * <p>The one extension resource accepted in place of a child is {@link #TAGS_EXTENSION}.
  */
 public final class ResourceIds {
 
   static final int MAX_LENGTH = 1024;
+  /** The one extension resource of a site or slot accepted: its tags, as the Tags API writes them. */
+  public static final String TAGS_EXTENSION = "providers/Microsoft.Resources/tags/default";
 
   private static final Pattern GUID =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -81,14 +86,17 @@ public final class ResourceIds {
     if (remaining == 0) {
       return new ResourceTarget(site, Optional.empty());
     }
+    if (segments[next].equalsIgnoreCase("providers")) {
+      if (String.join("/", Arrays.copyOfRange(segments, next, segments.length)).equalsIgnoreCase(TAGS_EXTENSION)) {
+        return new ResourceTarget(site, Optional.of(TAGS_EXTENSION));
+      }
+      throw new InvalidResourceIdException("resource id names an extension resource other than the site's tags");
+    }
     if (remaining != 2) {
       throw new InvalidResourceIdException("resource id names a nested child that driftguard does not handle");
     }
     String childType = segments[next];
     String childName = segments[next + 1];
-    if (childType.equalsIgnoreCase("providers")) {
-      throw new InvalidResourceIdException("resource id names an extension resource of another provider");
-    }
     if (childType.equalsIgnoreCase("slots")) {
       throw new InvalidResourceIdException("resource id nests a slot inside a slot");
     }

@@ -1,5 +1,6 @@
 package io.driftguard.state;
 
+import io.driftguard.resource.ResourceIds;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,6 +36,17 @@ public enum Document {
   public Optional<String> child() {
     return child;
   }
+
+  /**
+   * Writes to an extension resource of the site or slot that change this document, as Event Grid reports them: the
+   * Tags API writes the site's tags. They need no read action of driftguard's, as the tags arrive with the site GET.
+   */
+  public List<Extension> extensions() {
+    return this == SITE ? List.of(new Extension(ResourceIds.TAGS_EXTENSION, "Microsoft.Resources/tags/write")) : List.of();
+  }
+
+  /** An extension resource under a site or slot ({@code providers/...}) and the operation that writes it. */
+  public record Extension(String child, String writeOperation) {}
 
   /** The RBAC actions reading it needs, for sites and slots. */
   public List<String> readActions() {

@@ -88,6 +88,22 @@ class FindingRowsTest {
   }
 
   @Test
+  void anExemptedFindingIsInformationalAndNamesTheTagAndTheWriter() throws Exception {
+    Finding exempted = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher",
+        "off", "tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z", Action.EXEMPTED, null,
+        "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null);
+    Map<String, Object> row = FindingRows.of(event(), decision(Outcome.EXEMPTED, List.of(exempted)), NOW).get(0);
+    assertEquals(3, row.get("Severity"));
+    assertEquals("exempted", row.get("Action"));
+    assertEquals("off (tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z)", row.get("Mode"));
+    assertEquals("alice@contoso.com", row.get("Actor"));
+    assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z;"
+        + " min-tls is now 1.0 (wants 1.2 or higher). driftguard did not change it: exempt by tag"
+        + " driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z. Fix: az functionapp config set"
+        + " -g rg -n func-orders --min-tls-version 1.2, or remove the tag to let driftguard act.", row.get("Message"));
+  }
+
+  @Test
   void aFailureOfDriftguardItselfIsOneRow() throws Exception {
     List<Map<String, Object>> rows = FindingRows.of(event(), decision(Outcome.FAILED, List.of()), NOW);
     assertEquals(1, rows.size());

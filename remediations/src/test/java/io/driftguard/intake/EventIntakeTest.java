@@ -72,8 +72,38 @@ class EventIntakeTest {
 
   @Test
   void handlesExactlyTheWritesOfTheDocumentsControlsRead() {
-    assertEquals(List.of("Microsoft.Web/sites/config/write", "Microsoft.Web/sites/slots/config/write",
-        "Microsoft.Web/sites/slots/write", "Microsoft.Web/sites/write"), HandledOperations.ALL);
+    assertEquals(List.of("Microsoft.Resources/tags/write", "Microsoft.Web/sites/config/write",
+        "Microsoft.Web/sites/slots/config/write", "Microsoft.Web/sites/slots/write", "Microsoft.Web/sites/write"),
+        HandledOperations.ALL);
+  }
+
+  @Test
+  void acceptsATagsApiWriteOnASiteOrSlotAsAWriteOfTheSite() throws Exception {
+    for (String site : List.of(siteId("func-a"), siteId("func-a") + "/slots/staging")) {
+      ObjectNode tags = TestEvents.write(site + "/providers/Microsoft.Resources/tags/default", "Microsoft.Resources/tags/write");
+      WriteEvent accepted = assertInstanceOf(Screened.Accepted.class, screenOne(tags.toString())).event();
+      assertEquals(site, accepted.site().id());
+      assertEquals(Optional.of("Microsoft.Resources/tags/write"), accepted.operationName());
+    }
+    ObjectNode noOperation = TestEvents.write(siteId("func-a") + "/providers/Microsoft.Resources/tags/default", "");
+    assertInstanceOf(Screened.Accepted.class, screenOne(noOperation.toString()));
+  }
+
+  @Test
+  void refusesOtherExtensionResourcesAndTheTagsOperationOnAnythingButTheTagsResource() throws Exception {
+    ObjectNode lock = TestEvents.write(siteId("func-a") + "/providers/Microsoft.Authorization/locks/l1",
+        "Microsoft.Authorization/locks/write");
+    assertTrue(assertInstanceOf(Screened.Rejected.class, screenOne(lock.toString())).reason()
+        .contains("extension resource"));
+    ObjectNode tagsElsewhere = TestEvents.write(siteId("func-a") + "/providers/Microsoft.Resources/tags/other",
+        "Microsoft.Resources/tags/write");
+    assertInstanceOf(Screened.Rejected.class, screenOne(tagsElsewhere.toString()));
+    ObjectNode tagsOperationOnSite = TestEvents.write(siteId("func-a"), "Microsoft.Resources/tags/write");
+    assertTrue(assertInstanceOf(Screened.Rejected.class, screenOne(tagsOperationOnSite.toString())).reason()
+        .contains("Microsoft.Resources/tags/write"));
+    ObjectNode siteOperationOnTags = TestEvents.write(siteId("func-a") + "/providers/Microsoft.Resources/tags/default",
+        "Microsoft.Web/sites/write");
+    assertInstanceOf(Screened.Rejected.class, screenOne(siteOperationOnTags.toString()));
   }
 
   @Test

@@ -38,6 +38,29 @@ class ResourceIdsTest {
   }
 
   @Test
+  void acceptsTheTagsResourceOfASiteOrSlotAsItsOnlyExtensionChild() throws Exception {
+    ResourceTarget site = ResourceIds.parse(SITE + "/providers/Microsoft.Resources/tags/default");
+    assertEquals(SiteRef.site(SUB, "rg-prod", "func-orders"), site.site());
+    assertEquals(Optional.of(ResourceIds.TAGS_EXTENSION), site.child());
+    ResourceTarget slot = ResourceIds.parse(SITE + "/slots/staging/PROVIDERS/microsoft.resources/Tags/Default");
+    assertEquals(SITE + "/slots/staging", slot.site().id());
+    assertEquals(Optional.of(ResourceIds.TAGS_EXTENSION), slot.child());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "/providers/Microsoft.Authorization/locks/l1",
+      "/providers/Microsoft.Resources/tags/other",
+      "/providers/Microsoft.Resources/tags/default/extra",
+      "/providers/Microsoft.Resources/deployments/default",
+      "/providers/Microsoft.Insights/diagnosticSettings/default",
+      "/config/web/providers/Microsoft.Resources/tags/default",
+  })
+  void refusesEveryOtherExtensionResource(String extension) {
+    assertThrows(InvalidResourceIdException.class, () -> ResourceIds.parse(SITE + extension));
+  }
+
+  @Test
   void acceptsAnyCasingOfTheFixedSegments() throws Exception {
     SiteRef ref = ResourceIds.parse("/SUBSCRIPTIONS/" + SUB + "/resourcegroups/RG/providers/microsoft.web/Sites/App1/SLOTS/s1").site();
     assertEquals("App1", ref.site());

@@ -32,6 +32,8 @@ record ArmRoute(
     WEB_CONFIG,
     PUBLISHING_POLICIES,
     PUBLISHING_POLICY,
+    /** The Tags API's extension resource of a site or slot: {@code providers/Microsoft.Resources/tags/default}. */
+    TAGS,
     SECRET,
     UNKNOWN
   }
@@ -94,6 +96,7 @@ record ArmRoute(
       case "slots" -> site.isSlot() ? Target.UNKNOWN : Target.SLOTS;
       case "config/web" -> Target.WEB_CONFIG;
       case "basicpublishingcredentialspolicies" -> Target.PUBLISHING_POLICIES;
+      case "providers/microsoft.resources/tags/default" -> Target.TAGS;
       default -> null;
     };
     if (target != null) {
@@ -139,8 +142,14 @@ record ArmRoute(
       case WEB_CONFIG -> siteType() + "/config";
       case PUBLISHING_POLICIES, PUBLISHING_POLICY -> siteType() + "/basicPublishingCredentialsPolicies";
       case SLOTS -> "Microsoft.Web/sites/slots";
+      case TAGS -> "Microsoft.Resources/tags";
       default -> siteType();
     };
+  }
+
+  /** The provider whose operation a write on this route is, as events name it in {@code data.resourceProvider}. */
+  String provider() {
+    return resourceType().substring(0, resourceType().indexOf('/'));
   }
 
   private String siteType() {
