@@ -11,6 +11,7 @@ import io.driftguard.controls.ControlCatalog;
 import io.driftguard.policy.ModePolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What can be checked in infra/ without a Bicep compiler: every file and module path exists, every parameter is used,
@@ -41,6 +43,10 @@ import org.junit.jupiter.api.TestFactory;
 class BicepTemplateTest {
 
   static final Path INFRA = InfraContractTest.INFRA;
+
+  /** Where the build installs tree-sitter-bicep and web-tree-sitter: keep in step with remediations/pom.xml. */
+  static final Path BICEP_GRAMMAR =
+      Path.of(System.getProperty("user.home"), ".cache", "driftguard", "bicep-syntax-1.1.0");
 
   /**
    * Resource types and API versions confirmed against the Bicep type definitions generated from the Azure REST API
@@ -85,7 +91,10 @@ class BicepTemplateTest {
 
   @TestFactory
   Stream<DynamicTest> everyBicepFileIsWellFormed() {
+    Map<Path, List<String>> syntaxErrors = syntaxErrors(bicepFiles());
     return bicepFiles().stream().flatMap(file -> Stream.of(
+        DynamicTest.dynamicTest(name(file) + ": no syntax error (tree-sitter-bicep)",
+            () -> assertEquals(List.of(), syntaxErrors.get(file))),
         DynamicTest.dynamicTest(name(file) + ": brackets balance outside strings and comments",
             () -> assertEquals(List.of(), Bicep.of(file).problems)),
         DynamicTest.dynamicTest(name(file) + ": for-expressions only where Bicep allows them (BCP138)",
@@ -98,6 +107,49 @@ class BicepTemplateTest {
             () -> everyModuleCallMatchesItsParameters(file)),
         DynamicTest.dynamicTest(name(file) + ": only confirmed, GA API versions",
             () -> onlyConfirmedApiVersions(file))));
+  }
+
+  @Test
+  void theSyntaxCheckFindsErrorsAndMissingTokens(@TempDir Path dir) throws IOException {
+    Path broken = Files.writeString(dir.resolve("broken.bicep"),
+        "param x string =\nresource a 'Microsoft.Web/sites@2024-11-01' = {\n  name: 'a'\n  properties: { b: [ }\n}\n");
+    List<String> errors = syntaxErrors(List.of(broken)).get(broken);
+    assertTrue(errors.stream().anyMatch(error -> error.contains(":2:1: ERROR")), "the dangling '=': " + errors);
+    assertTrue(errors.stream().anyMatch(error -> error.contains("MISSING ]")), "the unclosed '[': " + errors);
+  }
+
+  /**
+   * Each file's syntax errors, from the Bicep tree-sitter grammar run by Node (bicep-syntax.mjs beside this class).
+   * The build installs the grammar into {@link #BICEP_GRAMMAR} (remediations/pom.xml, profile install-bicep-grammar).
+   */
+  static Map<Path, List<String>> syntaxErrors(List<Path> files) {
+    assertTrue(Files.isRegularFile(BICEP_GRAMMAR.resolve("node_modules/tree-sitter-bicep/tree-sitter-bicep.wasm")),
+        "no Bicep grammar in " + BICEP_GRAMMAR + ": the build installs it (mvn -pl remediations generate-test-resources)");
+    List<String> command = new ArrayList<>(List.of("node", resource("bicep-syntax.mjs").toString(), BICEP_GRAMMAR.toString()));
+    files.forEach(file -> command.add(file.toAbsolutePath().toString()));
+    try {
+      Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(node.waitFor(60, TimeUnit.SECONDS) && node.exitValue() == 0, "bicep-syntax.mjs failed: " + out);
+      Map<Path, List<String>> errors = new LinkedHashMap<>();
+      files.forEach(file -> errors.put(file, new ArrayList<>()));
+      out.lines().forEach(line -> files.stream().filter(file -> line.startsWith(file.toAbsolutePath() + ":")).findFirst()
+          .ifPresentOrElse(file -> errors.get(file).add(line), () -> fail("bicep-syntax.mjs: " + line)));
+      return errors;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  static Path resource(String name) {
+    try {
+      return Path.of(BicepTemplateTest.class.getResource(name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   void forExpressionsOnlyAsDeclarationOrPropertyValues(Path file) {
