@@ -35,8 +35,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What can be checked in infra/ without a Bicep compiler: every file and module path exists, every parameter is used,
- * brackets balance, modules get the parameters they declare, API versions are ones confirmed to exist, the app settings
+ * What can be checked in infra/ without a Bicep compiler: every file parses with the tree-sitter Bicep grammar
+ * ({@link BicepTree}, which also gives the resource checks their properties), every file and module path exists,
+ * every parameter is used, brackets balance, modules get the parameters they declare, API versions are ones confirmed to exist, the app settings
  * are the ones the code reads, the role and the event filter come from the data files, and the security properties
  * driftguard enforces on others hold for its own app.
  */
