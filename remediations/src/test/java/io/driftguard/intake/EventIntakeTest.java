@@ -126,6 +126,34 @@ class EventIntakeTest {
     assertInstanceOf(Screened.Rejected.class, screenOne(dataMismatch.toString()));
   }
 
+  /** A resource group's system topic, as published in the Event Grid docs: topic (or CloudEvents source) names the group. */
+  @Test
+  void acceptsTheSystemTopicOfTheResourcesOwnResourceGroupInBothSchemas() throws Exception {
+    for (String topic : List.of("/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION.toUpperCase(java.util.Locale.ROOT) + "/resourcegroups/RG")) {
+      ObjectNode event = configWrite("func-a");
+      event.put("topic", topic);
+      assertEquals("func-a", assertInstanceOf(Screened.Accepted.class, screenOne(event.toString())).event().site().site(), topic);
+      assertEquals("func-a", assertInstanceOf(Screened.Accepted.class, screenOne(TestEvents.asCloudEvent(event).toString()))
+          .event().site().site(), "source " + topic);
+    }
+  }
+
+  @Test
+  void rejectsTheSystemTopicOfAnotherResourceGroupOrSubscriptionInBothSchemas() throws Exception {
+    for (String topic : List.of("/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg-other",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/r",
+        "/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/rg",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg/",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg/providers/Microsoft.Web/sites/func-a")) {
+      ObjectNode event = configWrite("func-a");
+      event.put("topic", topic);
+      assertInstanceOf(Screened.Rejected.class, screenOne(event.toString()), topic);
+      assertInstanceOf(Screened.Rejected.class, screenOne(TestEvents.asCloudEvent(event).toString()), "source " + topic);
+    }
+  }
+
   @Test
   void rejectsHostileResourceIdsAndForeignOperations() throws Exception {
     String traversal = siteId("func-a") + "/../../../providers/Microsoft.Authorization/roleAssignments/x";
