@@ -61,6 +61,7 @@ class BicepTemplateTest {
       Map.entry("Microsoft.Insights/dataCollectionRules", Set.of("2023-03-11")),
       Map.entry("Microsoft.Insights/scheduledQueryRules", Set.of("2023-12-01")),
       Map.entry("Microsoft.Insights/actionGroups", Set.of("2023-01-01")),
+      Map.entry("Microsoft.Insights/workbooks", Set.of("2023-06-01")),
       Map.entry("Microsoft.EventGrid/systemTopics", Set.of("2025-02-15")),
       Map.entry("Microsoft.EventGrid/systemTopics/eventSubscriptions", Set.of("2025-02-15")),
       Map.entry("Microsoft.Authorization/roleDefinitions", Set.of("2022-04-01")),
