@@ -1,6 +1,7 @@
 package io.driftguard.cli;
 
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
 import io.driftguard.engine.Outcome;
@@ -39,9 +40,11 @@ final class HtmlReport {
       .card .value{display:block;font-size:26px;font-weight:600}
       .card .label{color:var(--muted);font-size:12px}
       .card-left .value{color:var(--bad)}.card-compliant .value{color:var(--ok)}.card-fixed .value{color:var(--fixed)}
-      .charts{display:flex;flex-wrap:wrap;gap:16px}
+      .card-would-fix .value,.card-would-alert .value{color:var(--warn)}
+      .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
       figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px}
       figcaption{font-weight:600;margin-bottom:6px}
+      figure svg{display:block}
       svg text{font:12px system-ui,"DejaVu Sans",sans-serif;fill:var(--text)}
       svg .bar{fill:#d4a72c}svg .none{fill:var(--muted)}
       .tools{display:flex;gap:10px;align-items:center;margin:0 0 10px}
@@ -64,7 +67,8 @@ final class HtmlReport {
       .fix-failed span,.backed-off span,.unknown span{color:var(--bad);background:var(--bad-bg)}
       code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f0f2f4;padding:1px 4px;border-radius:4px;
       overflow-wrap:anywhere}
-      td.source code{white-space:nowrap}td.fix{min-width:32em}
+      td.source code{white-space:nowrap}td.fix{min-width:22em}td.value{max-width:24em;overflow-wrap:anywhere}
+      td.control{white-space:nowrap}
       ul.problems{background:var(--bad-bg);border:1px solid #ffcecb;border-radius:8px;padding:10px 28px}
       .hint{background:var(--fixed-bg);border:1px solid #b6e3ff;border-radius:8px;padding:10px 16px}
       footer{color:var(--muted);margin-top:24px;font-size:12px}
@@ -152,7 +156,7 @@ final class HtmlReport {
     html.append("<h1>driftguard scan</h1>\n<p class=\"meta\">")
         .append(totals.subscriptions().size() == 1 ? "Subscription " : "Subscriptions ")
         .append(escape(String.join(", ", totals.subscriptions())))
-        .append(totals.dryRun() ? " &middot; dry run: nothing was changed, alerted or recorded" : " &middot; with --fix")
+        .append(totals.dryRun() ? " &middot; dry run: nothing was changed, alerted or recorded" : " &middot; autofix findings fixed, notify findings reported")
         .append(totals.complete() ? "" : " &middot; <strong>incomplete</strong>: run it again later")
         .append(String.format(Locale.ROOT, " &middot; %.1f s, %d ARM list reads", totals.elapsedMs() / 1000.0,
             totals.listReads()))
@@ -164,12 +168,22 @@ final class HtmlReport {
     card("scanned", "apps and slots scanned", totals.scanned());
     card("compliant", "compliant", totals.compliant());
     card("with-findings", "with findings", totals.withFindings());
-    card("fixed", "fixed", totals.fixed());
-    card("alerted", "alerted", totals.alerted());
+    if (totals.dryRun()) {
+      card("would-fix", "findings to fix", countFindings(Action.WOULD_FIX));
+      card("would-alert", "findings to report", countFindings(Action.WOULD_ALERT));
+    } else {
+      card("fixed", "fixed", totals.fixed());
+      card("alerted", "alerted", totals.alerted());
+    }
     card("failed", "failed", totals.failed());
     card("left", "left with findings", totals.left());
-    card("not-function-apps", "not function apps, passed over", totals.notFunctionApps());
+    card("not-function-apps", "other sites, passed over", totals.notFunctionApps());
     html.append("</section>\n");
+  }
+
+  private int countFindings(Action action) {
+    return (int) decisions.stream().flatMap(decision -> decision.findings().stream())
+        .filter(finding -> finding.action() == action).count();
   }
 
   private void card(String key, String label, int value) {
@@ -260,10 +274,11 @@ final class HtmlReport {
     tableStart("findings", List.of("app or slot", "control", "observed", "wants", "action", "mode", "chosen by", "fix by hand"));
     for (Decision decision : decisions) {
       for (Finding finding : decision.findings()) {
-        html.append("<tr data-state=\"").append(finding.action().label().equals("fixed") ? "clean" : "findings")
+        html.append("<tr data-state=\"").append(finding.action() == Action.FIXED ? "clean" : "findings")
             .append("\"><td class=\"name\">").append(escape(Narration.shortName(decision.resource()))).append("</td>");
-        for (String cell : new String[] {finding.rule(), finding.observed(), finding.desired()}) {
-          html.append("<td>").append(escape(cell)).append("</td>");
+        html.append("<td class=\"control\">").append(escape(finding.rule())).append("</td>");
+        for (String value : new String[] {finding.observed(), finding.desired()}) {
+          html.append("<td class=\"value\">").append(escape(value)).append("</td>");
         }
         html.append("<td class=\"status ").append(finding.action().label()).append("\"><span>")
             .append(escape(finding.action().label())).append("</span></td><td>").append(escape(finding.mode()))

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,13 +75,16 @@ class HtmlReportIT {
     Path report = OUT.resolve("scan-report.html").toAbsolutePath();
     Path screenshot = OUT.resolve("scan-report.png").toAbsolutePath();
     Files.deleteIfExists(report);
-    CliProcess.Result scan = CliProcess.run(sandbox, temp, Map.of("DRIFTGUARD_MODE", "autofix"), "", "scan",
+    // The longest time budget per call: the build machine may be busy, and this test is about the page.
+    Map<String, String> settings = Map.of("DRIFTGUARD_MODE", "autofix", "DRIFTGUARD_EVENT_BUDGET", "25s");
+    CliProcess.Result scan = CliProcess.run(sandbox, temp, settings, "", "scan",
         "--subscription", SUBSCRIPTION, "--format", "html", "--output", report.toString());
     assertEquals(ExitCode.FINDINGS, scan.exit(), scan.stderr());
     assertEquals("", scan.stdout(), "the report goes to the file");
     assertTrue(scan.stderr().contains("report written to " + report), scan.stderr());
     String html = Files.readString(report);
-    assertFalse(html.contains("<script>window"), "the hostile value is escaped in the file itself");
+    assertEquals(1, html.split("<script", -1).length - 1, "the page's own script tag only: the hostile value is escaped");
+    assertFalse(html.contains("<img"), "the hostile value is escaped");
     assertFalse(html.matches("(?s).*(src=\"http|href=\"http|url\\().*"), "no external assets");
 
     JsonNode seen = openInChromium(report, screenshot);
@@ -91,6 +97,8 @@ class HtmlReportIT {
     assertEquals("5", counts.get("scanned").asText());
     assertEquals("1", counts.get("compliant").asText());
     assertEquals("4", counts.get("with-findings").asText());
+    assertEquals("3", counts.get("would-fix").asText(), "a dry run counts what it would do");
+    assertEquals("1", counts.get("would-alert").asText());
     assertEquals("4", counts.get("left").asText());
     assertEquals("1", counts.get("not-function-apps").asText());
     assertEquals(List.of("https-only=1", "ftp-disabled=1", "remote-debugging-off=1", "min-tls=1"),
@@ -131,6 +139,18 @@ class HtmlReportIT {
         strings(seen.get("sortedDescending")), "a second click on the header sorts descending");
     assertEquals("descending", seen.get("ariaSort").asText());
     assertTrue(Files.size(screenshot) > 10_000, "a screenshot of the page: " + screenshot);
+  }
+
+  @Test
+  void refusesAnOutputFileOutsideAnExistingDirectoryBeforeScanning() {
+    for (String output : new String[] {temp.resolve("no-such-directory/report.html").toString(), temp.toString()}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int exit = Main.run(new String[] {"scan", "--subscription", SUBSCRIPTION, "--format", "html", "--output", output},
+          new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+      assertEquals(ExitCode.USAGE, exit, err.toString(StandardCharsets.UTF_8));
+      assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("driftguard scan: --output " + output + ": not a file"),
+          err.toString(StandardCharsets.UTF_8));
+    }
   }
 
   /** Runs the committed browser script with node; it prints one JSON object of what the page showed. */
