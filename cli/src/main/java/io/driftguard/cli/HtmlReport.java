@@ -67,7 +67,7 @@ final class HtmlReport {
       .fix-failed span,.backed-off span,.unknown span{color:var(--bad);background:var(--bad-bg)}
       code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f0f2f4;padding:1px 4px;border-radius:4px;
       overflow-wrap:anywhere}
-      td.source code{white-space:nowrap}td.fix{min-width:22em}td.value{max-width:24em;overflow-wrap:anywhere}
+      td.source code{overflow-wrap:normal}td.fix{min-width:22em}td.value{max-width:24em;overflow-wrap:anywhere}
       td.control{white-space:nowrap}
       ul.problems{background:var(--bad-bg);border:1px solid #ffcecb;border-radius:8px;padding:10px 28px}
       .hint{background:var(--fixed-bg);border:1px solid #b6e3ff;border-radius:8px;padding:10px 16px}
