@@ -38,7 +38,8 @@ final class ScanCommand implements Main.Command {
                            counts, charts, a sortable and filterable table, each finding's mode source and fix)
         --output FILE      write the report to FILE instead of stdout
 
-      stdout: the report (unless --output), per app and slot each control: ok, off (not evaluated), or what would be or was done.
+      stdout: the report (unless --output), per app and slot each control: ok, off (not evaluated), or what would be
+              or was done.
       stderr: progress (a bar on a terminal, a line per listed page otherwise), and logs.
       exit:   0  every function app and slot is compliant, or was fixed
               3  findings remain (dry run: any; --fix: any not fixed)
