@@ -283,6 +283,17 @@ module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) 
   ]
 }]
 
+// The estate at a glance in the portal: an Azure Monitor workbook over the findings table and the function's logs.
+module workbook 'modules/workbook.bicep' = {
+  name: 'driftguard-workbook'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    workspaceName: app.outputs.workspaceName
+  }
+}
+
 output namePrefix string = namePrefix
 output resourceGroupName string = rg.name
 output functionAppName string = app.outputs.name
@@ -299,3 +310,4 @@ output eventSubscriptionDeployed bool = deployEventSubscription
 output logsIngestionEndpoint string = alerting.outputs.logsIngestionEndpoint
 output dcrImmutableId string = alerting.outputs.dcrImmutableId
 output actionGroupId string = alerting.outputs.actionGroupId
+output workbookId string = workbook.outputs.workbookId

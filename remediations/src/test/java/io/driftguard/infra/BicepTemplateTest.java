@@ -65,6 +65,7 @@ class BicepTemplateTest {
       Map.entry("Microsoft.Insights/scheduledQueryRules", Set.of("2023-12-01")),
       Map.entry("Microsoft.Insights/actionGroups", Set.of("2023-01-01")),
       Map.entry("Microsoft.Insights/metricAlerts", Set.of("2018-03-01")),
+      Map.entry("Microsoft.Insights/workbooks", Set.of("2023-06-01")),
       Map.entry("Microsoft.EventGrid/systemTopics", Set.of("2025-02-15")),
       Map.entry("Microsoft.EventGrid/systemTopics/eventSubscriptions", Set.of("2025-02-15")),
       Map.entry("Microsoft.Authorization/roleDefinitions", Set.of("2022-04-01")),
