@@ -1,22 +1,17 @@
 package io.driftguard.state;
 
 import com.azure.core.http.HttpPipelineCallContext;
-import com.azure.core.http.HttpPipelineNextPolicy;
-import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpPipelinePosition;
-import com.azure.core.http.HttpResponse;
-import com.azure.core.http.policy.HttpPipelinePolicy;
 import java.net.URI;
 import java.net.URL;
 import java.util.Locale;
-import reactor.core.publisher.Mono;
 
 /**
  * Refuses every request whose scheme, host and port differ from one configured endpoint's, whatever asked for it: a
  * {@code nextLink} in a list page, a stored checkpoint, a long-running operation's polling URL. It runs before the
  * retry and the bearer token policies, so a refused request never carries a token.
  */
-public final class EndpointPinPolicy implements HttpPipelinePolicy {
+public final class EndpointPinPolicy extends ArmPolicy {
 
   private final String origin;
 
@@ -31,20 +26,7 @@ public final class EndpointPinPolicy implements HttpPipelinePolicy {
   }
 
   @Override
-  public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-    return Mono.defer(() -> {
-      check(context);
-      return next.process();
-    });
-  }
-
-  @Override
-  public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-    check(context);
-    return next.processSync();
-  }
-
-  private void check(HttpPipelineCallContext context) {
+  void before(HttpPipelineCallContext context) {
     URL url = context.getHttpRequest().getUrl();
     String requested = origin(url.getProtocol(), url.getHost(), url.getPort());
     if (!requested.equals(origin)) {

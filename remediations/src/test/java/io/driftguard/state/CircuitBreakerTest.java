@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.driftguard.it.MovableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The breaker's time is the clock's: the test moves it instead of sleeping. */
@@ -18,7 +15,7 @@ class CircuitBreakerTest {
   private static final String SUB = "sub-a";
   private static final String SICK = "/subscriptions/sub-a/resourcegroups/rg/providers/microsoft.web/sites/sick";
 
-  private final TestClock clock = new TestClock();
+  private final MovableClock clock = new MovableClock();
   private final CircuitBreaker breaker = new CircuitBreaker(new CircuitBreaker.Limits(3, Duration.ofSeconds(30)), clock);
 
   private void fail(String subscription, String resource, int times) {
@@ -85,28 +82,5 @@ class CircuitBreakerTest {
     breaker.acquire(SUB, SICK);
     breaker.abandoned(SUB, SICK);
     assertDoesNotThrow(() -> breaker.acquire(SUB, SICK));
-  }
-
-  private static final class TestClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }
