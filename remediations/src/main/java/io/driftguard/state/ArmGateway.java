@@ -21,7 +21,6 @@ import com.azure.json.JsonReader;
 import com.azure.json.JsonSerializable;
 import com.azure.resourcemanager.appservice.AppServiceManager;
 import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
-import com.azure.resourcemanager.appservice.fluent.WebSiteManagementClient;
 import com.azure.resourcemanager.appservice.fluent.models.SiteConfigResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
 import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
@@ -75,7 +74,7 @@ public final class ArmGateway {
   private final HttpPipeline pipeline;
   private final AzureEnvironment environment;
   private final URI endpoint;
-  private final Map<String, WebSiteManagementClient> clientsBySubscription = new ConcurrentHashMap<>();
+  private final Map<String, WebAppsClient> clientsBySubscription = new ConcurrentHashMap<>();
   private final ObjectMapper json = new ObjectMapper();
 
   private ArmGateway(Builder builder) {
@@ -109,7 +108,7 @@ public final class ArmGateway {
 
   /** GETs one document of a site or slot and returns the whole resource as JSON. */
   public JsonNode read(SiteRef ref, Document document, CallBudget usage) {
-    WebAppsClient client = client(ref.subscriptionId()).getWebApps();
+    WebAppsClient client = client(ref.subscriptionId());
     Context context = usage.context();
     String group = ref.resourceGroup();
     String site = ref.site();
@@ -129,7 +128,7 @@ public final class ArmGateway {
    * when ARM accepted the change asynchronously (202 with no body).
    */
   public Optional<JsonNode> patch(SiteRef ref, Document document, ObjectNode properties, CallBudget usage) {
-    WebAppsClient client = client(ref.subscriptionId()).getWebApps();
+    WebAppsClient client = client(ref.subscriptionId());
     Context context = usage.context();
     String group = ref.resourceGroup();
     String site = ref.site();
@@ -159,7 +158,7 @@ public final class ArmGateway {
 
   /** GETs one page of {@code /subscriptions/{id}/providers/Microsoft.Web/sites}: from the start, or at a skip token. */
   public SitePage listSites(String subscriptionId, Optional<String> skipToken, CallBudget budget) {
-    WebAppsClient client = client(subscriptionId).getWebApps();
+    WebAppsClient client = client(subscriptionId);
     Context context = budget.context();
     String scope = "the site list of subscription " + subscriptionId;
     URI listUri = endpoint.resolve("subscriptions/" + subscriptionId + "/providers/Microsoft.Web/sites");
@@ -190,7 +189,7 @@ public final class ArmGateway {
     } catch (URISyntaxException e) {
       throw refused(scope, "ARM's nextLink is not a URL");
     }
-    if (!sameOrigin(next, listUri) || !listUri.getPath().equalsIgnoreCase(next.getPath())) {
+    if (!EndpointPinPolicy.sameOrigin(next, listUri) || !listUri.getPath().equalsIgnoreCase(next.getPath())) {
       throw refused(scope, "ARM's nextLink does not continue this list on " + listUri.getAuthority());
     }
     for (String parameter : Optional.ofNullable(next.getRawQuery()).orElse("").split("&")) {
@@ -217,22 +216,13 @@ public final class ArmGateway {
     }
   }
 
-  private static boolean sameOrigin(URI one, URI other) {
-    return one.getScheme() != null && one.getScheme().equalsIgnoreCase(other.getScheme())
-        && one.getHost() != null && one.getHost().equalsIgnoreCase(other.getHost()) && port(one) == port(other);
-  }
-
-  private static int port(URI uri) {
-    return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-  }
-
   private static ArmException refused(String scope, String why) {
     return new ArmException(REFUSED, "RequestRefused", scope + ": " + why, null);
   }
 
   /** GETs the deployment slots of a site, every page. */
   public List<JsonNode> listSlots(SiteRef site, CallBudget budget) {
-    WebAppsClient client = client(site.subscriptionId()).getWebApps();
+    WebAppsClient client = client(site.subscriptionId());
     return call("the slots of " + site.displayName(), () -> {
       List<JsonNode> slots = new ArrayList<>();
       client.listSlots(site.resourceGroup(), site.site(), budget.context()).forEach(slot -> slots.add(listed(slot)));
@@ -240,9 +230,9 @@ public final class ArmGateway {
     });
   }
 
-  private WebSiteManagementClient client(String subscriptionId) {
+  private WebAppsClient client(String subscriptionId) {
     return clientsBySubscription.computeIfAbsent(subscriptionId, id ->
-        AppServiceManager.authenticate(pipeline, new AzureProfile(null, id, environment)).serviceClient());
+        AppServiceManager.authenticate(pipeline, new AzureProfile(null, id, environment)).serviceClient().getWebApps());
   }
 
   private interface SdkCall<T> {

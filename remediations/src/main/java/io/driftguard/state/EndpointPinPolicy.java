@@ -19,6 +19,12 @@ public final class EndpointPinPolicy extends ArmPolicy {
     this.origin = origin(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort());
   }
 
+  /** Whether two URLs have the same scheme, host and port (default ports spelt out or not). */
+  static boolean sameOrigin(URI one, URI other) {
+    return origin(one.getScheme(), one.getHost(), one.getPort())
+        .equals(origin(other.getScheme(), other.getHost(), other.getPort()));
+  }
+
   @Override
   public HttpPipelinePosition getPipelinePosition() {
     // Per call: before the SDK's retry and credential policies when added to a client builder.
