@@ -60,7 +60,7 @@ public final class Driftguard {
     return this;
   }
 
-  /** The time flapping windows and records are measured in; tests move it forward. */
+  /** The time flapping windows, records and the ARM circuit breaker are measured in; tests move it forward. */
   public Driftguard clock(Clock clock) {
     this.clock = clock;
     return this;
@@ -87,7 +87,8 @@ public final class Driftguard {
         .httpClient(httpClient)
         .retries(backoff)
         .rateLimits(settings.arm().rates())
-        .circuitBreaker(settings.arm().breaker());
+        .circuitBreaker(settings.arm().breaker())
+        .clock(clock);
     Supplier<String> self = settings.selfObjectId()
         .map(SelfIdentity::fixed)
         .orElseGet(() -> SelfIdentity.fromToken(effectiveCredential, ArmGateway.tokenScope(settings.armEndpoint())));

@@ -117,8 +117,17 @@ public final class Remediator {
   public Decision reconcile(SiteRef site, JsonNode listedSite, String runId, boolean dryRun) {
     WriteEvent sweep = WriteEvent.sweep(site, runId, OffsetDateTime.now(clock));
     Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
+    Optional<String> outOfScope = scope.refusal(sweep);
+    if (outOfScope.isPresent()) {
+      return decisions.skipped(outOfScope.get());
+    }
     Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
     return dryRun ? decision : record(sweep, decision);
+  }
+
+  /** A listed site a sweep will not touch (its id does not parse, or is not of the swept subscription): a failure. */
+  public Decision refusedListing(String listedId, String reason, String runId) {
+    return Decisions.refused("sweep-" + runId, Optional.of(listedId), Outcome.FAILED, reason, System.nanoTime());
   }
 
   /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
