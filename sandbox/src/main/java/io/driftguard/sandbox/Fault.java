@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param delay             waited before answering (or before normal handling when status is 0)
  * @param times             how many matching requests it affects; {@link #ALWAYS} for all
  * @param resetsConnection  drop the connection without an answer
+ * @param losesAnswer       handle the request as usual (a write is applied), then drop the connection without the
+ *                          answer: the client never learns that its write landed. Fake ARM only.
  */
 public record Fault(
     String method,
@@ -25,7 +27,8 @@ public record Fault(
     int retryAfterSeconds,
     Duration delay,
     int times,
-    boolean resetsConnection) {
+    boolean resetsConnection,
+    boolean losesAnswer) {
 
   public static final int ALWAYS = Integer.MAX_VALUE;
 
@@ -44,27 +47,32 @@ public record Fault(
 
   public static Fault on(String method, String pathRegex) {
     return new Fault(
-        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false);
+        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false, false);
   }
 
   public Fault status(int newStatus) {
-    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection);
+    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection, losesAnswer);
   }
 
   public Fault retryAfterSeconds(int seconds) {
-    return new Fault(method, path, status, seconds, delay, times, resetsConnection);
+    return new Fault(method, path, status, seconds, delay, times, resetsConnection, losesAnswer);
   }
 
   public Fault delay(Duration newDelay) {
-    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection);
+    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection, losesAnswer);
   }
 
   public Fault times(int newTimes) {
-    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection);
+    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection, losesAnswer);
   }
 
   public Fault resetConnection() {
-    return new Fault(method, path, status, retryAfterSeconds, delay, times, true);
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, true, losesAnswer);
+  }
+
+  /** The request is handled (a write lands), then the connection drops: an answer lost on the way back. */
+  public Fault loseAnswer() {
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, resetsConnection, true);
   }
 
   boolean matches(String requestMethod, String requestPath) {

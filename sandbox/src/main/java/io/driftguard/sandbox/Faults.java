@@ -34,7 +34,8 @@ final class Faults {
    * Claims a use of the first matching fault (or of chaos) and waits its delay plus {@code latency}.
    *
    * @param errorAnswer the endpoint's answer for a fault's error status
-   * @return the answer the fault forces ({@link ArmResponse#DROP_CONNECTION} included), or null to answer normally
+   * @return the answer the fault forces ({@link ArmResponse#DROP_CONNECTION} included), or null to answer normally, or
+   *     {@link ArmResponse#LOSE_ANSWER} to handle normally and drop the answer
    */
   ArmResponse apply(String method, String path, Duration latency, Function<Fault, ArmResponse> errorAnswer) {
     Fault fault = claim(method, path);
@@ -44,6 +45,9 @@ final class Faults {
     }
     if (fault.resetsConnection()) {
       return ArmResponse.DROP_CONNECTION;
+    }
+    if (fault.losesAnswer()) {
+      return ArmResponse.LOSE_ANSWER;
     }
     return fault.status() == 0 ? null : errorAnswer.apply(fault);
   }
