@@ -7,13 +7,14 @@ import com.azure.data.tables.models.TableEntityUpdateMode;
 import io.driftguard.sweep.SweepCheckpoint;
 import io.driftguard.sweep.SweepCheckpoints;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Sweep checkpoints in Table storage: one entity per sweep name, replaced as the sweep advances, deleted when done. */
 public final class TableSweepCheckpoints implements SweepCheckpoints {
 
   private static final String PARTITION = "sweeps";
 
-  private final TableClient table;
+  private final Supplier<TableClient> table;
 
   public TableSweepCheckpoints(TableStorage storage) {
     this.table = storage.table(TableStorage.SWEEPS_TABLE);
@@ -23,7 +24,7 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
   public Optional<SweepCheckpoint> load(String sweep) {
     ListEntitiesOptions pointQuery = new ListEntitiesOptions()
         .setFilter("PartitionKey eq '" + PARTITION + "' and RowKey eq '" + TableKeys.of(sweep) + "'");
-    return table.listEntities(pointQuery, null, null).stream().findFirst().map(entity -> new SweepCheckpoint(
+    return table.get().listEntities(pointQuery, null, null).stream().findFirst().map(entity -> new SweepCheckpoint(
         String.valueOf(entity.getProperty("RunId")),
         String.valueOf(entity.getProperty("Subscription")),
         Optional.ofNullable(entity.getProperty("Page")).map(String::valueOf),
@@ -37,11 +38,11 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
         .addProperty("Subscription", checkpoint.subscription())
         .addProperty("DoneInPage", checkpoint.doneInPage());
     checkpoint.page().ifPresent(page -> entity.addProperty("Page", page));
-    table.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
+    table.get().upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
   }
 
   @Override
   public void clear(String sweep) {
-    table.deleteEntity(PARTITION, TableKeys.of(sweep));
+    table.get().deleteEntity(PARTITION, TableKeys.of(sweep));
   }
 }
