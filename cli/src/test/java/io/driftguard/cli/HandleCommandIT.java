@@ -128,8 +128,9 @@ class HandleCommandIT {
 
   @Test
   void withTableStorageDownAtStartTheFixStillGoesOutAndTheDecisionSaysRecordingIsDegraded() throws Exception {
-    CliProcess.Result run = handle(Map.of("DRIFTGUARD_MODE", "autofix", "AzureWebJobsStorage", storageDown()),
-        driftEvent("func-cli-nostore"));
+    // The longest budget: the storage outage costs this cold process a back-off on top of its first ARM calls.
+    CliProcess.Result run = handle(Map.of("DRIFTGUARD_MODE", "autofix", "AzureWebJobsStorage", storageDown(),
+        "DRIFTGUARD_EVENT_BUDGET", "25s"), driftEvent("func-cli-nostore"));
 
     assertEquals(ExitCode.OK, run.exit(), run.stderr());
     JsonNode decision = run.jsonLines().get(0);

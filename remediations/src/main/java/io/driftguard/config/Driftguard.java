@@ -94,7 +94,7 @@ public final class Driftguard {
         .map(SelfIdentity::fixed)
         .orElseGet(() -> SelfIdentity.fromToken(effectiveCredential, ArmGateway.tokenScope(settings.armEndpoint())));
     Optional<TableStorage> storage = settings.storage()
-        .map(target -> TableStorage.connect(target, effectiveCredential, httpClient, backoff));
+        .map(target -> TableStorage.connect(target, effectiveCredential, httpClient, RetrySettings.bestEffort(backoff)));
     FindingsSink sink = settings.alerts()
         .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
