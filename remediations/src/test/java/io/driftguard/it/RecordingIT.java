@@ -105,6 +105,10 @@ class RecordingIT {
         fixed.warnings().toString());
     assertTrue(fixed.warnings().stream().anyMatch(warning -> warning.startsWith("audit trail not written")),
         fixed.warnings().toString());
+    assertTrue(fixed.warnings().stream().anyMatch(warning -> warning.startsWith("fix intent not recorded")),
+        fixed.warnings().toString());
+    assertTrue(fixed.warnings().stream().anyMatch(warning -> warning.startsWith("event not claimed")),
+        fixed.warnings().toString());
     assertEquals(List.of("fixed"), rowsOf(fixed).stream().map(row -> row.get("Action")).toList());
 
     SiteHandle insecure = functionApp(uniqueName("func-nostore-alert"), Map.of(), false, compliantConfig());
