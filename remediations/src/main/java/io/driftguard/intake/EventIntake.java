@@ -135,7 +135,10 @@ public final class EventIntake {
           "subscription validation handshake: the Functions host answers it for the AzureFunction endpoint");
     }
     if (!WRITE_SUCCESS.equalsIgnoreCase(envelope.type())) {
-      return new Screened.Ignored(id, Optional.empty(),
+      // Shown only, never parsed or acted on: a write failure or a delete names its resource like a write.
+      Optional<String> shownResource = Optional.of(envelope.data().path("resourceUri"))
+          .filter(JsonNode::isTextual).map(JsonNode::asText).filter(uri -> !uri.isEmpty()).map(EventIntake::abbreviate);
+      return new Screened.Ignored(id, shownResource,
           "event type '" + abbreviate(envelope.type()) + "' is not handled (only " + WRITE_SUCCESS + ")");
     }
     Optional<String> misshapen = DataShape.problem(envelope.data());
