@@ -3,6 +3,7 @@ package io.driftguard.engine;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.CallBudget;
+import io.driftguard.text.Printable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class Decisions {
 
   private Decision decision(Outcome outcome, String reason, List<String> evaluated, List<Finding> findings,
                             boolean retryable) {
-    return new Decision(event.eventId(), event.site().id(), outcome, reason, event.changedBy(),
+    return new Decision(event.eventId(), event.site().id(), outcome, Printable.clean(reason), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), evaluated, findings, usage.reads(),
         usage.writes(), elapsedMs(start), retryable);
   }

@@ -20,6 +20,7 @@ import io.driftguard.state.Document;
 import io.driftguard.state.SiteState;
 import io.driftguard.state.StateReader;
 import io.driftguard.resource.SiteRef;
+import io.driftguard.text.Printable;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.Duration;
@@ -155,7 +156,7 @@ public final class Remediator {
         .map(listed -> StateReader.fromListing(event.site(), listed))
         .orElseGet(() -> reader.read(event.site(), likelyNeeded, decisions.usage()));
     if (!state.isFunctionApp()) {
-      return decisions.skipped("not a function app (kind '" + state.kind() + "')");
+      return decisions.skipped("not a function app (kind '" + Printable.abbreviate(state.kind()) + "')");
     }
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
@@ -270,6 +271,7 @@ public final class Remediator {
   }
 
   private static String describe(RuntimeException e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getMessage() == null ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + Printable.abbreviate(e.getMessage());
   }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.ResourceTarget;
+import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -137,9 +138,9 @@ public final class EventIntake {
     if (!WRITE_SUCCESS.equalsIgnoreCase(envelope.type())) {
       // Shown only, never parsed or acted on: a write failure or a delete names its resource like a write.
       Optional<String> shownResource = Optional.of(envelope.data().path("resourceUri"))
-          .filter(JsonNode::isTextual).map(JsonNode::asText).filter(uri -> !uri.isEmpty()).map(EventIntake::abbreviate);
+          .filter(JsonNode::isTextual).map(JsonNode::asText).filter(uri -> !uri.isEmpty()).map(Printable::abbreviate);
       return new Screened.Ignored(id, shownResource,
-          "event type '" + abbreviate(envelope.type()) + "' is not handled (only " + WRITE_SUCCESS + ")");
+          "event type '" + Printable.abbreviate(envelope.type()) + "' is not handled (only " + WRITE_SUCCESS + ")");
     }
     Optional<String> misshapen = DataShape.problem(envelope.data());
     if (misshapen.isPresent()) {
@@ -155,7 +156,7 @@ public final class EventIntake {
     if (resourceUri == null || resourceUri.isEmpty()) {
       return new Screened.Rejected(id, Optional.empty(), "data.resourceUri is missing");
     }
-    Optional<String> shownResource = Optional.of(abbreviate(resourceUri));
+    Optional<String> shownResource = Optional.of(Printable.abbreviate(resourceUri));
     if (envelope.subject().isPresent() && !envelope.subject().get().equalsIgnoreCase(resourceUri)) {
       return new Screened.Rejected(id, shownResource, "subject and data.resourceUri name different resources");
     }
@@ -163,7 +164,8 @@ public final class EventIntake {
     try {
       target = ResourceIds.parse(resourceUri);
     } catch (InvalidResourceIdException e) {
-      return new Screened.Rejected(id, shownResource, "data.resourceUri refused: " + e.getMessage());
+      return new Screened.Rejected(id, shownResource,
+          "data.resourceUri refused: " + Printable.abbreviate(e.getMessage()));
     }
     Optional<String> subscriptionMismatch = subscriptionMismatch(envelope.topic(), data, target);
     if (subscriptionMismatch.isPresent()) {
@@ -172,11 +174,11 @@ public final class EventIntake {
     Optional<String> operation = Optional.ofNullable(data.getOperationName()).filter(op -> !op.isEmpty());
     if (operation.isPresent() && !operation.get().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")) {
       return new Screened.Rejected(id, shownResource,
-          "operation '" + abbreviate(operation.get()) + "' does not write a Microsoft.Web site");
+          "operation '" + Printable.abbreviate(operation.get()) + "' does not write a Microsoft.Web site");
     }
     if (operation.isPresent() && !HandledOperations.isHandled(operation.get())) {
       return new Screened.Ignored(id, shownResource,
-          "operation '" + operation.get() + "' cannot change a controlled setting");
+          "operation '" + Printable.abbreviate(operation.get()) + "' cannot change a controlled setting");
     }
     if (!HandledOperations.writes(target.child())) {
       return new Screened.Ignored(id, shownResource,
@@ -234,15 +236,6 @@ public final class EventIntake {
   private static String firstLine(Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int newline = message.indexOf('\n');
-    return abbreviate(newline < 0 ? message : message.substring(0, newline));
-  }
-
-  /** Hostile input is echoed only in part, so a crafted event cannot flood logs and alerts. */
-  static String abbreviate(String text) {
-    if (text == null) {
-      return "";
-    }
-    String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() <= 200 ? printable : printable.substring(0, 200) + "...";
+    return Printable.abbreviate(newline < 0 ? message : message.substring(0, newline));
   }
 }
