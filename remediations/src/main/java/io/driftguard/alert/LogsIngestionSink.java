@@ -41,8 +41,8 @@ public final class LogsIngestionSink implements FindingsSink {
 
   /** Throws when the upload fails (after the SDK's retries): the event is then delivered again, nothing is lost. */
   @Override
-  public void publish(WriteEvent event, Decision decision) {
-    List<Map<String, Object>> rows = FindingRows.of(event, decision, clock.instant());
+  public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
+    List<Map<String, Object>> rows = FindingRows.of(event, alsoAnswered, decision, clock.instant());
     if (!rows.isEmpty()) {
       client.upload(target.ruleId(), target.stream(), List.copyOf(rows));
     }

@@ -64,7 +64,8 @@ final class Decisions {
   /** This event's decision when another event's evaluation, run just after its write, answered it. */
   Decision servedBy(Decision shared) {
     return new Decision(event.eventId(), shared.resource(), shared.outcome(),
-        "answered by the evaluation for event " + shared.eventId() + ": " + shared.reason(), event.changedBy(),
+        "answered by the evaluation for event " + shared.eventId() + " after a write by " + shared.changedBy() + ": "
+            + shared.reason(), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), shared.evaluated(), shared.findings(), 0, 0,
         elapsedMs(start), shared.retryable());
   }

@@ -57,7 +57,7 @@ public final class Remediator {
   /** The documents the controls on in settings need: read with the site when it is known to be a function app. */
   private final Set<Document> likelyNeeded;
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
-  private final Coalescer<Decision> coalescer = new Coalescer<>();
+  private final Coalescer<WriteEvent, Decision> coalescer = new Coalescer<>();
 
   public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
                     AuditTrail audit, FindingsSink sink, Clock clock, Duration eventBudget) {
@@ -119,7 +119,7 @@ public final class Remediator {
     WriteEvent sweep = WriteEvent.sweep(site, runId, OffsetDateTime.now(clock));
     Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
     Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
-    return dryRun ? decision : record(sweep, decision);
+    return dryRun ? decision : record(List.of(sweep), decision);
   }
 
   /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
@@ -129,10 +129,11 @@ public final class Remediator {
 
   /**
    * Events for an app that is being evaluated wait for the next evaluation and share it; it reads fresh state, so it
-   * answers all of them. Only the event whose evaluation ran records it.
+   * answers all of them. Only the event whose evaluation ran records it, naming every caller it answered.
    */
   private Decision coalesced(WriteEvent event, Decisions decisions) {
-    return coalescer.run(event.site().key(), () -> record(event, evaluate(event, decisions, Basis.FRESH_READ)), eventBudget)
+    return coalescer.run(event.site().key(), event,
+            answered -> record(answered, evaluate(event, decisions, Basis.FRESH_READ)), eventBudget)
         .map(served -> served.ranByThisCaller() ? served.result() : decisions.servedBy(served.result()))
         .orElseGet(() -> decisions.failed(true, "an evaluation of this app ahead of this event outlasted its budget"));
   }
@@ -242,17 +243,21 @@ public final class Remediator {
         .toList();
   }
 
-  /** The audit entry and the alert rows go out before the event is acknowledged; if they cannot, it is delivered again. */
-  private Decision record(WriteEvent event, Decision decision) {
+  /**
+   * The audit entry and the alert rows go out before the event is acknowledged; if they cannot, it is delivered again.
+   * {@code answered}: the events this evaluation answers, the one it ran for first.
+   */
+  private Decision record(List<WriteEvent> answered, Decision decision) {
     if (decision.retryable()) {
       return decision;
     }
+    WriteEvent event = answered.get(0);
     try {
       if (!decision.findings().isEmpty()) {
         audit.record(event, decision);
       }
       if (!decision.findings().isEmpty() || decision.outcome() == Outcome.FAILED) {
-        sink.publish(event, decision);
+        sink.publish(event, answered.subList(1, answered.size()), decision);
       }
       return decision;
     } catch (RuntimeException e) {
