@@ -12,6 +12,6 @@ public interface FindingsSink {
   /** Reports decisions only in the decision output (stdout, function log). */
   FindingsSink DECISION_OUTPUT_ONLY = (event, alsoAnswered, decision) -> { };
 
-  /** {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced), whose callers count too. */
+  /** {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced); named too. */
   void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision);
 }

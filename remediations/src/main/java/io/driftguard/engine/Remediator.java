@@ -119,7 +119,7 @@ public final class Remediator {
     WriteEvent sweep = WriteEvent.sweep(site, runId, OffsetDateTime.now(clock));
     Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
     Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
-    return dryRun ? decision : record(List.of(sweep), decision);
+    return dryRun ? decision : record(sweep, List.of(), decision);
   }
 
   /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
@@ -132,8 +132,8 @@ public final class Remediator {
    * answers all of them. Only the event whose evaluation ran records it, naming every caller it answered.
    */
   private Decision coalesced(WriteEvent event, Decisions decisions) {
-    return coalescer.run(event.site().key(), event,
-            answered -> record(answered, evaluate(event, decisions, Basis.FRESH_READ)), eventBudget)
+    return coalescer.run(event.site().key(), event, answered ->
+            record(event, answered.subList(1, answered.size()), evaluate(event, decisions, Basis.FRESH_READ)), eventBudget)
         .map(served -> served.ranByThisCaller() ? served.result() : decisions.servedBy(served.result()))
         .orElseGet(() -> decisions.failed(true, "an evaluation of this app ahead of this event outlasted its budget"));
   }
@@ -245,19 +245,18 @@ public final class Remediator {
 
   /**
    * The audit entry and the alert rows go out before the event is acknowledged; if they cannot, it is delivered again.
-   * {@code answered}: the events this evaluation answers, the one it ran for first.
+   * {@code alsoAnswered}: the other events this evaluation answers (coalesced), whose callers the alert names too.
    */
-  private Decision record(List<WriteEvent> answered, Decision decision) {
+  private Decision record(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
     if (decision.retryable()) {
       return decision;
     }
-    WriteEvent event = answered.get(0);
     try {
       if (!decision.findings().isEmpty()) {
         audit.record(event, decision);
       }
       if (!decision.findings().isEmpty() || decision.outcome() == Outcome.FAILED) {
-        sink.publish(event, answered.subList(1, answered.size()), decision);
+        sink.publish(event, alsoAnswered, decision);
       }
       return decision;
     } catch (RuntimeException e) {
