@@ -2,6 +2,7 @@ package io.driftguard.policy;
 
 import io.driftguard.controls.Control;
 import io.driftguard.state.SiteState;
+import io.driftguard.text.Printable;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class ModePolicy {
       try {
         return new ModeDecision(Mode.parse(tagged.get()), "tag " + MODE_TAG);
       } catch (IllegalArgumentException e) {
-        return new ModeDecision(Mode.NOTIFY, "tag " + MODE_TAG + " is unreadable ('" + tagged.get() + "'), so notify");
+        return new ModeDecision(Mode.NOTIFY, "tag " + MODE_TAG + " is unreadable ('" + Printable.abbreviate(tagged.get()) + "'), so notify");
       }
     }
     return configured(control);
