@@ -4,6 +4,7 @@ import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.text.Printable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,16 +23,18 @@ public final class FindingRows {
 
   private FindingRows() {}
 
-  public static List<Map<String, Object>> of(WriteEvent event, Decision decision, Instant now) {
+  /** {@code alsoAnswered}: other events the same evaluation answered; the message names their callers too. */
+  public static List<Map<String, Object>> of(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision,
+                                             Instant now) {
     if (decision.findings().isEmpty() && decision.outcome() == Outcome.FAILED) {
-      return List.of(row(event, decision, now, "driftguard", "", "", "failed", "", ERROR,
+      return List.of(row(event, decision, now, "driftguard", "", "", "failed", "", ERROR, Printable.clean(
           "driftguard could not evaluate " + decision.resource() + " after a write by " + event.caller().actor()
-              + ": " + decision.reason()));
+              + AlertMessage.alsoWrittenBy(event, alsoAnswered) + ": " + decision.reason())));
     }
     return decision.findings().stream()
         .map(finding -> row(event, decision, now, finding.rule(), finding.observed(), finding.desired(),
             finding.action().label(), finding.mode() + " (" + finding.modeSource() + ")", severity(finding.action()),
-            AlertMessage.of(event, finding)))
+            AlertMessage.of(event, alsoAnswered, finding)))
         .toList();
   }
 

@@ -49,8 +49,8 @@ public final class LogsIngestionSink implements FindingsSink {
    * nothing is lost. The failures are collected rather than thrown by the SDK, whose own error line says only "null".
    */
   @Override
-  public void publish(WriteEvent event, Decision decision) {
-    List<Map<String, Object>> rows = FindingRows.of(event, decision, clock.instant());
+  public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
+    List<Map<String, Object>> rows = FindingRows.of(event, alsoAnswered, decision, clock.instant());
     if (rows.isEmpty()) {
       return;
     }

@@ -1,6 +1,7 @@
 package io.driftguard.controls;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.text.Printable;
 import java.util.Map;
 
 /**
@@ -21,11 +22,11 @@ public record Evaluation(boolean compliant, String observed, String desired, Map
     return new Evaluation(false, observed, desired, Map.of(property, fixedValue));
   }
 
-  /** How a property's value reads in decisions and alerts. */
+  /** How a property's value reads in decisions and alerts: whatever ARM returned, printable and short. */
   public static String describe(JsonNode value) {
     if (value == null || value.isMissingNode() || value.isNull()) {
       return "(not set)";
     }
-    return value.isTextual() ? value.asText() : value.toString();
+    return Printable.abbreviate(value.isTextual() ? value.asText() : value.toString());
   }
 }

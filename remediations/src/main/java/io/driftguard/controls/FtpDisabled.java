@@ -45,6 +45,6 @@ final class FtpDisabled implements Control {
 
   @Override
   public String manualFix(SiteRef site) {
-    return CliCommands.functionApp("config set", site) + " --ftps-state " + target.armValue();
+    return CliCommands.functionApp("config set", site, "--ftps-state", target.armValue());
   }
 }

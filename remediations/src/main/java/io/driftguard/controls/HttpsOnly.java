@@ -12,6 +12,6 @@ final class HttpsOnly extends BooleanControl {
 
   @Override
   public String manualFix(SiteRef site) {
-    return CliCommands.functionApp("update", site) + " --set httpsOnly=true";
+    return CliCommands.functionApp("update", site, "--set", "httpsOnly=true");
   }
 }

@@ -44,6 +44,6 @@ final class MinTls implements Control {
 
   @Override
   public String manualFix(SiteRef site) {
-    return CliCommands.functionApp("config set", site) + " --min-tls-version " + minimum;
+    return CliCommands.functionApp("config set", site, "--min-tls-version", minimum.toString());
   }
 }

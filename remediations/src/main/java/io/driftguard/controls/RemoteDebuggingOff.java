@@ -12,6 +12,6 @@ final class RemoteDebuggingOff extends BooleanControl {
 
   @Override
   public String manualFix(SiteRef site) {
-    return CliCommands.functionApp("config set", site) + " --remote-debugging-enabled false";
+    return CliCommands.functionApp("config set", site, "--remote-debugging-enabled", "false");
   }
 }

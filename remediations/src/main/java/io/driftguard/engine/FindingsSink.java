@@ -1,6 +1,7 @@
 package io.driftguard.engine;
 
 import io.driftguard.intake.WriteEvent;
+import java.util.List;
 
 /**
  * Where decisions that people must see go (alerts). Called once per event after the actions, before the event is
@@ -9,7 +10,8 @@ import io.driftguard.intake.WriteEvent;
 public interface FindingsSink {
 
   /** Reports decisions only in the decision output (stdout, function log). */
-  FindingsSink DECISION_OUTPUT_ONLY = (event, decision) -> { };
+  FindingsSink DECISION_OUTPUT_ONLY = (event, alsoAnswered, decision) -> { };
 
-  void publish(WriteEvent event, Decision decision);
+  /** {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced); named too. */
+  void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision);
 }

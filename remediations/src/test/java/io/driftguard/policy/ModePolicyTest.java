@@ -140,6 +140,13 @@ class ModePolicyTest {
   }
 
   @Test
+  void anUnreadableTagIsQuotedPrintableAndShort() {
+    ModeDecision decision = policy.resolve(minTls, siteTagged(Map.of("driftguard-mode", "\u001b[2J" + "x".repeat(3_000))));
+    assertEquals("tag driftguard-mode is unreadable ('?" + "x".repeat(199) + "... (3001 characters)'), so notify",
+        decision.source());
+  }
+
+  @Test
   void modesParseStrictly() {
     assertEquals(Mode.AUTOFIX, Mode.parse(" AUTOFIX "));
     assertThrows(IllegalArgumentException.class, () -> Mode.parse("auto"));
