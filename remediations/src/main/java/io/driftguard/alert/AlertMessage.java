@@ -28,7 +28,8 @@ final class AlertMessage {
             + alsoWrittenBy(event, alsoAnswered) + "; " + finding.rule()
             + (finding.document().equals(written) ? " is now " : " (" + finding.document() + ") is ")
             + finding.observed() + " (wants " + finding.desired() + ").";
-    String exempt = " Exempt: tag the app driftguard-exempt=" + finding.rule() + ".";
+    String exempt = " Exempt: tag the app driftguard-exempt=" + finding.rule()
+        + " with driftguard-exempt-until=<date> and driftguard-exempt-reason=<why>.";
     return Printable.clean(switch (finding.action()) {
       case FIXED -> change + " driftguard fixed it: wrote " + finding.written() + " (" + finding.modeSource()
           + " = autofix). Nothing to do unless this was intended." + exempt;

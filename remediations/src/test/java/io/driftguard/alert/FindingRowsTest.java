@@ -74,7 +74,8 @@ class FindingRowsTest {
     assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z"
         + " (operation Microsoft.Web/sites/config/write); min-tls is now 1.0 (wants 1.2 or higher). driftguard did not change it (DRIFTGUARD_MODE = notify)."
         + " Fix: az functionapp config set -g rg -n func-orders --min-tls-version 1.2."
-        + " Exempt: tag the app driftguard-exempt=min-tls.", row.get("Message"));
+        + " Exempt: tag the app driftguard-exempt=min-tls with driftguard-exempt-until=<date> and"
+        + " driftguard-exempt-reason=<why>.", row.get("Message"));
   }
 
   @Test
@@ -99,8 +100,9 @@ class FindingRowsTest {
     assertEquals("exempted", row.get("Action"));
     assertEquals("off (tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z)", row.get("Mode"));
     assertEquals("alice@contoso.com", row.get("Actor"));
-    assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z;"
-        + " min-tls is now 1.0 (wants 1.2 or higher). driftguard did not change it: exempt by tag"
+    assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z"
+        + " (operation Microsoft.Web/sites/config/write); min-tls is now 1.0 (wants 1.2 or higher). driftguard did not"
+        + " change it: exempt by tag"
         + " driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z. Fix: az functionapp config set"
         + " -g rg -n func-orders --min-tls-version 1.2, or remove the tag to let driftguard act.", row.get("Message"));
   }
