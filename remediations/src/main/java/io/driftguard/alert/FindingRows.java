@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The rows of the findings table ({@code infra/alerts/findings-table.json}): one per finding, plus one when driftguard
- * itself failed. EventId + Rule identify a row, so the alert queries collapse a redelivered event's rows.
+ * itself failed, or a sweep refused a listed site. EventId + Rule identify a row, so the alert queries collapse a
+ * redelivered event's rows.
  */
 public final class FindingRows {
 
@@ -38,6 +39,16 @@ public final class FindingRows {
         .toList();
   }
 
+  /**
+   * The row of a listed site a sweep refused to touch (its id does not parse, or names another subscription): nobody
+   * wrote it through an event, so the sweep run is its correlation id and the refusal its message.
+   */
+  public static Map<String, Object> ofRefusedListing(Decision decision, String runId, Instant now) {
+    return row(now, decision.resource(), "driftguard", "failed", ERROR, "driftguard sweep " + runId, "", runId,
+        decision.eventId(), Printable.clean("A driftguard sweep refused a listed site " + decision.resource() + ": "
+            + decision.reason() + ". Check who can write this subscription's site list or its stored sweep state."));
+  }
+
   static int severity(Action action) {
     return switch (action) {
       case FIXED, WOULD_FIX, WOULD_ALERT, EXEMPTED -> INFORMATIONAL;
@@ -48,19 +59,30 @@ public final class FindingRows {
 
   private static Map<String, Object> row(WriteEvent event, Decision decision, Instant now, String rule, String observed,
                                          String desired, String action, String mode, int severity, String message) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("TimeGenerated", now.toString());
-    row.put("TargetResourceId", decision.resource());
-    row.put("Rule", rule);
+    Map<String, Object> row = row(now, decision.resource(), rule, action, severity, event.caller().actor(),
+        event.caller().ipAddress().orElse(""), event.correlationId().orElse(""), event.eventId(), message);
     row.put("Observed", observed);
     row.put("Desired", desired);
-    row.put("Action", action);
     row.put("Mode", mode);
+    return row;
+  }
+
+  private static Map<String, Object> row(Instant now, String resource, String rule, String action, int severity,
+                                         String actor, String actorIp, String correlationId, String eventId,
+                                         String message) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("TimeGenerated", now.toString());
+    row.put("TargetResourceId", resource);
+    row.put("Rule", rule);
+    row.put("Observed", "");
+    row.put("Desired", "");
+    row.put("Action", action);
+    row.put("Mode", "");
     row.put("Severity", severity);
-    row.put("Actor", event.caller().actor());
-    row.put("ActorIp", event.caller().ipAddress().orElse(""));
-    row.put("CorrelationId", event.correlationId().orElse(""));
-    row.put("EventId", event.eventId());
+    row.put("Actor", actor);
+    row.put("ActorIp", actorIp);
+    row.put("CorrelationId", correlationId);
+    row.put("EventId", eventId);
     row.put("Message", message);
     return row;
   }

@@ -50,7 +50,15 @@ public final class LogsIngestionSink implements FindingsSink {
    */
   @Override
   public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
-    List<Map<String, Object>> rows = FindingRows.of(event, alsoAnswered, decision, clock.instant());
+    upload(FindingRows.of(event, alsoAnswered, decision, clock.instant()));
+  }
+
+  @Override
+  public void publishRefusedListing(Decision refusal, String runId) {
+    upload(List.of(FindingRows.ofRefusedListing(refusal, runId, clock.instant())));
+  }
+
+  private void upload(List<Map<String, Object>> rows) {
     if (rows.isEmpty()) {
       return;
     }

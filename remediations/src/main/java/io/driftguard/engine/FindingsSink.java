@@ -10,8 +10,17 @@ import java.util.List;
 public interface FindingsSink {
 
   /** Reports decisions only in the decision output (stdout, function log). */
-  FindingsSink DECISION_OUTPUT_ONLY = (event, alsoAnswered, decision) -> { };
+  FindingsSink DECISION_OUTPUT_ONLY = new FindingsSink() {
+    @Override
+    public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {}
+
+    @Override
+    public void publishRefusedListing(Decision refusal, String runId) {}
+  };
 
   /** {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced); named too. */
   void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision);
+
+  /** A listed site that sweep {@code runId} refused to touch: no event stands behind it, only the refusal. */
+  void publishRefusedListing(Decision refusal, String runId);
 }

@@ -154,9 +154,25 @@ public final class Remediator {
     return dryRun ? decision : record(sweep, List.of(), decision, decisions);
   }
 
-  /** A listed site a sweep will not touch (its id does not parse, or is not of the swept subscription): a failure. */
-  public Decision refusedListing(String listedId, String reason, String runId) {
-    return Decisions.refused("sweep-" + runId, Optional.of(listedId), Outcome.FAILED, reason, System.nanoTime());
+  /**
+   * A listed site a sweep will not touch (its id does not parse, or is not of the swept subscription): a failure,
+   * reported as a severity-1 row unless the sweep is a dry run. Its id is hostile text, shown abbreviated.
+   */
+  public Decision refusedListing(String listedId, String reason, String runId, boolean dryRun) {
+    String eventId = "sweep-" + runId + "-refused-" + Integer.toHexString(listedId.hashCode());
+    Optional<String> shown = Optional.of(Printable.abbreviate(listedId));
+    long start = System.nanoTime();
+    Decision refusal = Decisions.refused(eventId, shown, Outcome.FAILED, reason, start);
+    if (dryRun) {
+      return refusal;
+    }
+    try {
+      sink.publishRefusedListing(refusal, runId);
+      return refusal;
+    } catch (RuntimeException e) {
+      return Decisions.refused(eventId, shown, Outcome.FAILED,
+          reason + "; alert upload failed, nobody was told: " + describe(e), start);
+    }
   }
 
   /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
