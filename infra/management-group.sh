@@ -1,0 +1,29 @@
+# shellcheck shell=bash
+# Sourced by deploy.sh (after retry.sh) for --management-group: the subscriptions under a management group, which
+# Bicep cannot list (there is no list function for a management group's descendants), so the script enumerates them and
+# passes them to main.bicep as targetSubscriptionIds.
+
+# A management group created, or a right on it granted, moments ago is not visible everywhere yet: reading it fails
+# with AuthorizationFailed (ARM authorizes the unknown scope first) or ManagementGroupNotFound.
+MANAGEMENT_GROUP_NOT_YET_VISIBLE='AuthorizationFailed|ManagementGroupNotFound'
+
+# subscriptions_under_management_group <management group id>
+# Prints, one a line, the id of every subscription anywhere under the management group (child groups included: an
+# entity's parentNameChain holds every group above it), in the order Azure lists them.
+subscriptions_under_management_group() {
+  local group="$1"
+  retry_consistency "management group $group" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
+    az account management-group show --name "$group" --output none
+  retry_consistency "subscriptions under management group $group" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
+    az account management-group entities list \
+    --query "[?type=='/subscriptions' && contains(parentNameChain || \`[]\`, '$group')].name" --output tsv
+}
+
+# json_array <item>...: the items as a JSON array of strings (subscription ids: no quotes or backslashes to escape).
+json_array() {
+  local json="" item
+  for item in "$@"; do
+    json+="${json:+,}\"$item\""
+  done
+  printf '[%s]' "$json"
+}
