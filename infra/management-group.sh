@@ -8,15 +8,27 @@
 MANAGEMENT_GROUP_NOT_YET_VISIBLE='AuthorizationFailed|ManagementGroupNotFound'
 
 # subscriptions_under_management_group <management group id>
-# Prints, one a line, the id of every subscription anywhere under the management group (child groups included: an
-# entity's parentNameChain holds every group above it), in the order Azure lists them.
+# Prints, one a line, the id of every usable subscription anywhere under the management group (child groups included:
+# an entity's parentNameChain holds every group above it), in the order Azure lists them. A disabled or deleted
+# subscription stays under its group for a while and would fail the whole deployment (it is read-only): it is left
+# out, and said so.
 subscriptions_under_management_group() {
-  local group="$1"
+  local group="$1" listed usable id
   retry_consistency "management group $group" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
     az account management-group show --name "$group" --output none
-  retry_consistency "subscriptions under management group $group" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
+  listed="$(retry_consistency "subscriptions under management group $group" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
     az account management-group entities list \
-    --query "[?type=='/subscriptions' && contains(parentNameChain || \`[]\`, '$group')].name" --output tsv
+    --query "[?type=='/subscriptions' && contains(parentNameChain || \`[]\`, '$group')].name" --output tsv)"
+  usable="$(az account list --all --refresh \
+    --query "[?state=='Enabled' || state=='Warned' || state=='PastDue'].id" --output tsv)"
+  while read -r id; do
+    [[ -n "$id" ]] || continue
+    if grep -qixF -- "$id" <<<"$usable"; then
+      printf '%s\n' "$id"
+    else
+      say "    leaving out subscription $id under $group: disabled, deleted, or not visible to this login (az account list)"
+    fi
+  done <<<"$listed"
 }
 
 # json_array <item>...: the items as a JSON array of strings (subscription ids: no quotes or backslashes to escape).

@@ -30,6 +30,8 @@ class ManagementGroupTemplateTest {
   static final String GROUP = "estate-mg";
   static final List<String> UNDER_GROUP = List.of("11111111-1111-1111-1111-111111111111",
       "22222222-2222-2222-2222-222222222222", "33333333-3333-3333-3333-333333333333");
+  /** Under the group, but disabled: az account list does not name it among the usable subscriptions. */
+  static final String DISABLED = "55555555-5555-5555-5555-555555555555";
 
   @TempDir
   Path work;
@@ -90,10 +92,10 @@ class ManagementGroupTemplateTest {
   /**
    * Runs a copy of infra/deploy.sh. The fake az fails its first {@code notYetVisible} management-group reads with
    * AuthorizationFailed, the first management-group deployment with RoleDefinitionDoesNotExist, lists
-   * {@code entities} (one a line) under the group, and answers the deployment's outputs, managementGroupId being the
+   * {@code entities} (one a line) under the group and {@code usable} as the subscriptions not disabled, and answers the deployment's outputs, managementGroupId being the
    * one the last subscription deployment was given.
    */
-  Run deploy(int notYetVisible, String entities, String... arguments) throws IOException, InterruptedException {
+  Run deploy(int notYetVisible, String entities, String usable, String... arguments) throws IOException, InterruptedException {
     Path infra = Files.createDirectories(work.resolve("repo/infra"));
     try (Stream<Path> files = Files.list(INFRA)) {
       for (Path file : files.filter(file -> file.toString().endsWith(".sh")).toList()) {
@@ -112,6 +114,8 @@ class ManagementGroupTemplateTest {
         + "  'account show --output none') ;;\n"
         + "  'account show --query id --output tsv') echo 99999999-9999-9999-9999-999999999999 ;;\n"
         + "  'account show --query name --output tsv') echo platform ;;\n"
+        + "  'account list --all --refresh --query [?state=='\\''Enabled'\\'' || state=='\\''Warned'\\'' || "
+        + "state=='\\''PastDue'\\''].id --output tsv') printf '" + usable.replace("\n", "\\n") + "' ;;\n"
         + "  'account management-group '*)\n"
         + "    echo x >> '" + mgReads + "'\n"
         + "    [[ $(wc -l < '" + mgReads + "') -le " + notYetVisible + " ]] && fail AuthorizationFailed\n"
@@ -147,6 +151,10 @@ class ManagementGroupTemplateTest {
     return new Run(process.exitValue(), output, Files.readAllLines(calls), Files.readAllLines(sleeps));
   }
 
+  static String lines(List<String> ids) {
+    return String.join("\n", ids) + "\n";
+  }
+
   static void executable(Path dir, String name, String text) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, text);
@@ -155,7 +163,8 @@ class ManagementGroupTemplateTest {
 
   @Test
   void deployListsTheSubscriptionsUnderTheGroupAndDeploysToEachWithTheRoleAtTheGroup() throws Exception {
-    Run run = deploy(1, String.join("\n", UNDER_GROUP) + "\n", "--management-group", GROUP,
+    Run run = deploy(1, UNDER_GROUP.get(0) + "\n" + DISABLED + "\n" + String.join("\n", UNDER_GROUP.subList(1, 3)) + "\n",
+        lines(UNDER_GROUP), "--management-group", GROUP,
         "--parameters", "mode=notify");
     assertEquals(0, run.exitCode(), run.output());
 
@@ -167,6 +176,7 @@ class ManagementGroupTemplateTest {
         run.calls("account management-group"), "the group is read, then every subscription anywhere under it listed");
     assertTrue(run.output().contains("management group " + GROUP + ": attempt 1 of 5 failed with AuthorizationFailed"),
         run.output());
+    assertTrue(run.output().contains("leaving out subscription " + DISABLED + " under " + GROUP + ": disabled"), run.output());
 
     // Both passes of main.bicep watch exactly the listed subscriptions, after the caller's own arguments.
     String watched = "targetSubscriptionIds=[\"" + String.join("\",\"", UNDER_GROUP) + "\"] managementGroupId=" + GROUP;
@@ -192,7 +202,7 @@ class ManagementGroupTemplateTest {
 
   @Test
   void withoutTheOptionNothingIsListedAndTheCallersSubscriptionsStand() throws Exception {
-    Run run = deploy(0, "", "--parameters", "targetSubscriptionIds=[\"" + UNDER_GROUP.get(0) + "\"]");
+    Run run = deploy(0, "", "", "--parameters", "targetSubscriptionIds=[\"" + UNDER_GROUP.get(0) + "\"]");
     assertEquals(0, run.exitCode(), run.output());
     assertEquals(List.of(), run.calls("account management-group"));
     assertEquals(List.of(), run.calls("deployment mg create"), "no management group, no role there");
@@ -202,17 +212,18 @@ class ManagementGroupTemplateTest {
 
   @Test
   void aGroupWithoutSubscriptionsSomethingElseListedOrAMalformedIdStopsBeforeAnythingIsDeployed() throws Exception {
-    Run empty = deploy(0, "", "--management-group", GROUP);
+    Run empty = deploy(0, "", lines(UNDER_GROUP), "--management-group", GROUP);
     assertEquals(1, empty.exitCode(), empty.output());
     assertTrue(empty.output().contains("no subscription under management group " + GROUP), empty.output());
     assertEquals(List.of(), empty.calls("deployment"));
 
-    Run hostile = deploy(0, UNDER_GROUP.get(0) + "\nmanagementGroupId=elsewhere\n", "--management-group", GROUP);
+    String listed = UNDER_GROUP.get(0) + "\nmanagementGroupId=elsewhere\n";
+    Run hostile = deploy(0, listed, listed, "--management-group", GROUP);
     assertEquals(1, hostile.exitCode(), hostile.output());
     assertTrue(hostile.output().contains("not a subscription id under " + GROUP), hostile.output());
     assertEquals(List.of(), hostile.calls("deployment"));
 
-    Run quoted = deploy(0, UNDER_GROUP.get(0) + "\n", "--management-group", "estate')] || `[\"x\"]`");
+    Run quoted = deploy(0, lines(UNDER_GROUP), lines(UNDER_GROUP), "--management-group", "estate')] || `[\"x\"]`");
     assertEquals(1, quoted.exitCode(), quoted.output());
     assertTrue(quoted.output().contains("is not a management group id"), quoted.output());
     assertEquals(List.of(), quoted.calls("account management-group"));
