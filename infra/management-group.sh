@@ -11,16 +11,17 @@ MANAGEMENT_GROUP_NOT_YET_VISIBLE='AuthorizationFailed|ManagementGroupNotFound'
 # Prints, one a line, the id of every usable subscription anywhere under the management group (child groups included:
 # an entity's parentNameChain holds every group above it), in the order Azure lists them. A disabled or deleted
 # subscription stays under its group for a while and would fail the whole deployment (it is read-only): it is left
-# out, and said so.
+# out, and said so. Each step returns on failure: deploy.sh calls this in a command substitution, which does not
+# inherit set -e.
 subscriptions_under_management_group() {
   local group="$1" listed usable id
   retry_consistency "management group $group" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
-    az account management-group show --name "$group" --output none
+    az account management-group show --name "$group" --output none || return
   listed="$(retry_consistency "subscriptions under management group $group" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
     az account management-group entities list \
-    --query "[?type=='/subscriptions' && contains(parentNameChain || \`[]\`, '$group')].name" --output tsv)"
+    --query "[?type=='/subscriptions' && contains(parentNameChain || \`[]\`, '$group')].name" --output tsv)" || return
   usable="$(az account list --all --refresh \
-    --query "[?state=='Enabled' || state=='Warned' || state=='PastDue'].id" --output tsv)"
+    --query "[?state=='Enabled' || state=='Warned' || state=='PastDue'].id" --output tsv)" || return
   while read -r id; do
     [[ -n "$id" ]] || continue
     if grep -qixF -- "$id" <<<"$usable"; then

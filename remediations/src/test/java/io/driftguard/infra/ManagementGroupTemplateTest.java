@@ -1,6 +1,7 @@
 package io.driftguard.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -227,6 +228,18 @@ class ManagementGroupTemplateTest {
     assertEquals(1, quoted.exitCode(), quoted.output());
     assertTrue(quoted.output().contains("is not a management group id"), quoted.output());
     assertEquals(List.of(), quoted.calls("account management-group"));
+  }
+
+  /** deploy.sh reads the list in a command substitution, where bash does not inherit set -e. */
+  @Test
+  void aGroupThatNeverBecomesVisibleStopsTheScriptAfterTheRetriesWithAzsError() throws Exception {
+    Run run = deploy(99, lines(UNDER_GROUP), lines(UNDER_GROUP), "--management-group", GROUP);
+    assertEquals(1, run.exitCode(), run.output());
+    assertTrue(run.output().contains("management group " + GROUP + ": gave up after 5 attempts (AuthorizationFailed)"),
+        run.output());
+    assertEquals(5, run.calls("account management-group").size(), "the group read only, not the listing after it");
+    assertFalse(run.output().contains("no subscription under"), "not mistaken for an empty group: " + run.output());
+    assertEquals(List.of(), run.calls("deployment"));
   }
 
   @Test
