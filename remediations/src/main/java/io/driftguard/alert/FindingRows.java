@@ -38,6 +38,14 @@ public final class FindingRows {
         .toList();
   }
 
+  /** The one row of a sweep the Functions host gave up on (its message went to the poison queue). */
+  public static Map<String, Object> abandonedSweep(String subscription, String messageId, String problem, Instant now) {
+    return row(now, subscription.isEmpty() ? "" : "/subscriptions/" + subscription, "driftguard", "", "", "failed", "",
+        ERROR, "driftguard sweep queue", "", "", "sweep-abandoned-" + messageId,
+        Printable.clean("driftguard could not sweep " + (subscription.isEmpty() ? "a queued subscription" : "subscription "
+            + subscription) + ": " + problem));
+  }
+
   static int severity(Action action) {
     return switch (action) {
       case FIXED, WOULD_FIX, WOULD_ALERT, EXEMPTED -> INFORMATIONAL;
@@ -48,19 +56,26 @@ public final class FindingRows {
 
   private static Map<String, Object> row(WriteEvent event, Decision decision, Instant now, String rule, String observed,
                                          String desired, String action, String mode, int severity, String message) {
+    return row(now, decision.resource(), rule, observed, desired, action, mode, severity, event.caller().actor(),
+        event.caller().ipAddress().orElse(""), event.correlationId().orElse(""), event.eventId(), message);
+  }
+
+  private static Map<String, Object> row(Instant now, String resource, String rule, String observed, String desired,
+                                         String action, String mode, int severity, String actor, String actorIp,
+                                         String correlationId, String eventId, String message) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("TimeGenerated", now.toString());
-    row.put("TargetResourceId", decision.resource());
+    row.put("TargetResourceId", resource);
     row.put("Rule", rule);
     row.put("Observed", observed);
     row.put("Desired", desired);
     row.put("Action", action);
     row.put("Mode", mode);
     row.put("Severity", severity);
-    row.put("Actor", event.caller().actor());
-    row.put("ActorIp", event.caller().ipAddress().orElse(""));
-    row.put("CorrelationId", event.correlationId().orElse(""));
-    row.put("EventId", event.eventId());
+    row.put("Actor", actor);
+    row.put("ActorIp", actorIp);
+    row.put("CorrelationId", correlationId);
+    row.put("EventId", eventId);
     row.put("Message", message);
     return row;
   }

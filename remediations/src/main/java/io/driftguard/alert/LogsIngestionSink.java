@@ -51,9 +51,17 @@ public final class LogsIngestionSink implements FindingsSink {
   @Override
   public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
     List<Map<String, Object>> rows = FindingRows.of(event, alsoAnswered, decision, clock.instant());
-    if (rows.isEmpty()) {
-      return;
+    if (!rows.isEmpty()) {
+      upload(rows);
     }
+  }
+
+  @Override
+  public void sweepAbandoned(String subscription, String messageId, String problem) {
+    upload(List.of(FindingRows.abandonedSweep(subscription, messageId, problem, clock.instant())));
+  }
+
+  private void upload(List<Map<String, Object>> rows) {
     List<LogsUploadError> failures = new ArrayList<>();
     client.upload(target.ruleId(), target.stream(), List.copyOf(rows),
         new LogsUploadOptions().setLogsUploadErrorConsumer(failures::add));

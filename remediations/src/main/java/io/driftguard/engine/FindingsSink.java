@@ -14,4 +14,10 @@ public interface FindingsSink {
 
   /** {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced); named too. */
   void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision);
+
+  /**
+   * A queued sweep of {@code subscription} (empty when the message named none driftguard knows) was given up: a failed
+   * row, so people learn that drift there goes unfound. Throws when it cannot be published, as {@link #publish} does.
+   */
+  default void sweepAbandoned(String subscription, String messageId, String problem) {}
 }
