@@ -175,6 +175,7 @@ module settings 'modules/app-settings.bicep' = {
     settings: union({
       AzureWebJobsStorage__accountName: app.outputs.storageAccountName
       AzureWebJobsStorage__tableServiceUri: app.outputs.tableServiceUri
+      AzureWebJobsStorage__queueServiceUri: app.outputs.queueServiceUri
       DRIFTGUARD_MODE: mode
       DRIFTGUARD_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')
       DRIFTGUARD_SELF_OBJECT_ID: app.outputs.principalId

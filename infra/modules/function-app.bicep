@@ -22,11 +22,11 @@ var storageAccountName = take('st${toLower(replace(namePrefix, '-', ''))}${suffi
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'deadletter'
 
-// Built-in roles for the Functions host and driftguard's audit and flapping tables, on this account only.
+// Built-in roles for the Functions host, driftguard's tables and its sweep queue, on this account only.
 var storageRoles = [
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner: host leases, deployment package
-  '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor: host
-  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor: DriftguardAudit, DriftguardFlapping
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor: host, driftguard-sweeps(-poison)
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor: DriftguardAudit, DriftguardFlapping, DriftguardClaims
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
@@ -191,6 +191,7 @@ output principalId string = site.identity.principalId
 output storageAccountName string = storage.name
 output storageAccountId string = storage.id
 output tableServiceUri string = storage.properties.primaryEndpoints.table
+output queueServiceUri string = storage.properties.primaryEndpoints.queue
 output deploymentContainerName string = deploymentContainer.name
 output deadLetterContainerName string = deadLetterContainer.name
 output workspaceName string = workspace.name

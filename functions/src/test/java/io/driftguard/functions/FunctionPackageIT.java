@@ -37,6 +37,30 @@ class FunctionPackageIT {
   }
 
   @Test
+  void queuedSweepsAndAbandonedOnesAreQueueTriggersOnTheHostStorage() throws Exception {
+    for (String[] expected : new String[][] {
+        {"SweepSubscription", "driftguard-sweeps"}, {"SweepAbandoned", "driftguard-sweeps-poison"}}) {
+      JsonNode function = new ObjectMapper().readTree(APP.resolve(expected[0] + "/function.json").toFile());
+      assertEquals("io.driftguard.functions." + expected[0] + ".run", function.get("entryPoint").asText());
+      assertEquals(1, function.get("bindings").size(), expected[0]);
+      JsonNode binding = function.get("bindings").get(0);
+      assertEquals("queueTrigger", binding.get("type").asText());
+      assertEquals("in", binding.get("direction").asText());
+      assertEquals(expected[1], binding.get("queueName").asText(), expected[0]);
+      assertEquals("AzureWebJobsStorage", binding.get("connection").asText(),
+          "identity-based in Azure through the AzureWebJobsStorage__* settings");
+    }
+  }
+
+  @Test
+  void hostJsonLimitsQueueDeliveries() throws Exception {
+    JsonNode queues = new ObjectMapper().readTree(APP.resolve("host.json").toFile()).path("extensions").path("queues");
+    assertEquals(3, queues.path("maxDequeueCount").asInt(), "a sweep that fails three times is abandoned and reported");
+    assertTrue(queues.path("batchSize").asInt() >= 1 && queues.path("batchSize").asInt() <= 4, queues.toString());
+    assertEquals("base64", queues.path("messageEncoding").asText("base64"), "the sweep queue client sends Base64");
+  }
+
+  @Test
   void thePackageCarriesTheRootHostJsonAndTheEngine() throws Exception {
     assertEquals(Files.readString(Path.of("..", "host.json")).strip(), Files.readString(APP.resolve("host.json")).strip());
     try (var lib = Files.list(APP.resolve("lib"))) {

@@ -4,6 +4,7 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.microsoft.azure.functions.ExecutionContext;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
+import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import java.net.URI;
@@ -26,6 +27,7 @@ import java.util.logging.Logger;
 final class TestHost {
 
   private static Sandbox sandbox;
+  private static Azurite azurite;
 
   private TestHost() {}
 
@@ -38,6 +40,15 @@ final class TestHost {
       Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
     }
     return sandbox;
+  }
+
+  /** Table and Queue storage, as the Functions storage account gives driftguard. */
+  static synchronized Azurite azurite() {
+    if (azurite == null) {
+      azurite = Azurite.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(azurite::close));
+    }
+    return azurite;
   }
 
   static Settings settings(Sandbox sandbox, Map<String, String> extra) {

@@ -44,9 +44,18 @@ public final class FindingRows {
    * wrote it through an event, so the sweep run is its correlation id and the refusal its message.
    */
   public static Map<String, Object> ofRefusedListing(Decision decision, String runId, Instant now) {
-    return row(now, decision.resource(), "driftguard", "failed", ERROR, "driftguard sweep " + runId, "", runId,
-        decision.eventId(), Printable.clean("A driftguard sweep refused a listed site " + decision.resource() + ": "
-            + decision.reason() + ". Check who can write this subscription's site list or its stored sweep state."));
+    return row(now, decision.resource(), "driftguard", "", "", "failed", "", ERROR, "driftguard sweep " + runId, "",
+        runId, decision.eventId(), Printable.clean("A driftguard sweep refused a listed site " + decision.resource()
+            + ": " + decision.reason()
+            + ". Check who can write this subscription's site list or its stored sweep state."));
+  }
+
+  /** The one row of a sweep the Functions host gave up on (its message went to the poison queue). */
+  public static Map<String, Object> abandonedSweep(String subscription, String messageId, String problem, Instant now) {
+    return row(now, subscription.isEmpty() ? "" : "/subscriptions/" + subscription, "driftguard", "", "", "failed", "",
+        ERROR, "driftguard sweep queue", "", "", "sweep-abandoned-" + messageId,
+        Printable.clean("driftguard could not sweep " + (subscription.isEmpty() ? "a queued subscription" : "subscription "
+            + subscription) + ": " + problem));
   }
 
   static int severity(Action action) {
@@ -59,25 +68,21 @@ public final class FindingRows {
 
   private static Map<String, Object> row(WriteEvent event, Decision decision, Instant now, String rule, String observed,
                                          String desired, String action, String mode, int severity, String message) {
-    Map<String, Object> row = row(now, decision.resource(), rule, action, severity, event.caller().actor(),
+    return row(now, decision.resource(), rule, observed, desired, action, mode, severity, event.caller().actor(),
         event.caller().ipAddress().orElse(""), event.correlationId().orElse(""), event.eventId(), message);
-    row.put("Observed", observed);
-    row.put("Desired", desired);
-    row.put("Mode", mode);
-    return row;
   }
 
-  private static Map<String, Object> row(Instant now, String resource, String rule, String action, int severity,
-                                         String actor, String actorIp, String correlationId, String eventId,
-                                         String message) {
+  private static Map<String, Object> row(Instant now, String resource, String rule, String observed, String desired,
+                                         String action, String mode, int severity, String actor, String actorIp,
+                                         String correlationId, String eventId, String message) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("TimeGenerated", now.toString());
     row.put("TargetResourceId", resource);
     row.put("Rule", rule);
-    row.put("Observed", "");
-    row.put("Desired", "");
+    row.put("Observed", observed);
+    row.put("Desired", desired);
     row.put("Action", action);
-    row.put("Mode", "");
+    row.put("Mode", mode);
     row.put("Severity", severity);
     row.put("Actor", actor);
     row.put("ActorIp", actorIp);

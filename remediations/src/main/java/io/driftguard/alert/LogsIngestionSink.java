@@ -58,6 +58,11 @@ public final class LogsIngestionSink implements FindingsSink {
     upload(List.of(FindingRows.ofRefusedListing(refusal, runId, clock.instant())));
   }
 
+  @Override
+  public void sweepAbandoned(String subscription, String messageId, String problem) {
+    upload(List.of(FindingRows.abandonedSweep(subscription, messageId, problem, clock.instant())));
+  }
+
   private void upload(List<Map<String, Object>> rows) {
     if (rows.isEmpty()) {
       return;

@@ -14,6 +14,8 @@ import io.driftguard.engine.FindingsSink;
 import io.driftguard.engine.FlapGuard;
 import io.driftguard.engine.Remediator;
 import io.driftguard.engine.ScopeGuard;
+import io.driftguard.fanout.QueuedSweeps;
+import io.driftguard.fanout.SweepQueue;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
 import io.driftguard.record.TableEventClaims;
@@ -74,8 +76,11 @@ public final class Driftguard {
     return this;
   }
 
-  /** The event engine and the sweeper, sharing one ARM gateway (one rate limiter, one circuit breaker). */
-  public record Parts(Remediator engine, Sweeper sweeper) {}
+  /**
+   * The event engine and the sweeper, sharing one ARM gateway (one rate limiter, one circuit breaker); and, where a
+   * storage queue is configured, the reconcile fan-out that sweeps one subscription per queued message.
+   */
+  public record Parts(Remediator engine, Sweeper sweeper, Optional<QueuedSweeps> queuedSweeps) {}
 
   public Remediator build() {
     return buildAll().engine();
@@ -112,8 +117,16 @@ public final class Driftguard {
         clock,
         settings.arm().eventBudget());
     SweepCheckpoints checkpoints = storage.<SweepCheckpoints>map(TableSweepCheckpoints::new).orElse(SweepCheckpoints.NONE);
-    return new Parts(engine, new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(),
-        settings.arm().eventBudget(), clock));
+    Sweeper sweeper = new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(),
+        settings.arm().eventBudget(), clock);
+    Optional<QueuedSweeps> queuedSweeps = storage.flatMap(tables -> settings.storage()
+        .filter(target -> target.connectionString().isPresent() || target.queueServiceUri().isPresent())
+        .map(target -> new QueuedSweeps(settings.subscriptions(),
+            SweepQueue.connect(target.connectionString(), target.queueServiceUri(), effectiveCredential, httpClient, backoff),
+            sweeper,
+            new TableEventClaims(tables, QueuedSweeps.claimLifetime(settings.sweeps().reconcileTimeLimit())),
+            sink, settings.sweeps().reconcileTimeLimit(), clock)));
+    return new Parts(engine, sweeper, queuedSweeps);
   }
 
   /** The audit trail alone, for {@code history}: nothing else is built. */

@@ -72,6 +72,8 @@ public record Settings(
   public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
   public static final String STORAGE_ACCOUNT = "AzureWebJobsStorage__accountName";
   public static final String STORAGE_TABLE_URI = "AzureWebJobsStorage__tableServiceUri";
+  /** Where the reconcile timer queues one sweep per subscription (the host's queue trigger reads the same account). */
+  public static final String STORAGE_QUEUE_URI = "AzureWebJobsStorage__queueServiceUri";
   public static final String IDENTITY_ENDPOINT = "IDENTITY_ENDPOINT";
   public static final String IDENTITY_HEADER = "IDENTITY_HEADER";
 
@@ -85,8 +87,16 @@ public record Settings(
   /** Where alert rows go: the Logs Ingestion endpoint of a data collection endpoint, the DCR's immutable id, the stream. */
   public record AlertTarget(URI endpoint, String ruleId, String stream) {}
 
-  /** Table storage for the audit trail and flapping state: a connection string, or a table service URI used with the identity. */
-  public record StorageTarget(Optional<String> connectionString, Optional<URI> tableServiceUri) {}
+  /**
+   * Table storage for the audit trail and flapping state, and the queue of per-subscription sweeps: a connection
+   * string, or service URIs used with the identity (no queue URI: the reconcile timer sweeps in its own instance).
+   */
+  public record StorageTarget(Optional<String> connectionString, Optional<URI> tableServiceUri,
+                              Optional<URI> queueServiceUri) {
+    public StorageTarget(Optional<String> connectionString, Optional<URI> tableServiceUri) {
+      this(connectionString, tableServiceUri, Optional.empty());
+    }
+  }
 
   /** A control fixed more than {@code maxFixes} times within {@code window} on one app stops being auto-fixed for {@code coolDown}. */
   public record FlapLimits(int maxFixes, Duration window, Duration coolDown) {}
@@ -190,7 +200,9 @@ public record Settings(
     }
     Optional<URI> tableUri = reader.optional(STORAGE_TABLE_URI).map(uri -> reader.parse(STORAGE_TABLE_URI, uri, Settings::httpsEndpoint))
         .or(() -> reader.optional(STORAGE_ACCOUNT).map(account -> URI.create("https://" + account + ".table.core.windows.net/")));
-    return tableUri.map(uri -> new StorageTarget(Optional.empty(), Optional.of(uri)));
+    Optional<URI> queueUri = reader.optional(STORAGE_QUEUE_URI).map(uri -> reader.parse(STORAGE_QUEUE_URI, uri, Settings::httpsEndpoint))
+        .or(() -> reader.optional(STORAGE_ACCOUNT).map(account -> URI.create("https://" + account + ".queue.core.windows.net/")));
+    return tableUri.map(uri -> new StorageTarget(Optional.empty(), Optional.of(uri), queueUri));
   }
 
   /** The Functions timer's six fields: second minute hour day month day-of-week. */

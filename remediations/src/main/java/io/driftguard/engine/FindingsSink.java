@@ -16,6 +16,9 @@ public interface FindingsSink {
 
     @Override
     public void publishRefusedListing(Decision refusal, String runId) {}
+
+    @Override
+    public void sweepAbandoned(String subscription, String messageId, String problem) {}
   };
 
   /** {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced); named too. */
@@ -23,4 +26,10 @@ public interface FindingsSink {
 
   /** A listed site that sweep {@code runId} refused to touch: no event stands behind it, only the refusal. */
   void publishRefusedListing(Decision refusal, String runId);
+
+  /**
+   * A queued sweep of {@code subscription} (empty when the message named none driftguard knows) was given up: a failed
+   * row, so people learn that drift there goes unfound. Throws when it cannot be published, as {@link #publish} does.
+   */
+  void sweepAbandoned(String subscription, String messageId, String problem);
 }

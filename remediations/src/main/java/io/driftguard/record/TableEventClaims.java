@@ -33,11 +33,18 @@ public final class TableEventClaims implements EventClaims {
   private static final String DONE = "done";
 
   private final Supplier<TableClient> table;
+  private final Duration liveFor;
   /** This instance, so it releases only its own claims. */
   private final String holder = UUID.randomUUID().toString();
 
   public TableEventClaims(TableStorage storage) {
+    this(storage, LIVE_FOR);
+  }
+
+  /** Claims that live {@code liveFor}: a queued sweep holds its subscription's claim as long as the sweep may run. */
+  public TableEventClaims(TableStorage storage, Duration liveFor) {
     this.table = storage.table(TableStorage.CLAIMS_TABLE);
+    this.liveFor = liveFor;
   }
 
   @Override
@@ -98,6 +105,6 @@ public final class TableEventClaims implements EventClaims {
 
   private TableEntity working(TableEntity claim, Instant now) {
     return claim.addProperty(HOLDER, holder).addProperty(STATE, WORKING)
-        .addProperty(EXPIRES_AT, OffsetDateTime.ofInstant(now.plus(LIVE_FOR), ZoneOffset.UTC));
+        .addProperty(EXPIRES_AT, OffsetDateTime.ofInstant(now.plus(liveFor), ZoneOffset.UTC));
   }
 }

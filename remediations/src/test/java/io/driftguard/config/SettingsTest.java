@@ -86,6 +86,8 @@ class SettingsTest {
     assertEquals("dcr-0123", settings.alerts().orElseThrow().ruleId());
     assertEquals(URI.create("https://stdriftguard.table.core.windows.net/"),
         settings.storage().orElseThrow().tableServiceUri().orElseThrow());
+    assertEquals(URI.create("https://stdriftguard.queue.core.windows.net/"),
+        settings.storage().orElseThrow().queueServiceUri().orElseThrow(), "the sweep queue is in the same account");
     assertEquals(new Settings.FlapLimits(5, java.time.Duration.ofMinutes(30), java.time.Duration.ofHours(12)),
         settings.flapping());
     assertEquals(Optional.of("UseDevelopmentStorage=true"),

@@ -276,6 +276,12 @@ class BicepTemplateTest {
     Set<String> written = writtenSettings();
     assertTrue(written.contains(Settings.STORAGE_ACCOUNT), "AzureWebJobsStorage__accountName must be set");
     assertFalse(written.contains(Settings.STORAGE_CONNECTION), "AzureWebJobsStorage (a connection string) must not be set");
+    assertTrue(written.contains(Settings.STORAGE_QUEUE_URI),
+        "the reconcile timer queues per-subscription sweeps at the account's own queue endpoint (sovereign clouds too)");
+    assertTrue(text("modules/function-app.bicep").contains("output queueServiceUri string = storage.properties.primaryEndpoints.queue"),
+        "the queue endpoint comes from the account, not from a built string");
+    assertTrue(text("modules/function-app.bicep").contains("'974c5e8b-45b9-4653-ba55-5f855dd0fb88'"),
+        "Storage Queue Data Contributor on the account: the timer sends and the queue trigger receives sweep messages");
     assertFalse(written.contains("FUNCTIONS_WORKER_RUNTIME") || written.contains("FUNCTIONS_EXTENSION_VERSION"),
         "Flex Consumption takes the runtime from functionAppConfig, not from app settings");
     for (Path file : bicepFiles()) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Azurite's Table service (the Azure Storage emulator, from npm) as a child process on a free loopback port, in memory.
+ * Azurite's Table and Queue services (the Azure Storage emulator, from npm) as a child process on free loopback ports,
+ * in memory (its Blob service, which the one binary also starts, gets a free port too and is not used).
  * The sandbox build installs it ({@code mvn -pl sandbox install}); {@link #start()} looks for it in
  * {@code ~/.cache/driftguard/azurite-3.35.0}, or in the directory given by system property
  * {@code driftguard.azurite.home} or environment variable {@code AZURITE_HOME}.
@@ -41,19 +42,21 @@ public final class Azurite implements AutoCloseable {
 
   private final Process process;
   private final int tablePort;
+  private final int queuePort;
   private final Path log;
   private final Thread shutdownHook;
 
-  private Azurite(Process process, int tablePort, Path log) {
+  private Azurite(Process process, int tablePort, int queuePort, Path log) {
     this.process = process;
     this.tablePort = tablePort;
+    this.queuePort = queuePort;
     this.log = log;
     // A JVM that exits without close() (a failed test run, Ctrl-C) must not leave Azurite behind.
     this.shutdownHook = new Thread(this::stop, "driftguard-azurite-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts Azurite from the installed copy and returns once its Table port accepts connections. */
+  /** Starts Azurite from the installed copy and returns once its Table and Queue ports accept connections. */
   public static Azurite start() {
     String home = System.getProperty(HOME_PROPERTY, System.getenv(HOME_ENV));
     return start(home != null
@@ -63,23 +66,27 @@ public final class Azurite implements AutoCloseable {
 
   static Azurite start(Path home) {
     Path binary = home.resolve("node_modules").resolve(".bin")
-        .resolve(System.getProperty("os.name").startsWith("Windows") ? "azurite-table.cmd" : "azurite-table");
+        .resolve(System.getProperty("os.name").startsWith("Windows") ? "azurite.cmd" : "azurite");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException("Azurite " + VERSION + " is not installed: " + binary + " is missing. "
           + "Install it with `mvn -pl sandbox install`, or: npm install --no-audit --no-fund --no-save "
           + "--prefix " + home + " azurite@" + VERSION);
     }
     try {
-      int port = freePort();
+      int tablePort = freePort();
+      int queuePort = freePort();
       Path log = Files.createTempFile("driftguard-azurite-", ".log");
       Process process = new ProcessBuilder(binary.toString(), "--silent", "--inMemoryPersistence",
-          "--disableTelemetry", "--tableHost", LOOPBACK, "--tablePort", Integer.toString(port))
+          "--disableTelemetry", "--tableHost", LOOPBACK, "--tablePort", Integer.toString(tablePort),
+          "--queueHost", LOOPBACK, "--queuePort", Integer.toString(queuePort),
+          "--blobHost", LOOPBACK, "--blobPort", Integer.toString(freePort()))
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
-      Azurite azurite = new Azurite(process, port, log);
+      Azurite azurite = new Azurite(process, tablePort, queuePort, log);
       try {
-        azurite.awaitPort();
+        azurite.awaitPort(tablePort);
+        azurite.awaitPort(queuePort);
         return azurite;
       } catch (RuntimeException e) {
         azurite.close();
@@ -90,14 +97,19 @@ public final class Azurite implements AutoCloseable {
     }
   }
 
-  /** For {@code TableServiceClientBuilder.connectionString(...)}: the development account on this instance. */
+  /** For the Table and Queue client builders' {@code connectionString(...)}: the development account on this instance. */
   public String connectionString() {
     return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
-        + ";TableEndpoint=http://" + LOOPBACK + ":" + tablePort + "/" + ACCOUNT + ";";
+        + ";TableEndpoint=http://" + LOOPBACK + ":" + tablePort + "/" + ACCOUNT
+        + ";QueueEndpoint=http://" + LOOPBACK + ":" + queuePort + "/" + ACCOUNT + ";";
   }
 
   public int tablePort() {
     return tablePort;
+  }
+
+  public int queuePort() {
+    return queuePort;
   }
 
   /** Stops Azurite (and anything it started) and deletes its log; calling it again does nothing. */
@@ -111,7 +123,7 @@ public final class Azurite implements AutoCloseable {
     }
   }
 
-  private void awaitPort() {
+  private void awaitPort(int port) {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -119,13 +131,13 @@ public final class Azurite implements AutoCloseable {
             "Azurite exited with " + process.exitValue() + " on start:\n" + logTail());
       }
       try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(LOOPBACK, tablePort), 200);
+        socket.connect(new InetSocketAddress(LOOPBACK, port), 200);
         return;
       } catch (IOException notYet) {
         sleep(Duration.ofMillis(50));
       }
     }
-    throw new IllegalStateException("Azurite did not open port " + tablePort + " within " + START_TIMEOUT
+    throw new IllegalStateException("Azurite did not open port " + port + " within " + START_TIMEOUT
         + ":\n" + logTail());
   }
 

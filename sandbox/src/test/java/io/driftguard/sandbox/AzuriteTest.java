@@ -10,6 +10,9 @@ import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueClientBuilder;
+import com.azure.storage.queue.models.QueueMessageItem;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Azurite started from code, with the real azure-data-tables client (JDK HttpClient) against it. */
+/** Azurite started from code, with the real azure-data-tables and azure-storage-queue clients against it. */
 class AzuriteTest {
   private static Azurite azurite;
 
@@ -51,6 +54,19 @@ class AzuriteTest {
     assertEquals(1, fixed.size());
     assertEquals("func-1", fixed.get(0).getPartitionKey());
     assertEquals("ftpsState", fixed.get(0).getProperty("Control"));
+  }
+
+  @Test
+  void queuesMessagesOnTheSameAccount() {
+    QueueClient sweeps = new QueueClientBuilder().connectionString(azurite.connectionString()).queueName("sweeps")
+        .buildClient();
+    sweeps.createIfNotExists();
+
+    sweeps.sendMessage("{\"subscription\":\"one\"}");
+    QueueMessageItem received = sweeps.receiveMessage();
+
+    assertEquals("{\"subscription\":\"one\"}", received.getBody().toString());
+    assertEquals(1, received.getDequeueCount());
   }
 
   @Test
