@@ -122,7 +122,9 @@ final class ScanReport {
           case WOULD_FIX -> "would fix: " + finding.observed();
           case WOULD_ALERT -> "would alert: " + finding.observed();
         })
-        .orElse(decision.evaluated().contains(control) ? "ok" : decision.outcome() == Outcome.FAILED ? "?" : "off");
+        .orElse(decision.evaluated().contains(control) ? "ok"
+            : decision.evaluated().stream().anyMatch(entry -> entry.startsWith(control + " (not judged")) ? "not judged"
+            : decision.outcome() == Outcome.FAILED ? "?" : "off");
   }
 
   private List<String[]> summary() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.controls.Evaluation;
+import io.driftguard.documents.Document;
 import io.driftguard.intake.EventIntake;
 import io.driftguard.intake.MalformedDeliveryException;
 import io.driftguard.intake.Screened;
@@ -16,7 +17,6 @@ import io.driftguard.state.ArmException;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.BoundedLruSet;
 import io.driftguard.state.CallBudget;
-import io.driftguard.state.Document;
 import io.driftguard.state.SiteState;
 import io.driftguard.state.StateReader;
 import io.driftguard.resource.SiteRef;
@@ -25,8 +25,8 @@ import java.time.OffsetDateTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +71,7 @@ public final class Remediator {
     this.clock = clock;
     this.eventBudget = eventBudget;
     this.likelyNeeded = documentsOf(controls.all().stream()
-        .filter(control -> modes.configured(control).mode() != Mode.OFF).toList());
+        .filter(control -> modes.effectiveConfigured(control).mode() != Mode.OFF).toList());
   }
 
   /** Handles every event of a delivery, one decision each, in order. */
@@ -159,7 +159,7 @@ public final class Remediator {
     }
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
-      ModeDecision mode = modes.resolve(control, state);
+      ModeDecision mode = modes.effective(control, state);
       if (mode.mode() != Mode.OFF) {
         active.put(control, mode);
       }
@@ -170,10 +170,12 @@ public final class Remediator {
     state = reader.complete(state, documentsOf(active.keySet()), decisions.usage());
 
     List<Finding> findings = new ArrayList<>();
+    List<String> evaluated = new ArrayList<>();
     FixPlan plan = new FixPlan();
     for (Map.Entry<Control, ModeDecision> entry : active.entrySet()) {
       Control control = entry.getKey();
-      Evaluation evaluation = control.evaluate(state.properties(control.document()));
+      Evaluation evaluation = control.evaluate(state::resource);
+      evaluated.add(evaluation.judged() ? control.id() : control.id() + " (not judged: " + evaluation.observed() + ")");
       if (!evaluation.compliant()) {
         Finding finding = how.dryRun() ? Finding.of(control, evaluation, entry.getValue(), event.site()).wouldBeHandled()
             : decide(event, control, evaluation, entry.getValue());
@@ -183,11 +185,10 @@ public final class Remediator {
         }
       }
     }
-    Optional<ArmException> retryableFailure = apply(event, plan, findings, decisions);
+    Optional<ArmException> retryableFailure = apply(event, state, plan, findings, decisions);
     if (!how.dryRun()) {
       findings.addAll(earlierFixes(event, findings));
     }
-    List<String> evaluated = active.keySet().stream().map(Control::id).toList();
     return decisions.evaluated(evaluated, findings, retryableFailure);
   }
 
@@ -205,17 +206,19 @@ public final class Remediator {
         : finding.pausedUntil(verdict.until(), verdict.explanation());
   }
 
-  /** Writes each document's sparse PATCH and checks ARM's answer; a fix counts only if the new value is right. */
-  private Optional<ArmException> apply(WriteEvent event, FixPlan plan, List<Finding> findings, Decisions decisions) {
+  /** Writes each document's sparse fix and checks ARM's answer; a fix counts only if the new value is right. */
+  private Optional<ArmException> apply(WriteEvent event, SiteState state, FixPlan plan, List<Finding> findings,
+                                       Decisions decisions) {
     Optional<ArmException> retryableFailure = Optional.empty();
     for (Map.Entry<Document, ObjectNode> patch : plan.bodies().entrySet()) {
       List<Control> fixed = plan.controlsFixedBy(patch.getKey());
       try {
-        Optional<JsonNode> answer = gateway.patch(event.site(), patch.getKey(), patch.getValue(), decisions.usage());
+        Optional<JsonNode> answer = gateway.write(event.site(), patch.getKey(), patch.getValue(), decisions.usage());
         for (Control control : fixed) {
-          Optional<Evaluation> after = answer.map(resource -> control.evaluate(resource.path("properties")));
+          Optional<Evaluation> after = answer.map(resource -> control.evaluate(
+              document -> document.equals(patch.getKey()) ? resource : state.resource(document)));
           if (after.isPresent() && !after.get().compliant()) {
-            markFailed(findings, control, "ARM accepted the PATCH but the value is still " + after.get().observed());
+            markFailed(findings, control, "ARM accepted the write but the value is still " + after.get().observed());
           } else {
             flapGuard.fixed(event.site(), control.id(), clock.instant(), event.caller().actor());
           }
@@ -264,8 +267,8 @@ public final class Remediator {
   }
 
   private static Set<Document> documentsOf(Collection<Control> selected) {
-    Set<Document> documents = EnumSet.noneOf(Document.class);
-    selected.forEach(control -> documents.add(control.document()));
+    Set<Document> documents = new LinkedHashSet<>();
+    selected.forEach(control -> documents.addAll(control.reads()));
     return documents;
   }
 

@@ -1,7 +1,6 @@
 package io.driftguard.intake;
 
-import io.driftguard.state.Document;
-import java.util.Arrays;
+import io.driftguard.documents.Documents;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,12 +10,13 @@ import java.util.stream.Collectors;
 /**
  * The writes that can change a controlled setting: those of the documents controls read. The Event Grid subscription's
  * filter on {@code data.operationName} must list exactly {@link #ALL}; a write to any other child of a site (app
- * settings, functions, publishing policies) cannot change a control and is not re-read.
+ * settings, functions) cannot change a control and is not re-read.
  */
 public final class HandledOperations {
 
-  public static final List<String> ALL = Arrays.stream(Document.values())
-      .flatMap(document -> document.writeActions().stream())
+  public static final List<String> ALL = Documents.ALL.stream()
+      .flatMap(document -> document.eventOperations().stream())
+      .distinct()
       .sorted()
       .toList();
 
@@ -31,7 +31,7 @@ public final class HandledOperations {
 
   /** Whether a write to this child of a site or slot (empty: the site itself) can change a controlled setting. */
   public static boolean writes(Optional<String> child) {
-    return Arrays.stream(Document.values())
+    return Documents.ALL.stream()
         .anyMatch(document -> document.child().map(String::toLowerCase).equals(child.map(String::toLowerCase)));
   }
 }

@@ -48,7 +48,7 @@ public final class TableAuditTrail implements AuditTrail {
         .map(entity -> new Finding(text(entity, "Rule"), text(entity, "Title"), text(entity, "Document"),
             text(entity, "Before"), text(entity, "Desired"), text(entity, "Mode"), text(entity, "ModeSource"),
             Action.ofLabel(text(entity, "Action")), text(entity, "After"), text(entity, "ManualFix"),
-            "recorded by an earlier delivery of this event"))
+            "recorded by an earlier delivery of this event", List.of()))
         .toList();
   }
 

@@ -37,7 +37,8 @@ class FindingRowsTest {
 
   private static Finding finding(String rule, Action action, String written, String detail) {
     return new Finding(rule, "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher", "notify",
-        "DRIFTGUARD_MODE", action, written, "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", detail);
+        "DRIFTGUARD_MODE", action, written, "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", detail,
+        List.of());
   }
 
   private static Decision decision(Outcome outcome, List<Finding> findings) {

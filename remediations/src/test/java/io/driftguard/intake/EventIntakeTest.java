@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.driftguard.documents.Documents;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
@@ -65,15 +66,22 @@ class EventIntakeTest {
     assertInstanceOf(Screened.Ignored.class, screenOne(appSettings.toString()));
     ObjectNode function = TestEvents.write(siteId("func-a") + "/functions/f", "Microsoft.Web/sites/functions/write");
     assertInstanceOf(Screened.Ignored.class, screenOne(function.toString()));
-    ObjectNode ftpPolicy = TestEvents.write(siteId("func-a") + "/basicPublishingCredentialsPolicies/ftp",
-        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/write");
-    assertInstanceOf(Screened.Ignored.class, screenOne(ftpPolicy.toString()));
+    ObjectNode authList = TestEvents.write(siteId("func-a") + "/config/authsettings", "Microsoft.Web/sites/config/write");
+    assertInstanceOf(Screened.Ignored.class, screenOne(authList.toString()));
   }
 
   @Test
-  void handlesExactlyTheWritesOfTheDocumentsControlsRead() {
-    assertEquals(List.of("Microsoft.Web/sites/config/write", "Microsoft.Web/sites/slots/config/write",
-        "Microsoft.Web/sites/slots/write", "Microsoft.Web/sites/write"), HandledOperations.ALL);
+  void handlesTheWritesOfEveryDocumentControlsRead() throws Exception {
+    ObjectNode ftpPolicy = TestEvents.write(siteId("func-a") + "/basicPublishingCredentialsPolicies/ftp",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/write");
+    assertInstanceOf(Screened.Accepted.class, screenOne(ftpPolicy.toString()));
+    ObjectNode scmPolicy = TestEvents.write(siteId("func-a") + "/slots/blue/basicPublishingCredentialsPolicies/scm",
+        "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/scm/write");
+    assertInstanceOf(Screened.Accepted.class, screenOne(scmPolicy.toString()));
+    ObjectNode auth = TestEvents.write(siteId("func-a") + "/config/authsettingsV2", "Microsoft.Web/sites/config/write");
+    assertInstanceOf(Screened.Accepted.class, screenOne(auth.toString()));
+    assertEquals(Documents.ALL.stream().flatMap(document -> document.eventOperations().stream()).distinct().sorted()
+        .toList(), HandledOperations.ALL);
   }
 
   @Test

@@ -30,6 +30,7 @@ record ArmRoute(
     SITE,
     SLOTS,
     WEB_CONFIG,
+    AUTH_SETTINGS,
     PUBLISHING_POLICIES,
     PUBLISHING_POLICY,
     SECRET,
@@ -38,6 +39,9 @@ record ArmRoute(
 
   /** Endpoints that reveal secrets. Routed so that a test can catch the bot calling them. */
   enum Secret {
+    AUTH_SETTINGS_WITH_SECRETS("config/authsettingsv2/list", "/config/list/action",
+        "{\"name\":\"authsettingsV2\",\"properties\":{\"identityProviders\":{\"azureActiveDirectory\":"
+            + "{\"registration\":{\"clientSecretSettingName\":\"fake-client-secret-from-driftguard-sandbox\"}}}}}"),
     APP_SETTINGS("config/appsettings/list", "/config/list/action",
         "{\"name\":\"appsettings\",\"properties\":{\"SANDBOX_FAKE_SECRET\":\"fake-secret-from-driftguard-sandbox\"}}"),
     CONNECTION_STRINGS("config/connectionstrings/list", "/config/list/action",
@@ -93,6 +97,7 @@ record ArmRoute(
       case "" -> Target.SITE;
       case "slots" -> site.isSlot() ? Target.UNKNOWN : Target.SLOTS;
       case "config/web" -> Target.WEB_CONFIG;
+      case "config/authsettingsv2" -> Target.AUTH_SETTINGS;
       case "basicpublishingcredentialspolicies" -> Target.PUBLISHING_POLICIES;
       default -> null;
     };
@@ -136,7 +141,7 @@ record ArmRoute(
   /** The ARM resource type written or read, e.g. {@code Microsoft.Web/sites/config}. */
   String resourceType() {
     return switch (target) {
-      case WEB_CONFIG -> siteType() + "/config";
+      case WEB_CONFIG, AUTH_SETTINGS -> siteType() + "/config";
       case PUBLISHING_POLICIES, PUBLISHING_POLICY -> siteType() + "/basicPublishingCredentialsPolicies";
       case SLOTS -> "Microsoft.Web/sites/slots";
       default -> siteType();
