@@ -30,8 +30,7 @@ class ScanCommandIT {
 
   private static final String MIXED = "00000000-0000-0000-0000-00000005ca01";
   private static final String CLEAN = "00000000-0000-0000-0000-00000005ca02";
-  private static final Map<String, Object> COMPLIANT =
-      Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+  private static final Map<String, Object> COMPLIANT = CatalogSeeds.SECURE_CONFIG;
   private static final Map<String, String> AUTOFIX = Map.of("DRIFTGUARD_MODE", "autofix");
   private static Sandbox sandbox;
   private static SiteHandle tls;
@@ -63,6 +62,16 @@ class ScanCommandIT {
     sandbox.arm().seedSite(CLEAN, "rg-clean", "func-clean-1", "functionapp", Map.of(), true, COMPLIANT);
     sandbox.arm().seedSite(CLEAN, "rg-clean", "func-clean-2", "functionapp", Map.of(), true, COMPLIANT);
     sandbox.arm().seedSlot(CLEAN, "rg-clean", "func-clean-2", "blue", true, COMPLIANT);
+    // Their basic-auth publishing policies as a secure deployment leaves them: off.
+    for (String name : List.of("func-ok-1", "func-ok-2", "func-ok-3", "func-tls", "func-https", "func-debug", "func-exempt",
+        "func-notify", "func-slotted")) {
+      CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), new SiteHandle(MIXED, "rg-scan", name, null));
+    }
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), ftp);
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), slot);
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), new SiteHandle(CLEAN, "rg-clean", "func-clean-1", null));
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), new SiteHandle(CLEAN, "rg-clean", "func-clean-2", null));
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), new SiteHandle(CLEAN, "rg-clean", "func-clean-2", "blue"));
   }
 
   @AfterAll

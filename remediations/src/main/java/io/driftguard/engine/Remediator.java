@@ -19,6 +19,8 @@ import io.driftguard.state.BoundedLruSet;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteState;
 import io.driftguard.state.StateReader;
+import io.driftguard.resource.InvalidResourceIdException;
+import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -119,6 +121,31 @@ public final class Remediator {
     Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
     Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
     return dryRun ? decision : record(sweep, decision);
+  }
+
+  /**
+   * Each control's effective mode, and the setting or tag that chose it, for a site and each of its slots: one read of
+   * the site and one slot listing, nothing evaluated or written.
+   */
+  public Map<SiteRef, Map<Control, ModeDecision>> explain(SiteRef site) {
+    CallBudget budget = new CallBudget(eventBudget);
+    Map<SiteRef, Map<Control, ModeDecision>> explained = new LinkedHashMap<>();
+    explained.put(site, effectiveModes(reader.read(site, Set.of(), budget)));
+    for (JsonNode slot : gateway.listSlots(site, budget)) {
+      try {
+        SiteRef slotRef = ResourceIds.parse(slot.path("id").asText("")).site();
+        explained.put(slotRef, effectiveModes(StateReader.fromListing(slotRef, slot)));
+      } catch (InvalidResourceIdException e) {
+        // A listed id driftguard would not act on either: nothing to explain.
+      }
+    }
+    return explained;
+  }
+
+  private Map<Control, ModeDecision> effectiveModes(SiteState state) {
+    Map<Control, ModeDecision> effective = new LinkedHashMap<>();
+    controls.all().forEach(control -> effective.put(control, modes.effective(control, state)));
+    return effective;
   }
 
   /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
