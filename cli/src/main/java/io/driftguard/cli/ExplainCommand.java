@@ -8,6 +8,8 @@ import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** {@code explain}: each control's effective mode for one app and its slots, and which setting or tag chose it. */
@@ -72,17 +74,16 @@ final class ExplainCommand implements Main.Command {
       err.println("driftguard explain: " + e.getMessage());
       return e.isNotFound() ? ExitCode.USAGE : ExitCode.TEMPORARY_FAILURE;
     }
-    Table table = new Table("app or slot", "control", "effective mode", "chosen by");
-    explained.forEach((target, modes) -> modes.forEach((control, mode) -> {
-      if (json) {
-        out.println(Json.write(new Explained(target.displayName(), control.id(), mode.mode().label(), mode.source())));
-      } else {
-        table.row(target.displayName(), control.id(), mode.mode().label(), mode.source());
-      }
-    }));
-    if (!json) {
-      table.print(out);
+    List<Explained> rows = new ArrayList<>();
+    explained.forEach((target, modes) -> modes.forEach((control, mode) ->
+        rows.add(new Explained(target.displayName(), control.id(), mode.mode().label(), mode.source()))));
+    if (json) {
+      rows.forEach(row -> out.println(Json.write(row)));
+      return ExitCode.OK;
     }
+    Table table = new Table("app or slot", "control", "effective mode", "chosen by");
+    rows.forEach(row -> table.row(row.app(), row.control(), row.mode(), row.modeSource()));
+    table.print(out);
     return ExitCode.OK;
   }
 }

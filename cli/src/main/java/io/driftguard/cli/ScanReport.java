@@ -97,7 +97,11 @@ final class ScanReport {
     boolean manySubscriptions = totals.subscriptions().size() > 1;
     List<String> header = new ArrayList<>(manySubscriptions ? List.of("subscription") : List.of());
     header.addAll(List.of("resource", "resource group"));
-    header.addAll(ControlCatalog.ids());
+    // A column per control that was on for some app: opt-in controls nobody turned on would only say "off".
+    List<String> shown = ControlCatalog.ids().stream()
+        .filter(control -> decisions.stream().anyMatch(decision -> !status(decision, control).equals("off")))
+        .toList();
+    header.addAll(shown);
     List<String[]> rows = new ArrayList<>();
     rows.add(header.toArray(String[]::new));
     for (Decision decision : decisions) {
@@ -105,7 +109,7 @@ final class ScanReport {
       String[] parts = decision.resource().split("/");
       List<String> row = new ArrayList<>(manySubscriptions ? List.of(parts[2]) : List.of());
       row.addAll(List.of(Narration.shortName(decision.resource()), parts[4]));
-      ControlCatalog.ids().forEach(control -> row.add(status(decision, control)));
+      shown.forEach(control -> row.add(status(decision, control)));
       rows.add(row.toArray(String[]::new));
     }
     return rows;
