@@ -22,7 +22,7 @@ param namePrefix string = 'driftguard'
 @description('Global mode (app setting DRIFTGUARD_MODE).')
 param mode string = 'notify'
 
-@description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (MIN_TLS, HTTPS_ONLY, FTP_DISABLED, REMOTE_DEBUGGING_OFF).')
+@description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
 @minLength(1)
