@@ -91,6 +91,10 @@ public final class ControlCatalog {
             .peers("P: Function apps should disable public network access",
                 "D: Restricted network access should be configured on Internet exposed Function app")
             .fix("az functionapp update {target} --set publicNetworkAccess=" + quoted("Disabled")).build(),
+        property("end-to-end-encryption", Documents.SITE, "/properties/endToEndEncryptionEnabled").wants(true)
+            .title("Front end to worker traffic encrypted").risk(Risk.GUARDED).optIn()
+            .peers("P: 387140f1 (Function apps: end-to-end encryption enabled)")
+            .fix("az functionapp update {target} --set endToEndEncryptionEnabled=true").build(),
         judgedBy("access-restricted", Documents.WEB_CONFIG, Judges.ACCESS_RESTRICTED)
             .title("Access restricted to listed callers (site and SCM site)").risk(Risk.REPORT_ONLY).optIn()
             .peers("D: Restricted network access should be configured on Internet exposed Function app")

@@ -65,6 +65,7 @@ class CatalogIT {
       Map.entry("http2-enabled", "{\"http20Enabled\":false}"),
       Map.entry("client-cert-required", "{\"clientCertEnabled\":true,\"clientCertMode\":\"Optional\"}"),
       Map.entry("public-network-off", "{\"publicNetworkAccess\":\"Enabled\"}"),
+      Map.entry("end-to-end-encryption", "{\"endToEndEncryptionEnabled\":false}"),
       Map.entry("access-restricted", "{}"),
       Map.entry("vnet-integrated", "{}"),
       Map.entry("managed-identity", "{}"),
