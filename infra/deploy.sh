@@ -24,7 +24,9 @@ on every target subscription (and on the management group when managementGroupId
 USAGE
 }
 
-say() { printf '==> %s\n' "$*" >&2; }
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=infra/retry.sh
+source "$here/retry.sh"
 die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
 
 if [[ $# -lt 1 ]]; then
@@ -39,7 +41,6 @@ location="$1"
 shift
 extra=("$@")
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 name="${DRIFTGUARD_DEPLOYMENT:-driftguard}"
 
@@ -69,7 +70,8 @@ output() {
 }
 
 say "2/5 deploying the infrastructure without the Event Grid subscriptions: az deployment sub create --name $name ..."
-deploy false
+# The custom role is defined and assigned in this one deployment: retried while Azure replicates the new role.
+retry_consistency "infrastructure" "$ROLE_NOT_YET_THERE" -- deploy false
 group="$(output resourceGroupName)"
 app="$(output functionAppName)"
 principal="$(output principalId)"
@@ -78,7 +80,8 @@ say "    function app $app in resource group $group, identity $principal"
 
 if [[ -n "$managementGroup" ]]; then
   say "3/5 defining and assigning the custom role at management group $managementGroup: az deployment mg create ..."
-  az deployment mg create --name "$name-role" --management-group-id "$managementGroup" --location "$location" \
+  retry_consistency "management-group role" "$ROLE_NOT_YET_THERE" -- \
+    az deployment mg create --name "$name-role" --management-group-id "$managementGroup" --location "$location" \
     --template-file "$here/modules/role-management-group.bicep" \
     --parameters namePrefix="$(output namePrefix)" principalId="$principal" --output none
 else
@@ -87,17 +90,12 @@ fi
 
 say "4/5 deploying the code: az functionapp deployment source config-zip --resource-group $group --name $app --src $zip"
 # The app's identity reads the deployment container through a role assigned moments ago: allow for propagation.
-for attempt in 1 2 3 4 5; do
-  if az functionapp deployment source config-zip --resource-group "$group" --name "$app" --src "$zip" --output none; then
-    break
-  fi
-  [[ $attempt -lt 5 ]] || die "the code deployment failed 5 times; rerun infra/deploy.sh (it is idempotent)"
-  say "    attempt $attempt failed (role assignments can take a few minutes to apply); retrying in 60 s"
-  sleep 60
-done
+retry_consistency "code" "$ANY_FAILURE" -- \
+  az functionapp deployment source config-zip --resource-group "$group" --name "$app" --src "$zip" --output none
 
 say "5/5 creating the Event Grid subscriptions: az deployment sub create --name $name ... deployEventSubscription=true"
-deploy true
+# This pass writes the app settings again, which can restart the app just before Event Grid validates it.
+retry_consistency "Event Grid subscriptions" "$ENDPOINT_NOT_YET_VALID" -- deploy true
 
 say "done: driftguard runs in function app $app (resource group $group); identity $principal."
 say "    settings: az functionapp config appsettings set --resource-group $group --name $app --settings DRIFTGUARD_RULE_MIN_TLS=autofix"

@@ -22,14 +22,24 @@ param namePrefix string = 'driftguard'
 @description('Global mode (app setting DRIFTGUARD_MODE).')
 param mode string = 'notify'
 
+@allowed([
+  'honour'
+  'report'
+  'ignore'
+])
+@description('Whether app owners may exempt their apps by tag (DRIFTGUARD_TAG_EXEMPTIONS): honour the driftguard-exempt and driftguard-mode=off tags (findings recorded as exempted), report them but run the normal mode, or ignore every driftguard tag.')
+param tagExemptions string = 'honour'
+
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
-@minLength(1)
-@description('Subscriptions driftguard watches and may fix: each gets a system topic and event subscription, and (without managementGroupId) an assignment of the custom role.')
+@description('Subscriptions driftguard watches and may fix: each gets a system topic and event subscription, and (without managementGroupId) an assignment of the custom role. May be empty when targetResourceGroups is set.')
 param targetSubscriptionIds array = [
   subscription().subscriptionId
 ]
+
+@description('Resource groups driftguard watches and may fix, for teams without rights on their whole subscription: [{"subscriptionId": "...", "resourceGroup": "..."}]. Each gets its own system topic (Microsoft.Resources.ResourceGroups) and event subscription in the group, and the custom role assigned at the group.')
+param targetResourceGroups array = []
 
 @description('When set, the custom role is defined and assigned at this management group (by infra/deploy.sh, with modules/role-management-group.bicep) instead of per subscription.')
 param managementGroupId string = ''
@@ -93,6 +103,22 @@ var suffix = uniqueString(subscription().id, namePrefix)
 var resourceGroupName = 'rg-${namePrefix}'
 var eventsResourceGroupName = 'rg-${namePrefix}-events'
 var systemTopicName = '${namePrefix}-subscription-events'
+var resourceGroupTopicName = '${namePrefix}-resource-group-events'
+var targetResourceGroupIds = map(targetResourceGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}')
+// Every system topic, subscriptions' first, then resource groups' (the order of the targets and targetGroups modules).
+var eventSources = concat(map(targetSubscriptionIds, s => {
+  subscriptionId: s
+  resourceGroup: eventsResourceGroupName
+  topic: systemTopicName
+}), map(targetResourceGroups, g => {
+  subscriptionId: g.subscriptionId
+  resourceGroup: g.resourceGroup
+  topic: resourceGroupTopicName
+}))
+// Every subscription driftguard may act in (DRIFTGUARD_SUBSCRIPTIONS): the watched ones and those of watched groups.
+var watchedSubscriptionIds = union(targetSubscriptionIds, map(targetResourceGroups, g => g.subscriptionId))
+// The custom role lives in the first target subscription, or (only resource groups) in driftguard's own.
+var roleSubscriptionId = empty(targetSubscriptionIds) ? subscription().subscriptionId : targetSubscriptionIds[0]
 var useManagementGroup = !empty(managementGroupId)
 var roleDefinitionGuid = guid(tenant().tenantId, namePrefix, 'driftguard-remediator')
 // The code's defaults (BicepTemplateTest checks they are), overridden by armLimits.
@@ -150,7 +176,7 @@ module settings 'modules/app-settings.bicep' = {
       AzureWebJobsStorage__accountName: app.outputs.storageAccountName
       AzureWebJobsStorage__tableServiceUri: app.outputs.tableServiceUri
       DRIFTGUARD_MODE: mode
-      DRIFTGUARD_SUBSCRIPTIONS: join(targetSubscriptionIds, ',')
+      DRIFTGUARD_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')
       DRIFTGUARD_SELF_OBJECT_ID: app.outputs.principalId
       DRIFTGUARD_ARM_ENDPOINT: environment().resourceManager
       DRIFTGUARD_FTPS_STATE: ftpsState
@@ -171,20 +197,23 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_RECONCILE_SCHEDULE: reconcileSchedule
       DRIFTGUARD_RECONCILE_TIME_LIMIT: reconcileTimeLimit
       DRIFTGUARD_SWEEP_PARALLELISM: string(sweepParallelism)
+      DRIFTGUARD_TAG_EXEMPTIONS: tagExemptions
     }, controlSettings)
   }
 }
 
-// The custom role: exactly the actions in permissions.json. Defined in the first target subscription (always one of
-// its assignable scopes) and assignable in every target subscription.
+// The custom role: exactly the actions in permissions.json. Defined in roleSubscriptionId (always one of its
+// assignable scopes) and assignable in every target subscription and target resource group.
 module role 'modules/role-definition.bicep' = if (!useManagementGroup) {
   name: 'driftguard-role'
-  scope: subscription(targetSubscriptionIds[0])
+  scope: subscription(roleSubscriptionId)
   params: {
     roleDefinitionGuid: roleDefinitionGuid
     roleName: '${namePrefix} remediator'
     actions: map(permissions.actions, p => p.action)
-    assignableScopes: map(targetSubscriptionIds, s => '/subscriptions/${s}')
+    assignableScopes: union([
+      '/subscriptions/${roleSubscriptionId}'
+    ], map(targetSubscriptionIds, s => '/subscriptions/${s}'), targetResourceGroupIds)
   }
 }
 
@@ -199,6 +228,24 @@ module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in
     assignRole: !useManagementGroup
     roleDefinitionGuid: roleDefinitionGuid
     principalId: app.outputs.principalId
+    actionGroupId: alerting.outputs.actionGroupId
+  }
+  dependsOn: [
+    role
+  ]
+}]
+
+// Per target resource group: the group's own system topic, and the role assignment at the group (unless a management
+// group holds the role; the group's subscription must then be under it).
+module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in targetResourceGroups: {
+  name: 'driftguard-target-group-${i}'
+  scope: resourceGroup(group.subscriptionId, group.resourceGroup)
+  params: {
+    systemTopicName: resourceGroupTopicName
+    assignRole: !useManagementGroup
+    roleDefinitionGuid: roleDefinitionGuid
+    principalId: app.outputs.principalId
+    actionGroupId: alerting.outputs.actionGroupId
   }
   dependsOn: [
     role
@@ -206,21 +253,21 @@ module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in
 }]
 
 // Each system topic's identity may write dead letters into driftguard's dead-letter container, and nowhere else.
-module deadLetterAccess 'modules/dead-letter-access.bicep' = [for i in range(0, length(targetSubscriptionIds)): {
+module deadLetterAccess 'modules/dead-letter-access.bicep' = [for (source, i) in eventSources: {
   name: 'driftguard-deadletter-${i}'
   scope: rg
   params: {
     storageAccountName: app.outputs.storageAccountName
     containerName: app.outputs.deadLetterContainerName
-    principalId: targets[i].outputs.topicPrincipalId
+    principalId: i < length(targetSubscriptionIds) ? targets[i].outputs.topicPrincipalId : targetGroups[i - length(targetSubscriptionIds)].outputs.topicPrincipalId
   }
 }]
 
-module eventSubscriptions 'modules/event-subscription.bicep' = [for (subscriptionId, i) in targetSubscriptionIds: if (deployEventSubscription) {
+module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) in eventSources: if (deployEventSubscription) {
   name: 'driftguard-events-${i}'
-  scope: resourceGroup(subscriptionId, eventsResourceGroupName)
+  scope: resourceGroup(source.subscriptionId, source.resourceGroup)
   params: {
-    systemTopicName: systemTopicName
+    systemTopicName: source.topic
     name: '${namePrefix}-on-resource-write'
     functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
     includedEventTypes: eventFilter.includedEventTypes
@@ -230,10 +277,22 @@ module eventSubscriptions 'modules/event-subscription.bicep' = [for (subscriptio
   }
   dependsOn: [
     targets
+    targetGroups
     deadLetterAccess
     settings
   ]
 }]
+
+// The estate at a glance in the portal: an Azure Monitor workbook over the findings table and the function's logs.
+module workbook 'modules/workbook.bicep' = {
+  name: 'driftguard-workbook'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    workspaceName: app.outputs.workspaceName
+  }
+}
 
 output namePrefix string = namePrefix
 output resourceGroupName string = rg.name
@@ -241,11 +300,14 @@ output functionAppName string = app.outputs.name
 output functionAppId string = app.outputs.id
 output principalId string = app.outputs.principalId
 output targetSubscriptionIds array = targetSubscriptionIds
+output targetResourceGroupIds array = targetResourceGroupIds
+output resourceGroupTopicName string = resourceGroupTopicName
 output eventsResourceGroupName string = eventsResourceGroupName
 output managementGroupId string = managementGroupId
 output roleDefinitionGuid string = useManagementGroup ? '' : roleDefinitionGuid
-output roleDefinitionSubscriptionId string = targetSubscriptionIds[0]
+output roleDefinitionSubscriptionId string = roleSubscriptionId
 output eventSubscriptionDeployed bool = deployEventSubscription
 output logsIngestionEndpoint string = alerting.outputs.logsIngestionEndpoint
 output dcrImmutableId string = alerting.outputs.dcrImmutableId
 output actionGroupId string = alerting.outputs.actionGroupId
+output workbookId string = workbook.outputs.workbookId

@@ -48,11 +48,16 @@ roleGuid="$(output roleDefinitionGuid)"
 roleSubscription="$(output roleDefinitionSubscriptionId)"
 managementGroup="$(output managementGroupId)"
 mapfile -t targets < <(output targetSubscriptionIds)
+mapfile -t groups < <(output targetResourceGroupIds)
+groupTopic="$(output resourceGroupTopicName)"
 
 say "This deletes driftguard (deployment '$name'):"
 say "  role assignments of identity $principal and the custom role ${roleGuid:-at management group $managementGroup}"
 for target in "${targets[@]}"; do
   say "  resource group $eventsGroup in subscription $target (system topic, event subscription)"
+done
+for watched in "${groups[@]}"; do
+  say "  in resource group $watched: system topic $groupTopic (and its event subscription), its dead-letter alert"
 done
 say "  resource group $group in subscription $(az account show --query id --output tsv)"
 if [[ "$yes" != true ]]; then
@@ -77,6 +82,17 @@ else
     done
   done
 fi
+
+for watched in "${groups[@]}"; do
+  say "1/5 deleting the custom role's assignment at $watched"
+  for id in $(az role assignment list --scope "$watched" --query "[?principalId=='$principal'].id" --output tsv); do
+    az role assignment delete --ids "$id" --output none
+  done
+  # The group is the team's own: only driftguard's topic (with its event subscription) and alert go.
+  say "2/5 az resource delete: system topic $groupTopic and its dead-letter alert in $watched"
+  az resource delete --ids "$watched/providers/Microsoft.Insights/metricAlerts/$groupTopic-dead-letters" --output none 2>/dev/null || true
+  az resource delete --ids "$watched/providers/Microsoft.EventGrid/systemTopics/$groupTopic" --output none 2>/dev/null || true
+done
 
 for target in "${targets[@]}"; do
   say "2/5 az group delete --subscription $target --name $eventsGroup"

@@ -29,26 +29,17 @@ var findingsTable = loadJsonContent('../alerts/findings-table.json')
 var findingsQuery = loadTextContent('../alerts/driftguard-findings.kql')
 var fixesQuery = loadTextContent('../alerts/driftguard-fixes.kql')
 
-// _ResourceId is a standard column of every table: it is not declared in the table, and a declared column name must
-// start with a letter (Logs Ingestion API docs), so the input stream cannot declare it either. The rows carry the
-// resource id in TargetResourceId and the DCR transformation writes it into _ResourceId.
-var resourceIdInputColumn = 'TargetResourceId'
-var declaredColumns = filter(findingsTable.columns, c => !startsWith(c.name, '_') && c.name != resourceIdInputColumn)
-var tableColumns = [for c in declaredColumns: {
+// The rows go to the table as they are: TargetResourceId is an ordinary column, the alert rules' resourceIdColumn.
+// _ResourceId is reserved (a declared column name must start with a letter), so nothing writes it.
+var tableColumns = [for c in findingsTable.columns: {
   name: c.name
   type: c.type == 'datetime' ? 'dateTime' : c.type
   description: c.description
 }]
-var declaredStreamColumns = [for c in declaredColumns: {
+var streamColumns = [for c in findingsTable.columns: {
   name: c.name
   type: c.type
 }]
-var streamColumns = concat(declaredStreamColumns, [
-  {
-    name: resourceIdInputColumn
-    type: 'string'
-  }
-])
 var streamDeclaration = {
   columns: streamColumns
 }
@@ -126,7 +117,6 @@ resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
         destinations: [
           'findings'
         ]
-        transformKql: 'source | extend _ResourceId = tostring(${resourceIdInputColumn}) | project-away ${resourceIdInputColumn}'
         outputStream: 'Custom-${findingsTable.tableName}'
       }
     ]
@@ -165,8 +155,10 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (empty(ex
   }
 }
 
-// Every minute over the last 5 minutes (ingestion takes 20 s to a few minutes), one alert per app or slot and control.
-// autoMitigate false: a finding is not "resolved" because it left the query window.
+// Every minute over the last 10 minutes (ingestion takes 20 s to a few minutes). resourceIdColumn makes the app (or
+// slot) in TargetResourceId the alert's target, one alert per app; the Rule dimension splits it per control.
+// autoMitigate false: a finding is not "resolved" because it left the query window. A row stays in the window for 10
+// evaluations, so actions are muted for the window's length after a notification: one notification per finding.
 resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for rule in rules: {
   name: '${namePrefix}-${rule.name}'
   location: location
@@ -180,8 +172,9 @@ resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for r
       workspace.id
     ]
     evaluationFrequency: 'PT1M'
-    windowSize: 'PT5M'
+    windowSize: 'PT10M'
     autoMitigate: false
+    muteActionsDuration: 'PT10M'
     // The table may not be queryable for a few minutes after it is created.
     skipQueryValidation: true
     criteria: {
@@ -191,14 +184,8 @@ resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for r
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
+          resourceIdColumn: 'TargetResourceId'
           dimensions: [
-            {
-              name: '_ResourceId'
-              operator: 'Include'
-              values: [
-                '*'
-              ]
-            }
             {
               name: 'Rule'
               operator: 'Include'

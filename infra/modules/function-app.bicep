@@ -154,6 +154,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
 resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
   parent: site
   name: 'ftp'
+  // The type definition lacks location, but ARM refuses the policy without it ("The parameter location has an invalid
+  // value", open bicep-types-az issues #1317, #1504, #1527, #1529, #1571).
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }
@@ -162,20 +166,24 @@ resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
 resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
   parent: site
   name: 'scm'
+  // The type definition lacks location, but ARM refuses the policy without it ("The parameter location has an invalid
+  // value", open bicep-types-az issues #1317, #1504, #1527, #1529, #1571).
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }
 }
 
-resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleId in storageRoles: {
-  name: guid(storage.id, site.id, roleId)
-  scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+// A module, so that the assignments can be named after the app's principal id (a value known only at run time).
+module storageAccess 'storage-access.bicep' = {
+  name: 'driftguard-storage-access'
+  params: {
+    storageAccountName: storage.name
     principalId: site.identity.principalId
-    principalType: 'ServicePrincipal'
+    roleIds: storageRoles
   }
-}]
+}
 
 output name string = site.name
 output id string = site.id

@@ -19,6 +19,9 @@ param roleDefinitionGuid string
 @description('Object id of driftguard\'s managed identity.')
 param principalId string
 
+@description('Action group the dead-letter alert notifies.')
+param actionGroupId string
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
@@ -29,6 +32,8 @@ module topic 'system-topic.bicep' = {
   scope: rg
   params: {
     name: systemTopicName
+    watchResourceGroup: false
+    actionGroupId: actionGroupId
   }
 }
 

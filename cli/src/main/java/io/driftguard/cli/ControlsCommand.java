@@ -6,6 +6,7 @@ import io.driftguard.controls.ControlCatalog;
 import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.List;
 
 /** {@code controls}: the catalog, with each control's effective mode under the current settings and its source. */
@@ -52,7 +53,8 @@ final class ControlsCommand implements Main.Command {
       }
     }
     Settings settings = Settings.fromEnvironment();
-    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes());
+    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(),
+        Clock.systemUTC());
     List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
     if (json) {

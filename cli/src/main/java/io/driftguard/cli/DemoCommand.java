@@ -17,7 +17,9 @@ import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import io.driftguard.sweep.Sweeper;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +43,8 @@ final class DemoCommand implements Main.Command {
       endpoint; Azurite for Table storage), seeds a few function apps, a slot, a plain web app and an app exempt by
       tag, makes the writes people and pipelines make, delivers the events Azure would send, and narrates what
       driftguard does about each: fixes, the alert an on-call engineer receives, a pipeline that keeps reverting a fix
-      (flapping), a sweep that finds drift no event announced, and the audit trail. Ends with a summary table.
+      (flapping), a sweep that finds drift no event announced, and the audit trail. Ends with a summary table, and
+      writes the estate as the sweep saw it to an HTML page (as scan --format html) and prints where it is.
       Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify.
       """;
 
@@ -151,34 +154,43 @@ final class DemoCommand implements Main.Command {
       String forged = ordersEvent.replace(orders.webConfigId(), orders.id() + "/../../../../providers/Microsoft.Web/sites/victim");
       deliver("someone posts a crafted event whose resource id walks out of the site", forged);
 
-      sweep();
+      ScanReport estate = sweep();
       summary(payments);
       out.println();
       out.println("audit trail of func-payments (./driftguard history --app func-payments):");
       HistoryCommand.print(Driftguard.auditTrail(settings).history(Optional.of("func-payments"),
           Instant.now().minus(Duration.ofHours(1))), out);
+      out.println();
+      Path page = Path.of(System.getProperty("java.io.tmpdir"), "driftguard-demo-report.html").toAbsolutePath();
+      try {
+        estate.write(ScanReport.Format.HTML, page);
+        out.println("the estate as the sweep saw it, a page to open in a browser (./driftguard scan --format html): "
+            + page.toUri());
+      } catch (IOException e) {
+        out.println("could not write the estate's page " + page + ": " + e.getMessage());
+      }
       return 0;
     }
 
-    /** The Reconcile timer's sweep: drift that no event announced. */
-    private void sweep() {
+    /** The Reconcile timer's sweep: drift that no event announced. Returns the estate as the sweep saw it. */
+    private ScanReport sweep() {
       out.println("[sweep] the Reconcile timer sweeps " + SUBSCRIPTION + " for drift no event announced");
-      List<Decision> found = Collections.synchronizedList(new ArrayList<>());
+      List<Decision> decided = Collections.synchronizedList(new ArrayList<>());
       SweepSummary summary = sweeper.run(SweepRequest.oneOff(List.of(SUBSCRIPTION), false, Duration.ofMinutes(5)),
           new SweepListener() {
             @Override
             public void decided(Decision decision) {
-              if (!decision.findings().isEmpty()) {
-                found.add(decision);
-              }
+              decided.add(decision);
             }
           });
-      found.stream().sorted(Comparator.comparing(Decision::resource)).forEach(decision -> {
-        out.printf("    %s: %s%n", Narration.shortName(decision.resource()), decision.outcome().label());
-        Narration.findings(decision).forEach(line -> out.println("      " + line));
-      });
+      decided.stream().filter(decision -> !decision.findings().isEmpty()).sorted(Comparator.comparing(Decision::resource))
+          .forEach(decision -> {
+            out.printf("    %s: %s%n", Narration.shortName(decision.resource()), decision.outcome().label());
+            Narration.findings(decision).forEach(line -> out.println("      " + line));
+          });
       out.printf("    swept %d function apps and slots (%s), passed over %d other sites, %d list reads, %d ms%n%n",
           summary.decided(), summary.outcomes(), summary.notFunctionApps(), summary.listReads(), summary.elapsedMs());
+      return new ScanReport(List.copyOf(decided), summary, List.of(SUBSCRIPTION), false);
     }
 
     private Decision lastDecision() {

@@ -30,6 +30,8 @@ final class Narration {
         case BACKED_OFF -> "BACKED OFF " + finding.rule() + ": " + finding.detail();
         case WOULD_FIX -> "would fix " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
         case WOULD_ALERT -> "would alert " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
+        case EXEMPTED -> "exempted  " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
+            + " (" + finding.modeSource() + ")";
       });
     }
     return lines;

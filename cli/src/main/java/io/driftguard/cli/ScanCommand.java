@@ -7,6 +7,8 @@ import io.driftguard.resource.ResourceIds;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +20,8 @@ import java.util.stream.Collectors;
 final class ScanCommand implements Main.Command {
 
   static final String HELP = """
-      usage: driftguard scan --subscription ID [--subscription ID ...] [--fix] [--format table|json|markdown]
+      usage: driftguard scan --subscription ID [--subscription ID ...] [--fix] [--format table|json|markdown|html]
+                             [--output FILE]
 
       Evaluates every function app and deployment slot of the subscriptions with the engine and settings the function
       uses, read from the environment as for handle (README: Settings): DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>, the
@@ -30,10 +33,13 @@ final class ScanCommand implements Main.Command {
         --subscription ID  a subscription to scan (a GUID); repeat for more. Must be in DRIFTGUARD_SUBSCRIPTIONS if set
         --fix              act as events do: fix the controls in autofix mode, report the ones in notify mode.
                            Without it a dry run: nothing is changed, alerted or recorded
-        --format FORMAT    table (default), markdown (to paste into a ticket), or json (one decision per line, then
-                           a final {"summary": ...} line)
+        --format FORMAT    table (default), markdown (to paste into a ticket), json (one decision per line, then
+                           a final {"summary": ...} line), or html (one self-contained page to open in a browser:
+                           counts, charts, a sortable and filterable table, each finding's mode source and fix)
+        --output FILE      write the report to FILE instead of stdout
 
-      stdout: the report, per app and slot each control: ok, off (not evaluated), or what would be or was done.
+      stdout: the report (unless --output), per app and slot each control: ok, off (not evaluated), or what would be
+              or was done.
       stderr: progress (a bar on a terminal, a line per listed page otherwise), and logs.
       exit:   0  every function app and slot is compliant, or was fixed
               3  findings remain (dry run: any; --fix: any not fixed)
@@ -50,6 +56,7 @@ final class ScanCommand implements Main.Command {
     Set<String> subscriptions = new LinkedHashSet<>();
     boolean fix = false;
     ScanReport.Format format = ScanReport.Format.TABLE;
+    Path output = null;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -60,6 +67,7 @@ final class ScanCommand implements Main.Command {
           case "--subscription" -> subscriptions.add(subscription(Arguments.value(args, ++i)));
           case "--fix" -> fix = true;
           case "--format" -> format = ScanReport.Format.parse(Arguments.value(args, ++i));
+          case "--output" -> output = outputFile(Arguments.value(args, ++i));
           default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
         }
       }
@@ -84,8 +92,13 @@ final class ScanCommand implements Main.Command {
     progress.finish();
     List<Decision> decisions = progress.decisions();
     ScanReport report = new ScanReport(decisions, summary, List.copyOf(subscriptions), !fix);
-    report.print(format, out);
-    out.flush();
+    if (output == null) {
+      report.print(format, out);
+      out.flush();
+    } else {
+      report.write(format, output);
+      err.println("driftguard scan: report written to " + output);
+    }
     if (!summary.complete() || !summary.problems().isEmpty() || decisions.stream().anyMatch(Decision::retryable)) {
       err.println("driftguard scan: incomplete, some apps or slots were not evaluated: run it again later");
       return ExitCode.TEMPORARY_FAILURE;
@@ -98,6 +111,15 @@ final class ScanCommand implements Main.Command {
       throw new IllegalArgumentException("'" + id + "' is not a subscription id (a GUID)");
     }
     return id.toLowerCase(Locale.ROOT);
+  }
+
+  /** Checked before the scan, so that a typo does not cost a whole sweep. */
+  private static Path outputFile(String name) {
+    Path file = Path.of(name).toAbsolutePath();
+    if (!Files.isDirectory(file.getParent()) || Files.isDirectory(file)) {
+      throw new IllegalArgumentException("--output " + name + ": not a file in an existing directory");
+    }
+    return file;
   }
 
   /** An empty allow-list means any subscription, as for events. */

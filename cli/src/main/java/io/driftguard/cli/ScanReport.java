@@ -7,7 +7,11 @@ import io.driftguard.engine.DecisionJson;
 import io.driftguard.engine.Finding;
 import io.driftguard.engine.Outcome;
 import io.driftguard.sweep.SweepSummary;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,12 +24,12 @@ import java.util.stream.Collectors;
 
 /**
  * What a scan found, per function app and slot and in total: for people (a table, or markdown to paste into a ticket)
- * or for machines (JSON lines).
+ * or for machines (JSON lines), or one page to open in a browser ({@link HtmlReport}).
  */
 final class ScanReport {
 
   enum Format {
-    TABLE, JSON, MARKDOWN;
+    TABLE, JSON, MARKDOWN, HTML;
 
     static Format parse(String text) {
       for (Format format : values()) {
@@ -33,7 +37,7 @@ final class ScanReport {
           return format;
         }
       }
-      throw new IllegalArgumentException("--format must be table, json or markdown, not '" + text + "'");
+      throw new IllegalArgumentException("--format must be table, json, markdown or html, not '" + text + "'");
     }
   }
 
@@ -89,6 +93,17 @@ final class ScanReport {
         decisions.forEach(decision -> out.println(DecisionJson.toJson(decision)));
         out.println(Json.write(Map.of("summary", totals)));
       }
+      case HTML -> new HtmlReport(decisions, totals, problems(), hint()).write(out);
+    }
+  }
+
+  /** The report in a file, UTF-8, replacing what was there. */
+  void write(Format format, Path file) throws IOException {
+    try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
+      print(format, out);
+      if (out.checkError()) {
+        throw new IOException("could not write " + file);
+      }
     }
   }
 
@@ -116,7 +131,7 @@ final class ScanReport {
   }
 
   /** Short: what became of the control, the value seen (and the one a fix wrote); why a fix failed is under problems. */
-  private static String status(Decision decision, String control) {
+  static String status(Decision decision, String control) {
     return decision.findings().stream().filter(finding -> finding.rule().equals(control)).findFirst()
         .map(finding -> switch (finding.action()) {
           case FIXED -> "fixed: " + finding.observed() + " -> " + finding.written();
@@ -125,6 +140,7 @@ final class ScanReport {
           case BACKED_OFF -> "BACKED OFF: " + finding.observed();
           case WOULD_FIX -> "would fix: " + finding.observed();
           case WOULD_ALERT -> "would alert: " + finding.observed();
+          case EXEMPTED -> "exempted: " + finding.observed();
         })
         .orElse(decision.evaluated().contains(control) ? "ok"
             : decision.evaluated().stream().anyMatch(entry -> entry.startsWith(control + " (not judged")) ? "not judged"
@@ -180,10 +196,13 @@ final class ScanReport {
         ? Optional.of("the findings are in notify mode: --fix would report them, not fix them") : Optional.empty();
   }
 
-  /** Something remains for a person: a finding that was not fixed, or an app that could not be evaluated. */
-  private static boolean left(Decision decision) {
-    return decision.outcome() == Outcome.FAILED
-        || decision.findings().stream().anyMatch(finding -> finding.action() != Action.FIXED);
+  /**
+   * Something remains for a person: a finding that was not fixed, or an app that could not be evaluated. An exempted
+   * finding was accepted by whoever tagged the app, and its row says so.
+   */
+  static boolean left(Decision decision) {
+    return decision.outcome() == Outcome.FAILED || decision.findings().stream()
+        .anyMatch(finding -> finding.action() != Action.FIXED && finding.action() != Action.EXEMPTED);
   }
 
   private int count(Predicate<Decision> which) {

@@ -84,6 +84,7 @@ class ScanCommandIT {
     List<RecordedRequest> requests = sandbox.arm().requests();
     assertEquals(List.of(), requests.stream().filter(FakeArm::isSecretRevealing).toList());
     assertEquals(List.of(), requests.stream().filter(FakeArm::isWholeDocumentPut).toList());
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondSiteOrWebConfig).toList());
     sandbox.close();
   }
 
@@ -117,16 +118,16 @@ class ScanCommandIT {
     assertEquals("would fix: AllAllowed", rows.get("func-ftp").get("ftp-disabled"));
     assertEquals("would fix: false", rows.get("func-https").get("https-only"));
     assertEquals("would fix: true", rows.get("func-debug").get("remote-debugging-off"));
-    assertEquals("off", rows.get("func-exempt").get("min-tls"));
+    assertEquals("exempted: 1.0", rows.get("func-exempt").get("min-tls"), "an exemption by tag is reported, not hidden");
     assertEquals("ok", rows.get("func-exempt").get("ftp-disabled"));
     assertEquals("would alert: AllAllowed", rows.get("func-notify").get("ftp-disabled"));
     assertEquals("would fix: 1.1", rows.get("func-slotted/staging").get("min-tls"));
     assertEquals("would fix: true", rows.get("func-slotted/staging").get("remote-debugging-off"));
     assertEquals("ok", rows.get("func-slotted").get("remote-debugging-off"));
     assertEquals("11 (dry run: nothing changed)", summary(dryRun.stdout(), "apps and slots scanned"));
-    assertEquals("5", summary(dryRun.stdout(), "compliant"));
-    assertEquals("6", summary(dryRun.stdout(), "with findings"));
-    assertEquals("6", summary(dryRun.stdout(), "left with findings"));
+    assertEquals("4", summary(dryRun.stdout(), "compliant"));
+    assertEquals("7", summary(dryRun.stdout(), "with findings"));
+    assertEquals("6", summary(dryRun.stdout(), "left with findings"), "an exempted finding is not left for a person");
     assertEquals("1", summary(dryRun.stdout(), "not function apps, passed over"));
     assertTrue(dryRun.stdout().contains("\nrun again with --fix to fix the controls in autofix mode; those in notify mode"),
         dryRun.stdout());

@@ -29,6 +29,8 @@ final class AlertMessage {
           + "." + exempt;
       case BACKED_OFF -> change + " driftguard stopped auto-fixing it: " + finding.detail() + " Fix: "
           + finding.manualFix() + "." + exempt;
+      case EXEMPTED -> change + " driftguard did not change it: exempt by " + finding.modeSource()
+          + ". Fix: " + finding.manualFix() + ", or remove the tag to let driftguard act.";
       case WOULD_FIX, WOULD_ALERT -> change + " Dry run: driftguard would " + (finding.action() == Action.WOULD_FIX
           ? "fix it" : "report it") + " (" + finding.modeSource() + " = " + finding.mode() + ")." + exempt;
     };

@@ -37,7 +37,7 @@ public final class FindingRows {
 
   static int severity(Action action) {
     return switch (action) {
-      case FIXED, WOULD_FIX, WOULD_ALERT -> INFORMATIONAL;
+      case FIXED, WOULD_FIX, WOULD_ALERT, EXEMPTED -> INFORMATIONAL;
       case ALERTED -> WARNING;
       case FIX_FAILED, BACKED_OFF -> ERROR;
     };

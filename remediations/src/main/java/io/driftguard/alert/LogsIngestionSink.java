@@ -10,6 +10,7 @@ import io.driftguard.config.Settings.AlertTarget;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.FindingsSink;
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.state.EndpointPinPolicy;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ public final class LogsIngestionSink implements FindingsSink {
     LogsIngestionClientBuilder builder = new LogsIngestionClientBuilder()
         .endpoint(target.endpoint().toString())
         .credential(credential)
-        .retryOptions(new RetryOptions(backoff));
+        .retryOptions(new RetryOptions(backoff))
+        .addPolicy(new EndpointPinPolicy(target.endpoint()));
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }

@@ -60,7 +60,7 @@ public final class Driftguard {
     return this;
   }
 
-  /** The time flapping windows and records are measured in; tests move it forward. */
+  /** The time flapping windows, records and the ARM circuit breaker are measured in; tests move it forward. */
   public Driftguard clock(Clock clock) {
     this.clock = clock;
     return this;
@@ -87,7 +87,8 @@ public final class Driftguard {
         .httpClient(httpClient)
         .retries(backoff)
         .rateLimits(settings.arm().rates())
-        .circuitBreaker(settings.arm().breaker());
+        .circuitBreaker(settings.arm().breaker())
+        .clock(clock);
     Supplier<String> self = settings.selfObjectId()
         .map(SelfIdentity::fixed)
         .orElseGet(() -> SelfIdentity.fromToken(effectiveCredential, ArmGateway.tokenScope(settings.armEndpoint())));
@@ -101,7 +102,7 @@ public final class Driftguard {
         new ScopeGuard(settings.subscriptions(), self),
         arm,
         ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()),
-        new ModePolicy(settings.mode(), settings.controlModes()),
+        new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock),
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
         storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
         sink,

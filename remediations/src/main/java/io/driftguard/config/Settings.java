@@ -6,6 +6,7 @@ import io.driftguard.controls.Risk;
 import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
+import io.driftguard.policy.TagExemptions;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.state.CircuitBreaker;
 import io.driftguard.state.RateLimits;
@@ -39,7 +40,8 @@ public record Settings(
     Optional<StorageTarget> storage,
     FlapLimits flapping,
     ArmLimits arm,
-    SweepSettings sweeps) {
+    SweepSettings sweeps,
+    TagExemptions tagExemptions) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -65,6 +67,8 @@ public record Settings(
   public static final String ARM_WRITES_PER_SECOND = "DRIFTGUARD_ARM_WRITES_PER_SECOND";
   public static final String ARM_BREAKER_FAILURES = "DRIFTGUARD_ARM_BREAKER_FAILURES";
   public static final String ARM_BREAKER_OPEN = "DRIFTGUARD_ARM_BREAKER_OPEN";
+  /** Whether app owners' exemption tags are honoured, only reported, or ignored. */
+  public static final String TAG_EXEMPTIONS = "DRIFTGUARD_TAG_EXEMPTIONS";
   /** The Functions host's own storage: a connection string, or identity-based with the account name or table URI. */
   public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
   public static final String STORAGE_ACCOUNT = "AzureWebJobsStorage__accountName";
@@ -105,7 +109,7 @@ public record Settings(
     List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
         ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
-        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM));
+        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -158,10 +162,11 @@ public record Settings(
         reader.parse(RECONCILE_SCHEDULE, DEFAULT_RECONCILE_SCHEDULE, Settings::ncrontab),
         reader.parse(RECONCILE_TIME_LIMIT, "8m", Durations::parse),
         reader.parse(SWEEP_PARALLELISM, "8", Settings::positiveInt));
+    TagExemptions tagExemptions = reader.parse(TAG_EXEMPTIONS, "honour", TagExemptions::parse);
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping, arm, sweeps);
+        flapping, arm, sweeps, tagExemptions);
   }
 
   /** A report-only control has no fix: asking for one is a mistake to say at start, not a silent notify later. */

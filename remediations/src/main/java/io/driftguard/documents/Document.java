@@ -14,15 +14,21 @@ import java.util.Optional;
  *                   the document is small enough that the fix body is all of it); empty when driftguard never writes it
  * @param rbacType   the RBAC type under {@code Microsoft.Web/sites[/slots]}: empty for the site, e.g. {@code /config}
  * @param eventTypes the type suffixes Event Grid may name a write to it with, in {@code data.operationName}
+ * @param extensions extension resources of the site or slot whose writes change it (the Tags API writes the site's
+ *                   tags); they need no read action of driftguard's, as they arrive with the document's GET
  */
 public record Document(String name, Optional<String> child, Optional<WriteVerb> write, String rbacType,
-    List<String> eventTypes) {
+    List<String> eventTypes, List<Extension> extensions) {
+
+  /** An extension resource under a site or slot ({@code providers/...}) and the operation that writes it. */
+  public record Extension(String child, String writeOperation) {}
 
   private static final String SITES = "Microsoft.Web/sites";
   private static final String SLOTS = "Microsoft.Web/sites/slots";
 
   public Document {
     eventTypes = List.copyOf(eventTypes);
+    extensions = List.copyOf(extensions);
   }
 
   /** The RBAC actions reading it needs, for sites and slots. */

@@ -12,7 +12,9 @@ public enum Action {
   /** Dry run: auto-fix would fix it. */
   WOULD_FIX("would-fix"),
   /** Dry run: notify mode would report it. */
-  WOULD_ALERT("would-alert");
+  WOULD_ALERT("would-alert"),
+  /** Not fixed: the control is exempt by the app's tag. Recorded and reported so the exemption stays visible. */
+  EXEMPTED("exempted");
 
   private final String label;
 

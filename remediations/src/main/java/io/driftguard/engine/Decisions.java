@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Builds the decisions of one event, with what it cost: the ARM requests counted on the wire and the time taken. */
@@ -40,6 +41,7 @@ final class Decisions {
     Outcome outcome = byAction.containsKey(Action.FIX_FAILED) ? Outcome.FAILED
         : byAction.containsKey(Action.FIXED) ? Outcome.FIXED
         : byAction.containsKey(Action.ALERTED) || byAction.containsKey(Action.BACKED_OFF) ? Outcome.ALERTED
+        : byAction.keySet().equals(Set.of(Action.EXEMPTED)) ? Outcome.EXEMPTED
         : findings.isEmpty() ? Outcome.COMPLIANT
         : Outcome.DRIFTED;
     String reason = findings.isEmpty()

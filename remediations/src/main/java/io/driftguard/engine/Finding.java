@@ -31,11 +31,11 @@ public record Finding(
     String detail,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> peers) {
 
-  /** A finding as the mode leaves it: {@code alerted}; {@link #fixing} turns it into a fix. */
+  /** A finding as the mode leaves it: {@code alerted}, or {@code exempted} by tag; {@link #fixing} turns it into a fix. */
   static Finding of(Control control, Evaluation evaluation, ModeDecision mode, SiteRef site) {
     return new Finding(control.id(), control.title(), control.document().name(), evaluation.observed(),
-        evaluation.desired(), mode.mode().label(), mode.source(), Action.ALERTED, null, control.manualFix(site), null,
-        control.peers());
+        evaluation.desired(), mode.mode().label(), mode.source(), mode.exempt() ? Action.EXEMPTED : Action.ALERTED, null,
+        control.manualFix(site), null, control.peers());
   }
 
   /** The finding as a fix, with the value the fix writes. */

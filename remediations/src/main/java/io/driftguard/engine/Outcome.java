@@ -11,6 +11,8 @@ public enum Outcome {
   FIXED,
   /** Findings were reported, nothing was changed. */
   ALERTED,
+  /** Every finding was on a control exempt by the app's tags: recorded and reported, nothing changed. */
+  EXEMPTED,
   /** Dry run: findings were found, nothing was changed or reported. */
   DRIFTED,
   /** Not for driftguard: out of scope, its own write, a duplicate, not a function app, deleted. */

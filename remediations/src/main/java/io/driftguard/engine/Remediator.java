@@ -119,6 +119,10 @@ public final class Remediator {
   public Decision reconcile(SiteRef site, JsonNode listedSite, String runId, boolean dryRun) {
     WriteEvent sweep = WriteEvent.sweep(site, runId, OffsetDateTime.now(clock));
     Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
+    Optional<String> outOfScope = scope.refusal(sweep);
+    if (outOfScope.isPresent()) {
+      return decisions.skipped(outOfScope.get());
+    }
     Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
     return dryRun ? decision : record(sweep, decision);
   }
@@ -146,6 +150,11 @@ public final class Remediator {
     Map<Control, ModeDecision> effective = new LinkedHashMap<>();
     controls.all().forEach(control -> effective.put(control, modes.effective(control, state)));
     return effective;
+  }
+
+  /** A listed site a sweep will not touch (its id does not parse, or is not of the swept subscription): a failure. */
+  public Decision refusedListing(String listedId, String reason, String runId) {
+    return Decisions.refused("sweep-" + runId, Optional.of(listedId), Outcome.FAILED, reason, System.nanoTime());
   }
 
   /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
@@ -187,7 +196,7 @@ public final class Remediator {
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
       ModeDecision mode = modes.effective(control, state);
-      if (mode.mode() != Mode.OFF) {
+      if (mode.evaluated()) {
         active.put(control, mode);
       }
     }
@@ -204,7 +213,9 @@ public final class Remediator {
       Evaluation evaluation = control.evaluate(state::resource);
       evaluated.add(evaluation.judged() ? control.id() : control.id() + " (not judged: " + evaluation.observed() + ")");
       if (!evaluation.compliant()) {
-        Finding finding = how.dryRun() ? Finding.of(control, evaluation, entry.getValue(), event.site()).wouldBeHandled()
+        // An exempt control is never fixed; its finding reads exempted in a dry run too.
+        Finding finding = how.dryRun() && !entry.getValue().exempt()
+            ? Finding.of(control, evaluation, entry.getValue(), event.site()).wouldBeHandled()
             : decide(event, control, evaluation, entry.getValue());
         findings.add(finding);
         if (finding.action() == Action.FIXED) {

@@ -43,8 +43,10 @@ public final class EventIntake {
   private static final int MAX_NESTING_DEPTH = 32;
   private static final String OBJECT_ID_CLAIM = "http://schemas.microsoft.com/identity/claims/objectidentifier";
   private static final String UPN_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
+  /** A subscription's system topic, or a resource group's ({@code /subscriptions/{id}/resourceGroups/{name}}). */
   private static final Pattern SUBSCRIPTION_TOPIC =
-      Pattern.compile("/subscriptions/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
+      Pattern.compile("/subscriptions/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+          + "(?:/(?i:resourceGroups)/([^/]+))?");
 
   private final ObjectMapper json;
 
@@ -167,9 +169,14 @@ public final class EventIntake {
       return new Screened.Rejected(id, shownResource, subscriptionMismatch.get());
     }
     Optional<String> operation = Optional.ofNullable(data.getOperationName()).filter(op -> !op.isEmpty());
-    if (operation.isPresent() && !operation.get().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")) {
+    if (operation.isPresent() && !HandledOperations.writesAnExtension(operation.get())
+        && !operation.get().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")) {
       return new Screened.Rejected(id, shownResource,
           "operation '" + abbreviate(operation.get()) + "' does not write a Microsoft.Web site");
+    }
+    if (operation.isPresent() && !HandledOperations.agree(operation.get(), target.child())) {
+      return new Screened.Rejected(id, shownResource, "operation '" + abbreviate(operation.get()) + "' does not write "
+          + target.child().orElse("the site itself"));
     }
     if (operation.isPresent() && !HandledOperations.isHandled(operation.get())) {
       return new Screened.Ignored(id, shownResource,
@@ -184,7 +191,11 @@ public final class EventIntake {
         Optional.ofNullable(data.getCorrelationId()), false));
   }
 
-  /** Both the topic ({@code /subscriptions/{id}}) and data.subscriptionId, where present, must name the resource's subscription. */
+  /**
+   * Both the topic ({@code /subscriptions/{id}}, or a resource group's system topic
+   * {@code /subscriptions/{id}/resourceGroups/{name}}) and data.subscriptionId, where present, must name the resource's
+   * subscription; a resource group's topic must also name the resource's group (ARM ids ignore case).
+   */
   private static Optional<String> subscriptionMismatch(Optional<String> topic, ResourceWriteSuccessEventData data,
                                                        ResourceTarget target) {
     String resourceSubscription = target.site().subscriptionId();
@@ -192,10 +203,13 @@ public final class EventIntake {
     if (topic.isPresent()) {
       Matcher matcher = SUBSCRIPTION_TOPIC.matcher(topic.get());
       if (!matcher.matches()) {
-        return Optional.of("topic is not a subscription system topic (/subscriptions/{id})");
+        return Optional.of("topic is not a subscription or resource group system topic");
       }
       if (!matcher.group(1).equalsIgnoreCase(resourceSubscription)) {
         return Optional.of("the resource's subscription differs from the topic's subscription");
+      }
+      if (matcher.group(2) != null && !matcher.group(2).equalsIgnoreCase(target.site().resourceGroup())) {
+        return Optional.of("the resource's resource group differs from the topic's resource group");
       }
       named = true;
     }

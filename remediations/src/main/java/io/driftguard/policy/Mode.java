@@ -17,12 +17,6 @@ public enum Mode {
 
   /** Parses {@code autofix}, {@code notify} or {@code off} (case-insensitive, surrounding spaces ignored). */
   public static Mode parse(String value) {
-    String normalized = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-    for (Mode mode : values()) {
-      if (mode.label().equals(normalized)) {
-        return mode;
-      }
-    }
-    throw new IllegalArgumentException("must be autofix, notify or off, not '" + value + "'");
+    return Labels.parse(values(), value, "autofix, notify or off");
   }
 }

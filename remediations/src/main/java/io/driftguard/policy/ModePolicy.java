@@ -2,27 +2,54 @@ package io.driftguard.policy;
 
 import io.driftguard.controls.Control;
 import io.driftguard.state.SiteState;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Resolves the mode of a control on an app. The most specific word wins:
  * tag {@code driftguard-exempt} (control ids) &gt; tag {@code driftguard-mode} &gt; {@code DRIFTGUARD_RULE_<ID>} &gt;
  * {@code DRIFTGUARD_MODE}. An unreadable tag value means {@code notify}: never a write the owner did not ask for.
+ *
+ * <p>Two tags exempt a control: {@code driftguard-exempt} listing it (or {@code all}) and {@code driftguard-mode=off}.
+ * An exemption is a security decision taken by whoever can tag the app, so it is never silent: the control is still
+ * evaluated and its findings recorded as exempted. It lasts until {@code driftguard-exempt-until} (an ISO date, valid
+ * through that day, or date-time; UTC unless an offset is given); past it, or if it cannot be read, the control runs
+ * in its normal mode and the finding says why. {@link TagExemptions} lets settings report or ignore the tags instead.
  */
 public final class ModePolicy {
 
   public static final String MODE_TAG = "driftguard-mode";
   public static final String EXEMPT_TAG = "driftguard-exempt";
+  public static final String EXEMPT_UNTIL_TAG = "driftguard-exempt-until";
+  public static final String EXEMPT_REASON_TAG = "driftguard-exempt-reason";
+
+  /** The forms of {@code driftguard-exempt-until}, each to the first instant the exemption no longer holds. */
+  private static final List<Function<String, Instant>> EXPIRY_FORMS = List.of(
+      text -> LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+      text -> OffsetDateTime.parse(text).toInstant(),
+      text -> LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
 
   private final Mode globalMode;
   private final Map<String, Mode> controlModes;
+  private final TagExemptions tagExemptions;
+  private final Clock clock;
 
-  public ModePolicy(Mode globalMode, Map<String, Mode> controlModes) {
+  public ModePolicy(Mode globalMode, Map<String, Mode> controlModes, TagExemptions tagExemptions, Clock clock) {
     this.globalMode = globalMode;
     this.controlModes = Map.copyOf(controlModes);
+    this.tagExemptions = tagExemptions;
+    this.clock = clock;
   }
 
   /** The mode from settings alone, before the app's tags are known. */
@@ -34,19 +61,33 @@ public final class ModePolicy {
   }
 
   public ModeDecision resolve(Control control, SiteState site) {
-    Optional<String> exempt = site.tag(EXEMPT_TAG);
-    if (exempt.isPresent() && lists(exempt.get(), control.id())) {
-      return new ModeDecision(Mode.OFF, "tag " + EXEMPT_TAG);
+    if (tagExemptions == TagExemptions.IGNORE) {
+      return configured(control);
     }
-    Optional<String> tagged = site.tag(MODE_TAG);
-    if (tagged.isPresent()) {
-      try {
-        return new ModeDecision(Mode.parse(tagged.get()), "tag " + MODE_TAG);
-      } catch (IllegalArgumentException e) {
-        return new ModeDecision(Mode.NOTIFY, "tag " + MODE_TAG + " is unreadable ('" + tagged.get() + "'), so notify");
-      }
+    ModeDecision normal = normalMode(control, site);
+    Optional<String> exemptingTag = exemptingTag(control, site);
+    if (exemptingTag.isEmpty() || normal.mode() == Mode.OFF) {
+      // Off by settings: an administrator's decision, not an exemption, and nothing is read.
+      return normal;
     }
-    return configured(control);
+    String exemption = "tag " + printable(exemptingTag.get())
+        + site.tag(EXEMPT_REASON_TAG).map(reason -> ", reason '" + printable(reason) + "'").orElse(", no reason given");
+    if (tagExemptions == TagExemptions.REPORT) {
+      return normal.noting(exemption + ": not honoured, DRIFTGUARD_TAG_EXEMPTIONS=report");
+    }
+    Optional<String> until = site.tag(EXEMPT_UNTIL_TAG);
+    if (until.isEmpty()) {
+      return new ModeDecision(Mode.OFF, exemption + ", no expiry (no " + EXEMPT_UNTIL_TAG + " tag)", true);
+    }
+    Optional<Instant> expiry = expiry(until.get());
+    if (expiry.isEmpty()) {
+      return normal.noting(exemption + ": void, " + EXEMPT_UNTIL_TAG + " '" + printable(until.get())
+          + "' is not an ISO date or date-time");
+    }
+    if (!clock.instant().isBefore(expiry.get())) {
+      return normal.noting(exemption + ": expired at " + expiry.get());
+    }
+    return new ModeDecision(Mode.OFF, exemption + ", until " + expiry.get(), true);
   }
 
   /** Names opt-in controls to turn on for an app (in the mode resolved for it). */
@@ -56,7 +97,9 @@ public final class ModePolicy {
 
   /** The mode in force for a control on an app: {@link #resolve} within the control's risk and opt-in default. */
   public ModeDecision effective(Control control, SiteState site) {
-    return withinRisk(control, resolve(control, site), site.tag(ENABLE_TAG), site.tag(AUTOFIX_TAG));
+    boolean tagsCount = tagExemptions != TagExemptions.IGNORE;
+    return withinRisk(control, resolve(control, site), site.tag(ENABLE_TAG).filter(tag -> tagsCount),
+        site.tag(AUTOFIX_TAG).filter(tag -> tagsCount));
   }
 
   /** The mode from settings alone, within the control's risk and opt-in default: what an untagged app gets. */
@@ -71,13 +114,14 @@ public final class ModePolicy {
   private ModeDecision withinRisk(Control control, ModeDecision resolved, Optional<String> enableTag,
                                   Optional<String> autofixTag) {
     String id = control.id();
-    if (resolved.mode() == Mode.OFF) {
-      return resolved;
-    }
     boolean fixAsked = autofixTag.filter(tag -> lists(tag, id)).isPresent();
     boolean enabled = controlModes.containsKey(id) || fixAsked || enableTag.filter(tag -> lists(tag, id)).isPresent();
     if (control.optIn() && !enabled) {
+      // Not even exempted: a control nobody turned on costs no read.
       return new ModeDecision(Mode.OFF, "opt-in: off unless " + settingName(id) + " or tag " + ENABLE_TAG + " turns it on");
+    }
+    if (resolved.mode() == Mode.OFF) {
+      return resolved;
     }
     ModeDecision wanted = fixAsked ? new ModeDecision(Mode.AUTOFIX, "tag " + AUTOFIX_TAG) : resolved;
     if (wanted.mode() != Mode.AUTOFIX) {
@@ -95,6 +139,47 @@ public final class ModePolicy {
   /** {@code DRIFTGUARD_RULE_MIN_TLS} for {@code min-tls}. */
   public static String settingName(String controlId) {
     return "DRIFTGUARD_RULE_" + controlId.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /** The mode without exemptions: a {@code driftguard-mode} tag that chooses notify or autofix, else settings. */
+  private ModeDecision normalMode(Control control, SiteState site) {
+    Optional<String> tagged = site.tag(MODE_TAG).filter(value -> !isOff(value));
+    if (tagged.isEmpty()) {
+      return configured(control);
+    }
+    try {
+      return new ModeDecision(Mode.parse(tagged.get()), "tag " + MODE_TAG);
+    } catch (IllegalArgumentException e) {
+      return new ModeDecision(Mode.NOTIFY, "tag " + MODE_TAG + " is unreadable ('" + tagged.get() + "'), so notify");
+    }
+  }
+
+  /** {@code driftguard-exempt=<value>} listing the control, else {@code driftguard-mode=off}, as the tag reads. */
+  private static Optional<String> exemptingTag(Control control, SiteState site) {
+    return site.tag(EXEMPT_TAG).filter(value -> lists(value, control.id())).map(value -> EXEMPT_TAG + "=" + value)
+        .or(() -> site.tag(MODE_TAG).filter(ModePolicy::isOff).map(value -> MODE_TAG + "=" + value));
+  }
+
+  private static boolean isOff(String modeTag) {
+    return modeTag.trim().equalsIgnoreCase(Mode.OFF.label());
+  }
+
+  /** The first instant the exemption no longer holds, or empty when the tag is unreadable. */
+  static Optional<Instant> expiry(String until) {
+    String text = until.trim();
+    for (Function<String, Instant> form : EXPIRY_FORMS) {
+      try {
+        return Optional.of(form.apply(text));
+      } catch (DateTimeParseException e) {
+        // try the next form
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Tag values are written by app owners and end up in alerts and logs: no control characters. */
+  private static String printable(String tagValue) {
+    return tagValue.replaceAll("\\p{Cntrl}", "?");
   }
 
   private static boolean lists(String tagValue, String controlId) {

@@ -8,6 +8,8 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import io.driftguard.config.Settings.StorageTarget;
+import io.driftguard.state.EndpointPinPolicy;
+import java.net.URI;
 
 /** The tables driftguard keeps in the Functions storage account; created on first use. */
 public final class TableStorage {
@@ -34,6 +36,8 @@ public final class TableStorage {
     } else {
       builder.endpoint(target.tableServiceUri().orElseThrow().toString()).credential(credential);
     }
+    // The endpoint as the builder resolved it (a connection string names it too): requests go there and nowhere else.
+    builder.addPolicy(new EndpointPinPolicy(URI.create(builder.buildClient().getServiceEndpoint())));
     return new TableStorage(builder.buildClient());
   }
 

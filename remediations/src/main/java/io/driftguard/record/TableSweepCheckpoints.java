@@ -8,7 +8,10 @@ import io.driftguard.sweep.SweepCheckpoint;
 import io.driftguard.sweep.SweepCheckpoints;
 import java.util.Optional;
 
-/** Sweep checkpoints in Table storage: one entity per sweep name, replaced as the sweep advances, deleted when done. */
+/**
+ * Sweep checkpoints in Table storage: one entity per sweep name, replaced as the sweep advances, deleted when done.
+ * Anyone with data access to the table can write one, so a stored entity is validated as it is read.
+ */
 public final class TableSweepCheckpoints implements SweepCheckpoints {
 
   private static final String PARTITION = "sweeps";
@@ -23,11 +26,23 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
   public Optional<SweepCheckpoint> load(String sweep) {
     ListEntitiesOptions pointQuery = new ListEntitiesOptions()
         .setFilter("PartitionKey eq '" + PARTITION + "' and RowKey eq '" + TableKeys.of(sweep) + "'");
-    return table.listEntities(pointQuery, null, null).stream().findFirst().map(entity -> new SweepCheckpoint(
-        String.valueOf(entity.getProperty("RunId")),
-        String.valueOf(entity.getProperty("Subscription")),
-        Optional.ofNullable(entity.getProperty("Page")).map(String::valueOf),
-        ((Number) entity.getProperty("DoneInPage")).intValue()));
+    return table.listEntities(pointQuery, null, null).stream().findFirst().map(entity -> {
+      try {
+        if (entity.getProperty("Page") != null) {
+          // Older versions stored the next page's URL: whoever could write it chose where the token went.
+          throw new IllegalArgumentException("it carries a page URL, which checkpoints no longer hold");
+        }
+        return new SweepCheckpoint(
+            (String) entity.getProperty("RunId"),
+            (String) entity.getProperty("Subscription"),
+            Optional.ofNullable((String) entity.getProperty("SkipToken")),
+            (Integer) entity.getProperty("DoneInPage"));
+      } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+        throw new UnreadableCheckpointException("the stored checkpoint of sweep '" + sweep + "' was refused ("
+            + (e instanceof IllegalArgumentException ? e.getMessage() : "a property has the wrong type or is missing")
+            + "); sweeping from the start", e);
+      }
+    });
   }
 
   @Override
@@ -36,7 +51,7 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
         .addProperty("RunId", checkpoint.runId())
         .addProperty("Subscription", checkpoint.subscription())
         .addProperty("DoneInPage", checkpoint.doneInPage());
-    checkpoint.page().ifPresent(page -> entity.addProperty("Page", page));
+    checkpoint.skipToken().ifPresent(token -> entity.addProperty("SkipToken", token));
     table.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
   }
 

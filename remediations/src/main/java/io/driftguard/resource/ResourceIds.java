@@ -1,5 +1,6 @@
 package io.driftguard.resource;
 
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -8,15 +9,22 @@ import java.util.regex.Pattern;
  * grammar is refused with a reason: ids arrive in events that anyone able to reach the trigger could forge.
  *
  * <pre>/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.Web/sites/{site}[/slots/{slot}][/{child}/{name}]</pre>
+ *
+ * <p>The one extension resource accepted in place of a child is {@link #TAGS_EXTENSION}.
  */
 public final class ResourceIds {
 
   static final int MAX_LENGTH = 1024;
+  /** The one extension resource of a site or slot accepted: its tags, as the Tags API writes them. */
+  public static final String TAGS_EXTENSION = "providers/Microsoft.Resources/tags/default";
 
   private static final Pattern GUID =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  // ARM allows letters, digits, '_', '-', '.', '(' and ')' in resource group names, not ending in '.'.
-  private static final Pattern RESOURCE_GROUP = Pattern.compile("[A-Za-z0-9_\\-.()]{1,90}(?<!\\.)");
+  /** The resource group segment of an id: the one place where ARM allows more than ASCII. */
+  private static final int GROUP_SEGMENT = 3;
+  // ARM's rule, ^[-\w\._\(\)]+$ up to 90 and not ending in '.', with .NET's Unicode \w: letters, non-spacing marks,
+  // decimal digits and connector punctuation of any script.
+  private static final Pattern RESOURCE_GROUP = Pattern.compile("[\\p{L}\\p{Mn}\\p{Nd}\\p{Pc}\\-.()]{1,90}(?<!\\.)");
   // App Service site and slot names: letters, digits and hyphens, not starting or ending with a hyphen.
   private static final Pattern SITE_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])?");
   private static final Pattern CHILD_NAME = Pattern.compile("[A-Za-z0-9_\\-.]{1,80}");
@@ -41,7 +49,11 @@ public final class ResourceIds {
       throw new InvalidResourceIdException("resource id must start with '/'");
     }
     String[] segments = id.substring(1).split("/", -1);
-    for (String segment : segments) {
+    for (int index = 0; index < segments.length; index++) {
+      String segment = segments[index];
+      if (index != GROUP_SEGMENT) {
+        rejectNonAscii(segment);
+      }
       if (segment.isEmpty()) {
         throw new InvalidResourceIdException("resource id has an empty segment");
       }
@@ -81,14 +93,17 @@ public final class ResourceIds {
     if (remaining == 0) {
       return new ResourceTarget(site, Optional.empty());
     }
+    if (segments[next].equalsIgnoreCase("providers")) {
+      if (String.join("/", Arrays.copyOfRange(segments, next, segments.length)).equalsIgnoreCase(TAGS_EXTENSION)) {
+        return new ResourceTarget(site, Optional.of(TAGS_EXTENSION));
+      }
+      throw new InvalidResourceIdException("resource id names an extension resource other than the site's tags");
+    }
     if (remaining != 2) {
       throw new InvalidResourceIdException("resource id names a nested child that driftguard does not handle");
     }
     String childType = segments[next];
     String childName = segments[next + 1];
-    if (childType.equalsIgnoreCase("providers")) {
-      throw new InvalidResourceIdException("resource id names an extension resource of another provider");
-    }
     if (childType.equalsIgnoreCase("slots")) {
       throw new InvalidResourceIdException("resource id nests a slot inside a slot");
     }
@@ -114,9 +129,21 @@ public final class ResourceIds {
       if (c == '\\') {
         throw new InvalidResourceIdException("resource id contains a backslash");
       }
-      if (c < 0x21 || c > 0x7e) {
-        // Look-alike letters (Cyrillic 'а', full-width '／') and whitespace or control characters.
-        throw new InvalidResourceIdException("resource id contains a non-ASCII, space or control character at position " + i);
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+          || Character.getType(c) == Character.FORMAT) {
+        throw new InvalidResourceIdException("resource id contains a space or control character at position " + i);
+      }
+    }
+  }
+
+  /**
+   * Every segment but the resource group's is ASCII, as ARM's literals and App Service names are: look-alike letters
+   * (Cyrillic 'а', the long 's' that equalsIgnoreCase takes for 's', full-width '／') cannot pose as structure.
+   */
+  private static void rejectNonAscii(String segment) throws InvalidResourceIdException {
+    for (int i = 0; i < segment.length(); i++) {
+      if (segment.charAt(i) > 0x7e) {
+        throw new InvalidResourceIdException("resource id has a non-ASCII character outside the resource group name");
       }
     }
   }

@@ -33,6 +33,13 @@ import io.driftguard.resource.SiteRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +55,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code azure-resourcemanager-appservice}'s low-level {@link WebAppsClient}; both through one pipeline. It never calls
  * the fluent API (which re-reads and PUTs whole configs) nor any operation that reveals secrets.
  *
- * <p>Built once and shared; thread-safe. One HTTP pipeline serves every subscription.
+ * <p>Built once and shared; thread-safe. One HTTP pipeline serves every subscription. It sends nothing but to the
+ * configured endpoint, and writes nothing but the catalog's documents, each with its own verb: a refused request fails
+ * with status {@link #REFUSED}, before any token is attached.
  */
 public final class ArmGateway {
 
@@ -58,31 +67,42 @@ public final class ArmGateway {
    */
   static final String API_VERSION = "2025-03-01";
 
+  /** The status of an {@link ArmException} for a request driftguard refused to send (421 Misdirected Request). */
+  public static final int REFUSED = 421;
+
+  /** The api-version the App Service SDK lists sites with; ARM's nextLink repeats its list's version. */
+  private static final String SITE_LIST_API_VERSION = "2025-03-01";
+
+  /** The longest skip token accepted from a list page or a checkpoint; ARM's are a few hundred characters. */
+  private static final int MAX_SKIP_TOKEN = 4096;
+
   /** ARM's own token audience for the public cloud; custom endpoints (sandbox, proxies) use it too. */
   private static final String PUBLIC_MANAGEMENT_AUDIENCE = AzureEnvironment.AZURE.getManagementEndpoint();
 
   private final HttpPipeline pipeline;
   private final AzureEnvironment environment;
-  /** With a trailing slash. */
-  private final String resourceManagerEndpoint;
+  private final URI endpoint;
   private final Map<String, WebAppsClient> clientsBySubscription = new ConcurrentHashMap<>();
   private final ObjectMapper json = new ObjectMapper();
 
   private ArmGateway(Builder builder) {
     this.environment = environmentFor(builder.endpoint);
-    this.resourceManagerEndpoint = environment.getResourceManagerEndpoint();
+    this.endpoint = URI.create(environment.getResourceManagerEndpoint());
     HttpClient httpClient = builder.httpClient != null ? builder.httpClient
         : new JdkHttpClientBuilder().responseTimeout(builder.tryTimeout).build();
     this.pipeline = new HttpPipelineBuilder()
         .httpClient(httpClient)
         .policies(
+            // First, so that nothing (a nextLink, a polling URL, a checkpoint) sends the token to another host.
+            new EndpointPinPolicy(builder.endpoint),
+            new WriteTargetPolicy(),
             new UserAgentPolicy("driftguard"),
             new RequestIdPolicy(),
             // The one retry layer: 408, 429 and 5xx, honouring Retry-After; never a fail-fast.
             new RetryPolicy(new ArmRetryStrategy(builder.backoff)),
             // Per try, in this order: inside the event's budget, past the breaker, with a rate-limit token.
             new DeadlinePolicy(),
-            new CircuitBreakerPolicy(new CircuitBreaker(builder.breaker)),
+            new CircuitBreakerPolicy(new CircuitBreaker(builder.breaker, builder.clock)),
             new RateLimitPolicy(builder.rateLimits),
             new AddDatePolicy(),
             new BearerTokenAuthenticationPolicy(builder.credential, tokenScope(builder.endpoint)),
@@ -118,8 +138,10 @@ public final class ArmGateway {
    */
   private Optional<JsonNode> send(HttpMethod method, SiteRef ref, Document document, String body, CallBudget usage) {
     String what = document.name() + " of " + ref.displayName();
-    String url = resourceManagerEndpoint + ref.id().substring(1) + document.child().map(child -> "/" + child).orElse("")
-        + "?api-version=" + API_VERSION;
+    String url = endpoint + "subscriptions/" + segment(ref.subscriptionId()) + "/resourceGroups/"
+        + segment(ref.resourceGroup()) + "/providers/Microsoft.Web/sites/" + segment(ref.site())
+        + ref.slot().map(slot -> "/slots/" + segment(slot)).orElse("")
+        + document.child().map(child -> "/" + child).orElse("") + "?api-version=" + API_VERSION;
     HttpRequest request = new HttpRequest(method, url);
     if (body != null) {
       request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body);
@@ -137,6 +159,11 @@ public final class ArmGateway {
     });
   }
 
+  /** A name as one path segment, percent-encoded as the SDK does (resource groups may hold non-ASCII letters). */
+  private static String segment(String name) {
+    return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   /** ARM's error body, {@code {"error":{"code","message"}}}, as an exception that says what was being done. */
   private ArmException armError(String what, int status, String answer) {
     JsonNode error;
@@ -149,21 +176,74 @@ public final class ArmGateway {
     return new ArmException(status, code, what + ": " + code + " " + error.path("message").asText(""), null);
   }
 
-  /** One page of a subscription's site list (sites only; slots are listed per site), and where the next page starts. */
-  public record SitePage(List<JsonNode> sites, Optional<String> nextPage) {}
+  /**
+   * One page of a subscription's site list (sites only; slots are listed per site), and the skip token of the next
+   * page: only the token, so that whoever stores it cannot choose where the next request goes.
+   */
+  public record SitePage(List<JsonNode> sites, Optional<String> skipToken) {}
 
-  /** GETs one page of {@code /subscriptions/{id}/providers/Microsoft.Web/sites}: from the start, or a next page. */
-  public SitePage listSites(String subscriptionId, Optional<String> page, CallBudget budget) {
+  /** GETs one page of {@code /subscriptions/{id}/providers/Microsoft.Web/sites}: from the start, or at a skip token. */
+  public SitePage listSites(String subscriptionId, Optional<String> skipToken, CallBudget budget) {
     WebAppsClient client = client(subscriptionId);
     Context context = budget.context();
     String scope = "the site list of subscription " + subscriptionId;
+    URI listUri = endpoint.resolve("subscriptions/" + subscriptionId + "/providers/Microsoft.Web/sites");
+    skipToken.ifPresent(token -> requireValidSkipToken(scope, token));
     return call(scope, () -> {
-      var pages = page.isPresent() ? client.list(context).iterableByPage(page.get()) : client.list(context).iterableByPage();
+      var list = client.list(context);
+      var pages = skipToken.isPresent()
+          ? list.iterableByPage(nextLink(listUri, skipToken.get()))
+          : list.iterableByPage();
       var first = pages.iterator().next();
       List<JsonNode> sites = new ArrayList<>();
       first.getValue().forEach(site -> sites.add(listed(site)));
-      return new SitePage(sites, Optional.ofNullable(first.getContinuationToken()));
+      return new SitePage(sites, Optional.ofNullable(first.getContinuationToken()).map(next -> skipTokenOf(scope, listUri, next)));
     });
+  }
+
+  /** The next page's link, built here from the endpoint, the list path and the token: never taken from storage. */
+  private static String nextLink(URI listUri, String skipToken) {
+    return listUri + "?api-version=" + SITE_LIST_API_VERSION
+        + "&$skipToken=" + URLEncoder.encode(skipToken, StandardCharsets.UTF_8);
+  }
+
+  /** The skip token of ARM's {@code nextLink}, which must continue the same list on the same endpoint. */
+  private static String skipTokenOf(String scope, URI listUri, String nextLink) {
+    URI next;
+    try {
+      next = new URI(nextLink);
+    } catch (URISyntaxException e) {
+      throw refused(scope, "ARM's nextLink is not a URL");
+    }
+    if (!EndpointPinPolicy.sameOrigin(next, listUri) || !listUri.getPath().equalsIgnoreCase(next.getPath())) {
+      throw refused(scope, "ARM's nextLink does not continue this list on " + listUri.getAuthority());
+    }
+    for (String parameter : Optional.ofNullable(next.getRawQuery()).orElse("").split("&")) {
+      int equals = parameter.indexOf('=');
+      String name = URLDecoder.decode(equals < 0 ? parameter : parameter.substring(0, equals), StandardCharsets.UTF_8);
+      if (equals > 0 && name.equalsIgnoreCase("$skipToken")) {
+        String token = URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8);
+        requireValidSkipToken(scope, token);
+        return token;
+      }
+    }
+    throw refused(scope, "ARM's nextLink has no $skipToken");
+  }
+
+  /** Whether a skip token is one ARM could have issued: printable ASCII of reasonable length, nothing else. */
+  public static boolean isValidSkipToken(String token) {
+    return token != null && !token.isEmpty() && token.length() <= MAX_SKIP_TOKEN
+        && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+  }
+
+  private static void requireValidSkipToken(String scope, String token) {
+    if (!isValidSkipToken(token)) {
+      throw refused(scope, "the skip token is not one ARM could have issued");
+    }
+  }
+
+  private static ArmException refused(String scope, String why) {
+    return new ArmException(REFUSED, "RequestRefused", scope + ": " + why, null);
   }
 
   /** GETs the deployment slots of a site, every page. */
@@ -220,6 +300,10 @@ public final class ArmGateway {
       int status = e.getResponse().getStatusCode();
       throw new ArmException(status, "Http" + status, what + ": HTTP " + status, e);
     } catch (RuntimeException e) {
+      Optional<RefusedRequestException> refusal = Failures.causeOfType(e, RefusedRequestException.class);
+      if (refusal.isPresent()) {
+        throw refused(what, refusal.get().getMessage());
+      }
       Optional<FailFastException> failFast = Failures.causeOfType(e, FailFastException.class);
       if (failFast.isPresent()) {
         throw new ArmException(0, "FailFast", what + ": " + failFast.get().getMessage(), e);
@@ -272,8 +356,15 @@ public final class ArmGateway {
     private RateLimits rateLimits = RateLimits.ARM;
     private CircuitBreaker.Limits breaker = new CircuitBreaker.Limits(10, Duration.ofSeconds(30));
     private Duration tryTimeout = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
+
+    /** The time the circuit breaker measures its open periods in. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
 
     public Builder endpoint(URI endpoint) {
       this.endpoint = Objects.requireNonNull(endpoint);

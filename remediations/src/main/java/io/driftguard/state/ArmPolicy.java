@@ -8,8 +8,9 @@ import com.azure.core.http.policy.HttpPipelinePolicy;
 import reactor.core.publisher.Mono;
 
 /**
- * A per-try step of the ARM pipeline: something to do before each request leaves and after its answer (or failure)
- * comes back. The same hooks serve the SDK's sync and async paths (its long-running-operation poller is async).
+ * A step of driftguard's HTTP pipelines (ARM, and the endpoint pin of the others): something to do before each request
+ * leaves and after its answer (or failure) comes back. The same hooks serve the SDK's sync and async paths (its
+ * long-running-operation poller is async).
  */
 abstract class ArmPolicy implements HttpPipelinePolicy {
 

@@ -19,9 +19,17 @@ public interface SweepCheckpoints {
     public void clear(String sweep) {}
   };
 
+  /** @throws UnreadableCheckpointException when the stored checkpoint is not one a sweep would have saved */
   Optional<SweepCheckpoint> load(String sweep);
 
   void save(String sweep, SweepCheckpoint checkpoint);
 
   void clear(String sweep);
+
+  /** A stored checkpoint that is not what a sweep saves: tampered with, or from an older version. Never resumed from. */
+  final class UnreadableCheckpointException extends RuntimeException {
+    public UnreadableCheckpointException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 }

@@ -61,8 +61,7 @@ public final class Sweeper {
   }
 
   public SweepSummary run(SweepRequest request, SweepListener listener) {
-    Run run = new Run(request, listener, request.checkpointName().flatMap(checkpoints::load)
-        .filter(checkpoint -> request.subscriptions().contains(checkpoint.subscription())));
+    Run run = new Run(request, listener);
     ExecutorService workers = Executors.newFixedThreadPool(parallelism, runnable -> {
       Thread thread = new Thread(runnable, "driftguard-sweep");
       thread.setDaemon(true);
@@ -80,6 +79,8 @@ public final class Sweeper {
     private final SweepRequest request;
     private final SweepListener listener;
     private final Optional<SweepCheckpoint> resume;
+    /** A stored checkpoint was refused: the run starts over, and clears it when it completes. */
+    private boolean checkpointRefused;
     private final String runId;
     private final long startNanos = System.nanoTime();
     private final long deadlineNanos;
@@ -89,15 +90,26 @@ public final class Sweeper {
     private final AtomicInteger notFunctionApps = new AtomicInteger();
     private final List<String> problems = new CopyOnWriteArrayList<>();
 
-    Run(SweepRequest request, SweepListener listener, Optional<SweepCheckpoint> resume) {
+    Run(SweepRequest request, SweepListener listener) {
       this.request = request;
       this.listener = listener;
-      this.resume = resume;
+      this.resume = loadCheckpoint();
       this.runId = resume.map(SweepCheckpoint::runId).orElseGet(() -> RUN_ID.format(clock.instant()) + "-"
           + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
       this.deadlineNanos = startNanos + request.timeLimit().toNanos();
       for (Outcome outcome : Outcome.values()) {
         outcomes.put(outcome, new AtomicInteger());
+      }
+    }
+
+    private Optional<SweepCheckpoint> loadCheckpoint() {
+      try {
+        return request.checkpointName().flatMap(checkpoints::load)
+            .filter(checkpoint -> request.subscriptions().contains(checkpoint.subscription()));
+      } catch (SweepCheckpoints.UnreadableCheckpointException e) {
+        problems.add(e.getMessage());
+        checkpointRefused = true;
+        return Optional.empty();
       }
     }
 
@@ -107,46 +119,46 @@ public final class Sweeper {
       for (int index = first; index < subscriptions.size(); index++) {
         String subscription = subscriptions.get(index);
         boolean resuming = index == first && resume.isPresent();
-        Optional<String> page = resuming ? resume.get().page() : Optional.empty();
+        Optional<String> skipToken = resuming ? resume.get().skipToken() : Optional.empty();
         int skip = resuming ? resume.get().doneInPage() : 0;
         while (true) {
           if (outOfTime()) {
-            return stop(subscription, page, skip);
+            return stop(subscription, skipToken, skip);
           }
           SitePage listed;
           try {
-            listed = listPage(subscription, page);
+            listed = listPage(subscription, skipToken);
           } catch (ArmException e) {
             problems.add(e.getMessage());
             if (e.isRetryable()) {
-              return stop(subscription, page, skip);
+              return stop(subscription, skipToken, skip);
             }
             break;
           }
           listener.listed(subscription, listed.sites().size());
           List<JsonNode> sites = listed.sites().subList(Math.min(skip, listed.sites().size()), listed.sites().size());
-          int done = sweepPage(sites, workers);
+          int done = sweepPage(subscription, sites, workers);
           if (done < sites.size()) {
-            return stop(subscription, page, skip + done);
+            return stop(subscription, skipToken, skip + done);
           }
-          if (listed.nextPage().isEmpty()) {
+          if (listed.skipToken().isEmpty()) {
             break;
           }
-          page = listed.nextPage();
+          skipToken = listed.skipToken();
           skip = 0;
         }
       }
-      if (resume.isPresent()) {
+      if (resume.isPresent() || checkpointRefused) {
         checkpoints.clear(request.checkpointName().orElseThrow());
       }
       return summary(true);
     }
 
     /** Sweeps a page's sites, several at a time; returns how many at its start are done (the rest ran out of time). */
-    private int sweepPage(List<JsonNode> sites, ExecutorService workers) {
+    private int sweepPage(String subscription, List<JsonNode> sites, ExecutorService workers) {
       List<CompletableFuture<Boolean>> work = new ArrayList<>();
       for (JsonNode site : sites) {
-        work.add(CompletableFuture.supplyAsync(() -> !outOfTime() && sweepSite(site), workers));
+        work.add(CompletableFuture.supplyAsync(() -> !outOfTime() && sweepSite(subscription, site), workers));
       }
       int done = 0;
       for (CompletableFuture<Boolean> site : work) {
@@ -159,12 +171,16 @@ public final class Sweeper {
     }
 
     /**
-     * Evaluates a function app and its slots; anything else is passed over without a read. Returns false when its
-     * slots could not be listed for now: the site is not finished, and a resumed run starts again with it.
+     * Evaluates a function app and its slots; other sites are passed over without a read. A listed id that does not
+     * parse, or names another subscription than the one listed, is a failure, never passed over. Returns false when
+     * its slots could not be listed for now: the site is not finished, and a resumed run starts again with it.
      */
-    private boolean sweepSite(JsonNode listed) {
-      Optional<SiteRef> site = refOf(listed);
-      if (site.isEmpty() || !SiteState.isFunctionAppKind(listed.path("kind").asText(""))) {
+    private boolean sweepSite(String subscription, JsonNode listed) {
+      Optional<SiteRef> site = trusted(subscription, listed);
+      if (site.isEmpty()) {
+        return true;
+      }
+      if (!SiteState.isFunctionAppKind(listed.path("kind").asText(""))) {
         notFunctionApps.incrementAndGet();
         return true;
       }
@@ -172,7 +188,7 @@ public final class Sweeper {
       CallBudget budget = new CallBudget(callBudget);
       try {
         for (JsonNode slot : gateway.listSlots(site.get(), budget)) {
-          refOf(slot).ifPresent(slotRef -> decide(slotRef, slot));
+          trusted(subscription, slot).ifPresent(slotRef -> decide(slotRef, slot));
         }
         return true;
       } catch (ArmException e) {
@@ -183,25 +199,49 @@ public final class Sweeper {
       }
     }
 
+    /**
+     * The site or slot a listed document names, when its id parses as strictly as an event's and belongs to the
+     * subscription listed; else a failed decision, and empty.
+     */
+    private Optional<SiteRef> trusted(String subscription, JsonNode listed) {
+      String id = listed.path("id").asText("");
+      String refusal;
+      try {
+        SiteRef site = ResourceIds.parse(id).site();
+        if (site.subscriptionId().equalsIgnoreCase(subscription)) {
+          return Optional.of(site);
+        }
+        refusal = "the listing of subscription " + subscription + " named a site of another subscription; not touched";
+      } catch (InvalidResourceIdException e) {
+        refusal = "a listed site's id was refused (" + e.getMessage() + "); not touched";
+      }
+      problems.add(refusal);
+      count(engine.refusedListing(id, refusal, runId));
+      return Optional.empty();
+    }
+
     private void decide(SiteRef site, JsonNode listed) {
-      Decision decision = engine.reconcile(site, listed, runId, request.dryRun());
+      count(engine.reconcile(site, listed, runId, request.dryRun()));
+    }
+
+    private void count(Decision decision) {
       outcomes.get(decision.outcome()).incrementAndGet();
       decided.incrementAndGet();
       listener.decided(decision);
     }
 
-    private SitePage listPage(String subscription, Optional<String> page) {
+    private SitePage listPage(String subscription, Optional<String> skipToken) {
       CallBudget budget = new CallBudget(callBudget);
       try {
-        return gateway.listSites(subscription, page, budget);
+        return gateway.listSites(subscription, skipToken, budget);
       } finally {
         listReads.addAndGet(budget.reads());
       }
     }
 
-    private SweepSummary stop(String subscription, Optional<String> page, int doneInPage) {
+    private SweepSummary stop(String subscription, Optional<String> skipToken, int doneInPage) {
       request.checkpointName().ifPresent(name ->
-          checkpoints.save(name, new SweepCheckpoint(runId, subscription, page, doneInPage)));
+          checkpoints.save(name, new SweepCheckpoint(runId, subscription, skipToken, doneInPage)));
       return summary(false);
     }
 
@@ -218,15 +258,6 @@ public final class Sweeper {
 
     private boolean outOfTime() {
       return System.nanoTime() >= deadlineNanos;
-    }
-  }
-
-  /** Listed ids are parsed as strictly as event ids: a site whose id does not parse is not touched. */
-  private static Optional<SiteRef> refOf(JsonNode listed) {
-    try {
-      return Optional.of(ResourceIds.parse(listed.path("id").asText("")).site());
-    } catch (InvalidResourceIdException e) {
-      return Optional.empty();
     }
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
+import io.driftguard.policy.TagExemptions;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -108,6 +109,17 @@ class SettingsTest {
         () -> Settings.from(Map.of("DRIFTGUARD_ALERT_ENDPOINT", "https://dce.example", "DRIFTGUARD_FLAP_MAX_FIXES", "0")));
     assertEquals(2, refused.problems().size(), refused.getMessage());
     assertTrue(refused.getMessage().contains("go together"));
+  }
+
+  @Test
+  void tagExemptionsAreHonouredByDefaultAndOnlyTheThreeChoicesAreAccepted() {
+    assertEquals(TagExemptions.HONOUR, Settings.from(Map.of()).tagExemptions());
+    assertEquals(TagExemptions.REPORT, Settings.from(Map.of("DRIFTGUARD_TAG_EXEMPTIONS", "report")).tagExemptions());
+    assertEquals(TagExemptions.IGNORE, Settings.from(Map.of("DRIFTGUARD_TAG_EXEMPTIONS", " Ignore ")).tagExemptions());
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> Settings.from(Map.of("DRIFTGUARD_TAG_EXEMPTIONS", "honor")));
+    assertTrue(refused.getMessage().contains("DRIFTGUARD_TAG_EXEMPTIONS: must be honour, report or ignore, not 'honor'"),
+        refused.getMessage());
   }
 
   @Test

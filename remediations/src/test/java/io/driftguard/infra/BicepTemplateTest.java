@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,10 +32,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What can be checked in infra/ without a Bicep compiler: every file and module path exists, every parameter is used,
- * brackets balance, modules get the parameters they declare, API versions are ones confirmed to exist, the app settings
+ * What can be checked in infra/ without a Bicep compiler: every file parses with the tree-sitter Bicep grammar
+ * ({@link BicepTree}, which also gives the resource checks their properties), every file and module path exists,
+ * every parameter is used, brackets balance, modules get the parameters they declare, API versions are ones confirmed to exist, the app settings
  * are the ones the code reads, the role and the event filter come from the data files, and the security properties
  * driftguard enforces on others hold for its own app.
  */
@@ -61,6 +64,8 @@ class BicepTemplateTest {
       Map.entry("Microsoft.Insights/dataCollectionRules", Set.of("2023-03-11")),
       Map.entry("Microsoft.Insights/scheduledQueryRules", Set.of("2023-12-01")),
       Map.entry("Microsoft.Insights/actionGroups", Set.of("2023-01-01")),
+      Map.entry("Microsoft.Insights/metricAlerts", Set.of("2018-03-01")),
+      Map.entry("Microsoft.Insights/workbooks", Set.of("2023-06-01")),
       Map.entry("Microsoft.EventGrid/systemTopics", Set.of("2025-02-15")),
       Map.entry("Microsoft.EventGrid/systemTopics/eventSubscriptions", Set.of("2025-02-15")),
       Map.entry("Microsoft.Authorization/roleDefinitions", Set.of("2022-04-01")),
@@ -80,12 +85,16 @@ class BicepTemplateTest {
   static final Pattern SETTING_KEY = Pattern.compile("(?m)^\\s*(DRIFTGUARD_\\w+|AzureWebJobsStorage\\w*|FUNCTIONS_\\w+)\\s*:");
   static final Pattern DRIFTGUARD_NAME = Pattern.compile("DRIFTGUARD_[A-Z0-9_]*");
   static final String RULE_PREFIX = "DRIFTGUARD_RULE_";
+  static final String RESOURCE_ID_COLUMN = "TargetResourceId";
 
   // ---------------------------------------------------------------- every .bicep file
 
   @TestFactory
   Stream<DynamicTest> everyBicepFileIsWellFormed() {
+    Map<Path, List<String>> syntaxErrors = BicepTree.syntaxErrors(bicepFiles());
     return bicepFiles().stream().flatMap(file -> Stream.of(
+        DynamicTest.dynamicTest(name(file) + ": no syntax error (tree-sitter-bicep)",
+            () -> assertEquals(List.of(), syntaxErrors.get(file))),
         DynamicTest.dynamicTest(name(file) + ": brackets balance outside strings and comments",
             () -> assertEquals(List.of(), Bicep.of(file).problems)),
         DynamicTest.dynamicTest(name(file) + ": for-expressions only where Bicep allows them (BCP138)",
@@ -98,6 +107,15 @@ class BicepTemplateTest {
             () -> everyModuleCallMatchesItsParameters(file)),
         DynamicTest.dynamicTest(name(file) + ": only confirmed, GA API versions",
             () -> onlyConfirmedApiVersions(file))));
+  }
+
+  @Test
+  void theSyntaxCheckFindsErrorsAndMissingTokens(@TempDir Path dir) throws IOException {
+    Path broken = Files.writeString(dir.resolve("broken.bicep"),
+        "param x string =\nresource a 'Microsoft.Web/sites@2024-11-01' = {\n  name: 'a'\n  properties: { b: [ }\n}\n");
+    List<String> errors = BicepTree.syntaxErrors(List.of(broken)).get(broken);
+    assertTrue(errors.stream().anyMatch(error -> error.contains(":2:1: ERROR")), "the dangling '=': " + errors);
+    assertTrue(errors.stream().anyMatch(error -> error.contains("MISSING ]")), "the unclosed '[': " + errors);
   }
 
   void forExpressionsOnlyAsDeclarationOrPropertyValues(Path file) {
@@ -303,6 +321,22 @@ class BicepTemplateTest {
     assertTrue(text("main.bicep").contains("/functions/" + function + "'"), "the event subscription targets " + function);
   }
 
+  /**
+   * Without a location ARM answers "The parameter location has an invalid value" (open bicep-types-az issues #1317,
+   * #1504, #1527, #1529, #1571); the type definition lacks the property, so its warning (BCP187) is silenced on the line.
+   */
+  @Test
+  void publishingCredentialPoliciesHaveALocationWithTheTypeWarningSilenced() {
+    List<BicepTree.Resource> policies = BicepTree.resources(INFRA.resolve("modules/function-app.bicep"),
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+    assertEquals(2, policies.size());
+    for (BicepTree.Resource policy : policies) {
+      assertEquals("location", policy.get("location"), policy + ": the app's location");
+      assertTrue(policy.diagnostics().getOrDefault("location", "").startsWith("#disable-next-line BCP187"),
+          policy + ": BCP187 silenced on location: " + policy.diagnostics());
+    }
+  }
+
   // ---------------------------------------------------------------- least privilege
 
   @Test
@@ -338,7 +372,7 @@ class BicepTemplateTest {
     assertTrue(alerting.contains("'3913510d-42f4-4e42-8a64-420c390055eb'"), "Monitoring Metrics Publisher");
     assertTrue(Pattern.compile("roleAssignments@[\\d-]+' = \\{\\s*name: [^\\n]+\\s*scope: dcr\\b").matcher(alerting).find(),
         "Monitoring Metrics Publisher is assigned on the DCR only");
-    assertTrue(Pattern.compile("scope: storage\\b").matcher(text("modules/function-app.bicep")).find(),
+    assertTrue(Pattern.compile("scope: storage\\b").matcher(text("modules/storage-access.bicep")).find(),
         "storage roles on driftguard's own account");
     assertTrue(Pattern.compile("scope: container\\b").matcher(text("modules/dead-letter-access.bicep")).find(),
         "dead-letter writers on the dead-letter container only");
@@ -348,6 +382,55 @@ class BicepTemplateTest {
       assertEquals(assignments, count(code, "principalType: 'ServicePrincipal'"),
           name(file) + ": every role assignment names principalType ServicePrincipal");
     }
+  }
+
+  /** A recreated identity gets a new principal id: its assignment must get a new name, not collide with the old one. */
+  @Test
+  void everyRoleAssignmentNameIncludesThePrincipalId() {
+    int assignments = 0;
+    for (Path file : bicepFiles()) {
+      for (BicepTree.Resource assignment : BicepTree.resources(file, "Microsoft.Authorization/roleAssignments")) {
+        assignments++;
+        String name = assignment.get("name");
+        assertTrue(name.matches("guid\\(.*\\bprincipalId\\b.*\\)"), name(file) + " " + assignment + ": name " + name);
+        assertTrue(name.contains(assignment.get("properties.principalId")),
+            assignment + ": the name's principal is the one assigned: " + name);
+      }
+    }
+    assertTrue(assignments >= 5, "role assignments found: " + assignments);
+  }
+
+  /**
+   * Teams without subscription rights watch a resource group: its own system topic (Microsoft.Resources.ResourceGroups,
+   * source the group), the custom role assignable and assigned at the group, the event subscription and dead-letter
+   * access like a subscription's.
+   */
+  @Test
+  void aResourceGroupCanBeWatchedThroughItsOwnSystemTopic() {
+    BicepTree.Resource topic = BicepTree.resources(INFRA.resolve("modules/system-topic.bicep"),
+        "Microsoft.EventGrid/systemTopics").get(0);
+    assertEquals("watchResourceGroup ? 'Microsoft.Resources.ResourceGroups' : 'Microsoft.Resources.Subscriptions'",
+        topic.get("properties.topicType"));
+    assertEquals("watchResourceGroup ? resourceGroup().id : subscription().id", topic.get("properties.source"));
+    Path group = INFRA.resolve("modules/target-resource-group.bicep");
+    assertTrue(text("modules/target-resource-group.bicep").contains("targetScope = 'resourceGroup'"));
+    assertTrue(Pattern.compile("module topic 'system-topic.bicep' = \\{[^}]*watchResourceGroup: true", Pattern.DOTALL)
+        .matcher(text("modules/target-resource-group.bicep")).find(), "the group's module deploys a group topic");
+    assertTrue(Pattern.compile("watchResourceGroup: false").matcher(text("modules/target-subscription.bicep")).find(),
+        "the subscription's module deploys a subscription topic");
+    List<BicepTree.Resource> assignments = BicepTree.resources(group, "Microsoft.Authorization/roleAssignments");
+    assertEquals(1, assignments.size());
+    assertEquals(null, assignments.get(0).get("scope"), "assigned at the group the module is deployed to");
+    assertEquals("guid(resourceGroup().id, principalId, roleDefinitionGuid)", assignments.get(0).get("name"));
+
+    String main = text("main.bicep");
+    assertTrue(main.contains("param targetResourceGroups array = []"), "resource groups are an option");
+    assertContains(main, "module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in targetResourceGroups: {",
+        "scope: resourceGroup(group.subscriptionId, group.resourceGroup)",
+        "'/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}'");
+    assertTrue(Pattern.compile("(?s)var eventSources = concat\\(map\\(targetSubscriptionIds, .*?\\}\\), "
+        + "map\\(targetResourceGroups, ").matcher(main).find(), "the groups' topics are event sources too");
+    assertEquals(2, count(main, "in eventSources: "), "dead-letter access and event subscription for every topic");
   }
 
   // ---------------------------------------------------------------- Event Grid
@@ -364,8 +447,7 @@ class BicepTemplateTest {
     assertTrue(Pattern.compile("includedEventTypes: includedEventTypes").matcher(subscription).find());
     assertContains(subscription, "endpointType: 'AzureFunction'", "maxEventsPerBatch: 1", "maxDeliveryAttempts: 30",
         "eventTimeToLiveInMinutes: 1440", "deadLetterWithResourceIdentity:", "endpointType: 'StorageBlob'");
-    assertContains(text("modules/system-topic.bicep"), "topicType: 'Microsoft.Resources.Subscriptions'",
-        "location: 'global'", "source: subscription().id");
+    assertContains(text("modules/system-topic.bicep"), "location: 'global'");
   }
 
   // ---------------------------------------------------------------- alerting
@@ -378,25 +460,109 @@ class BicepTemplateTest {
     assertTrue(loads("modules/alerting.bicep", "alerts/driftguard-fixes.kql"));
     assertContains(alerting, "kind: 'Direct'", "dcr.properties.endpoints.logsIngestion", "dcr.properties.immutableId",
         "output streamName string = findingsTable.streamName", "plan: 'Analytics'",
-        "evaluationFrequency: 'PT1M'", "windowSize: 'PT5M'", "autoMitigate: false", "name: '_ResourceId'",
         "name: 'Rule'");
-    // Only _ResourceId starts with an underscore, and the DCR transformation is what fills it.
+    // No column starts with an underscore: _ResourceId is reserved, and nothing needs to write it.
     JsonNode table = InfraContractTest.read("alerts/findings-table.json");
     Set<String> types = Set.of("string", "int", "long", "real", "boolean", "datetime", "dynamic");
     table.get("columns").forEach(column -> {
       String name = column.get("name").asText();
-      assertTrue(!name.startsWith("_") || name.equals("_ResourceId"), "no way to fill " + name);
+      assertFalse(name.startsWith("_"), "a reserved column name: " + name);
       assertTrue(types.contains(column.get("type").asText()), name + ": DCR column type " + column.get("type"));
     });
-    assertTrue(Pattern.compile("transformKql: 'source \\| extend _ResourceId = tostring\\(\\$\\{(\\w+)\\}\\) \\| "
-        + "project-away \\$\\{\\1\\}'").matcher(alerting).find(), "the transformation writes _ResourceId");
-    // The alert dimensions and the severity split need these columns in the queries' output.
+    assertTrue(table.get("columns").findValuesAsText("name").contains(RESOURCE_ID_COLUMN), "rows carry " + RESOURCE_ID_COLUMN);
+    assertFalse(table.has("derivedColumns"), "no column is derived by a transformation");
+    // The alert dimensions, the resource-id column and the severity split need these columns in the queries' output.
     for (String query : List.of("alerts/driftguard-findings.kql", "alerts/driftguard-fixes.kql")) {
       String project = text(query).lines().filter(line -> line.trim().startsWith("| project")).findFirst().orElse("");
-      for (String column : List.of("_ResourceId", "Rule", "Severity")) {
+      for (String column : List.of(RESOURCE_ID_COLUMN, "Rule", "Severity")) {
         assertTrue(Pattern.compile("\\b" + column + "\\b").matcher(project).find(), query + " projects " + column);
       }
     }
+  }
+
+  /**
+   * A log search alert scoped to a workspace fires on the workspace unless resourceIdColumn names the column holding
+   * the resource: every rule points it at the ordinary TargetResourceId column (no transformation writes the reserved
+   * _ResourceId, which arg_max(TimeGenerated, *) may not carry either) and splits per control.
+   */
+  @Test
+  void everyLogAlertFiresOnTheAppThroughTheResourceIdColumnAndSplitsPerControl() {
+    List<BicepTree.Resource> rules = queryRules();
+    assertFalse(rules.isEmpty(), "no scheduledQueryRules");
+    for (BicepTree.Resource rule : rules) {
+      assertEquals("'" + RESOURCE_ID_COLUMN + "'", rule.get("properties.criteria.allOf.0.resourceIdColumn"),
+          rule + ": the condition's resourceIdColumn");
+      assertEquals("'LogAlert'", rule.get("kind"), rule.toString());
+      List<String> dimensions = rule.properties().entrySet().stream()
+          .filter(property -> property.getKey().matches("properties\\.criteria\\.allOf\\.0\\.dimensions\\.\\d+\\.name"))
+          .map(Map.Entry::getValue).toList();
+      assertEquals(List.of("'Rule'"), dimensions, rule + ": split per control (the resource-id column splits per app)");
+    }
+    for (Path file : bicepFiles()) {
+      assertFalse(Bicep.of(file).noComments.contains("_ResourceId"), name(file) + " still depends on _ResourceId");
+      BicepTree.resources(file, "Microsoft.Insights/dataCollectionRules").forEach(dcr ->
+          assertTrue(dcr.properties().entrySet().stream().noneMatch(p -> p.getKey().endsWith("transformKql")),
+              dcr + ": the rows go to the table as they are, without a transformation"));
+    }
+    for (String query : List.of("alerts/driftguard-findings.kql", "alerts/driftguard-fixes.kql")) {
+      assertFalse(text(query).contains("_ResourceId"), query + " still depends on _ResourceId");
+    }
+  }
+
+  /**
+   * Without autoMitigate every evaluation that sees a row notifies again: actions stay muted for the whole query
+   * window after a notification, so a row can notify once only.
+   */
+  @Test
+  void aFindingNotifiesOncePerAppAndControl() {
+    for (BicepTree.Resource rule : queryRules()) {
+      Duration frequency = duration(rule, "properties.evaluationFrequency");
+      Duration window = duration(rule, "properties.windowSize");
+      assertEquals("false", rule.get("properties.autoMitigate"), rule + ": a finding is not resolved by leaving the window");
+      assertTrue(frequency.compareTo(window) <= 0, rule + ": the windows overlap or touch, so no row is missed");
+      assertTrue(duration(rule, "properties.muteActionsDuration").compareTo(window) >= 0,
+          rule + ": actions muted at least as long as a row stays in the window");
+    }
+  }
+
+  /** Event Grid dead-letters what it could not deliver: an alert on each system topic's DeadLetteredCount reaches people. */
+  @Test
+  void everySystemTopicHasADeadLetterAlertToTheActionGroup() {
+    int topics = 0;
+    for (Path file : bicepFiles()) {
+      for (BicepTree.Resource topic : BicepTree.resources(file, "Microsoft.EventGrid/systemTopics")) {
+        if (topic.get("properties.topicType") == null) {
+          continue; // an existing topic, declared elsewhere
+        }
+        topics++;
+        List<BicepTree.Resource> alerts = BicepTree.resources(file, "Microsoft.Insights/metricAlerts").stream()
+            .filter(alert -> (topic.symbol() + ".id").equals(alert.get("properties.scopes.0"))).toList();
+        assertEquals(1, alerts.size(), topic + ": one metric alert scoped to it");
+        BicepTree.Resource alert = alerts.get(0);
+        assertEquals("'DeadLetteredCount'", alert.get("properties.criteria.allOf.0.metricName"), alert.toString());
+        assertEquals("'Microsoft.EventGrid/systemTopics'", alert.get("properties.criteria.allOf.0.metricNamespace"));
+        assertEquals("'Total'", alert.get("properties.criteria.allOf.0.timeAggregation"));
+        assertEquals("'GreaterThan'", alert.get("properties.criteria.allOf.0.operator"));
+        assertEquals("0", alert.get("properties.criteria.allOf.0.threshold"));
+        assertEquals("'global'", alert.get("location"));
+        assertEquals("actionGroupId", alert.get("properties.actions.0.actionGroupId"), alert + " notifies the action group");
+      }
+    }
+    assertEquals(1, topics, "one system topic declaration (system-topic.bicep), for subscriptions and resource groups");
+    String main = text("main.bicep");
+    assertEquals(2, count(main, "actionGroupId: alerting.outputs.actionGroupId"),
+        "both kinds of target get driftguard's action group");
+  }
+
+  static List<BicepTree.Resource> queryRules() {
+    return bicepFiles().stream()
+        .flatMap(file -> BicepTree.resources(file, "Microsoft.Insights/scheduledQueryRules").stream()).toList();
+  }
+
+  static Duration duration(BicepTree.Resource resource, String path) {
+    String value = resource.get(path);
+    assertTrue(value != null && value.matches("'PT\\d+[MH]'"), resource + ": " + path + " is a literal ISO duration: " + value);
+    return Duration.parse(value.replace("'", ""));
   }
 
   // ---------------------------------------------------------------- parameters file, scripts, README
@@ -446,9 +612,9 @@ class BicepTemplateTest {
     }
     String deploy = text("deploy.sh");
     int build = deploy.indexOf("(cd \"$root\" && mvn -B -q -DskipTests -pl functions -am package)");
-    int infrastructure = deploy.indexOf("\ndeploy false");
+    int infrastructure = deploy.indexOf("-- deploy false");
     int code = deploy.indexOf("az functionapp deployment source config-zip --resource-group");
-    int events = deploy.indexOf("\ndeploy true");
+    int events = deploy.indexOf("-- deploy true");
     assertTrue(build > 0 && build < infrastructure && infrastructure < code && code < events,
         "deploy.sh builds, deploys the infrastructure, then the code, then the event subscriptions");
     assertTrue(deploy.contains("--template-file \"$here/main.bicep\""));

@@ -67,5 +67,8 @@ class InfraContractTest {
     JsonNode filter = read("event-filter.json");
     assertEquals(List.of(EventIntake.WRITE_SUCCESS), texts(filter.get("includedEventTypes")));
     assertEquals(HandledOperations.ALL, texts(filter.get("operationNames")));
+    // Tags API writes are events to handle, not actions of driftguard's: the tags come with the site GET.
+    assertTrue(HandledOperations.ALL.contains("Microsoft.Resources/tags/write"));
+    assertFalse(texts(read("permissions.json").get("actions")).stream().anyMatch(action -> action.startsWith("Microsoft.Resources/")));
   }
 }

@@ -128,6 +128,20 @@ class EventIntakePropertiesTest {
     }));
   }
 
+  /** Any resource group's system topic, in either schema: accepted exactly when it is the group of the resource. */
+  @Test
+  void aResourceGroupTopicIsAcceptedOnlyForTheResourcesOwnGroup() {
+    Gen<String> groups = Generate.pick(List.of("rg", "RG", "rG", "rg2", "r", "rg-shop", "rg.", "rg(1)", "x", "rg%2F"))
+        .mix(strings().betweenCodePoints('(', 'z').ofLengthBetween(1, 12));
+    qt().withExamples(500).forAll(groups, Generate.booleans()).checkAssert((group, cloudEvent) -> {
+      ObjectNode event = TestEvents.configWrite("func-a");
+      event.put("topic", "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/" + group);
+      String delivery = (cloudEvent ? TestEvents.asCloudEvent(event) : event).toString();
+      List<Screened> screened = screen(delivery).orElseThrow();
+      assertEquals(group.equalsIgnoreCase("rg"), screened.get(0) instanceof Screened.Accepted, group + " " + screened);
+    });
+  }
+
   private static String readResourceUri(String delivery) {
     try {
       return new com.fasterxml.jackson.databind.ObjectMapper().readTree(delivery).at("/data/resourceUri").asText();

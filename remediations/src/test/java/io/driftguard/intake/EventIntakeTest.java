@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.driftguard.documents.Documents;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
@@ -80,8 +79,43 @@ class EventIntakeTest {
     assertInstanceOf(Screened.Accepted.class, screenOne(scmPolicy.toString()));
     ObjectNode auth = TestEvents.write(siteId("func-a") + "/config/authsettingsV2", "Microsoft.Web/sites/config/write");
     assertInstanceOf(Screened.Accepted.class, screenOne(auth.toString()));
-    assertEquals(Documents.ALL.stream().flatMap(document -> document.eventOperations().stream()).distinct().sorted()
-        .toList(), HandledOperations.ALL);
+    assertEquals(List.of("Microsoft.Resources/tags/write",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/ftp/write",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/scm/write",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/write", "Microsoft.Web/sites/config/write",
+        "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/ftp/write",
+        "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/scm/write",
+        "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/write", "Microsoft.Web/sites/slots/config/write",
+        "Microsoft.Web/sites/slots/write", "Microsoft.Web/sites/write"), HandledOperations.ALL);
+  }
+
+  @Test
+  void acceptsATagsApiWriteOnASiteOrSlotAsAWriteOfTheSite() throws Exception {
+    for (String site : List.of(siteId("func-a"), siteId("func-a") + "/slots/staging")) {
+      ObjectNode tags = TestEvents.write(site + "/providers/Microsoft.Resources/tags/default", "Microsoft.Resources/tags/write");
+      WriteEvent accepted = assertInstanceOf(Screened.Accepted.class, screenOne(tags.toString())).event();
+      assertEquals(site, accepted.site().id());
+      assertEquals(Optional.of("Microsoft.Resources/tags/write"), accepted.operationName());
+    }
+    ObjectNode noOperation = TestEvents.write(siteId("func-a") + "/providers/Microsoft.Resources/tags/default", "");
+    assertInstanceOf(Screened.Accepted.class, screenOne(noOperation.toString()));
+  }
+
+  @Test
+  void refusesOtherExtensionResourcesAndTheTagsOperationOnAnythingButTheTagsResource() throws Exception {
+    ObjectNode lock = TestEvents.write(siteId("func-a") + "/providers/Microsoft.Authorization/locks/l1",
+        "Microsoft.Authorization/locks/write");
+    assertTrue(assertInstanceOf(Screened.Rejected.class, screenOne(lock.toString())).reason()
+        .contains("extension resource"));
+    ObjectNode tagsElsewhere = TestEvents.write(siteId("func-a") + "/providers/Microsoft.Resources/tags/other",
+        "Microsoft.Resources/tags/write");
+    assertInstanceOf(Screened.Rejected.class, screenOne(tagsElsewhere.toString()));
+    ObjectNode tagsOperationOnSite = TestEvents.write(siteId("func-a"), "Microsoft.Resources/tags/write");
+    assertTrue(assertInstanceOf(Screened.Rejected.class, screenOne(tagsOperationOnSite.toString())).reason()
+        .contains("Microsoft.Resources/tags/write"));
+    ObjectNode siteOperationOnTags = TestEvents.write(siteId("func-a") + "/providers/Microsoft.Resources/tags/default",
+        "Microsoft.Web/sites/write");
+    assertInstanceOf(Screened.Rejected.class, screenOne(siteOperationOnTags.toString()));
   }
 
   @Test
@@ -102,6 +136,34 @@ class EventIntakeTest {
     ObjectNode dataMismatch = configWrite("func-a");
     ((ObjectNode) dataMismatch.get("data")).put("subscriptionId", "99999999-0000-0000-0000-000000000000");
     assertInstanceOf(Screened.Rejected.class, screenOne(dataMismatch.toString()));
+  }
+
+  /** A resource group's system topic, as published in the Event Grid docs: topic (or CloudEvents source) names the group. */
+  @Test
+  void acceptsTheSystemTopicOfTheResourcesOwnResourceGroupInBothSchemas() throws Exception {
+    for (String topic : List.of("/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION.toUpperCase(java.util.Locale.ROOT) + "/resourcegroups/RG")) {
+      ObjectNode event = configWrite("func-a");
+      event.put("topic", topic);
+      assertEquals("func-a", assertInstanceOf(Screened.Accepted.class, screenOne(event.toString())).event().site().site(), topic);
+      assertEquals("func-a", assertInstanceOf(Screened.Accepted.class, screenOne(TestEvents.asCloudEvent(event).toString()))
+          .event().site().site(), "source " + topic);
+    }
+  }
+
+  @Test
+  void rejectsTheSystemTopicOfAnotherResourceGroupOrSubscriptionInBothSchemas() throws Exception {
+    for (String topic : List.of("/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg-other",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/r",
+        "/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/rg",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg/",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/",
+        "/subscriptions/" + TestEvents.SUBSCRIPTION + "/resourceGroups/rg/providers/Microsoft.Web/sites/func-a")) {
+      ObjectNode event = configWrite("func-a");
+      event.put("topic", topic);
+      assertInstanceOf(Screened.Rejected.class, screenOne(event.toString()), topic);
+      assertInstanceOf(Screened.Rejected.class, screenOne(TestEvents.asCloudEvent(event).toString()), "source " + topic);
+    }
   }
 
   @Test

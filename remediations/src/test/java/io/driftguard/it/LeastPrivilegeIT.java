@@ -17,9 +17,11 @@ import io.driftguard.documents.Documents;
 import io.driftguard.engine.Outcome;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,8 +39,13 @@ class LeastPrivilegeIT {
   private static final Pattern SITE_PATH = Pattern.compile(
       "(?i)/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Web/sites/[^/]+(/slots/[^/]+)?(/.*)?");
 
+  private static final Pattern SITE_LIST = Pattern.compile("(?i)/subscriptions/[^/]+/providers/Microsoft\\.Web/sites");
+
   /** The RBAC action an ARM request needs, as Azure authorizes it. */
   static String rbacAction(RecordedRequest request) {
+    if (request.method().equals("GET") && SITE_LIST.matcher(request.path()).matches()) {
+      return "Microsoft.Web/sites/read";
+    }
     Matcher matcher = SITE_PATH.matcher(request.path());
     if (!matcher.matches()) {
       return "unknown: " + request.method() + " " + request.path();
@@ -82,6 +89,8 @@ class LeastPrivilegeIT {
     assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(site.id(), "{\"properties\":{}}")).outcome());
     assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(slot.id(), "{\"properties\":{}}")).outcome());
 
+    assertEquals(List.of(), LocalAzure.botRequests().stream().filter(FakeArm::isWriteBeyondSiteOrWebConfig).toList(),
+        "every write is to a site, a slot or config/web, never app settings or another config document");
     Set<String> used = LocalAzure.botRequests().stream().map(LeastPrivilegeIT::rbacAction)
         .collect(Collectors.toCollection(TreeSet::new));
     Set<String> granted = granted();

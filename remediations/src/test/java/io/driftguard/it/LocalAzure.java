@@ -128,6 +128,11 @@ final class LocalAzure {
   }
 
   static Remediator engine(Map<String, String> settings, Clock clock) {
+    return parts(settings, clock).engine();
+  }
+
+  /** The engine and the sweeper, wired as {@link #engine(Map, Clock)} is. */
+  static Driftguard.Parts parts(Map<String, String> settings, Clock clock) {
     Map<String, String> environment = new HashMap<>(settings);
     environment.put("DRIFTGUARD_ARM_ENDPOINT", sandbox().armEndpoint().toString());
     environment.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
@@ -137,7 +142,7 @@ final class LocalAzure {
             .responseTimeout(Duration.ofSeconds(5)).build())
         .retryBaseDelay(Duration.ofMillis(20))
         .clock(clock)
-        .build();
+        .buildAll();
   }
 
   /** Alice changes a document, as a person would in the portal; returns the event Azure sends for it. */

@@ -7,11 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock a test moves forward, to see a cool-down end without waiting a day. */
-final class MovableClock extends Clock {
+public final class MovableClock extends Clock {
 
   private volatile Instant now = Instant.now();
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 

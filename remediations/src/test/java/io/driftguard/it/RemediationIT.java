@@ -50,6 +50,7 @@ class RemediationIT {
     assertFalse(requests.isEmpty());
     assertEquals(List.of(), requests.stream().filter(FakeArm::isSecretRevealing).toList());
     assertEquals(List.of(), requests.stream().filter(FakeArm::isWholeDocumentPut).toList());
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondSiteOrWebConfig).toList());
   }
 
   private static Map<String, Action> actions(Decision decision) {
@@ -130,8 +131,9 @@ class RemediationIT {
     assertEquals(Map.of("properties", Map.of("ftpsState", "Disabled")), parse(writes(app).get(0).body()));
 
     SiteHandle exempt = functionApp(uniqueName("func-exempt"), Map.of("driftguard-mode", "off"), true, drifted);
-    Decision skipped = deliver(engine(AUTOFIX), aliceWrites(exempt.webConfigId(), "{\"properties\":{}}"));
-    assertEquals(Outcome.SKIPPED, skipped.outcome());
+    Decision exempted = deliver(engine(AUTOFIX), aliceWrites(exempt.webConfigId(), "{\"properties\":{}}"));
+    assertEquals(Outcome.EXEMPTED, exempted.outcome(), "evaluated and reported, not skipped: " + exempted.reason());
+    assertEquals(Map.of("ftp-disabled", Action.EXEMPTED, "min-tls", Action.EXEMPTED), actions(exempted));
     assertEquals(List.of(), writes(exempt));
 
     SiteHandle notify = functionApp(uniqueName("func-tagged"), Map.of("driftguard-mode", "notify"), true, drifted);

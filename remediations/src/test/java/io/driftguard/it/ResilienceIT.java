@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 class ResilienceIT {
 
   private static final Map<String, String> AUTOFIX = Map.of("DRIFTGUARD_MODE", "autofix");
+  private static final Map<String, String> BREAKER = Map.of("DRIFTGUARD_MODE", "autofix",
+      "DRIFTGUARD_ARM_BREAKER_FAILURES", "3", "DRIFTGUARD_ARM_BREAKER_OPEN", "60s");
+  private static final String SICK_SUBSCRIPTION = "00000000-0000-0000-0000-0000000051c6";
 
   @AfterEach
   void clearFaults() {
@@ -52,21 +55,51 @@ class ResilienceIT {
   }
 
   @Test
-  void aSickArmOpensTheCircuitAndLaterEventsFailFastWithoutCallingIt() {
+  void aSickAppFailsAloneAndItsSubscriptionNeighboursAreStillServed() {
     SiteHandle sick = compliantFunctionApp(uniqueName("func-sick"));
     SiteHandle healthy = compliantFunctionApp(uniqueName("func-healthy"));
-    Remediator engine = engine(Map.of("DRIFTGUARD_MODE", "autofix", "DRIFTGUARD_ARM_BREAKER_FAILURES", "3",
-        "DRIFTGUARD_ARM_BREAKER_OPEN", "60s"));
-    arm().inject(Fault.on("GET", sick.site()).status(500).times(Fault.ALWAYS));
+    MovableClock clock = new MovableClock();
+    Remediator engine = engine(BREAKER, clock);
+    arm().inject(Fault.on("GET", sick.site() + "(/|$)").status(500).times(Fault.ALWAYS));
 
     Decision first = deliver(engine, aliceWrites(sick.webConfigId(), "{\"properties\":{}}"));
     assertTrue(first.retryable());
-    assertEquals(3, first.armReads(), "the breaker opened on the third server error and stopped the retries");
+    assertEquals(3, first.armReads(), "the app's own breaker opened on its third server error and stopped the retries");
+    int sickReads = requestsFor(sick).size();
+    Decision again = deliver(engine, aliceWrites(sick.webConfigId(), "{\"properties\":{}}"));
+    assertTrue(again.retryable() && again.reason().contains("circuit open"), again.reason());
+    assertEquals(sickReads, requestsFor(sick).size(), "the sick app is not called while its circuit is open");
 
-    Decision next = deliver(engine, aliceWrites(healthy.webConfigId(), "{\"properties\":{}}"));
-    assertTrue(next.retryable());
-    assertTrue(next.reason().contains("circuit open"), next.reason());
-    assertEquals(List.of(), requestsFor(healthy), "failing fast means not calling ARM at all");
+    Decision neighbour = deliver(engine, aliceWrites(healthy.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"));
+    assertEquals(Outcome.FIXED, neighbour.outcome(), neighbour.reason());
+
+    clock.advance(Duration.ofSeconds(61));
+    Decision probe = deliver(engine, aliceWrites(sick.webConfigId(), "{\"properties\":{}}"));
+    assertTrue(probe.retryable());
+    assertEquals(1, probe.armReads(), "once the open time has passed on the clock, one probe goes out and fails");
+  }
+
+  @Test
+  void aSickSubscriptionFailsFastWithoutBlockingAnother() {
+    List<SiteHandle> sickApps = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      sickApps.add(arm().seedSite(SICK_SUBSCRIPTION, "rg-sick", uniqueName("func-in-sick-sub"), "functionapp,linux",
+          Map.of(), true, LocalAzure.compliantConfig()));
+    }
+    SiteHandle healthy = compliantFunctionApp(uniqueName("func-other-sub"));
+    Remediator engine = engine(BREAKER);
+    arm().inject(Fault.on("GET", "/subscriptions/" + SICK_SUBSCRIPTION + "/").status(500).times(Fault.ALWAYS));
+
+    for (SiteHandle app : sickApps.subList(0, 3)) {
+      assertTrue(deliver(engine, aliceWrites(app.webConfigId(), "{\"properties\":{}}")).retryable());
+    }
+    Decision fast = deliver(engine, aliceWrites(sickApps.get(3).webConfigId(), "{\"properties\":{}}"));
+    assertTrue(fast.retryable());
+    assertTrue(fast.reason().contains("circuit open") && fast.reason().contains(SICK_SUBSCRIPTION), fast.reason());
+    assertEquals(List.of(), requestsFor(sickApps.get(3)), "three sick apps open their subscription's circuit");
+
+    Decision elsewhere = deliver(engine, aliceWrites(healthy.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}"));
+    assertEquals(Outcome.FIXED, elsewhere.outcome(), elsewhere.reason());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.driftguard.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,10 @@ import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.TlsVersion;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.SiteState;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +23,12 @@ class ModePolicyTest {
   private final ControlCatalog catalog = ControlCatalog.standard(new TlsVersion(1, 2), FtpsTarget.DISABLED);
   private final Control minTls = catalog.find("min-tls").orElseThrow();
   private final Control ftp = catalog.find("ftp-disabled").orElseThrow();
-  private final ModePolicy policy = new ModePolicy(Mode.NOTIFY, Map.of("min-tls", Mode.AUTOFIX));
+  private static final Clock NOON_1_JUNE = Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC);
+  private final ModePolicy policy = policy(TagExemptions.HONOUR);
+
+  private static ModePolicy policy(TagExemptions tagExemptions) {
+    return new ModePolicy(Mode.NOTIFY, Map.of("min-tls", Mode.AUTOFIX), tagExemptions, NOON_1_JUNE);
+  }
 
   private static SiteState siteTagged(Map<String, String> tags) {
     return new SiteState(SiteRef.site("00000000-0000-0000-0000-000000000001", "rg", "app"), "functionapp", tags, Map.of());
@@ -34,16 +44,92 @@ class ModePolicyTest {
   void appTagOverridesSettingsAndTagNamesAreCaseInsensitive() {
     SiteState optedOut = siteTagged(Map.of("DriftGuard-Mode", "notify"));
     assertEquals(Mode.NOTIFY, policy.resolve(minTls, optedOut).mode());
-    assertEquals(Mode.OFF, policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "off"))).mode());
+    assertTrue(policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "off"))).exempt());
     assertEquals(Mode.AUTOFIX, policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "AutoFix"))).mode());
   }
 
   @Test
-  void exemptTagTurnsListedControlsOffWhateverElseSays() {
+  void exemptTagExemptsListedControlsWhateverElseSaysAndSaysSo() {
     SiteState exempt = siteTagged(Map.of("driftguard-exempt", "ftp-disabled, https-only", "driftguard-mode", "autofix"));
-    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt"), policy.resolve(ftp, exempt));
-    assertEquals(Mode.AUTOFIX, policy.resolve(minTls, exempt).mode());
-    assertEquals(Mode.OFF, policy.resolve(minTls, siteTagged(Map.of("driftguard-exempt", "all"))).mode());
+    ModeDecision decision = policy.resolve(ftp, exempt);
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=ftp-disabled, https-only, no reason given, "
+        + "no expiry (no driftguard-exempt-until tag)", true), decision);
+    assertTrue(decision.evaluated(), "an exempt control is still evaluated, so its findings are recorded");
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-mode"), policy.resolve(minTls, exempt));
+    assertTrue(policy.resolve(minTls, siteTagged(Map.of("driftguard-exempt", "all"))).exempt());
+  }
+
+  @Test
+  void modeTagOffIsAnExemptionButNotifyAndAutofixAreModeChoices() {
+    ModeDecision off = policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", " OFF ", "driftguard-exempt-reason", "legacy")));
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode= OFF , reason 'legacy', no expiry (no driftguard-exempt-until tag)",
+        true), off);
+    assertFalse(policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))).exempt());
+  }
+
+  @Test
+  void controlsOffBySettingsStayOffAndUnreadWhateverTheTags() {
+    ModePolicy allOff = new ModePolicy(Mode.OFF, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE);
+    ModeDecision decision = allOff.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "all")));
+    assertEquals(new ModeDecision(Mode.OFF, "DRIFTGUARD_MODE"), decision);
+    assertFalse(decision.evaluated());
+  }
+
+  @Test
+  void anExemptionHoldsUntilItsDateAndThenTheNormalModeRunsAndSaysItExpired() {
+    Map<String, String> tags = Map.of("driftguard-exempt", "min-tls", "driftguard-exempt-reason", "old clients");
+    ModeDecision throughTheDay = policy.resolve(minTls, siteTagged(with(tags, "2026-06-01")));
+    assertEquals(new ModeDecision(Mode.OFF,
+        "tag driftguard-exempt=min-tls, reason 'old clients', until 2026-06-02T00:00:00Z", true), throughTheDay);
+    assertTrue(policy.resolve(minTls, siteTagged(with(tags, "2026-06-01T12:00:01Z"))).exempt());
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_RULE_MIN_TLS (tag driftguard-exempt=min-tls, reason 'old clients': "
+        + "expired at 2026-06-01T12:00:00Z)"), policy.resolve(minTls, siteTagged(with(tags, "2026-06-01T12:00:00"))));
+    assertEquals(Mode.AUTOFIX, policy.resolve(minTls, siteTagged(with(tags, "2026-05-31"))).mode());
+    assertEquals(Mode.AUTOFIX, policy.resolve(minTls, siteTagged(with(tags, "2026-06-01T13:00:00+02:00"))).mode(),
+        "an offset is honoured: 13:00+02:00 is 11:00 UTC, an hour ago");
+  }
+
+  @Test
+  void anUnreadableExpiryVoidsTheExemptionInsteadOfExtendingIt() {
+    ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "off", "driftguard-exempt-until", "31/12/2099")));
+    assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_MODE (tag driftguard-mode=off, no reason given: void, "
+        + "driftguard-exempt-until '31/12/2099' is not an ISO date or date-time)"), decision);
+  }
+
+  @Test
+  void tagTextReachesAlertsWithoutControlCharacters() {
+    ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "ftp-disabled,\u001b[2J", "driftguard-exempt-reason", "a\nb")));
+    assertEquals("tag driftguard-exempt=ftp-disabled,?[2J, reason 'a?b', no expiry (no driftguard-exempt-until tag)", decision.source());
+  }
+
+  @Test
+  void reportNamesTheExemptionButRunsTheNormalMode() {
+    ModeDecision decision = policy(TagExemptions.REPORT).resolve(minTls, siteTagged(Map.of("driftguard-exempt", "all")));
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_RULE_MIN_TLS (tag driftguard-exempt=all, no reason given: "
+        + "not honoured, DRIFTGUARD_TAG_EXEMPTIONS=report)"), decision);
+    assertEquals(new ModeDecision(Mode.NOTIFY, "tag driftguard-mode"),
+        policy(TagExemptions.REPORT).resolve(minTls, siteTagged(Map.of("driftguard-mode", "notify"))));
+  }
+
+  @Test
+  void ignoreDisregardsEveryDriftguardTag() {
+    ModePolicy ignoring = policy(TagExemptions.IGNORE);
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_RULE_MIN_TLS"),
+        ignoring.resolve(minTls, siteTagged(Map.of("driftguard-exempt", "all", "driftguard-mode", "off"))));
+    assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_MODE"),
+        ignoring.resolve(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))));
+  }
+
+  @Test
+  void tagExemptionsParseStrictly() {
+    assertEquals(TagExemptions.REPORT, TagExemptions.parse(" Report "));
+    assertThrows(IllegalArgumentException.class, () -> TagExemptions.parse("honor"));
+  }
+
+  private static Map<String, String> with(Map<String, String> tags, String until) {
+    Map<String, String> all = new HashMap<>(tags);
+    all.put("driftguard-exempt-until", until);
+    return all;
   }
 
   @Test
@@ -56,13 +142,14 @@ class ModePolicyTest {
   @Test
   void guardedControlsAtMostNotifyUnlessTheirOwnSettingOrATagAsksForTheFix() {
     Control cors = catalog.find("cors-no-wildcard").orElseThrow();
-    ModePolicy globalAutofix = new ModePolicy(Mode.AUTOFIX, Map.of());
+    ModePolicy globalAutofix = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE);
     ModeDecision capped = globalAutofix.effective(cors, siteTagged(Map.of()));
     assertEquals(Mode.NOTIFY, capped.mode());
     assertTrue(capped.source().startsWith("guarded: notify unless DRIFTGUARD_RULE_CORS_NO_WILDCARD=autofix"), capped.source());
     assertEquals(Mode.NOTIFY, globalAutofix.effective(cors, siteTagged(Map.of("driftguard-mode", "autofix"))).mode());
     assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_RULE_CORS_NO_WILDCARD"),
-        new ModePolicy(Mode.NOTIFY, Map.of("cors-no-wildcard", Mode.AUTOFIX)).effective(cors, siteTagged(Map.of())));
+        new ModePolicy(Mode.NOTIFY, Map.of("cors-no-wildcard", Mode.AUTOFIX), TagExemptions.HONOUR, NOON_1_JUNE)
+            .effective(cors, siteTagged(Map.of())));
     assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
         policy.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
     assertEquals(Mode.OFF, policy.effective(cors,
@@ -73,7 +160,8 @@ class ModePolicyTest {
   @Test
   void reportOnlyControlsNeverFix() {
     Control runtime = catalog.find("runtime-supported").orElseThrow();
-    ModeDecision decision = new ModePolicy(Mode.AUTOFIX, Map.of()).effective(runtime, siteTagged(Map.of("driftguard-autofix", "all")));
+    ModeDecision decision = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE)
+        .effective(runtime, siteTagged(Map.of("driftguard-autofix", "all")));
     assertEquals(Mode.NOTIFY, decision.mode());
     assertTrue(decision.source().startsWith("report-only"), decision.source());
   }
@@ -81,14 +169,26 @@ class ModePolicyTest {
   @Test
   void optInControlsAreOffUntilASettingOrTagTurnsThemOn() {
     Control http2 = catalog.find("http2-enabled").orElseThrow();
-    ModePolicy globalAutofix = new ModePolicy(Mode.AUTOFIX, Map.of());
+    ModePolicy globalAutofix = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE);
     assertEquals(Mode.OFF, globalAutofix.effective(http2, siteTagged(Map.of())).mode());
     assertEquals(Mode.OFF, globalAutofix.effectiveConfigured(http2).mode());
     assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_MODE"),
         globalAutofix.effective(http2, siteTagged(Map.of("driftguard-enable", "http2-enabled"))));
     assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_RULE_HTTP2_ENABLED"),
-        new ModePolicy(Mode.AUTOFIX, Map.of("http2-enabled", Mode.NOTIFY)).effectiveConfigured(http2));
+        new ModePolicy(Mode.AUTOFIX, Map.of("http2-enabled", Mode.NOTIFY), TagExemptions.HONOUR, NOON_1_JUNE).effectiveConfigured(http2));
     assertEquals(Mode.AUTOFIX, policy.effective(http2, siteTagged(Map.of("driftguard-autofix", "http2-enabled"))).mode());
+  }
+
+  @Test
+  void anOptInControlNobodyTurnedOnIsNotEvenEvaluatedAsExemptAndIgnoredTagsTurnNothingOn() {
+    Control http2 = catalog.find("http2-enabled").orElseThrow();
+    ModeDecision exemptButOff = policy.effective(http2, siteTagged(Map.of("driftguard-exempt", "all")));
+    assertEquals(Mode.OFF, exemptButOff.mode());
+    assertFalse(exemptButOff.evaluated(), "costs no read");
+    SiteState tagged = siteTagged(Map.of("driftguard-enable", "http2-enabled", "driftguard-autofix", "cors-no-wildcard"));
+    assertEquals(Mode.OFF, policy(TagExemptions.IGNORE).effective(http2, tagged).mode());
+    assertEquals(Mode.NOTIFY, policy(TagExemptions.IGNORE).effective(catalog.find("cors-no-wildcard").orElseThrow(), tagged)
+        .mode());
   }
 
   @Test

@@ -38,6 +38,29 @@ class ResourceIdsTest {
   }
 
   @Test
+  void acceptsTheTagsResourceOfASiteOrSlotAsItsOnlyExtensionChild() throws Exception {
+    ResourceTarget site = ResourceIds.parse(SITE + "/providers/Microsoft.Resources/tags/default");
+    assertEquals(SiteRef.site(SUB, "rg-prod", "func-orders"), site.site());
+    assertEquals(Optional.of(ResourceIds.TAGS_EXTENSION), site.child());
+    ResourceTarget slot = ResourceIds.parse(SITE + "/slots/staging/PROVIDERS/microsoft.resources/Tags/Default");
+    assertEquals(SITE + "/slots/staging", slot.site().id());
+    assertEquals(Optional.of(ResourceIds.TAGS_EXTENSION), slot.child());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "/providers/Microsoft.Authorization/locks/l1",
+      "/providers/Microsoft.Resources/tags/other",
+      "/providers/Microsoft.Resources/tags/default/extra",
+      "/providers/Microsoft.Resources/deployments/default",
+      "/providers/Microsoft.Insights/diagnosticSettings/default",
+      "/config/web/providers/Microsoft.Resources/tags/default",
+  })
+  void refusesEveryOtherExtensionResource(String extension) {
+    assertThrows(InvalidResourceIdException.class, () -> ResourceIds.parse(SITE + extension));
+  }
+
+  @Test
   void acceptsAnyCasingOfTheFixedSegments() throws Exception {
     SiteRef ref = ResourceIds.parse("/SUBSCRIPTIONS/" + SUB + "/resourcegroups/RG/providers/microsoft.web/Sites/App1/SLOTS/s1").site();
     assertEquals("App1", ref.site());
@@ -46,8 +69,28 @@ class ResourceIdsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"rg-données-(prod)", "Ресурсы", "リソース_グループ", "rg.ünï-2", "(x)", "١٢٣", "rǵ"})
+  void acceptsEveryResourceGroupNameArmAccepts(String group) throws Exception {
+    SiteRef ref = ResourceIds.parse("/subscriptions/" + SUB + "/resourceGroups/" + group
+        + "/providers/Microsoft.Web/sites/func-orders/config/web").site();
+    assertEquals(group, ref.resourceGroup());
+    assertEquals(ref, ResourceIds.parse(ref.id()).site(), "its canonical id parses to itself");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {
       "",
+      "/\u017fubscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.W\u0435b/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/provider\u0455/Microsoft.Web/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/\uff53ites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1/\u017flots/s1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg\u200b/providers/Microsoft.Web/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg\u00a0x/providers/Microsoft.Web/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/données\uff0fx/providers/Microsoft.Web/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/rg\u0007/providers/Microsoft.Web/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/données./providers/Microsoft.Web/sites/a1",
+      "/subscriptions/" + SUB + "/resourceGroups/ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé/providers/Microsoft.Web/sites/a1",
       "subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Web/sites/a1",
       "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Web/sites/a1",
       "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a1",

@@ -33,6 +33,8 @@ record ArmRoute(
     AUTH_SETTINGS,
     PUBLISHING_POLICIES,
     PUBLISHING_POLICY,
+    /** The Tags API's extension resource of a site or slot: {@code providers/Microsoft.Resources/tags/default}. */
+    TAGS,
     SECRET,
     UNKNOWN
   }
@@ -99,6 +101,7 @@ record ArmRoute(
       case "config/web" -> Target.WEB_CONFIG;
       case "config/authsettingsv2" -> Target.AUTH_SETTINGS;
       case "basicpublishingcredentialspolicies" -> Target.PUBLISHING_POLICIES;
+      case "providers/microsoft.resources/tags/default" -> Target.TAGS;
       default -> null;
     };
     if (target != null) {
@@ -144,8 +147,14 @@ record ArmRoute(
       case WEB_CONFIG, AUTH_SETTINGS -> siteType() + "/config";
       case PUBLISHING_POLICIES, PUBLISHING_POLICY -> siteType() + "/basicPublishingCredentialsPolicies";
       case SLOTS -> "Microsoft.Web/sites/slots";
+      case TAGS -> "Microsoft.Resources/tags";
       default -> siteType();
     };
+  }
+
+  /** The provider whose operation a write on this route is, as events name it in {@code data.resourceProvider}. */
+  String provider() {
+    return resourceType().substring(0, resourceType().indexOf('/'));
   }
 
   private String siteType() {

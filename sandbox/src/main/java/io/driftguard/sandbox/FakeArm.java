@@ -200,6 +200,15 @@ public final class FakeArm {
         && (target == ArmRoute.Target.SITE || target == ArmRoute.Target.WEB_CONFIG);
   }
 
+  /**
+   * True for a write to anything but a site, a slot or their {@code config/web}: app settings, connection strings,
+   * other config documents, publishing policies. driftguard's role could write some of these; its code never may.
+   */
+  public static boolean isWriteBeyondSiteOrWebConfig(RecordedRequest request) {
+    ArmRoute.Target target = ArmRoute.parse(request.path()).target();
+    return !request.method().equals("GET") && target != ArmRoute.Target.SITE && target != ArmRoute.Target.WEB_CONFIG;
+  }
+
   // --- The HTTP entry point.
 
   /**

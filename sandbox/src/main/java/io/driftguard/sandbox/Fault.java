@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param delay             waited before answering (or before normal handling when status is 0)
  * @param times             how many matching requests it affects; {@link #ALWAYS} for all
  * @param resetsConnection  drop the connection without an answer
+ * @param answer            a JSON body to answer with status 200 instead of the real one (a crafted list page, say);
+ *                          null = none
  */
 public record Fault(
     String method,
@@ -25,7 +27,8 @@ public record Fault(
     int retryAfterSeconds,
     Duration delay,
     int times,
-    boolean resetsConnection) {
+    boolean resetsConnection,
+    String answer) {
 
   public static final int ALWAYS = Integer.MAX_VALUE;
 
@@ -33,6 +36,9 @@ public record Fault(
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(delay, "delay");
+    if (answer != null && status != 0) {
+      throw new IllegalArgumentException("a fault answers either an error status or a body, not both");
+    }
     if (status != 0 && (status < 400 || status > 599)) {
       throw new IllegalArgumentException("a fault status must be 0 or 4xx/5xx: " + status);
     }
@@ -44,27 +50,33 @@ public record Fault(
 
   public static Fault on(String method, String pathRegex) {
     return new Fault(
-        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false);
+        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false, null);
   }
 
   public Fault status(int newStatus) {
-    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection);
+    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection, answer);
   }
 
   public Fault retryAfterSeconds(int seconds) {
-    return new Fault(method, path, status, seconds, delay, times, resetsConnection);
+    return new Fault(method, path, status, seconds, delay, times, resetsConnection, answer);
   }
 
   public Fault delay(Duration newDelay) {
-    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection);
+    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection, answer);
   }
 
   public Fault times(int newTimes) {
-    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection);
+    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection, answer);
   }
 
   public Fault resetConnection() {
-    return new Fault(method, path, status, retryAfterSeconds, delay, times, true);
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, true, answer);
+  }
+
+  /** Answers 200 with this JSON body, as if the endpoint had sent it: a forged list page or document. */
+  public Fault answer(String jsonBody) {
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, resetsConnection,
+        Objects.requireNonNull(jsonBody, "jsonBody"));
   }
 
   boolean matches(String requestMethod, String requestPath) {

@@ -2,6 +2,7 @@ package io.driftguard.sandbox;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -34,7 +35,8 @@ final class Faults {
    * Claims a use of the first matching fault (or of chaos) and waits its delay plus {@code latency}.
    *
    * @param errorAnswer the endpoint's answer for a fault's error status
-   * @return the answer the fault forces ({@link ArmResponse#DROP_CONNECTION} included), or null to answer normally
+   * @return the answer the fault forces ({@link ArmResponse#DROP_CONNECTION} and a forged body included), or null to
+   *     answer normally
    */
   ArmResponse apply(String method, String path, Duration latency, Function<Fault, ArmResponse> errorAnswer) {
     Fault fault = claim(method, path);
@@ -44,6 +46,9 @@ final class Faults {
     }
     if (fault.resetsConnection()) {
       return ArmResponse.DROP_CONNECTION;
+    }
+    if (fault.answer() != null) {
+      return new ArmResponse(200, fault.answer(), Map.of());
     }
     return fault.status() == 0 ? null : errorAnswer.apply(fault);
   }

@@ -46,7 +46,7 @@ final class ResourceWriteEvents {
         .put("clientIpAddress", request.clientIpAddress())
         .put("method", request.method())
         .put("url", url);
-    data.put("resourceProvider", "Microsoft.Web");
+    data.put("resourceProvider", route.provider());
     data.put("resourceUri", route.resourceId());
     data.put("operationName", action);
     data.put("status", "Succeeded");

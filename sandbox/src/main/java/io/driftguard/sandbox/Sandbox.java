@@ -134,6 +134,11 @@ public final class Sandbox implements AutoCloseable {
     return logs;
   }
 
+  /** Starts an HTTPS host outside the sandbox's Azure, trusted like it, to catch credentials sent where they must not go. */
+  public ForeignHost startForeignHost() {
+    return new ForeignHost(tls);
+  }
+
   /** Requests received by the token endpoint; tokens themselves are never logged. */
   public List<RecordedRequest> tokenRequests() {
     return identity.requests();

@@ -27,6 +27,11 @@ public record SiteHandle(String subscriptionId, String resourceGroup, String sit
     return id() + "/config/web";
   }
 
+  /** The site's or slot's tags as the Tags API addresses them. */
+  public String tagsId() {
+    return id() + "/providers/Microsoft.Resources/tags/default";
+  }
+
   /** @param policy {@code ftp} or {@code scm} */
   public String publishingPolicyId(String policy) {
     return id() + "/basicPublishingCredentialsPolicies/" + policy;

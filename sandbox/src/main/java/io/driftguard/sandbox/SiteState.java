@@ -130,6 +130,14 @@ final class SiteState {
     return resource;
   }
 
+  /** {@code GET {site}/providers/Microsoft.Resources/tags/default}. */
+  ObjectNode tagsResource() {
+    ObjectNode resource = header(handle.id() + "/providers/Microsoft.Resources/tags/default", "default",
+        "Microsoft.Resources/tags");
+    resource.putObject("properties").set("tags", tags.deepCopy());
+    return resource;
+  }
+
   ObjectNode webConfigResource() {
     ObjectNode resource = header(handle.webConfigId(), "web", childType("config"));
     resource.put("location", location);

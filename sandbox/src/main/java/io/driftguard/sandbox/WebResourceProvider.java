@@ -83,6 +83,7 @@ final class WebResourceProvider {
         return ArmResponse.ok(list);
       }));
       case PUBLISHING_POLICY -> publishingPolicy(route, method, body);
+      case TAGS -> tags(route, method, body);
       // authsettingsV2/list is a GET; the other secret endpoints are POSTs.
       case SECRET -> method.equals("POST") || route.secret() == ArmRoute.Secret.AUTH_SETTINGS_WITH_SECRETS
           ? existing(route, state -> new ArmResponse(200, route.secret().fakeBody, Map.of()))
@@ -151,6 +152,31 @@ final class WebResourceProvider {
         }
         state.allowBasicAuth(route.child(), policy.get("properties").get("allow").asBoolean());
         return ArmResponse.ok(state.publishingPolicyResource(route.child()));
+      }));
+      default -> methodNotAllowed(method);
+    };
+  }
+
+  /**
+   * The Tags API on a site or slot: PUT replaces every tag, PATCH merges, replaces or deletes those given
+   * ({@code operation} Merge, Replace or Delete), as ARM's {@code Microsoft.Resources/tags/default} does.
+   */
+  private ArmResponse tags(ArmRoute route, String method, String body) {
+    return switch (method) {
+      case "GET" -> existing(route, state -> ArmResponse.ok(state.tagsResource()));
+      case "PUT", "PATCH" -> withBody(body, request -> existing(route, state -> {
+        ObjectNode given = request.path("properties").get("tags") instanceof ObjectNode t ? t : Json.object();
+        String operation = method.equals("PUT") ? "Replace" : request.path("operation").asText("");
+        switch (operation) {
+          case "Replace" -> state.tags = given.deepCopy();
+          case "Merge" -> state.tags.setAll(given.deepCopy());
+          case "Delete" -> given.fieldNames().forEachRemaining(state.tags::remove);
+          default -> {
+            return ArmResponse.error(400, "InvalidTagsOperation",
+                "The tags operation '" + operation + "' is invalid: use Merge, Replace or Delete.");
+          }
+        }
+        return ArmResponse.ok(state.tagsResource());
       }));
       default -> methodNotAllowed(method);
     };

@@ -60,6 +60,20 @@ class FaultInjectionTest {
   }
 
   @Test
+  void aForgedAnswerIsServedInsteadOfTheRealOneAndNotAppliedToState() {
+    String forged = "{\"value\":[],\"nextLink\":\"https://attacker.example/steal\"}";
+    FaultHandle fault = sandbox.arm().inject(Fault.on("GET", "/slots$").answer(forged));
+
+    HttpResponse<String> answered = client.get(site.id() + "/slots");
+
+    assertEquals(200, answered.statusCode());
+    assertEquals(forged, answered.body());
+    assertEquals(1, fault.hits());
+    assertTrue(client.get(site.id() + "/slots").body().startsWith("{\"value\":[]"), "once only");
+    assertThrows(IllegalArgumentException.class, () -> Fault.on("GET", "/").status(500).answer("{}"));
+  }
+
+  @Test
   void faultsMatchOnlyTheirMethodAndPath() {
     sandbox.arm().inject(Fault.on("PATCH", "/config/web$").status(500).times(Fault.ALWAYS));
 

@@ -43,6 +43,35 @@ class ResourceWriteEventsTest {
   }
 
   @Test
+  void theTagsApiWritesASitesOrSlotsTagsAndEmitsATagsWrite() {
+    SiteHandle slot = sandbox.arm().seedSlot("sub-1", "rg", "func", "staging", true, Map.of());
+    for (SiteHandle target : List.of(site, slot)) {
+      String tagsId = target.tagsId();
+      sandbox.arm().write(ALICE, "PUT", tagsId, "{\"properties\":{\"tags\":{\"team\":\"orders\",\"cost\":\"1\"}}}");
+      sandbox.arm().write(ALICE, "PATCH", tagsId,
+          "{\"operation\":\"Merge\",\"properties\":{\"tags\":{\"driftguard-exempt\":\"all\"}}}");
+      assertEquals(Map.of("team", "orders", "cost", "1", "driftguard-exempt", "all"), sandbox.arm().site(target.id()).get("tags"));
+      sandbox.arm().write(ALICE, "PATCH", tagsId,
+          "{\"operation\":\"Delete\",\"properties\":{\"tags\":{\"driftguard-exempt\":\"all\"}}}");
+      assertEquals(Map.of("team", "orders", "cost", "1"), sandbox.arm().site(target.id()).get("tags"));
+      sandbox.arm().write(ALICE, "PATCH", tagsId, "{\"operation\":\"Replace\",\"properties\":{\"tags\":{\"a\":\"b\"}}}");
+      assertEquals(Map.of("a", "b"), sandbox.arm().site(target.id()).get("tags"));
+      assertThrows(IllegalStateException.class, () -> sandbox.arm().write(ALICE, "PATCH", tagsId,
+          "{\"operation\":\"Upsert\",\"properties\":{\"tags\":{}}}"));
+
+      List<String> events = sandbox.arm().drainEmittedEvents();
+      assertEquals(4, events.size());
+      EventGridEvent event = EventGridEvent.fromString(events.get(0)).get(0);
+      assertEquals(tagsId, event.getSubject());
+      ResourceWriteSuccessEventData data = event.getData().toObject(ResourceWriteSuccessEventData.class);
+      assertEquals("Microsoft.Resources/tags/write", data.getOperationName());
+      assertEquals("Microsoft.Resources/tags/write", data.getResourceAuthorization().getAction());
+      assertEquals(tagsId, data.getResourceUri());
+      assertEquals("Microsoft.Resources", data.getResourceProvider());
+    }
+  }
+
+  @Test
   void aPersonsWriteEmitsResourceWriteSuccessWithTheirClaims() {
     sandbox.arm().write(ALICE, "PATCH", site.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");
 

@@ -1,0 +1,40 @@
+// One resource group driftguard watches, for teams without rights on the whole subscription: the group's own Event
+// Grid system topic (Microsoft.Resources.ResourceGroups, in the group itself) and the assignment of driftguard's
+// custom role at the group. driftguard accepts an event of this topic only for a resource in this very group.
+targetScope = 'resourceGroup'
+
+@description('Name of the system topic.')
+param systemTopicName string
+
+@description('Assign the custom role here (false when the role lives at a management group).')
+param assignRole bool
+
+@description('Name (GUID) of driftguard\'s custom role definition (assignable at this group).')
+param roleDefinitionGuid string
+
+@description('Object id of driftguard\'s managed identity.')
+param principalId string
+
+@description('Action group the dead-letter alert notifies.')
+param actionGroupId string
+
+module topic 'system-topic.bicep' = {
+  name: 'driftguard-system-topic'
+  params: {
+    name: systemTopicName
+    watchResourceGroup: true
+    actionGroupId: actionGroupId
+  }
+}
+
+resource remediator 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignRole) {
+  name: guid(resourceGroup().id, principalId, roleDefinitionGuid)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'driftguard remediator on this resource group'
+  }
+}
+
+output topicPrincipalId string = topic.outputs.principalId
