@@ -29,7 +29,9 @@ final class HandleCommand implements Main.Command {
       exit:   0  every event handled (skipped and rejected included)
               65 the input cannot be parsed as events
               66 FILE does not exist
-              75 a retryable failure (throttling, ARM errors, timeouts): deliver the same input again later
+              75 a retryable failure (throttling, ARM errors, timeouts, an alert upload that failed, another
+                 instance handling the event): deliver the same input again later. Table storage being down is
+                 not one: the decision says recordingDegraded, and fixes and alerts still go out
               78 invalid settings
       """;
 

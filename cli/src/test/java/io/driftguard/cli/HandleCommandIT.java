@@ -1,10 +1,12 @@
 package io.driftguard.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.Fault;
@@ -119,6 +121,37 @@ class HandleCommandIT {
     JsonNode decision = run.jsonLines().get(0);
     assertEquals("failed", decision.get("outcome").asText());
     assertTrue(decision.get("retryable").asBoolean());
+  }
+
+  /** Table storage that is down: an Azurite started and stopped again. */
+  private static String storageDown() {
+    try (Azurite stopped = Azurite.start()) {
+      return stopped.connectionString();
+    }
+  }
+
+  @Test
+  void withTableStorageDownAtStartTheFixStillGoesOutAndTheDecisionSaysRecordingIsDegraded() throws Exception {
+    // The longest budget: the storage outage costs this cold process a back-off on top of its first ARM calls.
+    CliProcess.Result run = handle(Map.of("DRIFTGUARD_MODE", "autofix", "AzureWebJobsStorage", storageDown(),
+        "DRIFTGUARD_EVENT_BUDGET", "25s"), driftEvent("func-cli-nostore"));
+
+    assertEquals(ExitCode.OK, run.exit(), run.stderr());
+    JsonNode decision = run.jsonLines().get(0);
+    assertEquals("fixed", decision.get("outcome").asText());
+    assertTrue(decision.get("recordingDegraded").asBoolean(), decision.toString());
+    assertFalse(decision.get("retryable").asBoolean());
+  }
+
+  @Test
+  void withTableStorageDownAndArmFailingTheExitSaysDeliverAgain() throws Exception {
+    String event = driftEvent("func-cli-nostore-sick");
+    sandbox.arm().inject(Fault.on("GET", "func-cli-nostore-sick").status(503).times(Fault.ALWAYS));
+
+    CliProcess.Result run = handle(Map.of("AzureWebJobsStorage", storageDown()), event);
+
+    assertEquals(ExitCode.TEMPORARY_FAILURE, run.exit(), run.stderr());
+    assertTrue(run.jsonLines().get(0).get("retryable").asBoolean());
   }
 
   @Test

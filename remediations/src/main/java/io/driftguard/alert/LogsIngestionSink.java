@@ -6,12 +6,15 @@ import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
+import com.azure.monitor.ingestion.models.LogsUploadError;
+import com.azure.monitor.ingestion.models.LogsUploadOptions;
 import io.driftguard.config.Settings.AlertTarget;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.FindingsSink;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.EndpointPinPolicy;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -41,12 +44,31 @@ public final class LogsIngestionSink implements FindingsSink {
     this.clock = clock;
   }
 
-  /** Throws when the upload fails (after the SDK's retries): the event is then delivered again, nothing is lost. */
+  /**
+   * Throws when the upload fails (after the SDK's retries), saying what failed: the event is then delivered again,
+   * nothing is lost. The failures are collected rather than thrown by the SDK, whose own error line says only "null".
+   */
   @Override
   public void publish(WriteEvent event, Decision decision) {
     List<Map<String, Object>> rows = FindingRows.of(event, decision, clock.instant());
-    if (!rows.isEmpty()) {
-      client.upload(target.ruleId(), target.stream(), List.copyOf(rows));
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<LogsUploadError> failures = new ArrayList<>();
+    client.upload(target.ruleId(), target.stream(), List.copyOf(rows),
+        new LogsUploadOptions().setLogsUploadErrorConsumer(failures::add));
+    if (!failures.isEmpty()) {
+      int lost = failures.stream().mapToInt(failure -> failure.getFailedLogs().size()).sum();
+      throw new AlertUploadException(lost + " of " + rows.size() + " alert rows not accepted by Logs Ingestion at "
+          + target.endpoint() + " (rule " + target.ruleId() + ", stream " + target.stream() + "): "
+          + failures.get(0).getResponseException().getMessage());
+    }
+  }
+
+  /** Alert rows did not reach Logs Ingestion, so nobody was told. */
+  public static final class AlertUploadException extends RuntimeException {
+    AlertUploadException(String message) {
+      super(message);
     }
   }
 }

@@ -9,12 +9,14 @@ import io.driftguard.controls.ControlCatalog;
 import io.driftguard.alert.LogsIngestionSink;
 import io.driftguard.config.Settings.StorageTarget;
 import io.driftguard.engine.AuditTrail;
+import io.driftguard.engine.EventClaims;
 import io.driftguard.engine.FindingsSink;
 import io.driftguard.engine.FlapGuard;
 import io.driftguard.engine.Remediator;
 import io.driftguard.engine.ScopeGuard;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
+import io.driftguard.record.TableEventClaims;
 import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
 import io.driftguard.record.TableSweepCheckpoints;
@@ -93,7 +95,7 @@ public final class Driftguard {
         .map(SelfIdentity::fixed)
         .orElseGet(() -> SelfIdentity.fromToken(effectiveCredential, ArmGateway.tokenScope(settings.armEndpoint())));
     Optional<TableStorage> storage = settings.storage()
-        .map(target -> TableStorage.connect(target, effectiveCredential, httpClient, backoff));
+        .map(target -> TableStorage.connect(target, effectiveCredential, httpClient, RetrySettings.bestEffort(backoff)));
     FindingsSink sink = settings.alerts()
         .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
@@ -105,6 +107,7 @@ public final class Driftguard {
         new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock),
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
         storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
+        storage.<EventClaims>map(TableEventClaims::new).orElse(EventClaims.NONE),
         sink,
         clock,
         settings.arm().eventBudget());

@@ -17,11 +17,24 @@ public interface AuditTrail {
     }
 
     @Override
+    public void intend(WriteEvent event, List<Finding> fixes) {}
+
+    @Override
     public void record(WriteEvent event, Decision decision) {}
   };
 
-  /** What earlier deliveries of this event recorded, so a redelivery after a failed upload still reports its fixes. */
+  /**
+   * What earlier deliveries of this event recorded (fixes intended but not settled included, as fixes), so a
+   * redelivery after a failed upload or a lost answer still reports its fixes.
+   */
   List<Finding> earlierFindings(String eventId);
+
+  /**
+   * Records fixes about to be written, under the keys their outcome will replace. Until replaced, an intent is among
+   * the {@link #earlierFindings} as a fix, so a write that landed but whose answer was lost is reported by the
+   * redelivery, which finds the control compliant.
+   */
+  void intend(WriteEvent event, List<Finding> fixes);
 
   void record(WriteEvent event, Decision decision);
 }

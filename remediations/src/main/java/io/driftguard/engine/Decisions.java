@@ -3,6 +3,7 @@ package io.driftguard.engine;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.CallBudget;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ final class Decisions {
   private final WriteEvent event;
   private final long start;
   private final CallBudget usage;
+  /** What Table storage could not do for this event (best effort): the decision says so. */
+  private final List<String> warnings = new ArrayList<>();
+  private boolean storageFailed;
 
   Decisions(WriteEvent event, long start, CallBudget budget) {
     this.event = event;
@@ -25,6 +29,21 @@ final class Decisions {
 
   CallBudget usage() {
     return usage;
+  }
+
+  /** Table storage failed; the event goes on without {@code what}. */
+  void storageFailed(String what, RuntimeException cause) {
+    storageFailed = true;
+    warnings.add(what + ": Table storage failed (" + Remediator.describe(cause) + ")");
+  }
+
+  /** After a failure, storage is not asked again for this event, so an outage costs its retries once, not per call. */
+  boolean storageFailed() {
+    return storageFailed;
+  }
+
+  void skippedStorage(String what) {
+    warnings.add(what + ": Table storage is unavailable");
   }
 
   Decision skipped(String reason) {
@@ -59,22 +78,41 @@ final class Decisions {
                             boolean retryable) {
     return new Decision(event.eventId(), event.site().id(), outcome, reason, event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), evaluated, findings, usage.reads(),
-        usage.writes(), elapsedMs(start), retryable);
+        usage.writes(), elapsedMs(start), retryable, !warnings.isEmpty(), warnings);
   }
 
   /** This event's decision when another event's evaluation, run just after its write, answered it. */
   Decision servedBy(Decision shared) {
+    List<String> allWarnings = new ArrayList<>(warnings);
+    allWarnings.addAll(shared.warnings());
     return new Decision(event.eventId(), shared.resource(), shared.outcome(),
         "answered by the evaluation for event " + shared.eventId() + ": " + shared.reason(), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), shared.evaluated(), shared.findings(), 0, 0,
-        elapsedMs(start), shared.retryable());
+        elapsedMs(start), shared.retryable(), !allWarnings.isEmpty(), allWarnings);
   }
 
-  /** The same decision, to be delivered again: what was done stands, but the record of it did not go out. */
-  static Decision retryLater(Decision decision, String why) {
-    return new Decision(decision.eventId(), decision.resource(), decision.outcome(), decision.reason() + "; " + why,
+  /** The decision as it stands, with this event's storage warnings added (those after its evaluation). */
+  Decision withWarnings(Decision decision) {
+    if (warnings.isEmpty() || decision.warnings().containsAll(warnings)) {
+      return decision;
+    }
+    List<String> allWarnings = new ArrayList<>(decision.warnings());
+    warnings.stream().filter(warning -> !allWarnings.contains(warning)).forEach(allWarnings::add);
+    return new Decision(decision.eventId(), decision.resource(), decision.outcome(), decision.reason(),
         decision.changedBy(), decision.changedAt(), decision.operation(), decision.evaluated(), decision.findings(),
-        decision.armReads(), decision.armWrites(), decision.elapsedMs(), true);
+        decision.armReads(), decision.armWrites(), decision.elapsedMs(), decision.retryable(), true, allWarnings);
+  }
+
+  /**
+   * The same decision, to be delivered again: what was done stands, but the alert of it did not go out. A decision
+   * that only reported is {@code failed} then: nobody was told. Its findings stay, for the log and the redelivery.
+   */
+  static Decision retryLater(Decision decision, String why) {
+    Outcome outcome = decision.outcome() == Outcome.ALERTED ? Outcome.FAILED : decision.outcome();
+    return new Decision(decision.eventId(), decision.resource(), outcome, decision.reason() + "; " + why,
+        decision.changedBy(), decision.changedAt(), decision.operation(), decision.evaluated(), decision.findings(),
+        decision.armReads(), decision.armWrites(), decision.elapsedMs(), true, decision.recordingDegraded(),
+        decision.warnings());
   }
 
   static Decision refused(String eventId, Optional<String> resource, Outcome outcome, String reason, long start) {

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +53,7 @@ public final class Remediator {
   private final ModePolicy modes;
   private final FlapGuard flapGuard;
   private final AuditTrail audit;
+  private final EventClaims claims;
   private final FindingsSink sink;
   private final Clock clock;
   private final Duration eventBudget;
@@ -61,7 +63,7 @@ public final class Remediator {
   private final Coalescer<Decision> coalescer = new Coalescer<>();
 
   public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
-                    AuditTrail audit, FindingsSink sink, Clock clock, Duration eventBudget) {
+                    AuditTrail audit, EventClaims claims, FindingsSink sink, Clock clock, Duration eventBudget) {
     this.scope = scope;
     this.gateway = gateway;
     this.reader = new StateReader(gateway);
@@ -69,6 +71,7 @@ public final class Remediator {
     this.modes = modes;
     this.flapGuard = flapGuard;
     this.audit = audit;
+    this.claims = claims;
     this.sink = sink;
     this.clock = clock;
     this.eventBudget = eventBudget;
@@ -99,13 +102,38 @@ public final class Remediator {
     }
     Decision decision;
     try {
-      decision = scope.refusal(event).map(decisions::skipped).orElseGet(() -> coalesced(event, decisions));
+      decision = scope.refusal(event).map(decisions::skipped).orElseGet(() -> claimed(event, decisions));
     } catch (RuntimeException e) {
       // Not knowing who we are (token endpoint down): a later delivery may succeed.
       decision = decisions.failed(true, "could not evaluate: " + describe(e));
     }
     if (!decision.retryable()) {
       handledEvents.add(event.eventId());
+    }
+    return decisions.withWarnings(decision);
+  }
+
+  /**
+   * Across instances, an event is claimed in Table storage before it is acted on. A duplicate finding it handled is
+   * skipped; one finding it in hand elsewhere is retried later, since that instance may still fail (a crash leaves the
+   * claim to expire; a retryable failure releases it). With storage down the event is handled unclaimed, and says so.
+   */
+  private Decision claimed(WriteEvent event, Decisions decisions) {
+    EventClaims.Claim claim = bestEffort(decisions, "event not claimed, another instance may handle it too",
+        () -> claims.claim(event.eventId(), clock.instant()), EventClaims.Claim.CLAIMED);
+    if (claim == EventClaims.Claim.DONE) {
+      return decisions.skipped("duplicate delivery of an event already handled by another instance");
+    }
+    if (claim == EventClaims.Claim.HELD) {
+      return decisions.failed(true, "another instance is handling this event now; deliver it again later");
+    }
+    Decision decision = coalesced(event, decisions);
+    if (decision.retryable()) {
+      bestEffort(decisions, "claim not released, a redelivery waits for it to expire",
+          () -> claims.release(event.eventId()));
+    } else {
+      bestEffort(decisions, "claim not marked done, a later duplicate may be handled again",
+          () -> claims.done(event.eventId()));
     }
     return decision;
   }
@@ -124,7 +152,7 @@ public final class Remediator {
       return decisions.skipped(outOfScope.get());
     }
     Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
-    return dryRun ? decision : record(sweep, decision);
+    return dryRun ? decision : record(sweep, decision, decisions);
   }
 
   /**
@@ -167,7 +195,8 @@ public final class Remediator {
    * answers all of them. Only the event whose evaluation ran records it.
    */
   private Decision coalesced(WriteEvent event, Decisions decisions) {
-    return coalescer.run(event.site().key(), () -> record(event, evaluate(event, decisions, Basis.FRESH_READ)), eventBudget)
+    return coalescer.run(event.site().key(),
+            () -> record(event, evaluate(event, decisions, Basis.FRESH_READ), decisions), eventBudget)
         .map(served -> served.ranByThisCaller() ? served.result() : decisions.servedBy(served.result()))
         .orElseGet(() -> decisions.failed(true, "an evaluation of this app ahead of this event outlasted its budget"));
   }
@@ -216,7 +245,7 @@ public final class Remediator {
         // An exempt control is never fixed; its finding reads exempted in a dry run too.
         Finding finding = how.dryRun() && !entry.getValue().exempt()
             ? Finding.of(control, evaluation, entry.getValue(), event.site()).wouldBeHandled()
-            : decide(event, control, evaluation, entry.getValue());
+            : decide(event, control, evaluation, entry.getValue(), decisions);
         findings.add(finding);
         if (finding.action() == Action.FIXED) {
           plan.add(control, evaluation);
@@ -225,18 +254,23 @@ public final class Remediator {
     }
     Optional<ArmException> retryableFailure = apply(event, state, plan, findings, decisions);
     if (!how.dryRun()) {
-      findings.addAll(earlierFixes(event, findings));
+      findings.addAll(earlierFixes(event, findings, decisions));
     }
     return decisions.evaluated(evaluated, findings, retryableFailure);
   }
 
-  /** The mode says fix or report; a fix that someone keeps reverting is paused instead. */
-  private Finding decide(WriteEvent event, Control control, Evaluation evaluation, ModeDecision mode) {
+  /**
+   * The mode says fix or report; a fix that someone keeps reverting is paused instead. Without storage flapping cannot
+   * be counted: the fix goes ahead, never blocked by storage, and the decision says it was not checked.
+   */
+  private Finding decide(WriteEvent event, Control control, Evaluation evaluation, ModeDecision mode,
+                         Decisions decisions) {
     Finding finding = Finding.of(control, evaluation, mode, event.site());
     if (mode.mode() != Mode.AUTOFIX) {
       return finding;
     }
-    FlapGuard.Verdict verdict = flapGuard.beforeFix(event.site(), control.id(), clock.instant());
+    FlapGuard.Verdict verdict = bestEffort(decisions, "flapping not checked for " + control.id() + ", fixed anyway",
+        () -> flapGuard.beforeFix(event.site(), control.id(), clock.instant()), FlapGuard.Verdict.ALLOW);
     if (verdict.allowed()) {
       return finding.fixing(evaluation);
     }
@@ -250,6 +284,10 @@ public final class Remediator {
     Optional<ArmException> retryableFailure = Optional.empty();
     for (Map.Entry<Document, ObjectNode> patch : plan.bodies().entrySet()) {
       List<Control> fixed = plan.controlsFixedBy(patch.getKey());
+      List<Finding> intended = findings.stream()
+          .filter(finding -> fixed.stream().anyMatch(control -> control.id().equals(finding.rule()))).toList();
+      bestEffort(decisions, "fix intent not recorded, a lost answer from ARM would go unreported",
+          () -> audit.intend(event, intended));
       try {
         Optional<JsonNode> answer = gateway.write(event.site(), patch.getKey(), patch.getValue(), decisions.usage());
         for (Control control : fixed) {
@@ -258,7 +296,8 @@ public final class Remediator {
           if (after.isPresent() && !after.get().compliant()) {
             markFailed(findings, control, "ARM accepted the write but the value is still " + after.get().observed());
           } else {
-            flapGuard.fixed(event.site(), control.id(), clock.instant(), event.caller().actor());
+            bestEffort(decisions, "fix of " + control.id() + " not counted for flapping",
+                () -> flapGuard.fixed(event.site(), control.id(), clock.instant(), event.caller().actor()));
           }
         }
       } catch (ArmException e) {
@@ -274,30 +313,60 @@ public final class Remediator {
     return retryableFailure;
   }
 
-  /** Fixes an earlier delivery of this event made, whose report may not have gone out: reported again, same key. */
-  private List<Finding> earlierFixes(WriteEvent event, List<Finding> findings) {
+  /**
+   * Fixes an earlier delivery of this event made, whose report may not have gone out: reported again, same key. This
+   * includes a fix it intended whose answer from ARM was lost: the control being compliant now, the write landed.
+   */
+  private List<Finding> earlierFixes(WriteEvent event, List<Finding> findings, Decisions decisions) {
     Set<String> fresh = findings.stream().map(Finding::rule).collect(Collectors.toSet());
-    return audit.earlierFindings(event.eventId()).stream()
+    return bestEffort(decisions, "fixes of earlier deliveries not looked up",
+            () -> audit.earlierFindings(event.eventId()), List.<Finding>of()).stream()
         .filter(earlier -> earlier.action() == Action.FIXED && !fresh.contains(earlier.rule()))
         .toList();
   }
 
-  /** The audit entry and the alert rows go out before the event is acknowledged; if they cannot, it is delivered again. */
-  private Decision record(WriteEvent event, Decision decision) {
+  /**
+   * The audit entry (best effort: a storage outage must not silence alerts) and the alert rows go out before the event
+   * is acknowledged; if the alert rows cannot, nobody was told, so the event fails and is delivered again.
+   */
+  private Decision record(WriteEvent event, Decision decision, Decisions decisions) {
     if (decision.retryable()) {
       return decision;
     }
-    try {
-      if (!decision.findings().isEmpty()) {
-        audit.record(event, decision);
-      }
-      if (!decision.findings().isEmpty() || decision.outcome() == Outcome.FAILED) {
-        sink.publish(event, decision);
-      }
-      return decision;
-    } catch (RuntimeException e) {
-      return Decisions.retryLater(decision, "recording failed: " + describe(e));
+    if (!decision.findings().isEmpty()) {
+      bestEffort(decisions, "audit trail not written", () -> audit.record(event, decision));
     }
+    Decision recorded = decisions.withWarnings(decision);
+    try {
+      if (!recorded.findings().isEmpty() || recorded.outcome() == Outcome.FAILED) {
+        sink.publish(event, recorded);
+      }
+      return recorded;
+    } catch (RuntimeException e) {
+      return Decisions.retryLater(recorded, "alert upload failed, nobody was told: " + describe(e)
+          + "; the event fails so that Event Grid delivers it again");
+    }
+  }
+
+  /** A Table storage call that must not stop the event: without it, {@code without} is said in the decision. */
+  private static <T> T bestEffort(Decisions decisions, String without, Supplier<T> call, T fallback) {
+    if (decisions.storageFailed()) {
+      decisions.skippedStorage(without);
+      return fallback;
+    }
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      decisions.storageFailed(without, e);
+      return fallback;
+    }
+  }
+
+  private static void bestEffort(Decisions decisions, String without, Runnable call) {
+    bestEffort(decisions, without, () -> {
+      call.run();
+      return null;
+    }, null);
   }
 
   private static void markFailed(List<Finding> findings, Control control, String why) {
@@ -310,7 +379,7 @@ public final class Remediator {
     return documents;
   }
 
-  private static String describe(RuntimeException e) {
+  static String describe(RuntimeException e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

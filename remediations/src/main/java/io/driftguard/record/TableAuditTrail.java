@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The audit trail in Table storage: one entity per event (partition) and control (row), so a redelivered event
@@ -24,7 +25,10 @@ import java.util.Optional;
  */
 public final class TableAuditTrail implements AuditTrail {
 
-  private final TableClient table;
+  /** The action of an entry recording a fix about to be written; its outcome replaces it. */
+  static final String FIX_INTENDED = "fix-intended";
+
+  private final Supplier<TableClient> table;
   private final Clock clock;
 
   public TableAuditTrail(TableStorage storage, Clock clock) {
@@ -36,38 +40,55 @@ public final class TableAuditTrail implements AuditTrail {
   public void record(WriteEvent event, Decision decision) {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     List<TableTransactionAction> upserts = decision.findings().stream()
-        .map(finding -> new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, entity(event, decision, finding, now)))
+        .map(finding -> new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
+            entity(event, decision.outcome().label(), finding, now)))
         .toList();
-    table.submitTransaction(upserts);
+    table.get().submitTransaction(upserts);
+  }
+
+  /** Intents under the keys of the entries that settle them; the outcome is not known yet. */
+  @Override
+  public void intend(WriteEvent event, List<Finding> fixes) {
+    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    List<TableTransactionAction> upserts = fixes.stream()
+        .map(fix -> entity(event, "pending", fix, now).addProperty("Action", FIX_INTENDED))
+        .map(entity -> new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, entity))
+        .toList();
+    table.get().submitTransaction(upserts);
   }
 
   @Override
   public List<Finding> earlierFindings(String eventId) {
     ListEntitiesOptions options = new ListEntitiesOptions().setFilter("PartitionKey eq '" + TableKeys.of(eventId) + "'");
-    return table.listEntities(options, null, null).stream()
-        .map(entity -> new Finding(text(entity, "Rule"), text(entity, "Title"), text(entity, "Document"),
-            text(entity, "Before"), text(entity, "Desired"), text(entity, "Mode"), text(entity, "ModeSource"),
-            Action.ofLabel(text(entity, "Action")), text(entity, "After"), text(entity, "ManualFix"),
-            "recorded by an earlier delivery of this event", List.of()))
+    return table.get().listEntities(options, null, null).stream()
+        .map(entity -> {
+          boolean intended = FIX_INTENDED.equals(text(entity, "Action"));
+          return new Finding(text(entity, "Rule"), text(entity, "Title"), text(entity, "Document"),
+              text(entity, "Before"), text(entity, "Desired"), text(entity, "Mode"), text(entity, "ModeSource"),
+              intended ? Action.FIXED : Action.ofLabel(text(entity, "Action")), text(entity, "After"),
+              text(entity, "ManualFix"), intended
+                  ? "written by an earlier delivery of this event whose answer from ARM was lost"
+                  : "recorded by an earlier delivery of this event", List.of());
+        })
         .toList();
   }
 
   /** Entries recorded since {@code since}, newest first, for one app (site or slot name, case-insensitive) or all. */
   public List<AuditEntry> history(Optional<String> app, Instant since) {
     String filter = "RecordedAt ge datetime'" + OffsetDateTime.ofInstant(since, ZoneOffset.UTC) + "'";
-    return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
+    return table.get().listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
         .map(TableAuditTrail::entry)
         .filter(entry -> app.isEmpty() || entry.app().equalsIgnoreCase(app.get()))
         .sorted(Comparator.comparing(AuditEntry::recordedAt).reversed())
         .toList();
   }
 
-  private static TableEntity entity(WriteEvent event, Decision decision, Finding finding, OffsetDateTime now) {
+  private static TableEntity entity(WriteEvent event, String outcome, Finding finding, OffsetDateTime now) {
     TableEntity entity = new TableEntity(TableKeys.of(event.eventId()), finding.rule());
     put(entity, "RecordedAt", now);
     put(entity, "EventId", event.eventId());
     put(entity, "EventTime", event.eventTime());
-    put(entity, "ResourceId", decision.resource());
+    put(entity, "ResourceId", event.site().id());
     put(entity, "App", event.site().displayName());
     put(entity, "Rule", finding.rule());
     put(entity, "Title", finding.title());
@@ -78,7 +99,7 @@ public final class TableAuditTrail implements AuditTrail {
     put(entity, "Desired", finding.desired());
     put(entity, "Mode", finding.mode());
     put(entity, "ModeSource", finding.modeSource());
-    put(entity, "Outcome", decision.outcome().label());
+    put(entity, "Outcome", outcome);
     put(entity, "Actor", event.caller().actor());
     put(entity, "ActorIp", event.caller().ipAddress().orElse(null));
     put(entity, "CorrelationId", event.correlationId().orElse(null));

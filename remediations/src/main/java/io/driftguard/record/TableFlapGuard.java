@@ -3,7 +3,7 @@ package io.driftguard.record;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
-import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableServiceException;
 import io.driftguard.config.Durations;
 import io.driftguard.config.Settings.FlapLimits;
 import io.driftguard.engine.FlapGuard;
@@ -16,19 +16,24 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * Flapping state in Table storage, one entity per app (or slot) and control: the recent fixes with the actor whose write
  * each one undid, and the end of a cool-down. At most {@code maxFixes} fixes within {@code window}; the next drift in
- * that window pauses auto-fix for {@code coolDown}, once, with an alert naming who keeps reverting.
+ * that window pauses auto-fix for {@code coolDown}, once, with an alert naming who keeps reverting. Several instances
+ * share an entity: every write is conditional on what was read (ETag, or insert-if-absent), and one that lost the race
+ * reads again, so no fix goes uncounted and only one instance starts a pause.
  */
 public final class TableFlapGuard implements FlapGuard {
 
   private static final String FIXES = "Fixes";
   private static final String COOL_DOWN_UNTIL = "CoolDownUntil";
+  /** Each lost race means another write succeeded, so this bounds only a pathological pile-up of writers. */
+  private static final int MAX_ATTEMPTS = 50;
 
-  private final TableClient table;
+  private final Supplier<TableClient> table;
   private final FlapLimits limits;
 
   public TableFlapGuard(TableStorage storage, FlapLimits limits) {
@@ -38,31 +43,64 @@ public final class TableFlapGuard implements FlapGuard {
 
   @Override
   public Verdict beforeFix(SiteRef site, String rule, Instant now) {
-    TableEntity entity = read(site, rule);
-    Instant coolDownUntil = coolDownUntil(entity);
-    if (coolDownUntil.isAfter(now)) {
-      return new Verdict(false, false, coolDownUntil, "auto-fix is paused for this app and control until " + coolDownUntil
-          + " because it was fixed " + limits.maxFixes() + " times within " + Durations.format(limits.window()));
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      TableEntity entity = read(site, rule);
+      Instant coolDownUntil = coolDownUntil(entity);
+      if (coolDownUntil.isAfter(now)) {
+        return new Verdict(false, false, coolDownUntil, "auto-fix is paused for this app and control until "
+            + coolDownUntil + " because it was fixed " + limits.maxFixes() + " times within "
+            + Durations.format(limits.window()));
+      }
+      List<Fix> recent = recentFixes(entity, now, coolDownUntil);
+      if (recent.size() < limits.maxFixes()) {
+        return Verdict.ALLOW;
+      }
+      Instant until = now.plus(limits.coolDown());
+      entity.addProperty(COOL_DOWN_UNTIL, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+      if (writeIfUnchanged(entity)) {
+        return new Verdict(false, true, until, "fixed " + recent.size() + " times within "
+            + Durations.format(limits.window()) + " and undone each time, most often by " + mostFrequentActor(recent)
+            + " (" + actors(recent) + "); auto-fix is paused until " + until
+            + ". If a pipeline or template keeps setting it, fix it there.");
+      }
     }
-    List<Fix> recent = recentFixes(entity, now, coolDownUntil);
-    if (recent.size() < limits.maxFixes()) {
-      return Verdict.ALLOW;
-    }
-    Instant until = now.plus(limits.coolDown());
-    entity.addProperty(COOL_DOWN_UNTIL, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
-    table.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
-    return new Verdict(false, true, until, "fixed " + recent.size() + " times within " + Durations.format(limits.window())
-        + " and undone each time, most often by " + mostFrequentActor(recent) + " (" + actors(recent)
-        + "); auto-fix is paused until " + until + ". If a pipeline or template keeps setting it, fix it there.");
+    throw contended(site, rule);
   }
 
   @Override
   public void fixed(SiteRef site, String rule, Instant now, String actor) {
-    TableEntity entity = read(site, rule);
-    List<Fix> fixes = new ArrayList<>(recentFixes(entity, now, coolDownUntil(entity)));
-    fixes.add(new Fix(now, actor));
-    entity.addProperty(FIXES, fixes.stream().map(Fix::encode).collect(Collectors.joining("\n")));
-    table.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      TableEntity entity = read(site, rule);
+      List<Fix> fixes = new ArrayList<>(recentFixes(entity, now, coolDownUntil(entity)));
+      fixes.add(new Fix(now, actor));
+      entity.addProperty(FIXES, fixes.stream().map(Fix::encode).collect(Collectors.joining("\n")));
+      if (writeIfUnchanged(entity)) {
+        return;
+      }
+    }
+    throw contended(site, rule);
+  }
+
+  /** Inserts a new entity, or replaces the one read if nobody changed it since; false if another write came first. */
+  private boolean writeIfUnchanged(TableEntity entity) {
+    try {
+      if (entity.getETag() == null) {
+        table.get().createEntity(entity);
+      } else {
+        table.get().updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
+      }
+      return true;
+    } catch (TableServiceException e) {
+      if (TableStorage.lostRace(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static IllegalStateException contended(SiteRef site, String rule) {
+    return new IllegalStateException("flapping state of " + rule + " on " + site.displayName() + " changed under "
+        + MAX_ATTEMPTS + " writes in a row");
   }
 
   /** A fix that landed, and the actor whose write it undid. */
@@ -77,13 +115,10 @@ public final class TableFlapGuard implements FlapGuard {
     }
   }
 
-  /** A point query: an absent entity is an empty answer, not a 404 the SDK would log as an error. */
+  /** The stored entity with its ETag, or a new one without. */
   private TableEntity read(SiteRef site, String rule) {
     String partition = TableKeys.ofResource(site.id());
-    ListEntitiesOptions pointQuery = new ListEntitiesOptions()
-        .setFilter("PartitionKey eq '" + partition + "' and RowKey eq '" + rule + "'");
-    return table.listEntities(pointQuery, null, null).stream().findFirst()
-        .orElseGet(() -> new TableEntity(partition, rule));
+    return TableStorage.find(table.get(), partition, rule).orElseGet(() -> new TableEntity(partition, rule));
   }
 
   /** Fixes within the window, and none from before a cool-down that has ended: those were already paid for. */

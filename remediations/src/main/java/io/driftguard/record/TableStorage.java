@@ -7,16 +7,25 @@ import com.azure.core.http.policy.RetryOptions;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableServiceException;
 import io.driftguard.config.Settings.StorageTarget;
 import io.driftguard.state.EndpointPinPolicy;
 import java.net.URI;
+import java.util.Optional;
+import java.util.function.Supplier;
 
-/** The tables driftguard keeps in the Functions storage account; created on first use. */
+/**
+ * The tables driftguard keeps in the Functions storage account; each created on its first use, not at wiring, so a
+ * storage outage at start-up fails only the storage calls (which the engine treats as best effort), not the start.
+ */
 public final class TableStorage {
 
   static final String AUDIT_TABLE = "DriftguardAudit";
   static final String FLAPPING_TABLE = "DriftguardFlapping";
   static final String SWEEPS_TABLE = "DriftguardSweeps";
+  static final String CLAIMS_TABLE = "DriftguardClaims";
 
   private final TableServiceClient service;
 
@@ -41,8 +50,32 @@ public final class TableStorage {
     return new TableStorage(builder.buildClient());
   }
 
-  TableClient table(String name) {
-    service.createTableIfNotExists(name);
-    return service.getTableClient(name);
+  Supplier<TableClient> table(String name) {
+    TableClient table = service.getTableClient(name);
+    return new Supplier<>() {
+      private volatile boolean created;
+
+      @Override
+      public TableClient get() {
+        if (!created) {
+          service.createTableIfNotExists(name);
+          created = true;
+        }
+        return table;
+      }
+    };
+  }
+
+  /** A point query: an absent entity is an empty answer, not a 404 the SDK would log as an error. Keys must be safe. */
+  static Optional<TableEntity> find(TableClient table, String partitionKey, String rowKey) {
+    ListEntitiesOptions pointQuery = new ListEntitiesOptions()
+        .setFilter("PartitionKey eq '" + partitionKey + "' and RowKey eq '" + rowKey + "'");
+    return table.listEntities(pointQuery, null, null).stream().findFirst();
+  }
+
+  /** A conditional write lost a race: the entity exists already (409) or changed since it was read (412). */
+  static boolean lostRace(TableServiceException e) {
+    int status = e.getResponse().getStatusCode();
+    return status == 409 || status == 412;
   }
 }

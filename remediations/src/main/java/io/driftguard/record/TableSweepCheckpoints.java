@@ -7,6 +7,7 @@ import com.azure.data.tables.models.TableEntityUpdateMode;
 import io.driftguard.sweep.SweepCheckpoint;
 import io.driftguard.sweep.SweepCheckpoints;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Sweep checkpoints in Table storage: one entity per sweep name, replaced as the sweep advances, deleted when done.
@@ -16,7 +17,7 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
 
   private static final String PARTITION = "sweeps";
 
-  private final TableClient table;
+  private final Supplier<TableClient> table;
 
   public TableSweepCheckpoints(TableStorage storage) {
     this.table = storage.table(TableStorage.SWEEPS_TABLE);
@@ -26,7 +27,7 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
   public Optional<SweepCheckpoint> load(String sweep) {
     ListEntitiesOptions pointQuery = new ListEntitiesOptions()
         .setFilter("PartitionKey eq '" + PARTITION + "' and RowKey eq '" + TableKeys.of(sweep) + "'");
-    return table.listEntities(pointQuery, null, null).stream().findFirst().map(entity -> {
+    return table.get().listEntities(pointQuery, null, null).stream().findFirst().map(entity -> {
       try {
         if (entity.getProperty("Page") != null) {
           // Older versions stored the next page's URL: whoever could write it chose where the token went.
@@ -52,11 +53,11 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
         .addProperty("Subscription", checkpoint.subscription())
         .addProperty("DoneInPage", checkpoint.doneInPage());
     checkpoint.skipToken().ifPresent(token -> entity.addProperty("SkipToken", token));
-    table.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
+    table.get().upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
   }
 
   @Override
   public void clear(String sweep) {
-    table.deleteEntity(PARTITION, TableKeys.of(sweep));
+    table.get().deleteEntity(PARTITION, TableKeys.of(sweep));
   }
 }

@@ -16,4 +16,13 @@ public final class RetrySettings {
   public static ExponentialBackoffOptions withBaseDelay(Duration baseDelay) {
     return new ExponentialBackoffOptions().setMaxRetries(3).setBaseDelay(baseDelay).setMaxDelay(baseDelay.multipliedBy(10));
   }
+
+  /**
+   * For best-effort calls (Table storage): one retry, for a hiccup. An outage then costs an event one back-off out of
+   * its budget, not three, before it goes on without storage.
+   */
+  public static ExponentialBackoffOptions bestEffort(ExponentialBackoffOptions backoff) {
+    return new ExponentialBackoffOptions().setMaxRetries(1).setBaseDelay(backoff.getBaseDelay())
+        .setMaxDelay(backoff.getMaxDelay());
+  }
 }

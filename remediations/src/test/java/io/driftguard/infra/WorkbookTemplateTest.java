@@ -73,7 +73,6 @@ class WorkbookTemplateTest {
     JsonNode table = InfraContractTest.read("alerts/findings-table.json");
     Set<String> findingsColumns = new LinkedHashSet<>();
     table.get("columns").forEach(column -> findingsColumns.add(column.get("name").asText()));
-    table.get("derivedColumns").forEach(column -> findingsColumns.add(column.get("name").asText()));
     String findingsTable = table.get("tableName").asText();
     Map<String, Set<String>> tables = Map.of(findingsTable, findingsColumns, "AppTraces", APP_TRACES_COLUMNS);
     int findingsQueries = 0;

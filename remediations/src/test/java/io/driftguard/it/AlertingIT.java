@@ -133,6 +133,22 @@ class AlertingIT {
   }
 
   @Test
+  void anAlertUploadThatFailsIsAFailedRetryableDecisionThatKeepsItsFindings() {
+    SiteHandle app = functionApp(uniqueName("func-unheard"), Map.of(), false, compliantConfig());
+    sandbox().logs().inject(Fault.on("POST", ".").status(500).times(Fault.ALWAYS));
+
+    Decision decision = handle(engine(settings()), aliceWrites(app.webConfigId(), "{\"properties\":{}}"));
+
+    assertEquals(Outcome.FAILED, decision.outcome(), "nobody was told: " + decision.reason());
+    assertTrue(decision.retryable());
+    assertEquals(List.of("https-only"), decision.findings().stream().map(finding -> finding.rule()).toList());
+    assertTrue(decision.reason().contains("alert upload failed"), decision.reason());
+    assertTrue(decision.reason().contains("1 of 1 alert rows not accepted by Logs Ingestion"), decision.reason());
+    assertTrue(decision.reason().contains("Event Grid delivers it again"), decision.reason());
+    assertEquals(List.of(), rowsOf(decision));
+  }
+
+  @Test
   void aControlKeptRevertedBacksOffToNotifyOnceThenRecoversAfterTheCoolDown() {
     SiteHandle app = functionApp(uniqueName("func-flap"), Map.of(), true, compliantConfig());
     MovableClock clock = new MovableClock();

@@ -11,6 +11,8 @@ import java.util.Map;
  */
 record ArmResponse(int status, String body, Map<String, String> headers) {
   static final ArmResponse DROP_CONNECTION = new ArmResponse(0, "", Map.of());
+  /** From a fault: handle the request, then answer like {@link #DROP_CONNECTION}. */
+  static final ArmResponse LOSE_ANSWER = new ArmResponse(0, "", Map.of());
 
   static ArmResponse ok(JsonNode body) {
     return new ArmResponse(200, Json.write(body), Map.of());

@@ -225,7 +225,7 @@ public final class FakeArm {
   private ArmResponse respond(ArmRequest request, String authorization, IssuedToken token) {
     ArmResponse forced = faults.apply(request.method(), request.path(), latency,
         fault -> FaultResponses.of(fault, ArmRoute.parse(request.path()), request.method(), token));
-    if (forced != null) {
+    if (forced != null && forced != ArmResponse.LOSE_ANSWER) {
       return forced;
     }
     if (authorization == null) {
@@ -243,7 +243,8 @@ public final class FakeArm {
       return ArmResponse.error(400, "MissingApiVersionParameter",
           "The api-version query parameter (?api-version=) is required for all requests.");
     }
-    return serveWithinLimits(request, token);
+    ArmResponse served = serveWithinLimits(request, token);
+    return forced == ArmResponse.LOSE_ANSWER ? ArmResponse.DROP_CONNECTION : served;
   }
 
   /** Serves the request if its bucket has a token, adding the bucket's remaining count. */

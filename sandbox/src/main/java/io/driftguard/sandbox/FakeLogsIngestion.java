@@ -76,6 +76,9 @@ public final class FakeLogsIngestion {
   }
 
   public FaultHandle inject(Fault fault) {
+    if (fault.losesAnswer()) {
+      throw new IllegalArgumentException("only the fake ARM loses an answer after handling the request");
+    }
     return faults.inject(fault);
   }
 

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param resetsConnection  drop the connection without an answer
  * @param answer            a JSON body to answer with status 200 instead of the real one (a crafted list page, say);
  *                          null = none
+ * @param losesAnswer       handle the request as usual (a write is applied), then drop the connection without the
+ *                          answer: the client never learns that its write landed. Fake ARM only.
  */
 public record Fault(
     String method,
@@ -28,7 +30,8 @@ public record Fault(
     Duration delay,
     int times,
     boolean resetsConnection,
-    String answer) {
+    String answer,
+    boolean losesAnswer) {
 
   public static final int ALWAYS = Integer.MAX_VALUE;
 
@@ -50,33 +53,38 @@ public record Fault(
 
   public static Fault on(String method, String pathRegex) {
     return new Fault(
-        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false, null);
+        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false, null, false);
   }
 
   public Fault status(int newStatus) {
-    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection, answer);
+    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection, answer, losesAnswer);
   }
 
   public Fault retryAfterSeconds(int seconds) {
-    return new Fault(method, path, status, seconds, delay, times, resetsConnection, answer);
+    return new Fault(method, path, status, seconds, delay, times, resetsConnection, answer, losesAnswer);
   }
 
   public Fault delay(Duration newDelay) {
-    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection, answer);
+    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection, answer, losesAnswer);
   }
 
   public Fault times(int newTimes) {
-    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection, answer);
+    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection, answer, losesAnswer);
   }
 
   public Fault resetConnection() {
-    return new Fault(method, path, status, retryAfterSeconds, delay, times, true, answer);
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, true, answer, losesAnswer);
   }
 
   /** Answers 200 with this JSON body, as if the endpoint had sent it: a forged list page or document. */
   public Fault answer(String jsonBody) {
     return new Fault(method, path, status, retryAfterSeconds, delay, times, resetsConnection,
-        Objects.requireNonNull(jsonBody, "jsonBody"));
+        Objects.requireNonNull(jsonBody, "jsonBody"), losesAnswer);
+  }
+
+  /** The request is handled (a write lands), then the connection drops: an answer lost on the way back. */
+  public Fault loseAnswer() {
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, resetsConnection, answer, true);
   }
 
   boolean matches(String requestMethod, String requestPath) {

@@ -36,7 +36,7 @@ final class Faults {
    *
    * @param errorAnswer the endpoint's answer for a fault's error status
    * @return the answer the fault forces ({@link ArmResponse#DROP_CONNECTION} and a forged body included), or null to
-   *     answer normally
+   *     answer normally, or {@link ArmResponse#LOSE_ANSWER} to handle normally and drop the answer
    */
   ArmResponse apply(String method, String path, Duration latency, Function<Fault, ArmResponse> errorAnswer) {
     Fault fault = claim(method, path);
@@ -49,6 +49,9 @@ final class Faults {
     }
     if (fault.answer() != null) {
       return new ArmResponse(200, fault.answer(), Map.of());
+    }
+    if (fault.losesAnswer()) {
+      return ArmResponse.LOSE_ANSWER;
     }
     return fault.status() == 0 ? null : errorAnswer.apply(fault);
   }
