@@ -48,7 +48,7 @@ class HandleCommandIT {
     assertTrue(requests.stream().anyMatch(request -> !request.method().equals("GET")), "the tests made fixes");
     assertEquals(List.of(), requests.stream().filter(FakeArm::isSecretRevealing).toList());
     assertEquals(List.of(), requests.stream().filter(FakeArm::isWholeDocumentPut).toList());
-    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondSiteOrWebConfig).toList());
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondControlledDocuments).toList());
     sandbox.close();
   }
 

@@ -76,6 +76,7 @@ class CatalogIT {
     List<RecordedRequest> requests = LocalAzure.botRequests();
     assertEquals(List.of(), requests.stream().filter(FakeArm::isSecretRevealing).toList());
     assertEquals(List.of(), requests.stream().filter(FakeArm::isWholeDocumentPut).toList());
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondControlledDocuments).toList());
   }
 
   @Test

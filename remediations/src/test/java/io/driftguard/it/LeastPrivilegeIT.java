@@ -89,8 +89,8 @@ class LeastPrivilegeIT {
     assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(site.id(), "{\"properties\":{}}")).outcome());
     assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(slot.id(), "{\"properties\":{}}")).outcome());
 
-    assertEquals(List.of(), LocalAzure.botRequests().stream().filter(FakeArm::isWriteBeyondSiteOrWebConfig).toList(),
-        "every write is to a site, a slot or config/web, never app settings or another config document");
+    assertEquals(List.of(), LocalAzure.botRequests().stream().filter(FakeArm::isWriteBeyondControlledDocuments).toList(),
+        "every write is a catalog document with its own verb, never app settings or another config document");
     Set<String> used = LocalAzure.botRequests().stream().map(LeastPrivilegeIT::rbacAction)
         .collect(Collectors.toCollection(TreeSet::new));
     Set<String> granted = granted();

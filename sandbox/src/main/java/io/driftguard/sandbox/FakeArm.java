@@ -201,12 +201,18 @@ public final class FakeArm {
   }
 
   /**
-   * True for a write to anything but a site, a slot or their {@code config/web}: app settings, connection strings,
-   * other config documents, publishing policies. driftguard's role could write some of these; its code never may.
+   * True for any write but a PATCH of a site, a slot or their {@code config/web}, or a PUT of a basic-auth publishing
+   * policy (the only verb ARM offers there): app settings, connection strings, other config documents, whole-document
+   * PUTs. driftguard's role could write some of these; its code never may.
    */
-  public static boolean isWriteBeyondSiteOrWebConfig(RecordedRequest request) {
+  public static boolean isWriteBeyondControlledDocuments(RecordedRequest request) {
     ArmRoute.Target target = ArmRoute.parse(request.path()).target();
-    return !request.method().equals("GET") && target != ArmRoute.Target.SITE && target != ArmRoute.Target.WEB_CONFIG;
+    return switch (request.method()) {
+      case "GET" -> false;
+      case "PATCH" -> target != ArmRoute.Target.SITE && target != ArmRoute.Target.WEB_CONFIG;
+      case "PUT" -> target != ArmRoute.Target.PUBLISHING_POLICY;
+      default -> true;
+    };
   }
 
   // --- The HTTP entry point.
