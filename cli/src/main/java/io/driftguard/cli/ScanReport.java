@@ -112,10 +112,7 @@ final class ScanReport {
     boolean manySubscriptions = totals.subscriptions().size() > 1;
     List<String> header = new ArrayList<>(manySubscriptions ? List.of("subscription") : List.of());
     header.addAll(List.of("resource", "resource group"));
-    // A column per control that was on for some app: opt-in controls nobody turned on would only say "off".
-    List<String> shown = ControlCatalog.ids().stream()
-        .filter(control -> decisions.stream().anyMatch(decision -> !status(decision, control).equals("off")))
-        .toList();
+    List<String> shown = shownControls(decisions);
     header.addAll(shown);
     List<String[]> rows = new ArrayList<>();
     rows.add(header.toArray(String[]::new));
@@ -128,6 +125,13 @@ final class ScanReport {
       rows.add(row.toArray(String[]::new));
     }
     return rows;
+  }
+
+  /** A column per control that was on for some app: opt-in controls nobody turned on would only say "off". */
+  static List<String> shownControls(List<Decision> decisions) {
+    return ControlCatalog.ids().stream()
+        .filter(control -> decisions.stream().anyMatch(decision -> !status(decision, control).equals("off")))
+        .toList();
   }
 
   /** Short: what became of the control, the value seen (and the one a fix wrote); why a fix failed is under problems. */
