@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: infra/deploy.sh <location> [az deployment sub create arguments ...]
+Usage: infra/deploy.sh <location> [--management-group <id>] [az deployment sub create arguments ...]
 
 Deploys driftguard to the current Azure CLI subscription (az account show):
   1. mvn -B -DskipTests -pl functions -am package, and zips functions/target/azure-functions/driftguard
@@ -14,7 +14,12 @@ Deploys driftguard to the current Azure CLI subscription (az account show):
   4. az functionapp deployment source config-zip: the code, to the Flex Consumption app
   5. az deployment sub create ... deployEventSubscription=true: the Event Grid subscriptions
 
-Arguments after <location> go to both az deployment sub create calls, e.g.
+--management-group <id>: watch every subscription under that management group (child groups included). The script
+lists them (az account management-group entities list) and passes them as targetSubscriptionIds, with
+managementGroupId=<id>: the custom role is defined and assigned at the group (step 3). Run it again to cover
+subscriptions added to the group since.
+
+Other arguments after <location> go to both az deployment sub create calls, e.g.
   infra/deploy.sh westeurope --parameters infra/main.parameters.json --parameters mode=autofix
   infra/deploy.sh westeurope --parameters targetSubscriptionIds='["<sub-1>","<sub-2>"]' alertEmails='["oncall@contoso.com"]'
 
@@ -27,6 +32,8 @@ USAGE
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=infra/retry.sh
 source "$here/retry.sh"
+# shellcheck source=infra/management-group.sh
+source "$here/management-group.sh"
 die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
 
 if [[ $# -lt 1 ]]; then
@@ -39,6 +46,14 @@ case "$1" in
 esac
 location="$1"
 shift
+managementGroupToWatch=""
+if [[ "${1:-}" == "--management-group" ]]; then
+  [[ -n "${2:-}" ]] || die "--management-group needs the management group's id (its name, not its display name)"
+  # It goes into a JMESPath string and a parameter value: only what Azure allows in a management group's id.
+  [[ "$2" =~ ^[A-Za-z0-9._()-]{1,90}$ ]] || die "--management-group: '$2' is not a management group id"
+  managementGroupToWatch="$2"
+  shift 2
+fi
 extra=("$@")
 
 root="$(cd "$here/.." && pwd)"
@@ -52,6 +67,21 @@ az account show --output none 2>/dev/null || die "the Azure CLI is not logged in
 subscription="$(az account show --query id --output tsv)"
 say "subscription $subscription ($(az account show --query name --output tsv)), location $location, deployment '$name'"
 
+# With --management-group: the watched subscriptions are those under the group now, passed after the caller's arguments
+# so that they win over a targetSubscriptionIds there.
+watchedScope=()
+if [[ -n "$managementGroupToWatch" ]]; then
+  say "    listing the subscriptions under management group $managementGroupToWatch: az account management-group entities list"
+  listed="$(subscriptions_under_management_group "$managementGroupToWatch")"
+  [[ -n "$listed" ]] || die "no subscription under management group $managementGroupToWatch that this login can see"
+  mapfile -t underGroup <<<"$listed"
+  for id in "${underGroup[@]}"; do
+    [[ "$id" =~ ^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$ ]] || die "not a subscription id under $managementGroupToWatch: '$id'"
+  done
+  say "    ${#underGroup[@]} subscriptions: ${underGroup[*]}"
+  watchedScope=(--parameters "targetSubscriptionIds=$(json_array "${underGroup[@]}")" "managementGroupId=$managementGroupToWatch")
+fi
+
 say "1/5 building the Functions package: mvn -B -DskipTests -pl functions -am package"
 (cd "$root" && mvn -B -q -DskipTests -pl functions -am package)
 package="$root/functions/target/azure-functions/driftguard"
@@ -63,7 +93,8 @@ say "    package: $zip"
 
 deploy() {
   az deployment sub create --name "$name" --location "$location" --template-file "$here/main.bicep" \
-    ${extra[@]+"${extra[@]}"} --parameters location="$location" deployEventSubscription="$1" --output none
+    ${extra[@]+"${extra[@]}"} ${watchedScope[@]+"${watchedScope[@]}"} \
+    --parameters location="$location" deployEventSubscription="$1" --output none
 }
 output() {
   az deployment sub show --name "$name" --query "properties.outputs.$1.value" --output tsv

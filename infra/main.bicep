@@ -41,7 +41,7 @@ param targetSubscriptionIds array = [
 @description('Resource groups driftguard watches and may fix, for teams without rights on their whole subscription: [{"subscriptionId": "...", "resourceGroup": "..."}]. Each gets its own system topic (Microsoft.Resources.ResourceGroups) and event subscription in the group, and the custom role assigned at the group.')
 param targetResourceGroups array = []
 
-@description('When set, the custom role is defined and assigned at this management group (by infra/deploy.sh, with modules/role-management-group.bicep) instead of per subscription.')
+@description('When set, the custom role is defined and assigned at this management group (by infra/deploy.sh, with modules/role-management-group.bicep) instead of per subscription. infra/deploy.sh --management-group sets it, and targetSubscriptionIds to every subscription under the group.')
 param managementGroupId string = ''
 
 @description('Email addresses the action group notifies.')

@@ -17,6 +17,7 @@ import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import io.driftguard.sweep.Sweeper;
+import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -203,9 +204,10 @@ final class DemoCommand implements Main.Command {
       out.println("    " + title);
       for (Map<String, Object> row : sandbox.logs().rows()) {
         if (eventId.equals(row.get("EventId"))) {
-          out.printf("      Sev%s  %s  %s  on %s  by %s from %s%n", row.get("Severity"), row.get("Rule"), row.get("Action"),
-              Narration.shortName(String.valueOf(row.get("TargetResourceId"))), row.get("Actor"), row.get("ActorIp"));
-          out.println("      \"" + row.get("Message") + "\"");
+          out.println(Printable.clean(String.format("      Sev%s  %s  %s  on %s  by %s from %s", row.get("Severity"),
+              row.get("Rule"), row.get("Action"), Narration.shortName(String.valueOf(row.get("TargetResourceId"))),
+              row.get("Actor"), row.get("ActorIp"))));
+          out.println(Printable.clean("      \"" + row.get("Message") + "\""));
         }
       }
       out.println();
@@ -236,11 +238,8 @@ final class DemoCommand implements Main.Command {
       decisions.add(decision);
       scenes.add(story);
       out.printf("[%d] %s%n", decisions.size(), story);
-      if (decision.changedBy() != null) {
-        out.printf("    event: %s by %s at %s%n", decision.operation(), decision.changedBy(), decision.changedAt());
-      }
-      out.printf("    %s%s%n", decision.outcome().label().toUpperCase(),
-          decision.findings().isEmpty() ? ": " + decision.reason() : "");
+      Narration.event(decision).ifPresent(line -> out.println("    " + line));
+      out.println("    " + Narration.outcome(decision));
       Narration.findings(decision).forEach(line -> out.println("      " + line));
       for (RecordedRequest request : arm.requests().subList(before, arm.requests().size())) {
         if (!request.method().equals("GET")) {

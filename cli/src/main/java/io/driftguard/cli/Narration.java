@@ -1,21 +1,36 @@
 package io.driftguard.cli;
 
+import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
+import io.driftguard.text.Printable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Decisions as people read them. */
+/** Decisions as people read them: every line printable, whatever the decision carries. */
 final class Narration {
 
   private Narration() {}
 
   /** One line: outcome, resource, reason, cost. */
   static String oneLine(Decision decision) {
-    return String.format("%-9s %s: %s (%d reads, %d writes, %d ms)", decision.outcome().label(),
+    return Printable.clean(String.format("%-9s %s: %s (%d reads, %d writes, %d ms)", decision.outcome().label(),
         decision.resource() == null ? "event " + decision.eventId() : shortName(decision.resource()),
-        decision.reason(), decision.armReads(), decision.armWrites(), decision.elapsedMs());
+        decision.reason(), decision.armReads(), decision.armWrites(), decision.elapsedMs()));
+  }
+
+  /** Who wrote what, when; empty for events refused before anyone was named. */
+  static Optional<String> event(Decision decision) {
+    return Optional.ofNullable(decision.changedBy()).map(changedBy -> Printable.clean(
+        "event: " + decision.operation() + " by " + changedBy + " at " + decision.changedAt()));
+  }
+
+  /** The outcome, and the reason when there are no findings to tell it. */
+  static String outcome(Decision decision) {
+    return Printable.clean(decision.outcome().label().toUpperCase()
+        + (decision.findings().isEmpty() ? ": " + decision.reason() : ""));
   }
 
   /** What was done about each finding, one line each, indented. */
@@ -25,7 +40,7 @@ final class Narration {
       lines.add(switch (finding.action()) {
         case FIXED -> "fixed     " + finding.rule() + ": " + finding.observed() + " -> " + finding.written();
         case ALERTED -> "alerted   " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
-            + " (" + finding.modeSource() + " = " + finding.mode() + ")\n            fix by hand: " + finding.manualFix();
+            + " (" + finding.modeSource() + " = " + finding.mode() + ")";
         case FIX_FAILED -> "FAILED    " + finding.rule() + ": " + finding.detail();
         case BACKED_OFF -> "BACKED OFF " + finding.rule() + ": " + finding.detail();
         case WOULD_FIX -> "would fix " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
@@ -33,8 +48,11 @@ final class Narration {
         case EXEMPTED -> "exempted  " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
             + " (" + finding.modeSource() + ")";
       });
+      if (finding.action() == Action.ALERTED) {
+        lines.add("      fix by hand: " + finding.manualFix());
+      }
     }
-    return lines;
+    return lines.stream().map(Printable::clean).toList();
   }
 
   /** {@code func-orders} or {@code func-orders/staging} from an ARM id. */
@@ -51,7 +69,7 @@ final class Narration {
       return "-";
     }
     return decision.findings().stream()
-        .map(finding -> finding.rule() + " " + finding.action().label())
+        .map(finding -> Printable.clean(finding.rule()) + " " + finding.action().label())
         .collect(Collectors.joining(", "));
   }
 }

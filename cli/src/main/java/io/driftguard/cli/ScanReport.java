@@ -7,6 +7,7 @@ import io.driftguard.engine.DecisionJson;
 import io.driftguard.engine.Finding;
 import io.driftguard.engine.Outcome;
 import io.driftguard.sweep.SweepSummary;
+import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ final class ScanReport {
         List<String> problems = problems();
         if (!problems.isEmpty()) {
           out.println("\nproblems:");
-          problems.forEach(problem -> out.println("  " + problem));
+          problems.forEach(problem -> out.println("  " + Printable.clean(problem)));
         }
         hint().ifPresent(hint -> out.println("\n" + hint));
       }
@@ -86,7 +87,7 @@ final class ScanReport {
         rows.subList(1, rows.size()).forEach(row -> out.println(markdownRow(row)));
         out.println();
         summary().forEach(line -> out.println("- " + line[0] + ": " + line[1]));
-        problems().forEach(problem -> out.println("- problem: " + problem));
+        problems().forEach(problem -> out.println("- problem: " + Printable.clean(problem)));
         hint().ifPresent(hint -> out.println("\n" + hint));
       }
       case JSON -> {
@@ -223,7 +224,7 @@ final class ScanReport {
   private static String markdownRow(String[] cells) {
     StringBuilder row = new StringBuilder("|");
     for (String cell : cells) {
-      row.append(' ').append(cell.replace("|", "\\|")).append(" |");
+      row.append(' ').append(Printable.clean(cell).replace("|", "\\|")).append(" |");
     }
     return row.toString();
   }

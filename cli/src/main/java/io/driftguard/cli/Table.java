@@ -1,10 +1,12 @@
 package io.driftguard.cli;
 
+import io.driftguard.text.Printable;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** A plain-text table whose columns are as wide as their widest cell. */
+/** A plain-text table whose columns are as wide as their widest cell; cells are shown printable (stored values too). */
 final class Table {
 
   private final List<String[]> rows = new ArrayList<>();
@@ -14,7 +16,7 @@ final class Table {
   }
 
   void row(String... cells) {
-    rows.add(cells);
+    rows.add(Arrays.stream(cells).map(Printable::clean).toArray(String[]::new));
   }
 
   void print(PrintStream out) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
@@ -15,9 +17,11 @@ import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SiteHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HandleCommandIT {
 
   private static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000c11aa";
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Caller ALICE = Caller.user("alice@contoso.com", "Alice Admin", "11111111-1111-1111-1111-111111111111", "203.0.113.7");
   private static Sandbox sandbox;
 
@@ -108,6 +113,63 @@ class HandleCommandIT {
     assertEquals(ExitCode.OK, run.exit(), run.stderr());
     assertEquals("rejected", run.jsonLines().get(0).get("outcome").asText());
     assertEquals(0, run.jsonLines().get(0).get("armReads").asInt());
+  }
+
+  /** Every decision line has the same keys, whatever became of its event; other event types name their resource. */
+  @Test
+  void everyDecisionLineCarriesEveryKey() throws Exception {
+    String write = driftEvent("func-cli-6");
+    JsonNode written = JSON.readTree(write);
+    String resourceUri = written.at("/data/resourceUri").asText();
+    List<String> delivery = List.of(
+        write,
+        variant(write, "failure", event -> event.put("eventType", "Microsoft.Resources.ResourceWriteFailure")),
+        variant(write, "delete", event -> event.put("eventType", "Microsoft.Resources.ResourceDeleteSuccess")),
+        variant(write, "validation", event -> {
+          event.put("eventType", "Microsoft.EventGrid.SubscriptionValidationEvent");
+          event.put("subject", "");
+          event.set("data", JSON.createObjectNode().put("validationCode", "512d38b6-c7b8-40c8-89fe-f46f9e9622b6"));
+        }),
+        variant(write, "unknown", event -> {
+          event.put("eventType", "Contoso.Custom.Event");
+          event.set("data", JSON.createObjectNode());
+        }),
+        variant(write, "malformed", event -> ((ObjectNode) event.get("data")).put("claims", "not a map")),
+        variant(write, "no-claims", event -> ((ObjectNode) event.get("data"))
+            .remove(List.of("claims", "authorization", "httpRequest"))));
+
+    CliProcess.Result run = handle(Map.of("DRIFTGUARD_MODE", "notify"), "[" + String.join(",", delivery) + "]");
+
+    assertEquals(ExitCode.OK, run.exit(), run.stderr());
+    List<JsonNode> decisions = run.jsonLines();
+    assertEquals(delivery.size(), decisions.size());
+    List<String> keys = fieldNames(decisions.get(0));
+    assertTrue(keys.containsAll(List.of("eventId", "resource", "outcome", "reason", "changedBy", "changedAt",
+        "operation", "evaluated", "findings", "armReads", "armWrites", "elapsedMs", "retryable")), keys.toString());
+    for (JsonNode decision : decisions) {
+      assertEquals(keys, fieldNames(decision), decision.toString());
+    }
+    assertEquals(resourceUri, decisions.get(1).get("resource").asText(), "a write failure names its resource");
+    assertEquals(resourceUri, decisions.get(2).get("resource").asText(), "a delete names its resource");
+    assertTrue(decisions.get(3).get("resource").isNull(), decisions.get(3).toString());
+    assertTrue(decisions.get(3).get("changedBy").isNull(), decisions.get(3).toString());
+    assertTrue(decisions.get(4).get("evaluated").isArray() && decisions.get(4).get("evaluated").isEmpty());
+    assertEquals("rejected", decisions.get(5).get("outcome").asText());
+    assertEquals("alerted", decisions.get(6).get("outcome").asText(), "an event without claims is evaluated");
+    assertEquals("an unknown caller", decisions.get(6).get("changedBy").asText());
+  }
+
+  private static String variant(String event, String idSuffix, Consumer<ObjectNode> change) throws Exception {
+    ObjectNode copy = (ObjectNode) JSON.readTree(event);
+    copy.put("id", copy.get("id").asText() + "-" + idSuffix);
+    change.accept(copy);
+    return copy.toString();
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test

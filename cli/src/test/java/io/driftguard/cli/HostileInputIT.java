@@ -87,6 +87,7 @@ class HostileInputIT {
         variant(event -> event.put("eventType", "Microsoft.EventGrid.SubscriptionValidationEvent")),
         variant(event -> event.put("eventType", "Contoso.Custom.Event")));
 
+    int requestsBefore = botRequests().size();
     CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of("DRIFTGUARD_MODE", "autofix"),
         "[" + String.join(",", crafted) + "]", "handle");
 
@@ -100,11 +101,51 @@ class HostileInputIT {
     }
     assertNoStackTrace(run);
     assertFalse(run.stderr().contains("ERROR"), "hostile input reaches no SDK deserializer: " + run.stderr());
-    assertEquals(List.of(), botRequests(), "not one ARM request");
+    assertEquals(requestsBefore, botRequests().size(), "not one ARM request");
+  }
+
+  /** Terminal escapes, bidi overrides and floods in every field a person reads: shown clean and short, never whole. */
+  @Test
+  void hostileTextIsAbbreviatedAndStrippedOfControlCharacters() throws Exception {
+    String hostile = "\u001b[2J\u001b]0;pwned\u0007\u202eevil\u202c\u2066x\u2069\u0085\u009b31m\u0000";
+    String operation = "Microsoft.Web/sites/" + hostile + "A".repeat(3_075 - 20 - hostile.length());
+    assertEquals(3_075, operation.length());
+    List<String> delivery = List.of(
+        variant(event -> ((ObjectNode) event.get("data")).put("operationName", operation)),
+        variant(event -> {
+          ObjectNode claims = (ObjectNode) event.get("data").get("claims");
+          claims.put("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn", hostile + "B".repeat(3_000));
+          event.put("id", event.get("id").asText() + "-caller");
+        }),
+        variant(event -> {
+          event.put("eventType", "Contoso." + hostile + "C".repeat(3_000));
+          ((ObjectNode) event.get("data")).put("resourceUri", "/subscriptions/" + hostile + "D".repeat(3_000));
+          event.put("id", event.get("id").asText() + "-type");
+        }));
+
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of("DRIFTGUARD_MODE", "notify", "DRIFTGUARD_EVENT_BUDGET", "25s"),
+        "[" + String.join(",", delivery) + "]", "handle");
+
+    assertEquals(ExitCode.OK, run.exit(), run.stderr());
+    List<JsonNode> decisions = run.jsonLines();
+    assertEquals(3, decisions.size());
+    assertEquals("alerted", decisions.get(1).get("outcome").asText(), "the hostile caller's write is still evaluated");
+    Printed.assertPrintable(run.stdout());
+    Printed.assertPrintable(run.stderr());
+    decisions.forEach(HostileInputIT::assertPrintableValues);
+    assertNoStackTrace(run);
+  }
+
+  private static void assertPrintableValues(JsonNode node) {
+    if (node.isTextual()) {
+      Printed.assertPrintable(node.asText());
+    }
+    node.elements().forEachRemaining(HostileInputIT::assertPrintableValues);
   }
 
   @Test
   void deliveriesThatAreNotEventsExit65WithAReason() throws Exception {
+    int requestsBefore = botRequests().size();
     List<String> broken = List.of(
         "this is not json",
         "{\"eventType\": 42}",
@@ -119,7 +160,7 @@ class HostileInputIT {
       assertTrue(run.stderr().contains("driftguard: not an Event Grid delivery:"), run.stderr());
       assertNoStackTrace(run);
     }
-    assertEquals(List.of(), botRequests());
+    assertEquals(requestsBefore, botRequests().size());
   }
 
   private static List<RecordedRequest> botRequests() {

@@ -3,24 +3,34 @@ package io.driftguard.alert;
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Finding;
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.text.Printable;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The one line an on-call engineer reads first: who wrote what on which app and when, what driftguard did, the command
- * that fixes it, and the tag that exempts it.
+ * that fixes it, and the tag that exempts it. What was written is the event's own: a {@code config/web} write is never
+ * told as a write of the site, even when the finding is on the site.
  */
 final class AlertMessage {
 
   private AlertMessage() {}
 
-  static String of(WriteEvent event, Finding finding) {
+  static String of(WriteEvent event, List<WriteEvent> alsoAnswered, Finding finding) {
     String app = event.site().displayName() + " (resource group " + event.site().resourceGroup() + ")";
-    String state = finding.rule() + " is " + finding.observed() + " (wants " + finding.desired() + ").";
+    String written = event.target().child().orElse("site");
     String change = event.foundBySweep()
-        ? "A driftguard sweep found " + finding.document() + " of " + app + " drifted at " + event.eventTime() + ": " + state
-        : event.caller().displayName() + " wrote " + finding.document() + " of " + app + " at " + event.eventTime() + "; "
-            + finding.rule() + " is now " + finding.observed() + " (wants " + finding.desired() + ").";
-    String exempt = " Exempt: tag the app driftguard-exempt=" + finding.rule() + ".";
-    return switch (finding.action()) {
+        ? "A driftguard sweep found " + finding.document() + " of " + app + " drifted at " + event.eventTime() + ": "
+            + finding.rule() + " is " + finding.observed() + " (wants " + finding.desired() + ")."
+        : event.caller().displayName() + " wrote " + written + " of " + app + " at " + event.eventTime()
+            + event.operationName().map(operation -> " (operation " + Printable.abbreviate(operation) + ")").orElse("")
+            + alsoWrittenBy(event, alsoAnswered) + "; " + finding.rule()
+            + (finding.document().equals(written) ? " is now " : " (" + finding.document() + ") is ")
+            + finding.observed() + " (wants " + finding.desired() + ").";
+    String exempt = " Exempt: tag the app driftguard-exempt=" + finding.rule()
+        + " with driftguard-exempt-until=<date> and driftguard-exempt-reason=<why>.";
+    return Printable.clean(switch (finding.action()) {
       case FIXED -> change + " driftguard fixed it: wrote " + finding.written() + " (" + finding.modeSource()
           + " = autofix). Nothing to do unless this was intended." + exempt;
       case ALERTED -> change + " driftguard did not change it (" + finding.modeSource() + " = " + finding.mode()
@@ -33,6 +43,15 @@ final class AlertMessage {
           + ". Fix: " + finding.manualFix() + ", or remove the tag to let driftguard act.";
       case WOULD_FIX, WOULD_ALERT -> change + " Dry run: driftguard would " + (finding.action() == Action.WOULD_FIX
           ? "fix it" : "report it") + " (" + finding.modeSource() + " = " + finding.mode() + ")." + exempt;
-    };
+    });
+  }
+
+  /** {@code ; also written by dave, erin}: the other callers one evaluation answered, each once; empty if none. */
+  static String alsoWrittenBy(WriteEvent event, List<WriteEvent> alsoAnswered) {
+    String others = alsoAnswered.stream().map(other -> other.caller().displayName())
+        .filter(name -> !Objects.equals(name, event.caller().displayName()))
+        .distinct()
+        .collect(Collectors.joining(", "));
+    return others.isEmpty() ? "" : "; also written by " + others;
   }
 }

@@ -4,6 +4,7 @@ import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.text.Printable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * The rows of the findings table ({@code infra/alerts/findings-table.json}): one per finding, plus one when driftguard
- * itself failed. EventId + Rule identify a row, so the alert queries collapse a redelivered event's rows.
+ * itself failed, or a sweep refused a listed site. EventId + Rule identify a row, so the alert queries collapse a
+ * redelivered event's rows.
  */
 public final class FindingRows {
 
@@ -22,17 +24,29 @@ public final class FindingRows {
 
   private FindingRows() {}
 
-  public static List<Map<String, Object>> of(WriteEvent event, Decision decision, Instant now) {
+  /** {@code alsoAnswered}: other events the same evaluation answered; the message names their callers too. */
+  public static List<Map<String, Object>> of(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision,
+                                             Instant now) {
     if (decision.findings().isEmpty() && decision.outcome() == Outcome.FAILED) {
-      return List.of(row(event, decision, now, "driftguard", "", "", "failed", "", ERROR,
+      return List.of(row(event, decision, now, "driftguard", "", "", "failed", "", ERROR, Printable.clean(
           "driftguard could not evaluate " + decision.resource() + " after a write by " + event.caller().actor()
-              + ": " + decision.reason()));
+              + AlertMessage.alsoWrittenBy(event, alsoAnswered) + ": " + decision.reason())));
     }
     return decision.findings().stream()
         .map(finding -> row(event, decision, now, finding.rule(), finding.observed(), finding.desired(),
             finding.action().label(), finding.mode() + " (" + finding.modeSource() + ")", severity(finding.action()),
-            AlertMessage.of(event, finding)))
+            AlertMessage.of(event, alsoAnswered, finding)))
         .toList();
+  }
+
+  /**
+   * The row of a listed site a sweep refused to touch (its id does not parse, or names another subscription): nobody
+   * wrote it through an event, so the sweep run is its correlation id and the refusal its message.
+   */
+  public static Map<String, Object> ofRefusedListing(Decision decision, String runId, Instant now) {
+    return row(now, decision.resource(), "driftguard", "failed", ERROR, "driftguard sweep " + runId, "", runId,
+        decision.eventId(), Printable.clean("A driftguard sweep refused a listed site " + decision.resource() + ": "
+            + decision.reason() + ". Check who can write this subscription's site list or its stored sweep state."));
   }
 
   static int severity(Action action) {
@@ -45,19 +59,30 @@ public final class FindingRows {
 
   private static Map<String, Object> row(WriteEvent event, Decision decision, Instant now, String rule, String observed,
                                          String desired, String action, String mode, int severity, String message) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("TimeGenerated", now.toString());
-    row.put("TargetResourceId", decision.resource());
-    row.put("Rule", rule);
+    Map<String, Object> row = row(now, decision.resource(), rule, action, severity, event.caller().actor(),
+        event.caller().ipAddress().orElse(""), event.correlationId().orElse(""), event.eventId(), message);
     row.put("Observed", observed);
     row.put("Desired", desired);
-    row.put("Action", action);
     row.put("Mode", mode);
+    return row;
+  }
+
+  private static Map<String, Object> row(Instant now, String resource, String rule, String action, int severity,
+                                         String actor, String actorIp, String correlationId, String eventId,
+                                         String message) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("TimeGenerated", now.toString());
+    row.put("TargetResourceId", resource);
+    row.put("Rule", rule);
+    row.put("Observed", "");
+    row.put("Desired", "");
+    row.put("Action", action);
+    row.put("Mode", "");
     row.put("Severity", severity);
-    row.put("Actor", event.caller().actor());
-    row.put("ActorIp", event.caller().ipAddress().orElse(""));
-    row.put("CorrelationId", event.correlationId().orElse(""));
-    row.put("EventId", event.eventId());
+    row.put("Actor", actor);
+    row.put("ActorIp", actorIp);
+    row.put("CorrelationId", correlationId);
+    row.put("EventId", eventId);
     row.put("Message", message);
     return row;
   }

@@ -49,8 +49,16 @@ public final class LogsIngestionSink implements FindingsSink {
    * nothing is lost. The failures are collected rather than thrown by the SDK, whose own error line says only "null".
    */
   @Override
-  public void publish(WriteEvent event, Decision decision) {
-    List<Map<String, Object>> rows = FindingRows.of(event, decision, clock.instant());
+  public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
+    upload(FindingRows.of(event, alsoAnswered, decision, clock.instant()));
+  }
+
+  @Override
+  public void publishRefusedListing(Decision refusal, String runId) {
+    upload(List.of(FindingRows.ofRefusedListing(refusal, runId, clock.instant())));
+  }
+
+  private void upload(List<Map<String, Object>> rows) {
     if (rows.isEmpty()) {
       return;
     }

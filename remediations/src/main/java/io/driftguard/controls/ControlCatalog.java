@@ -40,7 +40,7 @@ public final class ControlCatalog {
             .title("HTTPS only").risk(Risk.SAFE)
             .peers("P: Function apps should only be accessible over HTTPS",
                 "D: Function App should only be accessible over HTTPS")
-            .fix("az functionapp update {target} --set httpsOnly=true").build(),
+            .fix("az functionapp update {target} --set " + quoted("httpsOnly=true")).build(),
         property("ftp-disabled", Documents.WEB_CONFIG, "/properties/ftpsState")
             .compliantWhen(value -> value.isTextual() && ftpsTarget.accepts(value.asText()), ftpsTarget.description(),
                 ftpsTarget.armValue())
@@ -51,7 +51,7 @@ public final class ControlCatalog {
             .title("Remote debugging off").risk(Risk.SAFE)
             .peers("P: Function apps should have remote debugging turned off",
                 "D: Remote debugging should be turned off for Function App")
-            .fix("az functionapp config set {target} --remote-debugging-enabled false").build(),
+            .fix("az functionapp config set {target} --remote-debugging-enabled " + quoted("false")).build(),
         tlsAtLeast(property("min-tls", Documents.WEB_CONFIG, "/properties/minTlsVersion"), minimumTls)
             .title("Minimum TLS version " + minimumTls + " or higher").risk(Risk.SAFE)
             .peers("P: Function apps should use the latest TLS version",
@@ -75,36 +75,39 @@ public final class ControlCatalog {
             .title("Language version inside its end of support").risk(Risk.REPORT_ONLY)
             .peers("P: Function apps that use Python should use a specified 'Python version'",
                 "P: Function apps that use Java should use a specified 'Java version'")
-            .fix("az functionapp list-runtimes --os linux  # then move the app to a supported version").build(),
+            .fix("az functionapp list-runtimes --os " + quoted("linux")
+                + "  # then move the app to a supported version").build(),
         property("http2-enabled", Documents.WEB_CONFIG, "/properties/http20Enabled").wants(true)
             .title("HTTP/2 enabled").risk(Risk.SAFE).optIn()
             .peers("P: Function apps should use latest 'HTTP Version'")
-            .fix("az functionapp config set {target} --http20-enabled true").build(),
+            .fix("az functionapp config set {target} --http20-enabled " + quoted("true")).build(),
         judgedBy("client-cert-required", Documents.SITE, Judges.CLIENT_CERT_REQUIRED)
             .title("Incoming client certificates required").risk(Risk.GUARDED).optIn()
             .peers("P: Function apps should have Client Certificates (Incoming client certificates) enabled",
                 "D: Function apps should have Client Certificates (Incoming client certificates) enabled")
-            .fix("az functionapp update {target} --set clientCertEnabled=true clientCertMode=" + quoted("Required"))
+            .fix("az functionapp update {target} --set " + quoted("clientCertEnabled=true") + " "
+                + quoted("clientCertMode=Required"))
             .build(),
         property("public-network-off", Documents.SITE, "/properties/publicNetworkAccess").wants("Disabled")
             .title("Public network access disabled").risk(Risk.GUARDED).optIn()
             .peers("P: Function apps should disable public network access",
                 "D: Restricted network access should be configured on Internet exposed Function app")
-            .fix("az functionapp update {target} --set publicNetworkAccess=" + quoted("Disabled")).build(),
+            .fix("az functionapp update {target} --set " + quoted("publicNetworkAccess=Disabled")).build(),
         property("end-to-end-encryption", Documents.SITE, "/properties/endToEndEncryptionEnabled").wants(true)
             .title("Front end to worker traffic encrypted").risk(Risk.GUARDED).optIn()
             .peers("P: 387140f1 (Function apps: end-to-end encryption enabled)")
-            .fix("az functionapp update {target} --set endToEndEncryptionEnabled=true").build(),
+            .fix("az functionapp update {target} --set " + quoted("endToEndEncryptionEnabled=true")).build(),
         judgedBy("access-restricted", Documents.WEB_CONFIG, Judges.ACCESS_RESTRICTED)
             .title("Access restricted to listed callers (site and SCM site)").risk(Risk.REPORT_ONLY).optIn()
             .peers("D: Restricted network access should be configured on Internet exposed Function app")
             .fix("az functionapp config access-restriction set {target} --default-action " + quoted("Deny")
-                + " --use-same-restrictions-for-scm-site true  # after adding the allow rules callers need").build(),
+                + " --use-same-restrictions-for-scm-site " + quoted("true") + "  # after adding the allow rules callers need").build(),
         property("vnet-integrated", Documents.SITE, "/properties/virtualNetworkSubnetId")
             .compliantWhen(value -> value.isTextual() && !value.asText().isBlank(), "a subnet", null)
             .title("Integrated with a virtual network").risk(Risk.REPORT_ONLY).optIn()
             .peers("P: App Service apps should be injected into a virtual network (72d04c29)")
-            .fix("az functionapp vnet-integration add {target} --vnet VNET --subnet SUBNET").build(),
+            .fix("az functionapp vnet-integration add {target} --vnet " + quoted("VNET") + " --subnet "
+                + quoted("SUBNET")).build(),
         property("managed-identity", Documents.SITE, "/identity/type")
             .compliantWhen(Judges::hasIdentity, "SystemAssigned or UserAssigned", null)
             .title("Uses a managed identity").risk(Risk.REPORT_ONLY).optIn()
@@ -115,7 +118,8 @@ public final class ControlCatalog {
             .title("App Service authentication enabled").risk(Risk.REPORT_ONLY).optIn()
             .peers("P: Function apps should have authentication enabled",
                 "D: Authentication should be enabled on Azure Functions")
-            .fix("az webapp auth update {target} --enabled true  # after configuring an identity provider").build()));
+            .fix("az webapp auth update {target} --enabled " + quoted("true")
+                + "  # after configuring an identity provider").build()));
   }
 
   private static PropertyControl.Builder tlsAtLeast(PropertyControl.Builder builder, TlsVersion minimum) {
@@ -126,10 +130,9 @@ public final class ControlCatalog {
 
   /** ARM offers only PUT for these policies; the fix body {@code {"properties":{"allow":false}}} is all of it. */
   private static Control basicAuthOff(String id, Document policy, String what, Risk risk, String policyPeer) {
-    String name = policy.child().orElseThrow();
     return property(id, policy, "/properties/allow").wants(false)
         .title("Basic-auth publishing credentials off for " + what).risk(risk).peers(policyPeer)
-        .fix("az resource update --ids " + quoted("{id}/" + name) + " --set properties.allow=false").build();
+        .fix("az resource update --ids {document-id} --set " + quoted("properties.allow=false")).build();
   }
 
   /** The catalog with the default settings: what settings, tags and documentation may name. */

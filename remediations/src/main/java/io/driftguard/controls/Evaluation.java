@@ -1,6 +1,7 @@
 package io.driftguard.controls;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.text.Printable;
 import java.util.Map;
 
 /**
@@ -36,11 +37,11 @@ public record Evaluation(boolean compliant, boolean judged, String observed, Str
     return new Evaluation(true, false, why, desired, Map.of());
   }
 
-  /** How a property's value reads in decisions and alerts. */
+  /** How a property's value reads in decisions and alerts: whatever ARM returned, printable and short. */
   public static String describe(JsonNode value) {
     if (value == null || value.isMissingNode() || value.isNull()) {
       return "(not set)";
     }
-    return value.isTextual() ? value.asText() : value.toString();
+    return Printable.abbreviate(value.isTextual() ? value.asText() : value.toString());
   }
 }

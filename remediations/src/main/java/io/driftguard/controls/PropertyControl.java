@@ -100,7 +100,9 @@ public final class PropertyControl implements Control {
 
   @Override
   public String manualFix(SiteRef site) {
-    return fixCommand.replace("{target}", CliCommands.target(site)).replace("{id}", site.id());
+    String documentId = site.id() + document.child().map(child -> "/" + child).orElse("");
+    return fixCommand.replace("{target}", CliCommands.target(site))
+        .replace("{document-id}", CliCommands.quoted(documentId));
   }
 
   @Override
@@ -185,8 +187,8 @@ public final class PropertyControl implements Control {
     }
 
     /**
-     * The {@code az} command that fixes it; {@code {target}} stands for the subscription, group, app and slot options,
-     * {@code {id}} for the site's or slot's resource id.
+     * The {@code az} command that fixes it, its values in single quotes; {@code {target}} stands for the subscription,
+     * group, app and slot options, {@code {document-id}} for the resource id of the control's document, both quoted.
      */
     public Builder fix(String command) {
       this.fixCommand = command;

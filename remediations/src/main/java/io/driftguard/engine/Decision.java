@@ -7,10 +7,11 @@ import java.util.List;
  * The record of one event: what it was about, who caused it, what driftguard found and did, and what it cost.
  * {@code evaluated} names the controls judged (the others were off); {@code findings} the ones that were wrong.
  * {@code retryable} is true only for failures a redelivery may cure; the function then fails the delivery.
+ * Every line carries every key (null or [] when unknown), so one schema reads them all.
  * {@code recordingDegraded} is true when Table storage could not be used (claims, flapping, audit, fix intents): the
  * actions still went out, and {@code warnings} say what was not checked or recorded.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record Decision(
     String eventId,
     String resource,
@@ -19,7 +20,7 @@ public record Decision(
     String changedBy,
     String changedAt,
     String operation,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> evaluated,
+    List<String> evaluated,
     List<Finding> findings,
     int armReads,
     int armWrites,

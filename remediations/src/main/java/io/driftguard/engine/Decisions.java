@@ -3,6 +3,7 @@ package io.driftguard.engine;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.CallBudget;
+import io.driftguard.text.Printable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ final class Decisions {
 
   private Decision decision(Outcome outcome, String reason, List<String> evaluated, List<Finding> findings,
                             boolean retryable) {
-    return new Decision(event.eventId(), event.site().id(), outcome, reason, event.changedBy(),
+    return new Decision(event.eventId(), event.site().id(), outcome, Printable.clean(reason), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), evaluated, findings, usage.reads(),
         usage.writes(), elapsedMs(start), retryable, !warnings.isEmpty(), warnings);
   }
@@ -86,7 +87,8 @@ final class Decisions {
     List<String> allWarnings = new ArrayList<>(warnings);
     allWarnings.addAll(shared.warnings());
     return new Decision(event.eventId(), shared.resource(), shared.outcome(),
-        "answered by the evaluation for event " + shared.eventId() + ": " + shared.reason(), event.changedBy(),
+        "answered by the evaluation for event " + shared.eventId() + " after a write by " + shared.changedBy() + ": "
+            + shared.reason(), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), shared.evaluated(), shared.findings(), 0, 0,
         elapsedMs(start), shared.retryable(), !allWarnings.isEmpty(), allWarnings);
   }

@@ -1,6 +1,7 @@
 package io.driftguard.engine;
 
 import io.driftguard.intake.WriteEvent;
+import java.util.List;
 
 /**
  * Where decisions that people must see go (alerts). Called once per event after the actions, before the event is
@@ -9,7 +10,17 @@ import io.driftguard.intake.WriteEvent;
 public interface FindingsSink {
 
   /** Reports decisions only in the decision output (stdout, function log). */
-  FindingsSink DECISION_OUTPUT_ONLY = (event, decision) -> { };
+  FindingsSink DECISION_OUTPUT_ONLY = new FindingsSink() {
+    @Override
+    public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {}
 
-  void publish(WriteEvent event, Decision decision);
+    @Override
+    public void publishRefusedListing(Decision refusal, String runId) {}
+  };
+
+  /** {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced); named too. */
+  void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision);
+
+  /** A listed site that sweep {@code runId} refused to touch: no event stands behind it, only the refusal. */
+  void publishRefusedListing(Decision refusal, String runId);
 }

@@ -22,6 +22,7 @@ import io.driftguard.state.StateReader;
 import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
+import io.driftguard.text.Printable;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class Remediator {
   /** The documents the controls on in settings need: read with the site when it is known to be a function app. */
   private final Set<Document> likelyNeeded;
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
-  private final Coalescer<Decision> coalescer = new Coalescer<>();
+  private final Coalescer<WriteEvent, Decision> coalescer = new Coalescer<>();
 
   public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
                     AuditTrail audit, EventClaims claims, FindingsSink sink, Clock clock, Duration eventBudget) {
@@ -152,7 +153,7 @@ public final class Remediator {
       return decisions.skipped(outOfScope.get());
     }
     Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
-    return dryRun ? decision : record(sweep, decision, decisions);
+    return dryRun ? decision : record(sweep, List.of(), decision, decisions);
   }
 
   /**
@@ -180,9 +181,25 @@ public final class Remediator {
     return effective;
   }
 
-  /** A listed site a sweep will not touch (its id does not parse, or is not of the swept subscription): a failure. */
-  public Decision refusedListing(String listedId, String reason, String runId) {
-    return Decisions.refused("sweep-" + runId, Optional.of(listedId), Outcome.FAILED, reason, System.nanoTime());
+  /**
+   * A listed site a sweep will not touch (its id does not parse, or is not of the swept subscription): a failure,
+   * reported as a severity-1 row unless the sweep is a dry run. Its id is hostile text, shown abbreviated.
+   */
+  public Decision refusedListing(String listedId, String reason, String runId, boolean dryRun) {
+    String eventId = "sweep-" + runId + "-refused-" + Integer.toHexString(listedId.hashCode());
+    Optional<String> shown = Optional.of(Printable.abbreviate(listedId));
+    long start = System.nanoTime();
+    Decision refusal = Decisions.refused(eventId, shown, Outcome.FAILED, reason, start);
+    if (dryRun) {
+      return refusal;
+    }
+    try {
+      sink.publishRefusedListing(refusal, runId);
+      return refusal;
+    } catch (RuntimeException e) {
+      return Decisions.refused(eventId, shown, Outcome.FAILED,
+          reason + "; alert upload failed, nobody was told: " + describe(e), start);
+    }
   }
 
   /** What an evaluation rests on (a fresh read, or a listing's site document) and whether it acts. */
@@ -192,11 +209,11 @@ public final class Remediator {
 
   /**
    * Events for an app that is being evaluated wait for the next evaluation and share it; it reads fresh state, so it
-   * answers all of them. Only the event whose evaluation ran records it.
+   * answers all of them. Only the event whose evaluation ran records it, naming every caller it answered.
    */
   private Decision coalesced(WriteEvent event, Decisions decisions) {
-    return coalescer.run(event.site().key(),
-            () -> record(event, evaluate(event, decisions, Basis.FRESH_READ), decisions), eventBudget)
+    return coalescer.run(event.site().key(), event, answered -> record(event, answered.subList(1, answered.size()),
+            evaluate(event, decisions, Basis.FRESH_READ), decisions), eventBudget)
         .map(served -> served.ranByThisCaller() ? served.result() : decisions.servedBy(served.result()))
         .orElseGet(() -> decisions.failed(true, "an evaluation of this app ahead of this event outlasted its budget"));
   }
@@ -220,7 +237,7 @@ public final class Remediator {
         .map(listed -> StateReader.fromListing(event.site(), listed))
         .orElseGet(() -> reader.read(event.site(), likelyNeeded, decisions.usage()));
     if (!state.isFunctionApp()) {
-      return decisions.skipped("not a function app (kind '" + state.kind() + "')");
+      return decisions.skipped("not a function app (kind '" + Printable.abbreviate(state.kind()) + "')");
     }
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
@@ -328,8 +345,9 @@ public final class Remediator {
   /**
    * The audit entry (best effort: a storage outage must not silence alerts) and the alert rows go out before the event
    * is acknowledged; if the alert rows cannot, nobody was told, so the event fails and is delivered again.
+   * {@code alsoAnswered}: the other events this evaluation answers (coalesced), whose callers the alert names too.
    */
-  private Decision record(WriteEvent event, Decision decision, Decisions decisions) {
+  private Decision record(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision, Decisions decisions) {
     if (decision.retryable()) {
       return decision;
     }
@@ -339,7 +357,7 @@ public final class Remediator {
     Decision recorded = decisions.withWarnings(decision);
     try {
       if (!recorded.findings().isEmpty() || recorded.outcome() == Outcome.FAILED) {
-        sink.publish(event, recorded);
+        sink.publish(event, alsoAnswered, recorded);
       }
       return recorded;
     } catch (RuntimeException e) {
@@ -380,6 +398,7 @@ public final class Remediator {
   }
 
   static String describe(RuntimeException e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getMessage() == null ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + Printable.abbreviate(e.getMessage());
   }
 }

@@ -1,8 +1,12 @@
 package io.driftguard.intake;
 
+import io.driftguard.text.Printable;
 import java.util.Optional;
 
-/** Who made a write, from the event's token claims and authorization evidence. Any part may be unknown. */
+/**
+ * Who made a write, from the event's token claims and authorization evidence. Any part may be unknown. The claims are
+ * kept as sent; the names made of them for people are printable and short.
+ */
 public record Caller(
     Optional<String> objectId,
     Optional<String> principalType,
@@ -16,12 +20,12 @@ public record Caller(
 
   /** Who it was, as alert rows name actors: the upn or name, else the application id, else the object id. */
   public String actor() {
-    return upn.or(() -> name).or(() -> appId).or(() -> objectId).orElse("unknown");
+    return Printable.abbreviate(upn.or(() -> name).or(() -> appId).or(() -> objectId).orElse("unknown"));
   }
 
   /** The most readable identity: the user's upn or name, else the application id, else the object id. */
   public String displayName() {
-    return upn.or(() -> name).or(() -> appId.map(id -> "app " + id)).or(() -> objectId.map(id -> "object " + id))
-        .orElse("an unknown caller");
+    return Printable.abbreviate(upn.or(() -> name).or(() -> appId.map(id -> "app " + id))
+        .or(() -> objectId.map(id -> "object " + id)).orElse("an unknown caller"));
   }
 }

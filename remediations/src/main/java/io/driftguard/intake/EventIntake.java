@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.ResourceTarget;
+import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -137,8 +138,11 @@ public final class EventIntake {
           "subscription validation handshake: the Functions host answers it for the AzureFunction endpoint");
     }
     if (!WRITE_SUCCESS.equalsIgnoreCase(envelope.type())) {
-      return new Screened.Ignored(id, Optional.empty(),
-          "event type '" + abbreviate(envelope.type()) + "' is not handled (only " + WRITE_SUCCESS + ")");
+      // Shown only, never parsed or acted on: a write failure or a delete names its resource like a write.
+      Optional<String> shownResource = Optional.of(envelope.data().path("resourceUri"))
+          .filter(JsonNode::isTextual).map(JsonNode::asText).filter(uri -> !uri.isEmpty()).map(Printable::abbreviate);
+      return new Screened.Ignored(id, shownResource,
+          "event type '" + Printable.abbreviate(envelope.type()) + "' is not handled (only " + WRITE_SUCCESS + ")");
     }
     Optional<String> misshapen = DataShape.problem(envelope.data());
     if (misshapen.isPresent()) {
@@ -154,7 +158,7 @@ public final class EventIntake {
     if (resourceUri == null || resourceUri.isEmpty()) {
       return new Screened.Rejected(id, Optional.empty(), "data.resourceUri is missing");
     }
-    Optional<String> shownResource = Optional.of(abbreviate(resourceUri));
+    Optional<String> shownResource = Optional.of(Printable.abbreviate(resourceUri));
     if (envelope.subject().isPresent() && !envelope.subject().get().equalsIgnoreCase(resourceUri)) {
       return new Screened.Rejected(id, shownResource, "subject and data.resourceUri name different resources");
     }
@@ -162,7 +166,8 @@ public final class EventIntake {
     try {
       target = ResourceIds.parse(resourceUri);
     } catch (InvalidResourceIdException e) {
-      return new Screened.Rejected(id, shownResource, "data.resourceUri refused: " + e.getMessage());
+      return new Screened.Rejected(id, shownResource,
+          "data.resourceUri refused: " + Printable.abbreviate(e.getMessage()));
     }
     Optional<String> subscriptionMismatch = subscriptionMismatch(envelope.topic(), data, target);
     if (subscriptionMismatch.isPresent()) {
@@ -172,15 +177,15 @@ public final class EventIntake {
     if (operation.isPresent() && !HandledOperations.writesAnExtension(operation.get())
         && !operation.get().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")) {
       return new Screened.Rejected(id, shownResource,
-          "operation '" + abbreviate(operation.get()) + "' does not write a Microsoft.Web site");
+          "operation '" + Printable.abbreviate(operation.get()) + "' does not write a Microsoft.Web site");
     }
     if (operation.isPresent() && !HandledOperations.agree(operation.get(), target.child())) {
-      return new Screened.Rejected(id, shownResource, "operation '" + abbreviate(operation.get()) + "' does not write "
+      return new Screened.Rejected(id, shownResource, "operation '" + Printable.abbreviate(operation.get()) + "' does not write "
           + target.child().orElse("the site itself"));
     }
     if (operation.isPresent() && !HandledOperations.isHandled(operation.get())) {
       return new Screened.Ignored(id, shownResource,
-          "operation '" + operation.get() + "' cannot change a controlled setting");
+          "operation '" + Printable.abbreviate(operation.get()) + "' cannot change a controlled setting");
     }
     if (!HandledOperations.writes(target.child())) {
       return new Screened.Ignored(id, shownResource,
@@ -245,15 +250,6 @@ public final class EventIntake {
   private static String firstLine(Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int newline = message.indexOf('\n');
-    return abbreviate(newline < 0 ? message : message.substring(0, newline));
-  }
-
-  /** Hostile input is echoed only in part, so a crafted event cannot flood logs and alerts. */
-  static String abbreviate(String text) {
-    if (text == null) {
-      return "";
-    }
-    String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() <= 200 ? printable : printable.substring(0, 200) + "...";
+    return Printable.abbreviate(newline < 0 ? message : message.substring(0, newline));
   }
 }

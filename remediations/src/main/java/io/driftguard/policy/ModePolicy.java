@@ -2,6 +2,7 @@ package io.driftguard.policy;
 
 import io.driftguard.controls.Control;
 import io.driftguard.state.SiteState;
+import io.driftguard.text.Printable;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -70,8 +71,8 @@ public final class ModePolicy {
       // Off by settings: an administrator's decision, not an exemption, and nothing is read.
       return normal;
     }
-    String exemption = "tag " + printable(exemptingTag.get())
-        + site.tag(EXEMPT_REASON_TAG).map(reason -> ", reason '" + printable(reason) + "'").orElse(", no reason given");
+    String exemption = "tag " + Printable.abbreviate(exemptingTag.get())
+        + site.tag(EXEMPT_REASON_TAG).map(reason -> ", reason '" + Printable.abbreviate(reason) + "'").orElse(", no reason given");
     if (tagExemptions == TagExemptions.REPORT) {
       return normal.noting(exemption + ": not honoured, DRIFTGUARD_TAG_EXEMPTIONS=report");
     }
@@ -81,7 +82,7 @@ public final class ModePolicy {
     }
     Optional<Instant> expiry = expiry(until.get());
     if (expiry.isEmpty()) {
-      return normal.noting(exemption + ": void, " + EXEMPT_UNTIL_TAG + " '" + printable(until.get())
+      return normal.noting(exemption + ": void, " + EXEMPT_UNTIL_TAG + " '" + Printable.abbreviate(until.get())
           + "' is not an ISO date or date-time");
     }
     if (!clock.instant().isBefore(expiry.get())) {
@@ -150,7 +151,7 @@ public final class ModePolicy {
     try {
       return new ModeDecision(Mode.parse(tagged.get()), "tag " + MODE_TAG);
     } catch (IllegalArgumentException e) {
-      return new ModeDecision(Mode.NOTIFY, "tag " + MODE_TAG + " is unreadable ('" + tagged.get() + "'), so notify");
+      return new ModeDecision(Mode.NOTIFY, "tag " + MODE_TAG + " is unreadable ('" + Printable.abbreviate(tagged.get()) + "'), so notify");
     }
   }
 
@@ -178,10 +179,6 @@ public final class ModePolicy {
   }
 
   /** Tag values are written by app owners and end up in alerts and logs: no control characters. */
-  private static String printable(String tagValue) {
-    return tagValue.replaceAll("\\p{Cntrl}", "?");
-  }
-
   private static boolean lists(String tagValue, String controlId) {
     return Arrays.stream(tagValue.split(","))
         .map(String::trim)

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.WriteVerb;
 import io.driftguard.resource.SiteRef;
+import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -291,7 +292,8 @@ public final class ArmGateway {
     } catch (ManagementException e) {
       String code = e.getValue() == null ? "HttpError" : e.getValue().getCode();
       String message = e.getValue() == null ? "" : e.getValue().getMessage();
-      throw new ArmException(e.getResponse().getStatusCode(), code, what + ": " + code + " " + message, e);
+      throw new ArmException(e.getResponse().getStatusCode(), code,
+          what + ": " + Printable.abbreviate(code) + " " + Printable.abbreviate(message), e);
     } catch (HttpResponseException e) {
       if (e.getResponse() == null) {
         // No ARM answer at all: the credential could not get a token (ClientAuthenticationException and the like).

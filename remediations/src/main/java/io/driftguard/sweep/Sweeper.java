@@ -216,7 +216,7 @@ public final class Sweeper {
         refusal = "a listed site's id was refused (" + e.getMessage() + "); not touched";
       }
       problems.add(refusal);
-      count(engine.refusedListing(id, refusal, runId));
+      count(engine.refusedListing(id, refusal, runId, request.dryRun()));
       return Optional.empty();
     }
 

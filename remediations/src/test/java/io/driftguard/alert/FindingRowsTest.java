@@ -1,10 +1,12 @@
 package io.driftguard.alert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
@@ -55,7 +57,7 @@ class FindingRowsTest {
 
   @Test
   void rowsHaveExactlyTheColumnsOfTheTable() throws Exception {
-    List<Map<String, Object>> rows = FindingRows.of(event(), decision(Outcome.ALERTED,
+    List<Map<String, Object>> rows = FindingRows.of(event(), List.of(), decision(Outcome.ALERTED,
         List.of(finding("min-tls", Action.ALERTED, null, null))), NOW);
     assertEquals(1, rows.size());
     assertEquals(schemaColumns(), List.copyOf(rows.get(0).keySet()));
@@ -63,22 +65,23 @@ class FindingRowsTest {
 
   @Test
   void anAlertSaysWhoChangedWhatWhenWhatWasDoneAndHowToFixOrExempt() throws Exception {
-    Map<String, Object> row = FindingRows.of(event(), decision(Outcome.ALERTED,
+    Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.ALERTED,
         List.of(finding("min-tls", Action.ALERTED, null, null))), NOW).get(0);
     assertEquals(TestEvents.siteId("func-orders"), row.get("TargetResourceId"));
     assertEquals("alice@contoso.com", row.get("Actor"));
     assertEquals("203.0.113.7", row.get("ActorIp"));
     assertEquals(2, row.get("Severity"));
     assertEquals("2026-11-22T10:16:00Z", row.get("TimeGenerated"));
-    assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z;"
-        + " min-tls is now 1.0 (wants 1.2 or higher). driftguard did not change it (DRIFTGUARD_MODE = notify)."
+    assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z"
+        + " (operation Microsoft.Web/sites/config/write); min-tls is now 1.0 (wants 1.2 or higher). driftguard did not change it (DRIFTGUARD_MODE = notify)."
         + " Fix: az functionapp config set -g rg -n func-orders --min-tls-version 1.2."
-        + " Exempt: tag the app driftguard-exempt=min-tls.", row.get("Message"));
+        + " Exempt: tag the app driftguard-exempt=min-tls with driftguard-exempt-until=<date> and"
+        + " driftguard-exempt-reason=<why>.", row.get("Message"));
   }
 
   @Test
   void severityFollowsWhatAPersonMustDo() throws Exception {
-    List<Map<String, Object>> rows = FindingRows.of(event(), decision(Outcome.FAILED, List.of(
+    List<Map<String, Object>> rows = FindingRows.of(event(), List.of(), decision(Outcome.FAILED, List.of(
         finding("min-tls", Action.FIXED, "1.2", null),
         finding("ftp-disabled", Action.FIX_FAILED, null, "403 AuthorizationFailed"),
         finding("https-only", Action.BACKED_OFF, null, "fixed 3 times within 1h"))), NOW);
@@ -92,21 +95,23 @@ class FindingRowsTest {
   void anExemptedFindingIsInformationalAndNamesTheTagAndTheWriter() throws Exception {
     Finding exempted = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher",
         "off", "tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z", Action.EXEMPTED, null,
-        "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null, List.of());
-    Map<String, Object> row = FindingRows.of(event(), decision(Outcome.EXEMPTED, List.of(exempted)), NOW).get(0);
+        "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null,
+        List.of());
+    Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.EXEMPTED, List.of(exempted)), NOW).get(0);
     assertEquals(3, row.get("Severity"));
     assertEquals("exempted", row.get("Action"));
     assertEquals("off (tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z)", row.get("Mode"));
     assertEquals("alice@contoso.com", row.get("Actor"));
-    assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z;"
-        + " min-tls is now 1.0 (wants 1.2 or higher). driftguard did not change it: exempt by tag"
+    assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z"
+        + " (operation Microsoft.Web/sites/config/write); min-tls is now 1.0 (wants 1.2 or higher). driftguard did not"
+        + " change it: exempt by tag"
         + " driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z. Fix: az functionapp config set"
         + " -g rg -n func-orders --min-tls-version 1.2, or remove the tag to let driftguard act.", row.get("Message"));
   }
 
   @Test
   void aFailureOfDriftguardItselfIsOneRow() throws Exception {
-    List<Map<String, Object>> rows = FindingRows.of(event(), decision(Outcome.FAILED, List.of()), NOW);
+    List<Map<String, Object>> rows = FindingRows.of(event(), List.of(), decision(Outcome.FAILED, List.of()), NOW);
     assertEquals(1, rows.size());
     assertEquals("driftguard", rows.get(0).get("Rule"));
     assertEquals(1, rows.get(0).get("Severity"));
@@ -137,5 +142,34 @@ class FindingRowsTest {
         assertTrue(known.contains(column), query.getFileName() + " uses " + column + ", which the row schema lacks");
       }
     }
+  }
+
+  /** A config/web write by Carol: the message says what she wrote, and does not claim she wrote the site. */
+  @Test
+  void theMessageSaysWhatWasWrittenAndWhoElseWrote() throws Exception {
+    WriteEvent carol = written("carol@contoso.com", TestEvents.configWrite("func-orders"));
+    List<WriteEvent> alsoAnswered = List.of(
+        written("dave@contoso.com", TestEvents.write(TestEvents.siteId("func-orders"), "Microsoft.Web/sites/write")),
+        written("erin@contoso.com", TestEvents.configWrite("func-orders")),
+        written("carol@contoso.com", TestEvents.configWrite("func-orders")));
+    Finding onSite = new Finding("https-only", "HTTPS only", "site", "false", "true", "notify", "DRIFTGUARD_MODE",
+        Action.ALERTED, null, "az functionapp update -g 'rg' -n 'func-orders' --set 'httpsOnly=true'", null,
+        List.of());
+    List<Map<String, Object>> rows = FindingRows.of(carol, alsoAnswered, decision(Outcome.ALERTED,
+        List.of(onSite, finding("min-tls", Action.ALERTED, null, null))), NOW);
+
+    String site = (String) rows.get(0).get("Message");
+    assertTrue(site.startsWith("carol@contoso.com wrote config/web of func-orders (resource group rg) at"
+        + " 2026-11-22T10:15:30.123Z (operation Microsoft.Web/sites/config/write); also written by dave@contoso.com,"
+        + " erin@contoso.com; https-only (site) is false (wants true)."), site);
+    assertFalse(site.contains("wrote site"), site);
+    String config = (String) rows.get(1).get("Message");
+    assertTrue(config.contains("erin@contoso.com; min-tls is now 1.0 (wants 1.2 or higher)."), config);
+    assertEquals("carol@contoso.com", rows.get(0).get("Actor"));
+  }
+
+  private static WriteEvent written(String upn, ObjectNode event) throws Exception {
+    ((ObjectNode) event.get("data").get("claims")).put("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn", upn);
+    return ((Screened.Accepted) new EventIntake().screen(event.toString()).get(0)).event();
   }
 }

@@ -13,8 +13,12 @@ import io.driftguard.resource.SiteRef;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -187,10 +191,10 @@ class ControlsTest {
   @Test
   void manualFixNamesTheSlotAndQuotesValues() {
     SiteRef slot = SiteRef.site("00000000-0000-0000-0000-000000000001", "rg", "app").withSlot("staging");
-    assertEquals("az functionapp config set --subscription 00000000-0000-0000-0000-000000000001 -g rg -n app"
-        + " --slot staging --min-tls-version '1.2'", catalog.find("min-tls").orElseThrow().manualFix(slot));
+    assertEquals("az functionapp config set --subscription '00000000-0000-0000-0000-000000000001' -g 'rg' -n 'app'"
+        + " --slot 'staging' --min-tls-version '1.2'", catalog.find("min-tls").orElseThrow().manualFix(slot));
     assertEquals("az resource update --ids '" + slot.id() + "/basicPublishingCredentialsPolicies/ftp'"
-        + " --set properties.allow=false", catalog.find("ftp-basic-auth-off").orElseThrow().manualFix(slot));
+        + " --set 'properties.allow=false'", catalog.find("ftp-basic-auth-off").orElseThrow().manualFix(slot));
   }
 
   @Test
@@ -199,5 +203,43 @@ class ControlsTest {
     assertEquals(true, values.get(Documents.SITE).get("httpsOnly"));
     assertEquals(Map.of("allow", false), values.get(Documents.FTP_BASIC_AUTH));
     assertEquals("Disabled", values.get(Documents.WEB_CONFIG).get("ftpsState"));
+  }
+
+  /** Names holding every character ARM allows in a resource group (and worse): a pasted command runs nothing. */
+  @Test
+  void manualFixesPassEveryNameVerbatimThroughAShell() throws Exception {
+    Path marker = Files.createTempDirectory("manual-fix").resolve("injected");
+    List<String> hostile = List.of(".(e.id.)", "rg-\u00fc\u00f1\u03a9_\u65e5\u672c.(x)", "$(touch " + marker + ")",
+        "`touch " + marker + "`", "a;touch " + marker, "it's", "'$(touch " + marker + ")'", "*", "~", "a b\tc", "$HOME",
+        "!!", "\\", "\"", "x\ny", "-n");
+    for (FtpsTarget ftps : FtpsTarget.values()) {
+      for (Control control : ControlCatalog.standard(new TlsVersion(1, 2), ftps).all()) {
+        // Where the names go, in any argument (an option's value, or inside a resource id): marked, then replaced.
+        List<String> marked = shellArguments(control.manualFix(new SiteRef("NAME", "NAME", "NAME", Optional.of("NAME"))));
+        for (String name : hostile) {
+          SiteRef site = new SiteRef(name, name, name, Optional.of(name));
+          List<String> expected = marked.stream().map(argument -> argument.replace("NAME", name)).toList();
+          assertEquals(expected, shellArguments(control.manualFix(site)), control.manualFix(site));
+        }
+      }
+    }
+    assertFalse(Files.exists(marker), "a name ran a command");
+  }
+
+  /** The arguments {@code az} receives when the command is pasted into a POSIX shell (and into bash). */
+  private static List<String> shellArguments(String command) throws Exception {
+    List<String> arguments = null;
+    for (String shell : List.of("sh", "bash")) {
+      Process process = new ProcessBuilder(shell, "-c", "az() { printf '%s\\0' \"$@\"; }\n" + command)
+          .redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, process.waitFor(), shell + ": " + output);
+      List<String> received = List.of(output.split("\0", -1));
+      received = received.subList(0, received.size() - 1);
+      assertTrue(List.of("functionapp", "webapp", "resource").contains(received.get(0)), output);
+      assertTrue(arguments == null || arguments.equals(received), shell + " and sh disagree: " + received);
+      arguments = received;
+    }
+    return arguments;
   }
 }

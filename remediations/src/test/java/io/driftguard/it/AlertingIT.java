@@ -24,6 +24,7 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.record.AuditEntry;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.Fault;
+import io.driftguard.sandbox.FaultHandle;
 import io.driftguard.sandbox.SiteHandle;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,9 @@ class AlertingIT {
 
   private static final Caller PIPELINE = Caller.servicePrincipal("5e1f0000-0000-4000-8000-00000000a99e",
       "de910000-0000-4000-8000-000000000004", "deploy-pipeline");
+  private static final Caller CAROL = Caller.user("carol@contoso.com", "Carol Ops", "ca201000-0000-4000-8000-000000000003", "192.0.2.44");
+  private static final Caller DAVE = Caller.user("dave@contoso.com", "Dave Dev", "da7e0000-0000-4000-8000-000000000005", "192.0.2.45");
+  private static final Caller ERIN = Caller.user("erin@contoso.com", "Erin Eng", "e1110000-0000-4000-8000-000000000006", "192.0.2.46");
   private static final List<String> DECISIONS = new ArrayList<>();
 
   @AfterEach
@@ -102,6 +109,56 @@ class AlertingIT {
         .history(Optional.of(app.site()), Instant.now().minus(Duration.ofMinutes(5)));
     assertEquals(3, history.size());
     assertTrue(history.stream().allMatch(entry -> entry.action().equals("alerted") && entry.eventId().equals(decision.eventId())));
+  }
+
+  /** Writes by three people while the app is being evaluated share the next evaluation; its rows name all three. */
+  @Test
+  void coalescedEventsNameEveryCallerTheirEvaluationAnswers() throws Exception {
+    SiteHandle app = functionApp(uniqueName("func-shared"), Map.of(), true, compliantConfig());
+    Remediator engine = engine(settings("DRIFTGUARD_EVENT_BUDGET", "25s"));
+    // Its first event fetches the token and builds the clients: not while the others must wait within their budget.
+    SiteHandle warmUp = functionApp(uniqueName("func-warm"), Map.of(), true, compliantConfig());
+    assertEquals(Outcome.COMPLIANT, deliver(engine, aliceWrites(warmUp.webConfigId(), "{\"properties\":{}}")).outcome());
+    String first = aliceWrites(app.webConfigId(), "{\"properties\":{}}");
+    List<String> writes = new ArrayList<>();
+    for (Caller caller : List.of(CAROL, DAVE, ERIN)) {
+      arm().write(caller, "PATCH", app.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");
+      writes.addAll(arm().drainEmittedEvents());
+    }
+    // Alice's evaluation is held at its config read until the three others are waiting behind it.
+    FaultHandle held = arm().inject(Fault.on("GET", app.site() + "/config/web").delay(Duration.ofSeconds(3)).times(1));
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      CompletableFuture<Decision> alice = CompletableFuture.supplyAsync(() -> deliver(engine, first), threads);
+      while (held.hits() == 0 && !alice.isDone()) {
+        Thread.onSpinWait();
+      }
+      List<CompletableFuture<Decision>> others = writes.stream()
+          .map(event -> CompletableFuture.supplyAsync(() -> deliver(engine, event), threads)).toList();
+      assertTrue(alice.get().armReads() > 0, "Alice's event ran its own evaluation: " + alice.get());
+      List<Decision> decisions = others.stream().map(CompletableFuture::join).toList();
+
+      List<Decision> evaluated = decisions.stream().filter(decision -> decision.armReads() > 0).toList();
+      assertEquals(1, evaluated.size(), "one evaluation answers the three: " + decisions);
+      Decision leader = evaluated.get(0);
+      for (Decision follower : decisions) {
+        if (follower != leader) {
+          assertTrue(follower.reason().startsWith("answered by the evaluation for event " + leader.eventId()
+              + " after a write by " + leader.changedBy()), follower.reason());
+        }
+      }
+      List<Map<String, Object>> rows = rowsOf(leader);
+      assertEquals(List.of("min-tls"), rows.stream().map(row -> row.get("Rule")).toList());
+      String message = (String) rows.get(0).get("Message");
+      for (String name : List.of("carol@contoso.com", "dave@contoso.com", "erin@contoso.com")) {
+        assertTrue(message.contains(name), name + " in: " + message);
+      }
+      assertTrue(message.startsWith(leader.changedBy() + " wrote config/web of " + app.site()), message);
+      assertTrue(message.contains("; also written by "), message);
+      assertFalse(message.contains("alice"), "Alice's write was answered by the evaluation before: " + message);
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test

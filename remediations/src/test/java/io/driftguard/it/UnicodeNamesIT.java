@@ -16,6 +16,7 @@ import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,8 +36,12 @@ class UnicodeNamesIT {
   }
 
   private static List<Decision> sweep(String subscription) {
+    return sweep(subscription, AUTOFIX);
+  }
+
+  private static List<Decision> sweep(String subscription, Map<String, String> settings) {
     List<Decision> decisions = new CopyOnWriteArrayList<>();
-    LocalAzure.parts(AUTOFIX, Clock.systemUTC()).sweeper().run(
+    LocalAzure.parts(settings, Clock.systemUTC()).sweeper().run(
         SweepRequest.oneOff(List.of(subscription), false, Duration.ofMinutes(1)), new SweepListener() {
           @Override
           public void decided(Decision decision) {
@@ -76,18 +81,29 @@ class UnicodeNamesIT {
   }
 
   @Test
-  void aListedSiteWhoseIdCannotBeParsedIsAFailedDecisionNotPassedOver() {
+  void aListedSiteWhoseIdCannotBeParsedIsAFailedDecisionAndASeverityOneRowNotPassedOver() {
     String subscription = "00000000-0000-0000-0000-0000000bad1d";
     String unparsable = "/subscriptions/" + subscription + "/resourceGroups/rg/providers/Microsoft.Web/sites/a?b";
     arm().inject(Fault.on("GET", "^/subscriptions/" + subscription + "/providers/Microsoft.Web/sites$")
         .times(Fault.ALWAYS).answer("{\"value\":[{\"id\":\"" + unparsable + "\",\"name\":\"a?b\",\"kind\":\"functionapp\","
             + "\"properties\":{}}]}"));
 
-    List<Decision> decisions = sweep(subscription);
+    Map<String, String> settings = new HashMap<>(AUTOFIX);
+    settings.putAll(LocalAzure.recordingSettings());
+
+    List<Decision> decisions = sweep(subscription, settings);
 
     assertEquals(1, decisions.size(), decisions.toString());
-    assertEquals(Outcome.FAILED, decisions.get(0).outcome());
-    assertTrue(decisions.get(0).reason().contains("query or fragment"), decisions.get(0).reason());
-    assertFalse(decisions.get(0).retryable());
+    Decision refused = decisions.get(0);
+    assertEquals(Outcome.FAILED, refused.outcome());
+    assertTrue(refused.reason().contains("query or fragment"), refused.reason());
+    assertFalse(refused.retryable());
+    List<Map<String, Object>> rows = LocalAzure.sandbox().logs().rows().stream()
+        .filter(row -> refused.eventId().equals(row.get("EventId"))).toList();
+    assertEquals(1, rows.size(), "one alert row for the refused listing");
+    assertEquals(1, ((Number) rows.get(0).get("Severity")).intValue());
+    assertEquals("failed", rows.get(0).get("Action"));
+    assertEquals(unparsable, rows.get(0).get("TargetResourceId"));
+    assertTrue(String.valueOf(rows.get(0).get("Message")).contains("refused a listed site"), rows.get(0).toString());
   }
 }

@@ -99,7 +99,7 @@ class ModePolicyTest {
   @Test
   void tagTextReachesAlertsWithoutControlCharacters() {
     ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "ftp-disabled,\u001b[2J", "driftguard-exempt-reason", "a\nb")));
-    assertEquals("tag driftguard-exempt=ftp-disabled,?[2J, reason 'a?b', no expiry (no driftguard-exempt-until tag)", decision.source());
+    assertEquals("tag driftguard-exempt=ftp-disabled,?, reason 'a?b', no expiry (no driftguard-exempt-until tag)", decision.source());
   }
 
   @Test
@@ -189,6 +189,13 @@ class ModePolicyTest {
     assertEquals(Mode.OFF, policy(TagExemptions.IGNORE).effective(http2, tagged).mode());
     assertEquals(Mode.NOTIFY, policy(TagExemptions.IGNORE).effective(catalog.find("cors-no-wildcard").orElseThrow(), tagged)
         .mode());
+  }
+
+  @Test
+  void anUnreadableTagIsQuotedPrintableAndShort() {
+    ModeDecision decision = policy.resolve(minTls, siteTagged(Map.of("driftguard-mode", "\u001b[2J" + "x".repeat(3_000))));
+    assertEquals("tag driftguard-mode is unreadable ('?" + "x".repeat(199) + "... (3001 characters)'), so notify",
+        decision.source());
   }
 
   @Test
