@@ -141,7 +141,7 @@ class HtmlReportIT {
     assertEquals("https-only", billing.get(1));
     assertEquals("notify", billing.get(5));
     assertTrue(billing.get(6).contains("driftguard-mode"), "the tag that chose notify: " + billing);
-    assertTrue(billing.get(7).startsWith("az functionapp update ") && billing.get(7).contains("-n func-billing"),
+    assertTrue(billing.get(7).startsWith("az functionapp update ") && billing.get(7).contains("-n 'func-billing'"),
         "the az fix: " + billing);
     List<String> orders = fixes.stream().filter(row -> row.get(0).equals("func-orders")).findFirst().orElseThrow();
     assertEquals("DRIFTGUARD_MODE", orders.get(6));
