@@ -30,7 +30,7 @@ param mode string = 'notify'
 @description('Whether app owners may exempt their apps by tag (DRIFTGUARD_TAG_EXEMPTIONS): honour the driftguard-exempt and driftguard-mode=off tags (findings recorded as exempted), report them but run the normal mode, or ignore every driftguard tag.')
 param tagExemptions string = 'honour'
 
-@description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (MIN_TLS, HTTPS_ONLY, FTP_DISABLED, REMOTE_DEBUGGING_OFF).')
+@description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
 @description('Subscriptions driftguard watches and may fix: each gets a system topic and event subscription, and (without managementGroupId) an assignment of the custom role. May be empty when targetResourceGroups is set.')

@@ -51,8 +51,7 @@ final class DemoCommand implements Main.Command {
 
   private static final String SUBSCRIPTION = "7c1b5e2a-0d3f-4a61-9b8e-2f4d6a8c0e11";
   private static final String GROUP = "rg-shop";
-  private static final Map<String, Object> SECURE_CONFIG =
-      Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+  private static final Map<String, Object> SECURE_CONFIG = CatalogSeeds.SECURE_CONFIG;
 
   private static final Caller ALICE = Caller.user("alice@contoso.com", "Alice Admin", "a11ce000-0000-4000-8000-000000000001", "203.0.113.7");
   private static final Caller BOB = Caller.user("bob@contoso.com", "Bob Builder", "b0b00000-0000-4000-8000-000000000002", "198.51.100.23");
@@ -111,7 +110,8 @@ final class DemoCommand implements Main.Command {
       out.println();
       SiteHandle orders = functionApp("func-orders", Map.of());
       SiteHandle payments = functionApp("func-payments", Map.of());
-      SiteHandle staging = arm.seedSlot(SUBSCRIPTION, GROUP, "func-payments", "staging", true, SECURE_CONFIG);
+      SiteHandle staging = CatalogSeeds.secureBeyondSiteAndConfig(arm,
+          arm.seedSlot(SUBSCRIPTION, GROUP, "func-payments", "staging", true, SECURE_CONFIG));
       SiteHandle reports = functionApp("func-reports", Map.of());
       SiteHandle legacy = functionApp("func-legacy", Map.of("driftguard-mode", "off"));
       SiteHandle storefront = arm.seedSite(SUBSCRIPTION, GROUP, "web-storefront", "app,linux", Map.of(), true, SECURE_CONFIG);
@@ -119,7 +119,8 @@ final class DemoCommand implements Main.Command {
           Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", false));
       out.println("estate in " + GROUP + ": func-orders, func-payments (+ slot staging), func-reports, func-legacy"
           + " (tag driftguard-mode=off), web-storefront (a plain web app): compliant to begin with; and func-inherited,"
-          + " insecure since before driftguard was deployed: no event will ever announce it.");
+          + " insecure since before driftguard was deployed (FTP, TLS 1.0, basic-auth publishing on): no event will ever"
+          + " announce it.");
       out.println();
 
       String ordersEvent = scene("Alice enables FTP and lowers TLS to 1.0 on func-orders in the portal",
@@ -129,6 +130,11 @@ final class DemoCommand implements Main.Command {
       scene("Bob turns off HTTPS-only on func-reports to test a webhook",
           BOB, reports.id(), "{\"properties\":{\"httpsOnly\":false}}");
       onCallReceives("what the on-call engineer receives (the alert rule's row, through the action group):", lastDecision());
+      scene("Bob adds '*' to the CORS origins of func-orders: a guarded control, so reported, not fixed,"
+              + " although DRIFTGUARD_MODE=autofix (removing '*' can break browser callers)",
+          BOB, orders.webConfigId(), "{\"properties\":{\"cors\":{\"allowedOrigins\":[\"https://portal.azure.com\",\"*\"]}}}");
+      scene("the pipeline pins func-reports to Python 3.8, past its end of support: report-only, no fix exists",
+          PIPELINE, reports.webConfigId(), "{\"properties\":{\"linuxFxVersion\":\"Python|3.8\"}}");
       scene("Alice enables FTP on web-storefront, a plain web app",
           ALICE, storefront.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");
       scene("Carol lowers TLS to 1.0 on func-legacy, which its team exempted by tag",
@@ -208,7 +214,8 @@ final class DemoCommand implements Main.Command {
     }
 
     private SiteHandle functionApp(String name, Map<String, String> tags) {
-      return arm.seedSite(SUBSCRIPTION, GROUP, name, "functionapp,linux", tags, true, SECURE_CONFIG);
+      return CatalogSeeds.secureBeyondSiteAndConfig(arm,
+          arm.seedSite(SUBSCRIPTION, GROUP, name, "functionapp,linux", tags, true, SECURE_CONFIG));
     }
 
     /** A person or pipeline writes; Azure sends the event; driftguard handles it. Returns the event. */

@@ -1,6 +1,5 @@
 package io.driftguard.cli;
 
-import io.driftguard.controls.ControlCatalog;
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
@@ -193,7 +192,7 @@ final class HtmlReport {
 
   private void charts() {
     Map<String, Integer> byControl = new LinkedHashMap<>();
-    ControlCatalog.ids().forEach(control -> byControl.put(control, 0));
+    ScanReport.shownControls(decisions).forEach(control -> byControl.put(control, 0));
     Map<String, Integer> byGroup = new LinkedHashMap<>();
     for (Decision decision : decisions) {
       for (Finding finding : decision.findings()) {
@@ -250,7 +249,8 @@ final class HtmlReport {
       header.add("subscription");
     }
     header.add("outcome");
-    header.addAll(ControlCatalog.ids());
+    List<String> shown = ScanReport.shownControls(decisions);
+    header.addAll(shown);
     tableStart("apps", header);
     for (Decision decision : decisions) {
       html.append("<tr data-state=\"").append(ScanReport.left(decision) ? "findings" : "clean").append("\">")
@@ -260,7 +260,7 @@ final class HtmlReport {
         html.append("<td>").append(escape(decision.resource().split("/")[2])).append("</td>");
       }
       html.append("<td>").append(escape(decision.outcome().label())).append("</td>");
-      for (String control : ControlCatalog.ids()) {
+      for (String control : shown) {
         html.append("<td class=\"status ").append(cellState(decision, control)).append("\"><span>")
             .append(escape(ScanReport.status(decision, control))).append("</span></td>");
       }

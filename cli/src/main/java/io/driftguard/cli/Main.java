@@ -18,6 +18,8 @@ public final class Main {
         sandbox              run the local Azure as a process (prints its endpoints as JSON)
         bench burst|sweep    measure a burst of events or a sweep against ARM's token buckets (prints figures)
         scan --subscription ID ...  sweep subscriptions and report each function app and slot (dry run unless --fix)
+        controls             every control: what it checks, risk, default, effective mode and its source
+        explain --app NAME ...      each control's effective mode for one app and its slots, and what chose it
 
       Run 'driftguard <command> --help' for a command's options and settings.
       """;
@@ -32,7 +34,9 @@ public final class Main {
       "history", new HistoryCommand(),
       "sandbox", new SandboxCommand(),
       "scan", new ScanCommand(),
-      "bench", new BenchCommand());
+      "bench", new BenchCommand(),
+      "controls", new ControlsCommand(),
+      "explain", new ExplainCommand());
 
   private Main() {}
 

@@ -113,7 +113,8 @@ final class ScanReport {
     boolean manySubscriptions = totals.subscriptions().size() > 1;
     List<String> header = new ArrayList<>(manySubscriptions ? List.of("subscription") : List.of());
     header.addAll(List.of("resource", "resource group"));
-    header.addAll(ControlCatalog.ids());
+    List<String> shown = shownControls(decisions);
+    header.addAll(shown);
     List<String[]> rows = new ArrayList<>();
     rows.add(header.toArray(String[]::new));
     for (Decision decision : decisions) {
@@ -121,10 +122,17 @@ final class ScanReport {
       String[] parts = decision.resource().split("/");
       List<String> row = new ArrayList<>(manySubscriptions ? List.of(parts[2]) : List.of());
       row.addAll(List.of(Narration.shortName(decision.resource()), parts[4]));
-      ControlCatalog.ids().forEach(control -> row.add(status(decision, control)));
+      shown.forEach(control -> row.add(status(decision, control)));
       rows.add(row.toArray(String[]::new));
     }
     return rows;
+  }
+
+  /** A column per control that was on for some app: opt-in controls nobody turned on would only say "off". */
+  static List<String> shownControls(List<Decision> decisions) {
+    return ControlCatalog.ids().stream()
+        .filter(control -> decisions.stream().anyMatch(decision -> !status(decision, control).equals("off")))
+        .toList();
   }
 
   /** Short: what became of the control, the value seen (and the one a fix wrote); why a fix failed is under problems. */
@@ -139,7 +147,9 @@ final class ScanReport {
           case WOULD_ALERT -> "would alert: " + finding.observed();
           case EXEMPTED -> "exempted: " + finding.observed();
         })
-        .orElse(decision.evaluated().contains(control) ? "ok" : decision.outcome() == Outcome.FAILED ? "?" : "off");
+        .orElse(decision.evaluated().contains(control) ? "ok"
+            : decision.evaluated().stream().anyMatch(entry -> entry.startsWith(control + " (not judged")) ? "not judged"
+            : decision.outcome() == Outcome.FAILED ? "?" : "off");
   }
 
   private List<String[]> summary() {

@@ -39,8 +39,8 @@ class HistoryCommandIT {
   }
 
   private String drift(String name, String body) {
-    SiteHandle app = sandbox.arm().seedSite("00000000-0000-0000-0000-0000000b1570", "rg-audit", name, "functionapp",
-        Map.of(), true, Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false));
+    SiteHandle app = CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), sandbox.arm().seedSite(
+        "00000000-0000-0000-0000-0000000b1570", "rg-audit", name, "functionapp", Map.of(), true, CatalogSeeds.SECURE_CONFIG));
     sandbox.arm().write(BOB, "PATCH", app.webConfigId(), body);
     List<String> events = sandbox.arm().drainEmittedEvents();
     return events.get(events.size() - 1);

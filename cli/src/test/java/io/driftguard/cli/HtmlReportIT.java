@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftguard.controls.Control;
+import io.driftguard.controls.ControlCatalog;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
+import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.text.Printable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,8 +39,7 @@ class HtmlReportIT {
   /** A config value is whatever someone wrote through ARM; this one tries to run script in the reader's browser. */
   private static final String HOSTILE = "<script>window.__driftguardHostile=1</script>"
       + "<img src=x onerror=\"window.__driftguardHostile=2\">&amp;\u2028";
-  private static final Map<String, Object> COMPLIANT =
-      Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+  private static final Map<String, Object> COMPLIANT = CatalogSeeds.SECURE_CONFIG;
   private static final Path OUT = Path.of("target", "browser");
   private static Sandbox sandbox;
 
@@ -57,6 +59,14 @@ class HtmlReportIT {
     sandbox.arm().seedSite(SUBSCRIPTION, "rg-other", "func-legacy", "functionapp,linux", Map.of(), true,
         with("ftpsState", HOSTILE));
     sandbox.arm().seedSite(SUBSCRIPTION, "rg-other", "web-plain", "app", Map.of(), false, COMPLIANT);
+    // Their basic-auth publishing policies as a secure deployment leaves them: off.
+    for (SiteHandle app : List.of(new SiteHandle(SUBSCRIPTION, "rg-payments", "func-api", null),
+        new SiteHandle(SUBSCRIPTION, "rg-payments", "func-orders", null),
+        new SiteHandle(SUBSCRIPTION, "rg-payments", "func-orders", "staging"),
+        new SiteHandle(SUBSCRIPTION, "rg-payments", "func-billing", null),
+        new SiteHandle(SUBSCRIPTION, "rg-other", "func-legacy", null))) {
+      CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), app);
+    }
   }
 
   @AfterAll
@@ -102,8 +112,11 @@ class HtmlReportIT {
     assertEquals("1", counts.get("would-alert").asText());
     assertEquals("4", counts.get("left").asText());
     assertEquals("1", counts.get("not-function-apps").asText());
-    assertEquals(List.of("https-only=1", "ftp-disabled=1", "remote-debugging-off=1", "min-tls=1"),
-        strings(seen.get("chartBars").get("by-control")));
+    // A bar per control on by default (opt-in ones nobody turned on have none): the four drifted ones found once.
+    List<String> bars = new ArrayList<>(List.of("https-only=1", "ftp-disabled=1", "remote-debugging-off=1", "min-tls=1"));
+    ControlCatalog.defaults().all().stream().filter(control -> !control.optIn()).map(Control::id)
+        .filter(id -> bars.stream().noneMatch(bar -> bar.startsWith(id + "="))).forEach(id -> bars.add(id + "=0"));
+    assertEquals(bars, strings(seen.get("chartBars").get("by-control")));
     assertEquals(List.of("rg-payments=3", "rg-other=1"), strings(seen.get("chartBars").get("by-group")));
 
     List<String> everyApp = List.of("func-legacy", "func-api", "func-billing", "func-orders", "func-orders/staging");

@@ -23,7 +23,8 @@ class NarrationTest {
     List<Finding> findings = new ArrayList<>();
     for (Action action : Action.values()) {
       findings.add(new Finding("min-tls" + HOSTILE, "t", "config/web", "1.0" + HOSTILE, "1.2" + HOSTILE, "notify",
-          "tag" + HOSTILE, action, "1.2" + HOSTILE, "az " + HOSTILE, "403" + HOSTILE));
+          "tag" + HOSTILE, action, "1.2" + HOSTILE, "az " + HOSTILE, "403" + HOSTILE,
+          List.of("P: " + HOSTILE)));
     }
     Decision decision = new Decision("e1" + HOSTILE, ID + HOSTILE, Outcome.ALERTED, "reason" + HOSTILE,
         "mallory" + HOSTILE, "2026-11-22T10:15:30Z", "Microsoft.Web/sites/write" + HOSTILE, List.of(), findings, 2, 0,

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.controls.Control;
+import io.driftguard.controls.ControlCatalog;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
@@ -13,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +33,10 @@ class ScanCommandIT {
 
   private static final String MIXED = "00000000-0000-0000-0000-00000005ca01";
   private static final String CLEAN = "00000000-0000-0000-0000-00000005ca02";
-  private static final Map<String, Object> COMPLIANT =
-      Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+  private static final Map<String, Object> COMPLIANT = CatalogSeeds.SECURE_CONFIG;
   private static final Map<String, String> AUTOFIX = Map.of("DRIFTGUARD_MODE", "autofix");
+  private static final List<String> DEFAULT_CONTROLS = ControlCatalog.defaults().all().stream()
+      .filter(control -> !control.optIn()).map(Control::id).toList();
   private static Sandbox sandbox;
   private static SiteHandle tls;
   private static SiteHandle ftp;
@@ -63,6 +67,16 @@ class ScanCommandIT {
     sandbox.arm().seedSite(CLEAN, "rg-clean", "func-clean-1", "functionapp", Map.of(), true, COMPLIANT);
     sandbox.arm().seedSite(CLEAN, "rg-clean", "func-clean-2", "functionapp", Map.of(), true, COMPLIANT);
     sandbox.arm().seedSlot(CLEAN, "rg-clean", "func-clean-2", "blue", true, COMPLIANT);
+    // Their basic-auth publishing policies as a secure deployment leaves them: off.
+    for (String name : List.of("func-ok-1", "func-ok-2", "func-ok-3", "func-tls", "func-https", "func-debug", "func-exempt",
+        "func-notify", "func-slotted")) {
+      CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), new SiteHandle(MIXED, "rg-scan", name, null));
+    }
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), ftp);
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), slot);
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), new SiteHandle(CLEAN, "rg-clean", "func-clean-1", null));
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), new SiteHandle(CLEAN, "rg-clean", "func-clean-2", null));
+    CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), new SiteHandle(CLEAN, "rg-clean", "func-clean-2", "blue"));
   }
 
   @AfterAll
@@ -70,7 +84,7 @@ class ScanCommandIT {
     List<RecordedRequest> requests = sandbox.arm().requests();
     assertEquals(List.of(), requests.stream().filter(FakeArm::isSecretRevealing).toList());
     assertEquals(List.of(), requests.stream().filter(FakeArm::isWholeDocumentPut).toList());
-    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondSiteOrWebConfig).toList());
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondControlledDocuments).toList());
     sandbox.close();
   }
 
@@ -96,8 +110,10 @@ class ScanCommandIT {
     assertEquals(List.of("func-ftp", "func-debug", "func-exempt", "func-https", "func-notify", "func-ok-1", "func-ok-2",
         "func-ok-3", "func-slotted", "func-slotted/staging", "func-tls"), List.copyOf(rows.keySet()),
         "sorted by id (resource group, then name), no web app: " + dryRun.stdout());
-    assertEquals(Map.of("resource", "func-tls", "resource group", "rg-scan", "https-only", "ok", "ftp-disabled", "ok",
-        "remote-debugging-off", "ok", "min-tls", "would fix: 1.0"), rows.get("func-tls"));
+    Map<String, String> expected = new HashMap<>(Map.of("resource", "func-tls", "resource group", "rg-scan",
+        "min-tls", "would fix: 1.0", "runtime-supported", "not judged"));
+    DEFAULT_CONTROLS.forEach(control -> expected.putIfAbsent(control, "ok"));
+    assertEquals(expected, rows.get("func-tls"));
     assertEquals("rg-other", rows.get("func-ftp").get("resource group"));
     assertEquals("would fix: AllAllowed", rows.get("func-ftp").get("ftp-disabled"));
     assertEquals("would fix: false", rows.get("func-https").get("https-only"));
@@ -137,12 +153,14 @@ class ScanCommandIT {
 
     assertEquals(ExitCode.FINDINGS, rescan.exit(), rescan.stderr());
     List<String> lines = rescan.stdout().lines().toList();
-    assertEquals("| resource | resource group | https-only | ftp-disabled | remote-debugging-off | min-tls |", lines.get(0));
-    assertEquals("|---|---|---|---|---|---|", lines.get(1));
+    assertEquals("| resource | resource group | " + String.join(" | ", DEFAULT_CONTROLS) + " |", lines.get(0));
+    assertEquals("|---|---|" + "---|".repeat(DEFAULT_CONTROLS.size()), lines.get(1));
     for (String app : List.of("func-tls", "func-https", "func-debug", "func-slotted/staging")) {
-      assertTrue(lines.contains("| " + app + " | rg-scan | ok | ok | ok | ok |"), rescan.stdout());
+      assertTrue(lines.stream().anyMatch(line -> line.startsWith("| " + app + " | rg-scan | ok | ok | ok | ok | ok |")),
+          rescan.stdout());
     }
-    assertTrue(lines.contains("| func-notify | rg-scan | ok | would alert: AllAllowed | ok | ok |"), rescan.stdout());
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith("| func-notify | rg-scan | ok | would alert: AllAllowed | ok | ok |")),
+        rescan.stdout());
     assertTrue(lines.contains("- left with findings: 1"), rescan.stdout());
     assertEquals("the findings are in notify mode: --fix would report them, not fix them", lines.get(lines.size() - 1));
   }
@@ -157,7 +175,7 @@ class ScanCommandIT {
     assertEquals(4, lines.size(), run.stdout());
     for (JsonNode decision : lines.subList(0, 3)) {
       assertEquals("compliant", decision.get("outcome").asText(), decision.toString());
-      assertEquals(4, decision.get("evaluated").size());
+      assertEquals(DEFAULT_CONTROLS.size(), decision.get("evaluated").size());
     }
     assertTrue(lines.get(2).get("resource").asText().endsWith("/sites/func-clean-2/slots/blue"), "sorted by id");
     JsonNode summary = lines.get(3).get("summary");
@@ -193,7 +211,9 @@ class ScanCommandIT {
   private static Map<String, Map<String, String>> tableRows(String stdout) {
     List<String> lines = stdout.lines().takeWhile(line -> !line.isBlank()).toList();
     String header = lines.get(0);
-    List<String> columns = List.of("resource", "resource group", "https-only", "ftp-disabled", "remote-debugging-off", "min-tls");
+    List<String> columns = new ArrayList<>(List.of("resource", "resource group"));
+    // The default controls' columns, in the catalog's order; opt-in controls nobody turned on have none.
+    columns.addAll(DEFAULT_CONTROLS);
     Map<String, Map<String, String>> rows = new LinkedHashMap<>();
     for (String line : lines.subList(1, lines.size())) {
       Map<String, String> row = new HashMap<>();

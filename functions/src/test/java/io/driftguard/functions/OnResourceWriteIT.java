@@ -40,7 +40,7 @@ class OnResourceWriteIT {
     assertTrue(requests.stream().anyMatch(request -> !request.method().equals("GET")), "the tests made fixes");
     assertEquals(List.of(), requests.stream().filter(FakeArm::isSecretRevealing).toList());
     assertEquals(List.of(), requests.stream().filter(FakeArm::isWholeDocumentPut).toList());
-    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondSiteOrWebConfig).toList());
+    assertEquals(List.of(), requests.stream().filter(FakeArm::isWriteBeyondControlledDocuments).toList());
   }
 
   private static String driftEvent(String name) {

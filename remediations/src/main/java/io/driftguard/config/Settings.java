@@ -2,6 +2,7 @@ package io.driftguard.config;
 
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.controls.FtpsTarget;
+import io.driftguard.controls.Risk;
 import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
@@ -135,6 +136,7 @@ public record Settings(
       String name = ModePolicy.settingName(id);
       reader.optional(name).ifPresent(value -> reader.parse(name, value, Mode::parse, m -> controlModes.put(id, m)));
     }
+    refuseFixesOfReportOnlyControls(reader, controlModes);
     Set<String> subscriptions = new LinkedHashSet<>();
     reader.optional(SUBSCRIPTIONS).ifPresent(list -> Arrays.stream(list.split(","))
         .map(String::trim).filter(id -> !id.isEmpty())
@@ -175,6 +177,14 @@ public record Settings(
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
         flapping, arm, sweeps, tagExemptions);
+  }
+
+  /** A report-only control has no fix: asking for one is a mistake to say at start, not a silent notify later. */
+  private static void refuseFixesOfReportOnlyControls(Reader reader, Map<String, Mode> controlModes) {
+    ControlCatalog.defaults().all().stream()
+        .filter(control -> control.risk() == Risk.REPORT_ONLY && controlModes.get(control.id()) == Mode.AUTOFIX)
+        .forEach(control -> reader.problem(ModePolicy.settingName(control.id()) + ": " + control.id()
+            + " is report-only (no fix exists), so autofix is not allowed: use notify or off"));
   }
 
   /** All three alert settings, or none (no alerts: decisions only in the log); a partial set is an error. */

@@ -1,12 +1,15 @@
 package io.driftguard.controls;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.documents.Document;
 import io.driftguard.resource.SiteRef;
-import io.driftguard.state.Document;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * One security control: reads one document of a site and, when the setting is wrong, proposes the sparse fix.
- * Controls are stateless and never call anything; the engine reads, decides and writes.
+ * One security control: judges documents of a site or slot and, when the setting is wrong, proposes the sparse fix of
+ * one document. Controls are stateless and never call anything; the engine reads, decides and writes.
  */
 public interface Control {
 
@@ -16,11 +19,25 @@ public interface Control {
   /** What the control asks for, for people. */
   String title();
 
-  /** The document this control reads and fixes. */
+  /** The document a fix writes and findings name. */
   Document document();
 
-  /** Judges the {@code properties} of {@link #document()}; a missing or unknown value is a finding. */
-  Evaluation evaluate(JsonNode properties);
+  /** The documents it judges: its own {@link #document()} unless it needs more. */
+  default Set<Document> reads() {
+    return Set.of(document());
+  }
+
+  /** What a fix can break, and so how far the resolved mode may go. */
+  Risk risk();
+
+  /** An architecture choice many apps rightly lack: off unless a setting or tag turns it on. */
+  boolean optIn();
+
+  /** Where people look the same check up: the Azure Policy built-in and Defender for Cloud recommendation. */
+  List<String> peers();
+
+  /** Judges the resources (whole ARM answers) of {@link #reads()}; a missing or unknown value is a finding. */
+  Evaluation evaluate(Function<Document, JsonNode> resources);
 
   /** The Azure CLI command a person runs to fix it by hand. */
   String manualFix(SiteRef site);

@@ -1,9 +1,26 @@
 package io.driftguard.controls;
 
+import static io.driftguard.controls.CliCommands.quoted;
+import static io.driftguard.controls.PropertyControl.judgedBy;
+import static io.driftguard.controls.PropertyControl.property;
+
+import io.driftguard.documents.Document;
+import io.driftguard.documents.Documents;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** Every control driftguard knows. Adding a control means adding its class and one line here; the engine is untouched. */
+/**
+ * Every control driftguard knows, each one entry. Adding a control means adding its entry here (a
+ * {@link PropertyControl}, or a class of its own) and one test; the engine, the role, the event filter, intake and the
+ * contract tests follow from it. Peer references name the Azure Policy built-in (P) and the Defender for Cloud
+ * recommendation (D) that check the same, where one exists.
+ */
 public final class ControlCatalog {
 
   private final List<Control> controls;
@@ -13,16 +30,119 @@ public final class ControlCatalog {
   }
 
   public static ControlCatalog standard(TlsVersion minimumTls, FtpsTarget ftpsTarget) {
-    return new ControlCatalog(List.of(
-        new HttpsOnly(),
-        new FtpDisabled(ftpsTarget),
-        new RemoteDebuggingOff(),
-        new MinTls(minimumTls)));
+    return standard(minimumTls, ftpsTarget, Clock.systemUTC());
   }
 
-  /** The ids of all known controls, without building any: what settings may name. */
+  /** {@code clock}: the day end-of-support dates are compared with. */
+  public static ControlCatalog standard(TlsVersion minimumTls, FtpsTarget ftpsTarget, Clock clock) {
+    return new ControlCatalog(List.of(
+        property("https-only", Documents.SITE, "/properties/httpsOnly").wants(true)
+            .title("HTTPS only").risk(Risk.SAFE)
+            .peers("P: Function apps should only be accessible over HTTPS",
+                "D: Function App should only be accessible over HTTPS")
+            .fix("az functionapp update {target} --set " + quoted("httpsOnly=true")).build(),
+        property("ftp-disabled", Documents.WEB_CONFIG, "/properties/ftpsState")
+            .compliantWhen(value -> value.isTextual() && ftpsTarget.accepts(value.asText()), ftpsTarget.description(),
+                ftpsTarget.armValue())
+            .title("FTP disabled").risk(Risk.SAFE)
+            .peers("P: Function apps should require FTPS only", "D: FTPS should be required in function apps")
+            .fix("az functionapp config set {target} --ftps-state " + quoted(ftpsTarget.armValue())).build(),
+        property("remote-debugging-off", Documents.WEB_CONFIG, "/properties/remoteDebuggingEnabled").wants(false)
+            .title("Remote debugging off").risk(Risk.SAFE)
+            .peers("P: Function apps should have remote debugging turned off",
+                "D: Remote debugging should be turned off for Function App")
+            .fix("az functionapp config set {target} --remote-debugging-enabled " + quoted("false")).build(),
+        tlsAtLeast(property("min-tls", Documents.WEB_CONFIG, "/properties/minTlsVersion"), minimumTls)
+            .title("Minimum TLS version " + minimumTls + " or higher").risk(Risk.SAFE)
+            .peers("P: Function apps should use the latest TLS version",
+                "D: TLS should be updated to the latest version for function apps")
+            .fix("az functionapp config set {target} --min-tls-version " + quoted(minimumTls.toString())).build(),
+        tlsAtLeast(property("scm-min-tls", Documents.WEB_CONFIG, "/properties/scmMinTlsVersion"), minimumTls)
+            .title("Minimum TLS version " + minimumTls + " or higher on the SCM (Kudu) site").risk(Risk.SAFE)
+            .peers("P: none (no peer checks scmMinTlsVersion)")
+            .fix("az functionapp config set {target} --generic-configurations "
+                + quoted("{\"scmMinTlsVersion\": \"" + minimumTls + "\"}")).build(),
+        basicAuthOff("ftp-basic-auth-off", Documents.FTP_BASIC_AUTH, "FTP", Risk.SAFE,
+            "P: App Service apps should have local authentication methods disabled for FTP deployments"),
+        basicAuthOff("scm-basic-auth-off", Documents.SCM_BASIC_AUTH, "SCM (Kudu, zip deploy, WebDeploy)", Risk.GUARDED,
+            "P: App Service apps should have local authentication methods disabled for SCM site deployments"),
+        judgedBy("cors-no-wildcard", Documents.WEB_CONFIG, Judges.CORS_NO_WILDCARD)
+            .title("CORS does not allow every origin").risk(Risk.GUARDED)
+            .peers("P: Function apps should not have CORS configured to allow every resource to access your apps",
+                "D: CORS should not allow every resource to access Function Apps")
+            .fix("az functionapp cors remove {target} --allowed-origins " + quoted("*")).build(),
+        judgedBy("runtime-supported", Documents.WEB_CONFIG, new RuntimeSupport(clock)).alsoReads(Documents.SITE)
+            .title("Language version inside its end of support").risk(Risk.REPORT_ONLY)
+            .peers("P: Function apps that use Python should use a specified 'Python version'",
+                "P: Function apps that use Java should use a specified 'Java version'")
+            .fix("az functionapp list-runtimes --os " + quoted("linux")
+                + "  # then move the app to a supported version").build(),
+        property("http2-enabled", Documents.WEB_CONFIG, "/properties/http20Enabled").wants(true)
+            .title("HTTP/2 enabled").risk(Risk.SAFE).optIn()
+            .peers("P: Function apps should use latest 'HTTP Version'")
+            .fix("az functionapp config set {target} --http20-enabled " + quoted("true")).build(),
+        judgedBy("client-cert-required", Documents.SITE, Judges.CLIENT_CERT_REQUIRED)
+            .title("Incoming client certificates required").risk(Risk.GUARDED).optIn()
+            .peers("P: Function apps should have Client Certificates (Incoming client certificates) enabled",
+                "D: Function apps should have Client Certificates (Incoming client certificates) enabled")
+            .fix("az functionapp update {target} --set " + quoted("clientCertEnabled=true") + " "
+                + quoted("clientCertMode=Required"))
+            .build(),
+        property("public-network-off", Documents.SITE, "/properties/publicNetworkAccess").wants("Disabled")
+            .title("Public network access disabled").risk(Risk.GUARDED).optIn()
+            .peers("P: Function apps should disable public network access",
+                "D: Restricted network access should be configured on Internet exposed Function app")
+            .fix("az functionapp update {target} --set " + quoted("publicNetworkAccess=Disabled")).build(),
+        property("end-to-end-encryption", Documents.SITE, "/properties/endToEndEncryptionEnabled").wants(true)
+            .title("Front end to worker traffic encrypted").risk(Risk.GUARDED).optIn()
+            .peers("P: 387140f1 (Function apps: end-to-end encryption enabled)")
+            .fix("az functionapp update {target} --set " + quoted("endToEndEncryptionEnabled=true")).build(),
+        judgedBy("access-restricted", Documents.WEB_CONFIG, Judges.ACCESS_RESTRICTED)
+            .title("Access restricted to listed callers (site and SCM site)").risk(Risk.REPORT_ONLY).optIn()
+            .peers("D: Restricted network access should be configured on Internet exposed Function app")
+            .fix("az functionapp config access-restriction set {target} --default-action " + quoted("Deny")
+                + " --use-same-restrictions-for-scm-site " + quoted("true") + "  # after adding the allow rules callers need").build(),
+        property("vnet-integrated", Documents.SITE, "/properties/virtualNetworkSubnetId")
+            .compliantWhen(value -> value.isTextual() && !value.asText().isBlank(), "a subnet", null)
+            .title("Integrated with a virtual network").risk(Risk.REPORT_ONLY).optIn()
+            .peers("P: App Service apps should be injected into a virtual network (72d04c29)")
+            .fix("az functionapp vnet-integration add {target} --vnet " + quoted("VNET") + " --subnet "
+                + quoted("SUBNET")).build(),
+        property("managed-identity", Documents.SITE, "/identity/type")
+            .compliantWhen(Judges::hasIdentity, "SystemAssigned or UserAssigned", null)
+            .title("Uses a managed identity").risk(Risk.REPORT_ONLY).optIn()
+            .peers("P: Function apps should use managed identity", "D: Managed identity should be used in function apps")
+            .fix("az functionapp identity assign {target}").build(),
+        property("auth-enabled", Documents.AUTH_SETTINGS, "/properties/platform/enabled")
+            .compliantWhen(value -> value.isBoolean() && value.booleanValue(), "true", null)
+            .title("App Service authentication enabled").risk(Risk.REPORT_ONLY).optIn()
+            .peers("P: Function apps should have authentication enabled",
+                "D: Authentication should be enabled on Azure Functions")
+            .fix("az webapp auth update {target} --enabled " + quoted("true")
+                + "  # after configuring an identity provider").build()));
+  }
+
+  private static PropertyControl.Builder tlsAtLeast(PropertyControl.Builder builder, TlsVersion minimum) {
+    return builder.compliantWhen(value -> value.isTextual()
+            && TlsVersion.parse(value.asText()).filter(version -> version.compareTo(minimum) >= 0).isPresent(),
+        minimum + " or higher", minimum.toString());
+  }
+
+  /** ARM offers only PUT for these policies; the fix body {@code {"properties":{"allow":false}}} is all of it. */
+  private static Control basicAuthOff(String id, Document policy, String what, Risk risk, String policyPeer) {
+    return property(id, policy, "/properties/allow").wants(false)
+        .title("Basic-auth publishing credentials off for " + what).risk(risk).peers(policyPeer)
+        .fix("az resource update --ids {document-id} --set " + quoted("properties.allow=false")).build();
+  }
+
+  /** The catalog with the default settings: what settings, tags and documentation may name. */
+  public static ControlCatalog defaults() {
+    return standard(new TlsVersion(1, 2), FtpsTarget.DISABLED);
+  }
+
+  /** The ids of all known controls. */
   public static List<String> ids() {
-    return standard(new TlsVersion(1, 2), FtpsTarget.DISABLED).all().stream().map(Control::id).toList();
+    return defaults().all().stream().map(Control::id).toList();
   }
 
   public List<Control> all() {
@@ -31,5 +151,27 @@ public final class ControlCatalog {
 
   public Optional<Control> find(String id) {
     return controls.stream().filter(control -> control.id().equals(id)).findFirst();
+  }
+
+  /**
+   * What the fixes of these controls write, per document: the values that make a new app compliant with every
+   * control that has a fix. The sandbox's compliant apps are seeded from it.
+   */
+  public Map<Document, Map<String, Object>> compliantValues() {
+    Map<Document, Map<String, Object>> values = new LinkedHashMap<>();
+    for (Control control : controls) {
+      Evaluation unset = control.evaluate(document -> MissingNode.getInstance());
+      if (!unset.fix().isEmpty()) {
+        values.computeIfAbsent(control.document(), document -> new LinkedHashMap<>()).putAll(unset.fix());
+      }
+    }
+    return values;
+  }
+
+  /** Every document some control reads. */
+  public Set<Document> documents() {
+    Set<Document> documents = new LinkedHashSet<>();
+    controls.forEach(control -> documents.addAll(control.reads()));
+    return documents;
   }
 }

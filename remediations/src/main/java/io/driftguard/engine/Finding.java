@@ -7,12 +7,14 @@ import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModeDecision;
 import io.driftguard.resource.SiteRef;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * One wrong setting and what was done about it. {@code modeSource} names the setting or tag that chose the mode;
  * {@code written} is the value a fix wrote; {@code manualFix} is the command a person runs instead;
- * {@code detail} explains a failed fix.
+ * {@code detail} explains a failed fix; {@code peers} names the Azure Policy built-in and Defender recommendation that
+ * check the same.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(
@@ -26,39 +28,40 @@ public record Finding(
     Action action,
     String written,
     String manualFix,
-    String detail) {
+    String detail,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> peers) {
 
   /** A finding as the mode leaves it: {@code alerted}, or {@code exempted} by tag; {@link #fixing} turns it into a fix. */
   static Finding of(Control control, Evaluation evaluation, ModeDecision mode, SiteRef site) {
-    return new Finding(control.id(), control.title(), control.document().path(), evaluation.observed(),
+    return new Finding(control.id(), control.title(), control.document().name(), evaluation.observed(),
         evaluation.desired(), mode.mode().label(), mode.source(), mode.exempt() ? Action.EXEMPTED : Action.ALERTED, null,
-        control.manualFix(site), null);
+        control.manualFix(site), null, control.peers());
   }
 
   /** The finding as a fix, with the value the fix writes. */
   Finding fixing(Evaluation evaluation) {
     String value = evaluation.fix().values().stream().map(String::valueOf).collect(Collectors.joining(", "));
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIXED, value, manualFix, null);
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIXED, value, manualFix, null, peers);
   }
 
   Finding failed(String why) {
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIX_FAILED, null, manualFix, why);
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIX_FAILED, null, manualFix, why, peers);
   }
 
   /** Dry run: what the mode would do, nothing done. */
   Finding wouldBeHandled() {
     Action would = Mode.AUTOFIX.label().equals(mode) ? Action.WOULD_FIX : Action.WOULD_ALERT;
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, would, null, manualFix, null);
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, would, null, manualFix, null, peers);
   }
 
   /** Not fixed: this decision starts a flapping back-off. */
   Finding backedOff(String why) {
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.BACKED_OFF, null, manualFix, why);
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.BACKED_OFF, null, manualFix, why, peers);
   }
 
   /** Reported, not fixed: a flapping back-off is in force. */
   Finding pausedUntil(Instant until, String why) {
     return new Finding(rule, title, document, observed, desired, Mode.NOTIFY.label(),
-        "flapping back-off until " + until, Action.ALERTED, null, manualFix, why);
+        "flapping back-off until " + until, Action.ALERTED, null, manualFix, why, peers);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.controls.Evaluation;
+import io.driftguard.documents.Document;
 import io.driftguard.intake.EventIntake;
 import io.driftguard.intake.MalformedDeliveryException;
 import io.driftguard.intake.Screened;
@@ -16,9 +17,10 @@ import io.driftguard.state.ArmException;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.BoundedLruSet;
 import io.driftguard.state.CallBudget;
-import io.driftguard.state.Document;
 import io.driftguard.state.SiteState;
 import io.driftguard.state.StateReader;
+import io.driftguard.resource.InvalidResourceIdException;
+import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.text.Printable;
 import java.time.Clock;
@@ -26,8 +28,8 @@ import java.time.OffsetDateTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +77,7 @@ public final class Remediator {
     this.clock = clock;
     this.eventBudget = eventBudget;
     this.likelyNeeded = documentsOf(controls.all().stream()
-        .filter(control -> modes.configured(control).mode() != Mode.OFF).toList());
+        .filter(control -> modes.effectiveConfigured(control).mode() != Mode.OFF).toList());
   }
 
   /** Handles every event of a delivery, one decision each, in order. */
@@ -155,6 +157,31 @@ public final class Remediator {
   }
 
   /**
+   * Each control's effective mode, and the setting or tag that chose it, for a site and each of its slots: one read of
+   * the site and one slot listing, nothing evaluated or written.
+   */
+  public Map<SiteRef, Map<Control, ModeDecision>> explain(SiteRef site) {
+    CallBudget budget = new CallBudget(eventBudget);
+    Map<SiteRef, Map<Control, ModeDecision>> explained = new LinkedHashMap<>();
+    explained.put(site, effectiveModes(reader.read(site, Set.of(), budget)));
+    for (JsonNode slot : gateway.listSlots(site, budget)) {
+      try {
+        SiteRef slotRef = ResourceIds.parse(slot.path("id").asText("")).site();
+        explained.put(slotRef, effectiveModes(StateReader.fromListing(slotRef, slot)));
+      } catch (InvalidResourceIdException e) {
+        // A listed id driftguard would not act on either: nothing to explain.
+      }
+    }
+    return explained;
+  }
+
+  private Map<Control, ModeDecision> effectiveModes(SiteState state) {
+    Map<Control, ModeDecision> effective = new LinkedHashMap<>();
+    controls.all().forEach(control -> effective.put(control, modes.effective(control, state)));
+    return effective;
+  }
+
+  /**
    * A listed site a sweep will not touch (its id does not parse, or is not of the swept subscription): a failure,
    * reported as a severity-1 row unless the sweep is a dry run. Its id is hostile text, shown abbreviated.
    */
@@ -214,7 +241,7 @@ public final class Remediator {
     }
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
-      ModeDecision mode = modes.resolve(control, state);
+      ModeDecision mode = modes.effective(control, state);
       if (mode.evaluated()) {
         active.put(control, mode);
       }
@@ -225,10 +252,12 @@ public final class Remediator {
     state = reader.complete(state, documentsOf(active.keySet()), decisions.usage());
 
     List<Finding> findings = new ArrayList<>();
+    List<String> evaluated = new ArrayList<>();
     FixPlan plan = new FixPlan();
     for (Map.Entry<Control, ModeDecision> entry : active.entrySet()) {
       Control control = entry.getKey();
-      Evaluation evaluation = control.evaluate(state.properties(control.document()));
+      Evaluation evaluation = control.evaluate(state::resource);
+      evaluated.add(evaluation.judged() ? control.id() : control.id() + " (not judged: " + evaluation.observed() + ")");
       if (!evaluation.compliant()) {
         // An exempt control is never fixed; its finding reads exempted in a dry run too.
         Finding finding = how.dryRun() && !entry.getValue().exempt()
@@ -240,11 +269,10 @@ public final class Remediator {
         }
       }
     }
-    Optional<ArmException> retryableFailure = apply(event, plan, findings, decisions);
+    Optional<ArmException> retryableFailure = apply(event, state, plan, findings, decisions);
     if (!how.dryRun()) {
       findings.addAll(earlierFixes(event, findings, decisions));
     }
-    List<String> evaluated = active.keySet().stream().map(Control::id).toList();
     return decisions.evaluated(evaluated, findings, retryableFailure);
   }
 
@@ -267,8 +295,9 @@ public final class Remediator {
         : finding.pausedUntil(verdict.until(), verdict.explanation());
   }
 
-  /** Writes each document's sparse PATCH and checks ARM's answer; a fix counts only if the new value is right. */
-  private Optional<ArmException> apply(WriteEvent event, FixPlan plan, List<Finding> findings, Decisions decisions) {
+  /** Writes each document's sparse fix and checks ARM's answer; a fix counts only if the new value is right. */
+  private Optional<ArmException> apply(WriteEvent event, SiteState state, FixPlan plan, List<Finding> findings,
+                                       Decisions decisions) {
     Optional<ArmException> retryableFailure = Optional.empty();
     for (Map.Entry<Document, ObjectNode> patch : plan.bodies().entrySet()) {
       List<Control> fixed = plan.controlsFixedBy(patch.getKey());
@@ -277,11 +306,12 @@ public final class Remediator {
       bestEffort(decisions, "fix intent not recorded, a lost answer from ARM would go unreported",
           () -> audit.intend(event, intended));
       try {
-        Optional<JsonNode> answer = gateway.patch(event.site(), patch.getKey(), patch.getValue(), decisions.usage());
+        Optional<JsonNode> answer = gateway.write(event.site(), patch.getKey(), patch.getValue(), decisions.usage());
         for (Control control : fixed) {
-          Optional<Evaluation> after = answer.map(resource -> control.evaluate(resource.path("properties")));
+          Optional<Evaluation> after = answer.map(resource -> control.evaluate(
+              document -> document.equals(patch.getKey()) ? resource : state.resource(document)));
           if (after.isPresent() && !after.get().compliant()) {
-            markFailed(findings, control, "ARM accepted the PATCH but the value is still " + after.get().observed());
+            markFailed(findings, control, "ARM accepted the write but the value is still " + after.get().observed());
           } else {
             bestEffort(decisions, "fix of " + control.id() + " not counted for flapping",
                 () -> flapGuard.fixed(event.site(), control.id(), clock.instant(), event.caller().actor()));
@@ -362,8 +392,8 @@ public final class Remediator {
   }
 
   private static Set<Document> documentsOf(Collection<Control> selected) {
-    Set<Document> documents = EnumSet.noneOf(Document.class);
-    selected.forEach(control -> documents.add(control.document()));
+    Set<Document> documents = new LinkedHashSet<>();
+    selected.forEach(control -> documents.addAll(control.reads()));
     return documents;
   }
 

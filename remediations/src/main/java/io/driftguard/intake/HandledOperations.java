@@ -1,7 +1,7 @@
 package io.driftguard.intake;
 
-import io.driftguard.state.Document;
-import java.util.Arrays;
+import io.driftguard.documents.Document;
+import io.driftguard.documents.Documents;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,18 +12,19 @@ import java.util.stream.Stream;
 /**
  * The writes that can change a controlled setting or an exemption: those of the documents controls read, and of their
  * extension resources (the site's tags). The Event Grid subscription's filter on {@code data.operationName} must list
- * exactly {@link #ALL}; a write to any other child of a site (app settings, functions, publishing policies) cannot
- * change a control and is not re-read.
+ * exactly {@link #ALL}; a write to any other child of a site (app settings, functions) cannot change a control and is
+ * not re-read.
  */
 public final class HandledOperations {
 
-  private static final List<Document.Extension> EXTENSIONS = Arrays.stream(Document.values())
+  private static final List<Document.Extension> EXTENSIONS = Documents.ALL.stream()
       .flatMap(document -> document.extensions().stream())
       .toList();
 
   public static final List<String> ALL = Stream.concat(
-          Arrays.stream(Document.values()).flatMap(document -> document.writeActions().stream()),
+          Documents.ALL.stream().flatMap(document -> document.eventOperations().stream()),
           EXTENSIONS.stream().map(Document.Extension::writeOperation))
+      .distinct()
       .sorted()
       .toList();
 
@@ -38,7 +39,7 @@ public final class HandledOperations {
 
   /** Whether a write to this child of a site or slot (empty: the site itself) can change a controlled setting. */
   public static boolean writes(Optional<String> child) {
-    return Arrays.stream(Document.values())
+    return Documents.ALL.stream()
         .anyMatch(document -> document.child().map(String::toLowerCase).equals(child.map(String::toLowerCase)))
         || EXTENSIONS.stream().anyMatch(extension -> child.filter(extension.child()::equalsIgnoreCase).isPresent());
   }

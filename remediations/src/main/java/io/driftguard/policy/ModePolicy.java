@@ -91,6 +91,52 @@ public final class ModePolicy {
     return new ModeDecision(Mode.OFF, exemption + ", until " + expiry.get(), true);
   }
 
+  /** Names opt-in controls to turn on for an app (in the mode resolved for it). */
+  public static final String ENABLE_TAG = "driftguard-enable";
+  /** Names controls whose fix the app's owner asks for: guarded ones included, opt-in ones turned on. */
+  public static final String AUTOFIX_TAG = "driftguard-autofix";
+
+  /** The mode in force for a control on an app: {@link #resolve} within the control's risk and opt-in default. */
+  public ModeDecision effective(Control control, SiteState site) {
+    boolean tagsCount = tagExemptions != TagExemptions.IGNORE;
+    return withinRisk(control, resolve(control, site), site.tag(ENABLE_TAG).filter(tag -> tagsCount),
+        site.tag(AUTOFIX_TAG).filter(tag -> tagsCount));
+  }
+
+  /** The mode from settings alone, within the control's risk and opt-in default: what an untagged app gets. */
+  public ModeDecision effectiveConfigured(Control control) {
+    return withinRisk(control, configured(control), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Opt-in controls stay off unless their own setting or a tag names them; guarded ones fix only when their own
+   * setting or the {@link #AUTOFIX_TAG} asks; report-only ones never fix.
+   */
+  private ModeDecision withinRisk(Control control, ModeDecision resolved, Optional<String> enableTag,
+                                  Optional<String> autofixTag) {
+    String id = control.id();
+    boolean fixAsked = autofixTag.filter(tag -> lists(tag, id)).isPresent();
+    boolean enabled = controlModes.containsKey(id) || fixAsked || enableTag.filter(tag -> lists(tag, id)).isPresent();
+    if (control.optIn() && !enabled) {
+      // Not even exempted: a control nobody turned on costs no read.
+      return new ModeDecision(Mode.OFF, "opt-in: off unless " + settingName(id) + " or tag " + ENABLE_TAG + " turns it on");
+    }
+    if (resolved.mode() == Mode.OFF) {
+      return resolved;
+    }
+    ModeDecision wanted = fixAsked ? new ModeDecision(Mode.AUTOFIX, "tag " + AUTOFIX_TAG) : resolved;
+    if (wanted.mode() != Mode.AUTOFIX) {
+      return wanted;
+    }
+    return switch (control.risk()) {
+      case SAFE -> wanted;
+      case GUARDED -> fixAsked || controlModes.get(id) == Mode.AUTOFIX ? wanted
+          : new ModeDecision(Mode.NOTIFY, "guarded: notify unless " + settingName(id) + "=autofix or tag " + AUTOFIX_TAG
+              + " asks for the fix (" + wanted.source() + " says autofix)");
+      case REPORT_ONLY -> new ModeDecision(Mode.NOTIFY, "report-only: no fix exists (" + wanted.source() + " says autofix)");
+    };
+  }
+
   /** {@code DRIFTGUARD_RULE_MIN_TLS} for {@code min-tls}. */
   public static String settingName(String controlId) {
     return "DRIFTGUARD_RULE_" + controlId.toUpperCase(Locale.ROOT).replace('-', '_');

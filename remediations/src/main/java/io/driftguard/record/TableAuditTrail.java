@@ -68,7 +68,7 @@ public final class TableAuditTrail implements AuditTrail {
               intended ? Action.FIXED : Action.ofLabel(text(entity, "Action")), text(entity, "After"),
               text(entity, "ManualFix"), intended
                   ? "written by an earlier delivery of this event whose answer from ARM was lost"
-                  : "recorded by an earlier delivery of this event");
+                  : "recorded by an earlier delivery of this event", List.of());
         })
         .toList();
   }

@@ -5,6 +5,10 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.AddDatePolicy;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
@@ -16,22 +20,22 @@ import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.core.util.Context;
-import com.azure.json.JsonProviders;
-import com.azure.json.JsonReader;
 import com.azure.json.JsonSerializable;
 import com.azure.resourcemanager.appservice.AppServiceManager;
 import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
-import com.azure.resourcemanager.appservice.fluent.models.SiteConfigResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
-import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftguard.documents.Document;
+import io.driftguard.documents.WriteVerb;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -47,18 +51,22 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads and sparsely patches site documents through {@code azure-resourcemanager-appservice}'s low-level
- * {@link WebAppsClient}: one GET per document read, one PATCH holding only the given properties per fix. It never
- * calls the fluent API (which re-reads and PUTs whole configs) nor any operation that reveals secrets.
+ * Reads and sparsely writes the {@link Document}s of sites and slots, one generic request each (one GET per read, one
+ * PATCH, or PUT where ARM has no PATCH, holding only the given properties per fix), and lists sites and slots through
+ * {@code azure-resourcemanager-appservice}'s low-level {@link WebAppsClient}; both through one pipeline. It never calls
+ * the fluent API (which re-reads and PUTs whole configs) nor any operation that reveals secrets.
  *
  * <p>Built once and shared; thread-safe. One HTTP pipeline serves every subscription. It sends nothing but to the
- * configured endpoint, and writes nothing but sites, slots and their {@code config/web}: a refused request fails with
- * status {@link #REFUSED}, before any token is attached.
+ * configured endpoint, and writes nothing but the catalog's documents, each with its own verb: a refused request fails
+ * with status {@link #REFUSED}, before any token is attached.
  */
 public final class ArmGateway {
 
-  /** The site PATCH is a long-running operation: when ARM answers 202, the SDK polls its operation result. */
-  public static final List<String> ASYNC_POLL_ACTIONS = List.of("Microsoft.Web/sites/operationresults/read");
+  /**
+   * The api-version of document reads and writes: the one {@code azure-resourcemanager-appservice} 2.54.1 sends for
+   * its typed calls (the site and slot lists), so both kinds of call see the same API.
+   */
+  static final String API_VERSION = "2025-03-01";
 
   /** The status of an {@link ArmException} for a request driftguard refused to send (421 Misdirected Request). */
   public static final int REFUSED = 421;
@@ -109,46 +117,64 @@ public final class ArmGateway {
 
   /** GETs one document of a site or slot and returns the whole resource as JSON. */
   public JsonNode read(SiteRef ref, Document document, CallBudget usage) {
-    WebAppsClient client = client(ref.subscriptionId());
-    Context context = usage.context();
-    String group = ref.resourceGroup();
-    String site = ref.site();
-    return call(describe(ref, document), () -> toJson(switch (document) {
-      case SITE -> ref.slot()
-          .map(slot -> client.getSlotWithResponse(group, site, slot, context).getValue())
-          .orElseGet(() -> client.getByResourceGroupWithResponse(group, site, context).getValue());
-      case WEB_CONFIG -> ref.slot()
-          .map(slot -> client.getConfigurationSlotWithResponse(group, site, slot, context).getValue())
-          .orElseGet(() -> client.getConfigurationWithResponse(group, site, context).getValue());
-    })).orElseThrow(() -> new ArmException(200, "EmptyResponse",
-        "ARM answered GET " + document.path() + " with no body", null));
+    return send(HttpMethod.GET, ref, document, null, usage).orElseThrow(() -> new ArmException(200, "EmptyResponse",
+        "ARM answered GET " + document.name() + " with no body", null));
   }
 
   /**
-   * PATCHes a document with a body holding only {@code properties}. Returns the resource as ARM answered it, or empty
-   * when ARM accepted the change asynchronously (202 with no body).
+   * Writes a document with the verb it declares and a body holding only {@code properties} (for PUT documents, which
+   * are that small, that is all of it). Returns the resource as ARM answered it, or empty when ARM accepted the change
+   * asynchronously (202 with no body): the next read judges it.
    */
-  public Optional<JsonNode> patch(SiteRef ref, Document document, ObjectNode properties, CallBudget usage) {
-    WebAppsClient client = client(ref.subscriptionId());
-    Context context = usage.context();
-    String group = ref.resourceGroup();
-    String site = ref.site();
+  public Optional<JsonNode> write(SiteRef ref, Document document, ObjectNode properties, CallBudget usage) {
+    WriteVerb verb = document.write()
+        .orElseThrow(() -> new IllegalArgumentException("driftguard never writes " + document.name()));
     String body = json.createObjectNode().set("properties", properties).toString();
-    return call(describe(ref, document), () -> toJson(switch (document) {
-      case SITE -> {
-        SitePatchResourceInner patch = fromJson(body, SitePatchResourceInner::fromJson);
-        yield ref.slot()
-            .map(slot -> client.updateSlotWithResponse(group, site, slot, patch, context).getValue())
-            // The site PATCH is a long-running operation in the SDK: 200 returns at once, 202 is polled.
-            .orElseGet(() -> client.update(group, site, patch, context));
+    return send(HttpMethod.valueOf(verb.name()), ref, document, body, usage);
+  }
+
+  /**
+   * One request for one document, through the same pipeline as the SDK's calls (retry, deadline, breaker, rate
+   * limits, counting): the URL is the site or slot id, the document's path under it and the SDK's api-version.
+   */
+  private Optional<JsonNode> send(HttpMethod method, SiteRef ref, Document document, String body, CallBudget usage) {
+    String what = document.name() + " of " + ref.displayName();
+    String url = endpoint + "subscriptions/" + segment(ref.subscriptionId()) + "/resourceGroups/"
+        + segment(ref.resourceGroup()) + "/providers/Microsoft.Web/sites/" + segment(ref.site())
+        + ref.slot().map(slot -> "/slots/" + segment(slot)).orElse("")
+        + document.child().map(child -> "/" + child).orElse("") + "?api-version=" + API_VERSION;
+    HttpRequest request = new HttpRequest(method, url);
+    if (body != null) {
+      request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body);
+    }
+    return call(what, () -> {
+      try (HttpResponse response = pipeline.sendSync(request, usage.context())) {
+        String answer = response.getBodyAsBinaryData() == null ? "" : response.getBodyAsBinaryData().toString();
+        if (response.getStatusCode() >= 400) {
+          throw armError(what, response.getStatusCode(), answer);
+        }
+        return answer.isBlank() ? Optional.<JsonNode>empty() : Optional.of(json.readTree(answer));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      case WEB_CONFIG -> {
-        SiteConfigResourceInner patch = fromJson(body, SiteConfigResourceInner::fromJson);
-        yield ref.slot()
-            .map(slot -> client.updateConfigurationSlotWithResponse(group, site, slot, patch, context).getValue())
-            .orElseGet(() -> client.updateConfigurationWithResponse(group, site, patch, context).getValue());
-      }
-    }));
+    });
+  }
+
+  /** A name as one path segment, percent-encoded as the SDK does (resource groups may hold non-ASCII letters). */
+  private static String segment(String name) {
+    return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** ARM's error body, {@code {"error":{"code","message"}}}, as an exception that says what was being done. */
+  private ArmException armError(String what, int status, String answer) {
+    JsonNode error;
+    try {
+      error = json.readTree(answer).path("error");
+    } catch (IOException e) {
+      error = json.missingNode();
+    }
+    String code = error.path("code").asText("Http" + status);
+    return new ArmException(status, code, what + ": " + code + " " + error.path("message").asText(""), null);
   }
 
   /**
@@ -240,10 +266,6 @@ public final class ArmGateway {
     T run();
   }
 
-  private interface JsonFactory<T> {
-    T read(JsonReader reader) throws IOException;
-  }
-
   /** A listed site as JSON, with its id: the SDK's JSON form leaves out read-only fields, the id among them. */
   private JsonNode listed(SiteInner site) {
     ObjectNode resource = (ObjectNode) toJson(site).orElseThrow();
@@ -292,18 +314,6 @@ public final class ArmGateway {
         throw new ArmException(0, "NoResponse", what + ": no response (" + rootCause(e) + ")", e);
       }
       throw e;
-    }
-  }
-
-  private static String describe(SiteRef ref, Document document) {
-    return document.path() + " of " + ref.displayName();
-  }
-
-  private static <T> T fromJson(String body, JsonFactory<T> factory) {
-    try (JsonReader reader = JsonProviders.createReader(body)) {
-      return factory.read(reader);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

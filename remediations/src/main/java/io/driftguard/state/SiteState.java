@@ -2,18 +2,19 @@ package io.driftguard.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.driftguard.documents.Document;
 import io.driftguard.resource.SiteRef;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** A fresh read of a site or slot: its kind and tags and the {@code properties} of each document that was read. */
-public record SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<Document, JsonNode> properties) {
+/** A fresh read of a site or slot: its kind and tags and each document that was read, as ARM answered it. */
+public record SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<Document, JsonNode> resources) {
 
   public SiteState {
     tags = Map.copyOf(tags);
-    properties = Map.copyOf(properties);
+    resources = Map.copyOf(resources);
   }
 
   /** {@code kind} is a comma list such as {@code functionapp,linux}; a function app has {@code functionapp} in it. */
@@ -26,9 +27,9 @@ public record SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<
         .anyMatch(part -> part.trim().equalsIgnoreCase("functionapp"));
   }
 
-  /** The {@code properties} of a document, or a missing node when that document was not read. */
-  public JsonNode properties(Document document) {
-    return properties.getOrDefault(document, MissingNode.getInstance());
+  /** A document as ARM answered it, or a missing node when that document was not read. */
+  public JsonNode resource(Document document) {
+    return resources.getOrDefault(document, MissingNode.getInstance());
   }
 
   /** Tag names are case-insensitive in Azure. */

@@ -1,10 +1,12 @@
 package io.driftguard.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.documents.Document;
+import io.driftguard.documents.Documents;
 import io.driftguard.resource.SiteRef;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,7 @@ public final class StateReader {
 
   /** Reads the site, and with it {@code likelyNeeded} when the site is known to be a function app. */
   public SiteState read(SiteRef ref, Set<Document> likelyNeeded, CallBudget usage) {
-    Set<Document> documents = EnumSet.of(Document.SITE);
+    Set<Document> documents = new LinkedHashSet<>(List.of(Documents.SITE));
     if (knownFunctionApps.contains(ref.key())) {
       documents.addAll(likelyNeeded);
     }
@@ -52,28 +54,26 @@ public final class StateReader {
 
   /** The state a site listing already holds: the site document, as listed. */
   public static SiteState fromListing(SiteRef ref, JsonNode listedSite) {
-    return stateOf(ref, Map.of(Document.SITE, listedSite));
+    return stateOf(ref, Map.of(Documents.SITE, listedSite));
   }
 
   private static SiteState stateOf(SiteRef ref, Map<Document, JsonNode> resources) {
-    JsonNode site = resources.get(Document.SITE);
+    JsonNode site = resources.get(Documents.SITE);
     Map<String, String> tags = new LinkedHashMap<>();
     site.path("tags").fields().forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
-    Map<Document, JsonNode> properties = new HashMap<>();
-    resources.forEach((document, resource) -> properties.put(document, resource.path("properties")));
-    return new SiteState(ref, site.path("kind").asText(""), tags, properties);
+    return new SiteState(ref, site.path("kind").asText(""), tags, resources);
   }
 
   /** Reads the documents in {@code needed} that {@code state} lacks. */
   public SiteState complete(SiteState state, Set<Document> needed, CallBudget usage) {
-    Set<Document> missing = EnumSet.noneOf(Document.class);
-    needed.stream().filter(document -> !state.properties().containsKey(document)).forEach(missing::add);
+    Set<Document> missing = new LinkedHashSet<>();
+    needed.stream().filter(document -> !state.resources().containsKey(document)).forEach(missing::add);
     if (missing.isEmpty()) {
       return state;
     }
-    Map<Document, JsonNode> properties = new HashMap<>(state.properties());
-    readAll(state.ref(), missing, usage).forEach((document, resource) -> properties.put(document, resource.path("properties")));
-    return new SiteState(state.ref(), state.kind(), state.tags(), properties);
+    Map<Document, JsonNode> resources = new HashMap<>(state.resources());
+    resources.putAll(readAll(state.ref(), missing, usage));
+    return new SiteState(state.ref(), state.kind(), state.tags(), resources);
   }
 
   private Map<Document, JsonNode> readAll(SiteRef ref, Set<Document> documents, CallBudget usage) {

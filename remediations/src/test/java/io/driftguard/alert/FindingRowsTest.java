@@ -39,7 +39,8 @@ class FindingRowsTest {
 
   private static Finding finding(String rule, Action action, String written, String detail) {
     return new Finding(rule, "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher", "notify",
-        "DRIFTGUARD_MODE", action, written, "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", detail);
+        "DRIFTGUARD_MODE", action, written, "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", detail,
+        List.of());
   }
 
   private static Decision decision(Outcome outcome, List<Finding> findings) {
@@ -94,7 +95,8 @@ class FindingRowsTest {
   void anExemptedFindingIsInformationalAndNamesTheTagAndTheWriter() throws Exception {
     Finding exempted = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher",
         "off", "tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z", Action.EXEMPTED, null,
-        "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null);
+        "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null,
+        List.of());
     Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.EXEMPTED, List.of(exempted)), NOW).get(0);
     assertEquals(3, row.get("Severity"));
     assertEquals("exempted", row.get("Action"));
@@ -151,7 +153,8 @@ class FindingRowsTest {
         written("erin@contoso.com", TestEvents.configWrite("func-orders")),
         written("carol@contoso.com", TestEvents.configWrite("func-orders")));
     Finding onSite = new Finding("https-only", "HTTPS only", "site", "false", "true", "notify", "DRIFTGUARD_MODE",
-        Action.ALERTED, null, "az functionapp update -g 'rg' -n 'func-orders' --set 'httpsOnly=true'", null);
+        Action.ALERTED, null, "az functionapp update -g 'rg' -n 'func-orders' --set 'httpsOnly=true'", null,
+        List.of());
     List<Map<String, Object>> rows = FindingRows.of(carol, alsoAnswered, decision(Outcome.ALERTED,
         List.of(onSite, finding("min-tls", Action.ALERTED, null, null))), NOW);
 

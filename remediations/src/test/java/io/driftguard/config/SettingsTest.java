@@ -66,6 +66,17 @@ class SettingsTest {
   }
 
   @Test
+  void autofixForAReportOnlyControlIsRefusedAtStart() {
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> Settings.from(Map.of("DRIFTGUARD_RULE_RUNTIME_SUPPORTED", "autofix")));
+    assertEquals(java.util.List.of("DRIFTGUARD_RULE_RUNTIME_SUPPORTED: runtime-supported is report-only (no fix exists),"
+        + " so autofix is not allowed: use notify or off"), refused.problems());
+    assertEquals(Mode.NOTIFY, Settings.from(Map.of("DRIFTGUARD_RULE_AUTH_ENABLED", "notify")).controlModes().get("auth-enabled"));
+    assertEquals(Mode.AUTOFIX, Settings.from(Map.of("DRIFTGUARD_RULE_CORS_NO_WILDCARD", "autofix"))
+        .controlModes().get("cors-no-wildcard"), "a guarded control may be asked to fix");
+  }
+
+  @Test
   void alertsStorageAndFlappingHaveSafeDefaults() {
     Settings settings = Settings.from(Map.of());
     assertEquals(Optional.empty(), settings.alerts());

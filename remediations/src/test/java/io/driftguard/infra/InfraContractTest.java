@@ -8,12 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftguard.intake.EventIntake;
 import io.driftguard.intake.HandledOperations;
-import io.driftguard.state.ArmGateway;
-import io.driftguard.state.Document;
+import io.driftguard.controls.ControlCatalog;
+import io.driftguard.documents.Documents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,8 +35,8 @@ class InfraContractTest {
 
   @Test
   void theRoleGrantsExactlyTheActionsTheCodeNeeds() throws IOException {
-    Set<String> needed = new TreeSet<>(ArmGateway.ASYNC_POLL_ACTIONS);
-    Arrays.stream(Document.values()).forEach(document -> {
+    Set<String> needed = new TreeSet<>();
+    ControlCatalog.defaults().documents().forEach(document -> {
       needed.addAll(document.readActions());
       needed.addAll(document.writeActions());
     });
@@ -56,6 +55,11 @@ class InfraContractTest {
       assertFalse(action.endsWith("/delete") || action.endsWith("/action"), action);
     }
     permissions.get("actions").forEach(action -> assertFalse(action.get("why").asText().isBlank()));
+  }
+
+  @Test
+  void intakeHandlesExactlyTheDocumentsTheCatalogReads() {
+    assertEquals(Set.copyOf(Documents.ALL), ControlCatalog.defaults().documents());
   }
 
   @Test

@@ -65,16 +65,28 @@ class EventIntakeTest {
     assertInstanceOf(Screened.Ignored.class, screenOne(appSettings.toString()));
     ObjectNode function = TestEvents.write(siteId("func-a") + "/functions/f", "Microsoft.Web/sites/functions/write");
     assertInstanceOf(Screened.Ignored.class, screenOne(function.toString()));
-    ObjectNode ftpPolicy = TestEvents.write(siteId("func-a") + "/basicPublishingCredentialsPolicies/ftp",
-        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/write");
-    assertInstanceOf(Screened.Ignored.class, screenOne(ftpPolicy.toString()));
+    ObjectNode authList = TestEvents.write(siteId("func-a") + "/config/authsettings", "Microsoft.Web/sites/config/write");
+    assertInstanceOf(Screened.Ignored.class, screenOne(authList.toString()));
   }
 
   @Test
-  void handlesExactlyTheWritesOfTheDocumentsControlsRead() {
-    assertEquals(List.of("Microsoft.Resources/tags/write", "Microsoft.Web/sites/config/write",
-        "Microsoft.Web/sites/slots/config/write", "Microsoft.Web/sites/slots/write", "Microsoft.Web/sites/write"),
-        HandledOperations.ALL);
+  void handlesTheWritesOfEveryDocumentControlsRead() throws Exception {
+    ObjectNode ftpPolicy = TestEvents.write(siteId("func-a") + "/basicPublishingCredentialsPolicies/ftp",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/write");
+    assertInstanceOf(Screened.Accepted.class, screenOne(ftpPolicy.toString()));
+    ObjectNode scmPolicy = TestEvents.write(siteId("func-a") + "/slots/blue/basicPublishingCredentialsPolicies/scm",
+        "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/scm/write");
+    assertInstanceOf(Screened.Accepted.class, screenOne(scmPolicy.toString()));
+    ObjectNode auth = TestEvents.write(siteId("func-a") + "/config/authsettingsV2", "Microsoft.Web/sites/config/write");
+    assertInstanceOf(Screened.Accepted.class, screenOne(auth.toString()));
+    assertEquals(List.of("Microsoft.Resources/tags/write",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/ftp/write",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/scm/write",
+        "Microsoft.Web/sites/basicPublishingCredentialsPolicies/write", "Microsoft.Web/sites/config/write",
+        "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/ftp/write",
+        "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/scm/write",
+        "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/write", "Microsoft.Web/sites/slots/config/write",
+        "Microsoft.Web/sites/slots/write", "Microsoft.Web/sites/write"), HandledOperations.ALL);
   }
 
   @Test

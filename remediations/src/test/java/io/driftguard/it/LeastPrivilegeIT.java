@@ -11,7 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftguard.controls.Risk;
+import io.driftguard.documents.Document;
+import io.driftguard.documents.Documents;
 import io.driftguard.engine.Outcome;
+import io.driftguard.policy.ModePolicy;
 import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
@@ -69,20 +73,30 @@ class LeastPrivilegeIT {
     Map<String, Object> drifted = Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", true);
     String name = uniqueName("func-rbac");
     SiteHandle site = functionApp(name, Map.of(), false, drifted);
-    SiteHandle slot = arm().seedSlot(LocalAzure.SUBSCRIPTION, "rg-it", name, "staging", false, drifted);
-    Remediator engine = engine(Map.of("DRIFTGUARD_MODE", "autofix"));
+    SiteHandle slot = LocalAzure.slot(name, "staging", false, drifted);
+    for (SiteHandle target : java.util.List.of(site, slot)) {
+      for (Document policy : java.util.List.of(Documents.FTP_BASIC_AUTH, Documents.SCM_BASIC_AUTH)) {
+        arm().seedDocument("PUT", LocalAzure.path(target, policy), "{\"properties\":{\"allow\":true}}");
+      }
+    }
+    // Every control with a fix, in autofix: guarded ones by their own setting, opt-in ones turned on.
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("DRIFTGUARD_MODE", "autofix"));
+    LocalAzure.CATALOG.all().stream().filter(control -> control.risk() != Risk.REPORT_ONLY)
+        .forEach(control -> settings.put(ModePolicy.settingName(control.id()), "autofix"));
+    LocalAzure.CATALOG.all().stream().filter(control -> control.risk() == Risk.REPORT_ONLY)
+        .forEach(control -> settings.put(ModePolicy.settingName(control.id()), "notify"));
+    Remediator engine = engine(settings);
     assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(site.id(), "{\"properties\":{}}")).outcome());
     assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(slot.id(), "{\"properties\":{}}")).outcome());
 
-    assertEquals(List.of(), LocalAzure.botRequests().stream().filter(FakeArm::isWriteBeyondSiteOrWebConfig).toList(),
-        "every write is to a site, a slot or config/web, never app settings or another config document");
+    assertEquals(List.of(), LocalAzure.botRequests().stream().filter(FakeArm::isWriteBeyondControlledDocuments).toList(),
+        "every write is a catalog document with its own verb, never app settings or another config document");
     Set<String> used = LocalAzure.botRequests().stream().map(LeastPrivilegeIT::rbacAction)
         .collect(Collectors.toCollection(TreeSet::new));
     Set<String> granted = granted();
     assertTrue(granted.containsAll(used), "requests the role does not grant: " + difference(used, granted));
     Set<String> unused = difference(granted, used);
-    assertEquals(Set.of("Microsoft.Web/sites/operationresults/read"), unused,
-        "granted but never needed (only async polling may stay unused here: the sandbox answers PATCH with 200)");
+    assertEquals(Set.of(), unused, "granted but never needed");
   }
 
   @Test

@@ -4,6 +4,9 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
+import io.driftguard.controls.ControlCatalog;
+import io.driftguard.documents.Document;
+import io.driftguard.documents.Documents;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.Azurite;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +34,11 @@ final class LocalAzure {
 
   static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000a11c";
   static final Caller ALICE = Caller.user("alice@contoso.com", "Alice Admin", "11111111-1111-1111-1111-111111111111", "203.0.113.7");
+
+  static final ControlCatalog CATALOG = ControlCatalog.defaults();
+  /** The reads of a known function app with the default controls: one per document they need. */
+  static final int DEFAULT_READS = (int) CATALOG.all().stream().filter(control -> !control.optIn())
+      .flatMap(control -> control.reads().stream()).distinct().count();
 
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,16 +84,42 @@ final class LocalAzure {
     return prefix + "-" + NAMES.incrementAndGet();
   }
 
+  /** A function app with these site and config/web values; its other documents compliant with every control. */
   static SiteHandle functionApp(String name, Map<String, String> tags, boolean httpsOnly, Map<String, Object> webConfig) {
-    return arm().seedSite(SUBSCRIPTION, "rg-it", name, "functionapp,linux", tags, httpsOnly, webConfig);
+    SiteHandle site = arm().seedSite(SUBSCRIPTION, "rg-it", name, "functionapp,linux", tags, httpsOnly, webConfig);
+    return compliantBeyond(site, Documents.SITE, Documents.WEB_CONFIG);
+  }
+
+  /** A slot, as {@link #functionApp}. */
+  static SiteHandle slot(String site, String slot, boolean httpsOnly, Map<String, Object> webConfig) {
+    return compliantBeyond(arm().seedSlot(SUBSCRIPTION, "rg-it", site, slot, httpsOnly, webConfig),
+        Documents.SITE, Documents.WEB_CONFIG);
   }
 
   static SiteHandle compliantFunctionApp(String name) {
     return functionApp(name, Map.of(), true, compliantConfig());
   }
 
+  /** The config/web values every control of the catalog is compliant with: what their fixes write. */
   static Map<String, Object> compliantConfig() {
-    return Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+    return CATALOG.compliantValues().get(Documents.WEB_CONFIG);
+  }
+
+  /** Seeds each document but {@code given} with what the catalog's fixes write there, with the verb ARM takes. */
+  static SiteHandle compliantBeyond(SiteHandle site, Document... given) {
+    Set<Document> skipped = Set.of(given);
+    CATALOG.compliantValues().forEach((document, values) -> {
+      if (!skipped.contains(document)) {
+        arm().seedDocument(document.write().orElseThrow().name(), path(site, document),
+            JSON.createObjectNode().set("properties", JSON.valueToTree(values)).toString());
+      }
+    });
+    return site;
+  }
+
+  /** The ARM path of a document of a site or slot. */
+  static String path(SiteHandle site, Document document) {
+    return site.id() + document.child().map(child -> "/" + child).orElse("");
   }
 
   /** An engine wired as in Azure, but trusting the sandbox certificate and with short retry back-off. */

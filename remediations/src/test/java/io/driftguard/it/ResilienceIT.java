@@ -141,7 +141,8 @@ class ResilienceIT {
       assertTrue(later.stream().filter(decision -> decision.armReads() == 0)
           .allMatch(decision -> decision.reason().startsWith("answered by the evaluation for event")));
       assertTrue(later.stream().allMatch(decision -> decision.outcome() == Outcome.COMPLIANT), "the first one fixed it");
-      assertEquals(2 + 1 + 2, requestsFor(app).size() - before, "two evaluations' reads and one fix, not five of each");
+      assertEquals(2 * LocalAzure.DEFAULT_READS + 1, requestsFor(app).size() - before,
+          "two evaluations' reads and one fix, not five of each");
     } finally {
       threads.shutdownNow();
     }

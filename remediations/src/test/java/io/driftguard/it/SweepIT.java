@@ -16,6 +16,7 @@ import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import io.driftguard.sweep.Sweeper;
 import java.net.http.HttpClient;
+import io.driftguard.documents.Documents;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -65,8 +66,8 @@ class SweepIT {
       Map<String, Object> config = i % 10 == 0
           ? Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", false)
           : LocalAzure.compliantConfig();
-      arm().seedSite(SUBSCRIPTION, "rg-estate-" + (i % 7), String.format("func-%04d", i), "functionapp,linux", Map.of(),
-          true, config);
+      LocalAzure.compliantBeyond(arm().seedSite(SUBSCRIPTION, "rg-estate-" + (i % 7), String.format("func-%04d", i),
+          "functionapp,linux", Map.of(), true, config), Documents.SITE, Documents.WEB_CONFIG);
     }
     for (int i = 0; i < WEB_APPS; i++) {
       arm().seedSite(SUBSCRIPTION, "rg-web", String.format("web-%03d", i), "app", Map.of(), false, Map.of());
@@ -75,12 +76,12 @@ class SweepIT {
     int before = botRequests().size();
 
     SweepSummary interrupted = sweeper().run(
-        SweepRequest.resumable("sweep-it", List.of(SUBSCRIPTION), false, Duration.ofSeconds(2)), new CountingListener());
+        SweepRequest.resumable("sweep-it", List.of(SUBSCRIPTION), false, Duration.ofSeconds(10)), new CountingListener());
     SweepSummary resumed = sweeper().run(
         SweepRequest.resumable("sweep-it", List.of(SUBSCRIPTION), false, Duration.ofMinutes(2)), new CountingListener());
 
     assertFalse(interrupted.complete(), "the first run must stop at its limit for this test to mean anything");
-    assertTrue(interrupted.decided() > 0, "and must have done some work");
+    assertTrue(interrupted.decided() > 0, "and must have done some work: " + interrupted);
     assertTrue(resumed.complete(), resumed.toString());
     assertEquals(interrupted.runId(), resumed.runId(), "the second run continues the first");
     assertEquals(FUNCTION_APPS, interrupted.decided() + resumed.decided(), "every app decided exactly once");
@@ -90,13 +91,16 @@ class SweepIT {
 
     List<RecordedRequest> reads = botRequests().subList(before, botRequests().size());
     long configReads = count(reads, request -> request.path().endsWith("/config/web"));
+    long policyReads = count(reads, request -> request.path().contains("/basicPublishingCredentialsPolicies/"));
     long slotLists = count(reads, request -> request.path().endsWith("/slots"));
     long sitePages = count(reads, request -> request.path().toLowerCase().endsWith("/providers/microsoft.web/sites"));
     int pages = (FUNCTION_APPS + WEB_APPS + PAGE_SIZE - 1) / PAGE_SIZE;
     assertEquals(FUNCTION_APPS, configReads, "each app's config read once, across both runs");
     assertEquals(FUNCTION_APPS, slotLists, "each app's slots listed once");
     assertTrue(sitePages <= pages + 1, "the site list, plus the interrupted page once more: " + sitePages);
-    assertEquals(configReads + slotLists + sitePages, reads.size(), "nothing else: no site read, no write, no retry");
+    assertEquals(2L * FUNCTION_APPS, policyReads, "each app's two publishing policies read once");
+    assertEquals(configReads + policyReads + slotLists + sitePages, reads.size(),
+        "nothing else: no site read, no write, no retry");
     System.out.printf("sweep of %d apps: %d + %d ms, %d config reads, %d slot lists, %d list pages, 0 throttled%n",
         FUNCTION_APPS, interrupted.elapsedMs(), resumed.elapsedMs(), configReads, slotLists, sitePages);
   }

@@ -140,6 +140,58 @@ class ModePolicyTest {
   }
 
   @Test
+  void guardedControlsAtMostNotifyUnlessTheirOwnSettingOrATagAsksForTheFix() {
+    Control cors = catalog.find("cors-no-wildcard").orElseThrow();
+    ModePolicy globalAutofix = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE);
+    ModeDecision capped = globalAutofix.effective(cors, siteTagged(Map.of()));
+    assertEquals(Mode.NOTIFY, capped.mode());
+    assertTrue(capped.source().startsWith("guarded: notify unless DRIFTGUARD_RULE_CORS_NO_WILDCARD=autofix"), capped.source());
+    assertEquals(Mode.NOTIFY, globalAutofix.effective(cors, siteTagged(Map.of("driftguard-mode", "autofix"))).mode());
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_RULE_CORS_NO_WILDCARD"),
+        new ModePolicy(Mode.NOTIFY, Map.of("cors-no-wildcard", Mode.AUTOFIX), TagExemptions.HONOUR, NOON_1_JUNE)
+            .effective(cors, siteTagged(Map.of())));
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
+        policy.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
+    assertEquals(Mode.OFF, policy.effective(cors,
+        siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard", "driftguard-exempt", "cors-no-wildcard"))).mode());
+    assertEquals(Mode.AUTOFIX, globalAutofix.effective(ftp, siteTagged(Map.of())).mode(), "safe controls follow the mode");
+  }
+
+  @Test
+  void reportOnlyControlsNeverFix() {
+    Control runtime = catalog.find("runtime-supported").orElseThrow();
+    ModeDecision decision = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE)
+        .effective(runtime, siteTagged(Map.of("driftguard-autofix", "all")));
+    assertEquals(Mode.NOTIFY, decision.mode());
+    assertTrue(decision.source().startsWith("report-only"), decision.source());
+  }
+
+  @Test
+  void optInControlsAreOffUntilASettingOrTagTurnsThemOn() {
+    Control http2 = catalog.find("http2-enabled").orElseThrow();
+    ModePolicy globalAutofix = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE);
+    assertEquals(Mode.OFF, globalAutofix.effective(http2, siteTagged(Map.of())).mode());
+    assertEquals(Mode.OFF, globalAutofix.effectiveConfigured(http2).mode());
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_MODE"),
+        globalAutofix.effective(http2, siteTagged(Map.of("driftguard-enable", "http2-enabled"))));
+    assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_RULE_HTTP2_ENABLED"),
+        new ModePolicy(Mode.AUTOFIX, Map.of("http2-enabled", Mode.NOTIFY), TagExemptions.HONOUR, NOON_1_JUNE).effectiveConfigured(http2));
+    assertEquals(Mode.AUTOFIX, policy.effective(http2, siteTagged(Map.of("driftguard-autofix", "http2-enabled"))).mode());
+  }
+
+  @Test
+  void anOptInControlNobodyTurnedOnIsNotEvenEvaluatedAsExemptAndIgnoredTagsTurnNothingOn() {
+    Control http2 = catalog.find("http2-enabled").orElseThrow();
+    ModeDecision exemptButOff = policy.effective(http2, siteTagged(Map.of("driftguard-exempt", "all")));
+    assertEquals(Mode.OFF, exemptButOff.mode());
+    assertFalse(exemptButOff.evaluated(), "costs no read");
+    SiteState tagged = siteTagged(Map.of("driftguard-enable", "http2-enabled", "driftguard-autofix", "cors-no-wildcard"));
+    assertEquals(Mode.OFF, policy(TagExemptions.IGNORE).effective(http2, tagged).mode());
+    assertEquals(Mode.NOTIFY, policy(TagExemptions.IGNORE).effective(catalog.find("cors-no-wildcard").orElseThrow(), tagged)
+        .mode());
+  }
+
+  @Test
   void anUnreadableTagIsQuotedPrintableAndShort() {
     ModeDecision decision = policy.resolve(minTls, siteTagged(Map.of("driftguard-mode", "\u001b[2J" + "x".repeat(3_000))));
     assertEquals("tag driftguard-mode is unreadable ('?" + "x".repeat(199) + "... (3001 characters)'), so notify",

@@ -77,20 +77,28 @@ class EndpointPinPolicyTest {
   }
 
   @Test
-  void onlySitesSlotsAndTheirWebConfigAreWritten() {
+  void onlyTheCatalogsDocumentsAreWrittenEachWithItsOwnVerb() {
     HttpPipeline guarded = pipeline(new WriteTargetPolicy());
     send(guarded, HttpMethod.PATCH, SITE);
     send(guarded, HttpMethod.PATCH, SITE + "/config/web?api-version=1");
     send(guarded, HttpMethod.PATCH, SITE + "/slots/staging");
     send(guarded, HttpMethod.PATCH, SITE + "/slots/staging/config/web");
+    send(guarded, HttpMethod.PUT, SITE + "/basicPublishingCredentialsPolicies/ftp");
+    send(guarded, HttpMethod.PUT, SITE + "/slots/staging/basicPublishingCredentialsPolicies/scm");
     send(guarded, HttpMethod.GET, SITE + "/config/appsettings");
-    assertEquals(5, sent.size());
+    assertEquals(7, sent.size());
     for (String other : List.of(SITE + "/config/appsettings", SITE + "/config/connectionstrings",
         SITE + "/slots/staging/config/appsettings", SITE + "/config/appsettings/list", SITE + "/config/authsettingsV2",
-        SITE + "/basicPublishingCredentialsPolicies/ftp", SITE + "%2Fconfig%2Fappsettings", SITE + "/config/web/x")) {
+        SITE + "/basicPublishingCredentialsPolicies/other", SITE + "%2Fconfig%2Fappsettings", SITE + "/config/web/x")) {
       assertThrows(RefusedRequestException.class, () -> send(guarded, HttpMethod.PUT, other), other);
       assertThrows(RefusedRequestException.class, () -> send(guarded, HttpMethod.POST, other), other);
+      assertThrows(RefusedRequestException.class, () -> send(guarded, HttpMethod.PATCH, other), other);
     }
-    assertEquals(5, sent.size(), "no other write left");
+    for (String whole : List.of(SITE, SITE + "/config/web", SITE + "/slots/staging")) {
+      assertThrows(RefusedRequestException.class, () -> send(guarded, HttpMethod.PUT, whole), "a whole PUT of " + whole);
+    }
+    assertThrows(RefusedRequestException.class,
+        () -> send(guarded, HttpMethod.PATCH, SITE + "/basicPublishingCredentialsPolicies/ftp"), "ARM has no PATCH here");
+    assertEquals(7, sent.size(), "no other write left");
   }
 }

@@ -30,6 +30,7 @@ record ArmRoute(
     SITE,
     SLOTS,
     WEB_CONFIG,
+    AUTH_SETTINGS,
     PUBLISHING_POLICIES,
     PUBLISHING_POLICY,
     /** The Tags API's extension resource of a site or slot: {@code providers/Microsoft.Resources/tags/default}. */
@@ -40,6 +41,9 @@ record ArmRoute(
 
   /** Endpoints that reveal secrets. Routed so that a test can catch the bot calling them. */
   enum Secret {
+    AUTH_SETTINGS_WITH_SECRETS("config/authsettingsv2/list", "/config/list/action",
+        "{\"name\":\"authsettingsV2\",\"properties\":{\"identityProviders\":{\"azureActiveDirectory\":"
+            + "{\"registration\":{\"clientSecretSettingName\":\"fake-client-secret-from-driftguard-sandbox\"}}}}}"),
     APP_SETTINGS("config/appsettings/list", "/config/list/action",
         "{\"name\":\"appsettings\",\"properties\":{\"SANDBOX_FAKE_SECRET\":\"fake-secret-from-driftguard-sandbox\"}}"),
     CONNECTION_STRINGS("config/connectionstrings/list", "/config/list/action",
@@ -95,6 +99,7 @@ record ArmRoute(
       case "" -> Target.SITE;
       case "slots" -> site.isSlot() ? Target.UNKNOWN : Target.SLOTS;
       case "config/web" -> Target.WEB_CONFIG;
+      case "config/authsettingsv2" -> Target.AUTH_SETTINGS;
       case "basicpublishingcredentialspolicies" -> Target.PUBLISHING_POLICIES;
       case "providers/microsoft.resources/tags/default" -> Target.TAGS;
       default -> null;
@@ -139,7 +144,7 @@ record ArmRoute(
   /** The ARM resource type written or read, e.g. {@code Microsoft.Web/sites/config}. */
   String resourceType() {
     return switch (target) {
-      case WEB_CONFIG -> siteType() + "/config";
+      case WEB_CONFIG, AUTH_SETTINGS -> siteType() + "/config";
       case PUBLISHING_POLICIES, PUBLISHING_POLICY -> siteType() + "/basicPublishingCredentialsPolicies";
       case SLOTS -> "Microsoft.Web/sites/slots";
       case TAGS -> "Microsoft.Resources/tags";

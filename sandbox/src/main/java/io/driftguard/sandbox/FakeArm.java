@@ -60,6 +60,22 @@ public final class FakeArm {
         webConfigProperties);
   }
 
+  /**
+   * Sets a document as a deployment would have left it, without a request log entry or event: {@code method} and
+   * {@code jsonBody} as ARM takes them for that document (e.g. PUT for a basic-auth publishing policy).
+   *
+   * @throws IllegalStateException if ARM would refuse the request
+   */
+  public void seedDocument(String method, String path, String jsonBody) {
+    ArmResponse response;
+    synchronized (provider) {
+      response = provider.handle(ArmRoute.parse(path), method.toUpperCase(Locale.ROOT), jsonBody, Map.of());
+    }
+    if (!response.succeeded()) {
+      throw new IllegalStateException(method + " " + path + " answered " + response.status() + ": " + response.body());
+    }
+  }
+
   // --- Acting as a person or pipeline.
 
   /**
@@ -169,9 +185,12 @@ public final class FakeArm {
 
   // --- Classifying logged requests.
 
-  /** True for the endpoints that reveal secrets: app settings, connection strings, publishing credentials, keys. */
+  /**
+   * True for the endpoints that reveal secrets, whatever the method: app settings, connection strings, publishing
+   * credentials, keys, authsettingsV2/list.
+   */
   public static boolean isSecretRevealing(RecordedRequest request) {
-    return request.method().equals("POST") && ArmRoute.parse(request.path()).target() == ArmRoute.Target.SECRET;
+    return ArmRoute.parse(request.path()).target() == ArmRoute.Target.SECRET;
   }
 
   /** True for a PUT of a whole site, slot or config/web: it overwrites whatever it does not carry. */
@@ -182,12 +201,18 @@ public final class FakeArm {
   }
 
   /**
-   * True for a write to anything but a site, a slot or their {@code config/web}: app settings, connection strings,
-   * other config documents, publishing policies. driftguard's role could write some of these; its code never may.
+   * True for any write but a PATCH of a site, a slot or their {@code config/web}, or a PUT of a basic-auth publishing
+   * policy (the only verb ARM offers there): app settings, connection strings, other config documents, whole-document
+   * PUTs. driftguard's role could write some of these; its code never may.
    */
-  public static boolean isWriteBeyondSiteOrWebConfig(RecordedRequest request) {
+  public static boolean isWriteBeyondControlledDocuments(RecordedRequest request) {
     ArmRoute.Target target = ArmRoute.parse(request.path()).target();
-    return !request.method().equals("GET") && target != ArmRoute.Target.SITE && target != ArmRoute.Target.WEB_CONFIG;
+    return switch (request.method()) {
+      case "GET" -> false;
+      case "PATCH" -> target != ArmRoute.Target.SITE && target != ArmRoute.Target.WEB_CONFIG;
+      case "PUT" -> target != ArmRoute.Target.PUBLISHING_POLICY;
+      default -> true;
+    };
   }
 
   // --- The HTTP entry point.

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 final class SiteState {
   private static final ObjectNode SITE_DEFAULTS = Json.resource("site-properties.json");
   private static final ObjectNode WEB_CONFIG_DEFAULTS = Json.resource("web-config-properties.json");
+  private static final ObjectNode AUTH_SETTINGS_DEFAULTS = Json.resource("auth-settings-properties.json");
   private static final String LOCATION = "East US";
 
   /** The few config values ARM fills in {@code properties.siteConfig} of a GET site; all others are null there. */
@@ -29,6 +30,8 @@ final class SiteState {
   private String location = LOCATION;
   private ObjectNode siteProperties;
   private ObjectNode webConfigProperties;
+  /** Null until written: a new site shows the defaults (authentication off). */
+  private ObjectNode authSettingsProperties;
   /** basicPublishingCredentialsPolicies: ftp and scm, allowed unless changed, as on a new site. */
   private final TreeMap<String, Boolean> basicAuthAllowed = new TreeMap<>();
   private Instant lastModified = Instant.now();
@@ -88,6 +91,11 @@ final class SiteState {
     touch();
   }
 
+  void replaceAuthSettings(ObjectNode properties) {
+    authSettingsProperties = properties.deepCopy();
+    touch();
+  }
+
   private void touch() {
     lastModified = Instant.now();
   }
@@ -134,6 +142,14 @@ final class SiteState {
     ObjectNode resource = header(handle.webConfigId(), "web", childType("config"));
     resource.put("location", location);
     resource.set("properties", effectiveWebConfig());
+    return resource;
+  }
+
+  ObjectNode authSettingsResource() {
+    ObjectNode resource = header(handle.id() + "/config/authsettingsV2", "authsettingsV2", childType("config"));
+    resource.put("location", location);
+    resource.set("properties", authSettingsProperties == null ? AUTH_SETTINGS_DEFAULTS.deepCopy()
+        : authSettingsProperties.deepCopy());
     return resource;
   }
 

@@ -75,6 +75,7 @@ final class WebResourceProvider {
       case SITE -> site(route, method, body);
       case SLOTS -> onlyGet(method, () -> existing(route, state -> ArmResponse.ok(listSlots(state.handle))));
       case WEB_CONFIG -> webConfig(route, method, body);
+      case AUTH_SETTINGS -> authSettings(route, method, body);
       case PUBLISHING_POLICIES -> onlyGet(method, () -> existing(route, state -> {
         ObjectNode list = Json.object();
         ArrayNode value = list.putArray("value");
@@ -83,7 +84,8 @@ final class WebResourceProvider {
       }));
       case PUBLISHING_POLICY -> publishingPolicy(route, method, body);
       case TAGS -> tags(route, method, body);
-      case SECRET -> method.equals("POST")
+      // authsettingsV2/list is a GET; the other secret endpoints are POSTs.
+      case SECRET -> method.equals("POST") || route.secret() == ArmRoute.Secret.AUTH_SETTINGS_WITH_SECRETS
           ? existing(route, state -> new ArmResponse(200, route.secret().fakeBody, Map.of()))
           : methodNotAllowed(method);
     };
@@ -123,6 +125,18 @@ final class WebResourceProvider {
         ObjectNode properties = config.get("properties") instanceof ObjectNode p ? p : Json.object();
         state.writeWebConfig(properties, method.equals("PUT"));
         return ArmResponse.ok(state.webConfigResource());
+      }));
+      default -> methodNotAllowed(method);
+    };
+  }
+
+  /** The GET without secrets; a PUT replaces the whole authentication configuration, as in ARM. */
+  private ArmResponse authSettings(ArmRoute route, String method, String body) {
+    return switch (method) {
+      case "GET" -> existing(route, state -> ArmResponse.ok(state.authSettingsResource()));
+      case "PUT" -> withBody(body, settings -> existing(route, state -> {
+        state.replaceAuthSettings(settings.get("properties") instanceof ObjectNode p ? p : Json.object());
+        return ArmResponse.ok(state.authSettingsResource());
       }));
       default -> methodNotAllowed(method);
     };

@@ -1,0 +1,108 @@
+package io.driftguard.controls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftguard.documents.Document;
+import io.driftguard.documents.Documents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Whether the app's language version is past its end of support, judged from what ARM shows without a secret: Flex
+ * Consumption's {@code functionAppConfig.runtime} on the site, Linux's {@code linuxFxVersion}, Windows'
+ * {@code javaVersion} / {@code powerShellVersion} / {@code netFrameworkVersion} (the last only when it names a .NET
+ * newer than the Framework every Windows app shows). Otherwise the worker is named only by an app setting, which is a
+ * secret-bearing read, so the control says it could not judge instead of guessing.
+ */
+final class RuntimeSupport implements PropertyControl.Judge {
+
+  private static final String TABLE = "runtime-support.json";
+
+  private final JsonNode table;
+  private final Clock clock;
+
+  RuntimeSupport(Clock clock) {
+    this.clock = clock;
+    try (InputStream in = RuntimeSupport.class.getResourceAsStream(TABLE)) {
+      this.table = new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Where the end-of-support dates come from, and when they were checked. */
+  String source() {
+    return table.path("source").asText() + " (checked " + table.path("checked").asText() + ")";
+  }
+
+  /** A language and version as the table keys them, e.g. {@code python} {@code 3.11}. */
+  record Runtime(String language, String version) {
+    @Override
+    public String toString() {
+      return language + " " + version;
+    }
+  }
+
+  @Override
+  public Evaluation evaluate(Function<Document, JsonNode> resources) {
+    String desired = "a language version inside its support (" + source() + ")";
+    Optional<Runtime> runtime = runtimeOf(resources.apply(Documents.SITE).path("properties"),
+        resources.apply(Documents.WEB_CONFIG).path("properties"));
+    if (runtime.isEmpty()) {
+      return Evaluation.notJudged("the language is not shown without reading app settings", desired);
+    }
+    JsonNode end = table.path("languages").path(runtime.get().language()).path(runtime.get().version());
+    if (!end.isTextual()) {
+      return Evaluation.notJudged(runtime.get() + " is not in the support table", desired);
+    }
+    LocalDate endOfSupport = LocalDate.parse(end.asText());
+    String observed = runtime.get() + " (support ends " + endOfSupport + ")";
+    return LocalDate.now(clock).isAfter(endOfSupport) ? Evaluation.drift(observed, desired)
+        : Evaluation.compliant(observed, desired);
+  }
+
+  static Optional<Runtime> runtimeOf(JsonNode site, JsonNode webConfig) {
+    JsonNode flex = site.path("functionAppConfig").path("runtime");
+    if (flex.path("name").isTextual() && flex.path("version").isTextual()) {
+      return runtime(flex.path("name").asText(), flex.path("version").asText());
+    }
+    String linux = webConfig.path("linuxFxVersion").asText("");
+    int bar = linux.indexOf('|');
+    if (bar > 0) {
+      return runtime(linux.substring(0, bar), linux.substring(bar + 1));
+    }
+    String java = webConfig.path("javaVersion").asText("");
+    if (!java.isBlank()) {
+      return runtime("java", java);
+    }
+    String powerShell = webConfig.path("powerShellVersion").asText("");
+    if (!powerShell.isBlank()) {
+      return runtime("powershell", powerShell);
+    }
+    String dotnet = webConfig.path("netFrameworkVersion").asText("");
+    return dotnet.matches("v?([5-9]|\\d\\d)\\.\\d+") ? runtime("dotnet", dotnet) : Optional.empty();
+  }
+
+  /** Normalises ARM's spellings ({@code Node|20-lts}, {@code DOTNET-ISOLATED|8}, {@code 1.8}, {@code ~7.4}). */
+  private static Optional<Runtime> runtime(String name, String rawVersion) {
+    String language = name.trim().toLowerCase(Locale.ROOT);
+    String version = rawVersion.trim().toLowerCase(Locale.ROOT).replaceFirst("^[v~]", "").replaceFirst("-lts$", "");
+    if (!version.matches("\\d+(\\.\\d+)*")) {
+      return Optional.empty();
+    }
+    String[] parts = version.split("\\.");
+    return switch (language) {
+      case "java" -> Optional.of(new Runtime(language, parts[0].equals("1") && parts.length > 1 ? parts[1] : parts[0]));
+      case "node" -> Optional.of(new Runtime(language, parts[0]));
+      case "python", "powershell", "dotnet", "dotnet-isolated" ->
+          Optional.of(new Runtime(language, parts[0] + "." + (parts.length > 1 ? parts[1] : "0")));
+      default -> Optional.empty();
+    };
+  }
+}

@@ -1,0 +1,53 @@
+package io.driftguard.documents;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One ARM document of a site or slot that controls read: where it lives, how ARM lets it be changed, the RBAC actions
+ * reading and changing it need, and the writes Event Grid reports for it. The gateway, the role, the event filter and
+ * intake all derive from these values, so a new document is one constant in {@link Documents}.
+ *
+ * @param name       how people, logs and findings name it: {@code site}, {@code config/web}, ...
+ * @param child      the path under the site or slot; empty for the site itself
+ * @param write      the verb a fix sends: PATCH with only the changed properties, PUT where ARM offers no PATCH (and
+ *                   the document is small enough that the fix body is all of it); empty when driftguard never writes it
+ * @param rbacType   the RBAC type under {@code Microsoft.Web/sites[/slots]}: empty for the site, e.g. {@code /config}
+ * @param eventTypes the type suffixes Event Grid may name a write to it with, in {@code data.operationName}
+ * @param extensions extension resources of the site or slot whose writes change it (the Tags API writes the site's
+ *                   tags); they need no read action of driftguard's, as they arrive with the document's GET
+ */
+public record Document(String name, Optional<String> child, Optional<WriteVerb> write, String rbacType,
+    List<String> eventTypes, List<Extension> extensions) {
+
+  /** An extension resource under a site or slot ({@code providers/...}) and the operation that writes it. */
+  public record Extension(String child, String writeOperation) {}
+
+  private static final String SITES = "Microsoft.Web/sites";
+  private static final String SLOTS = "Microsoft.Web/sites/slots";
+
+  public Document {
+    eventTypes = List.copyOf(eventTypes);
+    extensions = List.copyOf(extensions);
+  }
+
+  /** The RBAC actions reading it needs, for sites and slots. */
+  public List<String> readActions() {
+    return List.of(SITES + rbacType + "/read", SLOTS + rbacType + "/read");
+  }
+
+  /** The RBAC actions fixing it needs, for sites and slots; none for a document driftguard never writes. */
+  public List<String> writeActions() {
+    return write.isEmpty() ? List.of() : List.of(SITES + rbacType + "/write", SLOTS + rbacType + "/write");
+  }
+
+  /** The {@code data.operationName} values of the events that report a write to it, for sites and slots. */
+  public List<String> eventOperations() {
+    return eventTypes.stream().flatMap(type -> List.of(SITES + type + "/write", SLOTS + type + "/write").stream()).toList();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
