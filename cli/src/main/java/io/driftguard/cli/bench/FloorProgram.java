@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * {@code DRIFTGUARD_ARM_ENDPOINT}, over HTTPS trusted through the JVM truststore as {@code handle} is.
  *
  * <p>{@code java -cp ... io.driftguard.cli.bench.FloorProgram SITE_ID}; exit 0 when both answers are 200.
+ * {@code bench warm} keeps one instance warm beside the engine, to tell the sandbox's and the JDK client's share of
+ * each ARM request from driftguard's.
  */
 public final class FloorProgram {
 
@@ -23,20 +25,32 @@ public final class FloorProgram {
   private static final String ARM_AUDIENCE = "https://management.azure.com/";
   private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
-  private FloorProgram() {}
+  private final HttpClient http;
+  private final URI arm;
+  private final String bearer;
 
-  public static void main(String[] args) throws Exception {
-    String siteId = args[0];
-    URI arm = URI.create(System.getenv("DRIFTGUARD_ARM_ENDPOINT"));
-    HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(System.getenv("IDENTITY_ENDPOINT")
+  /** A warm floor, for {@code bench warm}: the token fetched once, as the engine caches it too. */
+  public FloorProgram(HttpClient http, URI arm, URI identityEndpoint, String identityHeader) throws Exception {
+    this.http = http;
+    this.arm = arm;
+    HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(identityEndpoint
             + "?api-version=2019-08-01&resource=" + URLEncoder.encode(ARM_AUDIENCE, StandardCharsets.UTF_8)))
-        .header("X-IDENTITY-HEADER", System.getenv("IDENTITY_HEADER")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        .header("X-IDENTITY-HEADER", identityHeader).GET().build(), HttpResponse.BodyHandlers.ofString());
     Matcher accessToken = ACCESS_TOKEN.matcher(token.body());
     if (token.statusCode() != 200 || !accessToken.find()) {
       throw new IllegalStateException("no token: HTTP " + token.statusCode());
     }
-    String bearer = "Bearer " + accessToken.group(1);
+    this.bearer = "Bearer " + accessToken.group(1);
+  }
+
+  public static void main(String[] args) throws Exception {
+    FloorProgram floor = new FloorProgram(HttpClient.newHttpClient(), URI.create(System.getenv("DRIFTGUARD_ARM_ENDPOINT")),
+        URI.create(System.getenv("IDENTITY_ENDPOINT")), System.getenv("IDENTITY_HEADER"));
+    System.exit(floor.fix(args[0]) ? 0 : 1);
+  }
+
+  /** One GET of the site, one PATCH of its {@code config/web}: true when both answer 200. */
+  public boolean fix(String siteId) throws Exception {
     HttpResponse<String> site = http.send(HttpRequest.newBuilder(arm.resolve(siteId.substring(1) + "?api-version="
         + API_VERSION)).header("Authorization", bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> patch = http.send(HttpRequest.newBuilder(arm.resolve(siteId.substring(1)
@@ -44,6 +58,6 @@ public final class FloorProgram {
         .header("Content-Type", "application/json")
         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"properties\":{\"minTlsVersion\":\"1.2\"}}")).build(),
         HttpResponse.BodyHandlers.ofString());
-    System.exit(site.statusCode() == 200 && patch.statusCode() == 200 ? 0 : 1);
+    return site.statusCode() == 200 && patch.statusCode() == 200;
   }
 }
