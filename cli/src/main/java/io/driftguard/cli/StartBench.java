@@ -58,25 +58,37 @@ final class StartBench {
     // One unmeasured run of each: the first reads the jars from disk, which a scale-out instance would not repeat.
     handle(false);
     floor();
-    List<Double> product = new ArrayList<>();
-    List<Double> floor = new ArrayList<>();
+    List<Run> productRuns = new ArrayList<>();
+    List<Run> floorRuns = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       // Alternate who goes first, so neither always runs right after the other's exit.
       if (i % 2 == 0) {
-        product.add(handle(false).seconds());
-        floor.add(floor());
+        productRuns.add(handle(false));
+        floorRuns.add(floor());
       } else {
-        floor.add(floor());
-        product.add(handle(false).seconds());
+        floorRuns.add(floor());
+        productRuns.add(handle(false));
       }
     }
+    List<Double> product = productRuns.stream().map(Run::seconds).toList();
+    List<Double> floor = floorRuns.stream().map(Run::seconds).toList();
+    double productCpu = median(productRuns.stream().map(Run::cpuSeconds).toList());
+    double floorCpu = median(floorRuns.stream().map(Run::cpuSeconds).toList());
     double productMedian = median(product);
     double floorMedian = median(floor);
     double ratio = productMedian / floorMedian;
+    // Each run beside its neighbour: the machine's load drifts less within a pair than across the whole benchmark.
+    List<Double> pairRatios = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      pairRatios.add(product.get(i) / floor.get(i));
+    }
     out.printf("  handle: median %.0f ms  (runs %s)%n", productMedian * 1000, millis(product));
     out.printf("  floor:  median %.0f ms  (runs %s)%n", floorMedian * 1000, millis(floor));
-    out.printf("  ratio %.2f; target <= %.1f: %s%n", ratio, TARGET_RATIO,
+    out.printf("  ratio of the medians %.2f; median of the paired ratios %.2f %s; target <= %.1f: %s%n", ratio,
+        median(pairRatios), pairRatios.stream().map(value -> String.format("%.2f", value)).toList(), TARGET_RATIO,
         ratio <= TARGET_RATIO ? "met" : String.format("missed by %.0f ms", (productMedian - TARGET_RATIO * floorMedian) * 1000));
+    out.printf("  CPU time (user + system): handle median %.2f s, floor median %.2f s, ratio %.2f%n", productCpu, floorCpu,
+        productCpu / floorCpu);
     out.printf("  load average after: %s%n", loadAverage());
     Run traced = handle(true);
     out.printf("  one traced run of handle, %.0f ms:%n", traced.seconds() * 1000);
@@ -84,7 +96,7 @@ final class StartBench {
     return ExitCode.OK;
   }
 
-  private record Run(double seconds, Map<String, Long> phases) {}
+  private record Run(double seconds, double cpuSeconds, Map<String, Long> phases) {}
 
   private Run handle(boolean traced) throws Exception {
     String event = driftedApp().event();
@@ -111,10 +123,10 @@ final class StartBench {
     if (timed.exit() != ExitCode.OK) {
       throw new IllegalStateException("handle exited " + timed.exit() + ": " + timed.stderr());
     }
-    return new Run(timed.seconds(), traced ? phases(timed.stderr(), before) : Map.of());
+    return new Run(timed.seconds(), timed.cpuSeconds(), traced ? phases(timed.stderr(), before) : Map.of());
   }
 
-  private double floor() throws Exception {
+  private Run floor() throws Exception {
     String siteId = driftedApp().app().id();
     Timed timed = time(List.of(java, trustStore(), "-Djavax.net.ssl.trustStorePassword=changeit",
         "-cp", System.getProperty("java.class.path"), FloorProgram.class.getName(), siteId),
@@ -122,7 +134,7 @@ final class StartBench {
     if (timed.exit() != 0) {
       throw new IllegalStateException("the floor program exited " + timed.exit() + ": " + timed.stderr());
     }
-    return timed.seconds();
+    return new Run(timed.seconds(), timed.cpuSeconds(), Map.of());
   }
 
   /** The traced run's phases: its own marks, and when the sandbox saw its token request, first ARM request, PATCH. */
@@ -165,7 +177,8 @@ final class StartBench {
     return "-Djavax.net.ssl.trustStore=" + sandbox.trustStore();
   }
 
-  private record Timed(double seconds, int exit, String stderr) {}
+  /** Wall time, and the CPU time the process used (its own and its children's, as reaped by this JVM). */
+  private record Timed(double seconds, double cpuSeconds, int exit, String stderr) {}
 
   /** Wall time from starting the process to its exit, as a scale-out instance's first event would see it. */
   private Timed time(List<String> command, Map<String, String> settings, String stdin) throws Exception {
@@ -178,6 +191,7 @@ final class StartBench {
     environment.put(Settings.IDENTITY_ENDPOINT, sandbox.identityEndpoint().toString());
     environment.put(Settings.IDENTITY_HEADER, sandbox.identityHeader());
     environment.putAll(settings);
+    double cpuBefore = reapedChildrenCpuSeconds();
     long start = System.nanoTime();
     Process process = builder.start();
     process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -187,9 +201,25 @@ final class StartBench {
       throw new IllegalStateException(command + " did not finish in 120 s");
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = reapedChildrenCpuSeconds() - cpuBefore;
     String stderr = Files.readString(err);
     Files.delete(err);
-    return new Timed(seconds, process.exitValue(), stderr);
+    return new Timed(seconds, cpuSeconds, process.exitValue(), stderr);
+  }
+
+  /**
+   * The CPU time of this JVM's exited and reaped child processes ({@code cutime + cstime} of /proc/self/stat, in
+   * clock ticks of 10 ms): other work on the machine moves it far less than wall time. 0 where /proc is missing.
+   */
+  private static double reapedChildrenCpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // After the command name: field 3 is index 0, so cutime (16) and cstime (17) are indexes 13 and 14.
+      return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   static double median(List<Double> values) {
