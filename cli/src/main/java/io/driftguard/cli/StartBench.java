@@ -93,6 +93,7 @@ final class StartBench {
     Run traced = handle(true);
     out.printf("  one traced run of handle, %.0f ms:%n", traced.seconds() * 1000);
     traced.phases().forEach((phase, ms) -> out.printf("    %-44s %5d ms%n", phase, ms));
+    Files.deleteIfExists(temp);
     return ExitCode.OK;
   }
 
