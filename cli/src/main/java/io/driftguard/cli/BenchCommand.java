@@ -4,6 +4,7 @@ import io.driftguard.config.Settings;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.ArmThrottle;
+import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
@@ -23,6 +24,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +41,8 @@ final class BenchCommand implements Main.Command {
   static final String HELP = """
       usage: driftguard bench burst [--apps N] [--events-per-app N] [--scale F]
              driftguard bench sweep [--apps N] [--scale F]
+             driftguard bench start [--runs N] [--java PATH] [--java-options "OPTIONS"] [--no-storage]
+             driftguard bench warm [--events N] [--latency-ms N] [--storage]
 
       burst  a deployment touching N apps (default 100): 5 write events each (default), shuffled, delivered by 16
              workers as Event Grid would (a retryable decision is delivered again), half the apps drifted, auto-fix.
@@ -47,6 +51,17 @@ final class BenchCommand implements Main.Command {
       ARM's token buckets are on (reads 250 at 25/s, writes 200 at 10/s per subscription), scaled by F (default 1);
       driftguard's own buckets match them. Prints wall time, ARM requests, 429s, the floor time the buckets allow and
       the ratio; sweep also prints peak heap. The sandbox runs in the same JVM: its state is in the heap figures.
+
+      start  N (default 7) cold processes of 'handle' on one drifted event each, interleaved with as many of the
+             floor program (plain JDK: a managed-identity token, one GET of the site, one PATCH of config/web), all
+             against the sandbox with Table storage on Azurite and alerts (--no-storage: neither). Prints the
+             medians, their ratio (target <= 2.0) and the phases of one traced run (-Ddriftguard.traceStartup=true).
+             --java and --java-options choose the JVM and options of the 'handle' processes (e.g. a CDS archive).
+      warm   N (default 1000) drifted events, one at a time, through one warm engine, with a fixed latency (default
+             20 ms) on every ARM request; prints the per-event overhead beyond that latency (p50 target <= 3 ms, p99
+             <= 15 ms) and the allocations per event. --storage adds Table storage (Azurite) and alerts, whose round
+             trips then count as overhead.
+      Figures move with the machine's load: each figure is printed with the load average.
       """;
 
   private static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000be4c";
@@ -55,7 +70,7 @@ final class BenchCommand implements Main.Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || Main.isHelp(args[0]) || !List.of("burst", "sweep").contains(args[0])) {
+    if (args.length == 0 || Main.isHelp(args[0]) || !List.of("burst", "sweep", "start", "warm").contains(args[0])) {
       (args.length > 0 && Main.isHelp(args[0]) ? out : err).print(HELP);
       return args.length > 0 && Main.isHelp(args[0]) ? ExitCode.OK : ExitCode.USAGE;
     }
@@ -66,8 +81,20 @@ final class BenchCommand implements Main.Command {
       err.println("driftguard bench: " + e.getMessage());
       return ExitCode.USAGE;
     }
+    if (args[0].equals("start")) {
+      // Each measured process gets the sandbox's endpoints in its environment: this JVM needs none of its own.
+      try (Sandbox sandbox = Sandbox.start(); Storage storage = Storage.start(options.storage())) {
+        return new StartBench(sandbox, storage.azurite(), options.java(), options.javaOptions()).run(options.runs(), out);
+      }
+    }
     if (!LocalAzureRun.isChild()) {
       return LocalAzureRun.relaunch(prepend("bench", args));
+    }
+    if (args[0].equals("warm")) {
+      try (Sandbox sandbox = LocalAzureRun.startSandbox(SandboxOptions.defaults());
+           Storage storage = Storage.start(options.storage())) {
+        return WarmBench.run(sandbox, storage.azurite(), options.events(), Duration.ofMillis(options.latencyMs()), out);
+      }
     }
     ArmThrottle throttle = ArmThrottle.azureDefaults().scaled(options.scale());
     try (Sandbox sandbox = LocalAzureRun.startSandbox(SandboxOptions.defaults().withThrottling(throttle))) {
@@ -191,20 +218,46 @@ final class BenchCommand implements Main.Command {
     return all;
   }
 
-  private record Options(int apps, int eventsPerApp, double scale) {
+  /** Azurite when the benchmark includes Table storage. */
+  private record Storage(Optional<Azurite> azurite) implements AutoCloseable {
+    static Storage start(boolean wanted) {
+      return new Storage(wanted ? Optional.of(Azurite.start()) : Optional.empty());
+    }
+
+    @Override
+    public void close() {
+      azurite.ifPresent(Azurite::close);
+    }
+  }
+
+  private record Options(int apps, int eventsPerApp, double scale, int runs, String java, List<String> javaOptions,
+                         boolean storage, int events, int latencyMs) {
     static Options parse(String[] args) {
       int apps = args[0].equals("burst") ? 100 : 2000;
       int eventsPerApp = 5;
       double scale = 1;
+      int runs = 7;
+      String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> javaOptions = List.of();
+      boolean storage = args[0].equals("start");
+      int events = 1000;
+      int latencyMs = 20;
       for (int i = 1; i < args.length; i++) {
         switch (args[i]) {
           case "--apps" -> apps = positive(args, ++i);
           case "--events-per-app" -> eventsPerApp = positive(args, ++i);
           case "--scale" -> scale = Double.parseDouble(Arguments.value(args, ++i));
+          case "--runs" -> runs = positive(args, ++i);
+          case "--java" -> java = Arguments.value(args, ++i);
+          case "--java-options" -> javaOptions = List.of(Arguments.value(args, ++i).trim().split("\\s+"));
+          case "--storage" -> storage = true;
+          case "--no-storage" -> storage = false;
+          case "--events" -> events = positive(args, ++i);
+          case "--latency-ms" -> latencyMs = positive(args, ++i);
           default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
         }
       }
-      return new Options(apps, eventsPerApp, scale);
+      return new Options(apps, eventsPerApp, scale, runs, java, javaOptions, storage, events, latencyMs);
     }
 
     private static int positive(String[] args, int index) {

@@ -41,6 +41,7 @@ final class HandleCommand implements Main.Command {
       (args.length == 1 ? out : err).print(HELP);
       return args.length == 1 ? ExitCode.OK : ExitCode.USAGE;
     }
+    StartupTrace trace = StartupTrace.fromSystemProperty(err);
     String delivery;
     try {
       delivery = args.length == 0 || args[0].equals("-") ? read(System.in) : Files.readString(Path.of(args[0]));
@@ -49,6 +50,7 @@ final class HandleCommand implements Main.Command {
       return ExitCode.NO_INPUT;
     }
     Remediator engine = Driftguard.builder(Settings.fromEnvironment()).build();
+    trace.mark("wired");
     List<Decision> decisions;
     try {
       decisions = engine.handleDelivery(delivery);
@@ -56,6 +58,7 @@ final class HandleCommand implements Main.Command {
       err.println("driftguard: not an Event Grid delivery: " + e.getMessage());
       return ExitCode.DATA_ERROR;
     }
+    trace.mark("handled");
     boolean retry = false;
     for (Decision decision : decisions) {
       out.println(DecisionJson.toJson(decision));
@@ -63,6 +66,7 @@ final class HandleCommand implements Main.Command {
       retry |= decision.retryable();
     }
     out.flush();
+    trace.mark("printed");
     return retry ? ExitCode.TEMPORARY_FAILURE : ExitCode.OK;
   }
 

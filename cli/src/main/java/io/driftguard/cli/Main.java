@@ -8,6 +8,9 @@ import java.util.Map;
 /** The commands of {@code ./driftguard}. stdout carries results; everything meant for people goes to stderr. */
 public final class Main {
 
+  /** When this class was loaded, just before {@code main} runs: the end of the JVM's own start (see StartupTrace). */
+  static final long LOADED_AT_MILLIS = System.currentTimeMillis();
+
   private static final String USAGE = """
       usage: driftguard <command> [options]
 
@@ -16,7 +19,7 @@ public final class Main {
         handle [FILE|-]      handle an Event Grid delivery exactly as the function does; one JSON decision per line
         history              what driftguard did, from its audit trail (Table storage)
         sandbox              run the local Azure as a process (prints its endpoints as JSON)
-        bench burst|sweep    measure a burst of events or a sweep against ARM's token buckets (prints figures)
+        bench burst|sweep|start|warm  measure a burst, a sweep, cold start or warm per-event cost (prints figures)
         scan --subscription ID ...  sweep subscriptions and report each function app and slot (dry run unless --fix)
         controls             every control: what it checks, risk, default, effective mode and its source
         explain --app NAME ...      each control's effective mode for one app and its slots, and what chose it

@@ -37,8 +37,15 @@ final class CliProcess {
   private CliProcess() {}
 
   static Result run(Sandbox sandbox, Path temp, Map<String, String> settings, String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    return run(sandbox, temp, List.of(), settings, stdin, args);
+  }
+
+  /** With {@code javaOptions} for the JVM, e.g. a class-loading log. */
+  static Result run(Sandbox sandbox, Path temp, List<String> javaOptions, Map<String, String> settings, String stdin,
+                    String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(javaOptions);
+    command.addAll(List.of(
         "-Djavax.net.ssl.trustStore=" + sandbox.trustStore(), "-Djavax.net.ssl.trustStorePassword=changeit",
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftguard.config.Settings;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
@@ -22,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +40,14 @@ class HandleCommandIT {
   private static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000c11aa";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Caller ALICE = Caller.user("alice@contoso.com", "Alice Admin", "11111111-1111-1111-1111-111111111111", "203.0.113.7");
+  // A cold handle builds only the clients its event needs: every client built before the first ARM read delays the
+  // fix on a new instance. Read from the class-loading log of the handle process (a class loads when first used).
+  private static final Pattern LOADED_CLASS = Pattern.compile("^\\S*\\s*([\\w.$]+) source:", Pattern.MULTILINE);
+  /** What AppServiceManager builds beside the App Service client, none of which driftguard calls. */
+  private static final List<String> UNUSED_MANAGERS = List.of("com.azure.resourcemanager.keyvault.",
+      "com.azure.resourcemanager.storage.", "com.azure.resourcemanager.authorization.", "com.azure.resourcemanager.dns.",
+      "com.azure.resourcemanager.msi.");
+  private static final String LOGS_INGESTION_CLIENT = "com.azure.monitor.ingestion.LogsIngestionClient";
   private static Sandbox sandbox;
 
   @TempDir
@@ -70,10 +81,15 @@ class HandleCommandIT {
   }
 
   private static String driftEvent(String name) {
+    return writeEvent(name, "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");
+  }
+
+  /** A new, compliant function app, then Alice PATCHes its config/web with {@code change}: the write's event. */
+  private static String writeEvent(String name, String change) {
     SiteHandle app = CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(),
         sandbox.arm().seedSite(SUBSCRIPTION, "rg", name, "functionapp", Map.of(), true, CatalogSeeds.SECURE_CONFIG));
     sandbox.arm().drainEmittedEvents();
-    sandbox.arm().write(ALICE, "PATCH", app.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");
+    sandbox.arm().write(ALICE, "PATCH", app.webConfigId(), change);
     return sandbox.arm().drainEmittedEvents().get(0);
   }
 
@@ -240,5 +256,41 @@ class HandleCommandIT {
     CliProcess.Result run = handle(new HashMap<>(), "", "--help");
     assertEquals(ExitCode.OK, run.exit());
     assertTrue(run.stdout().startsWith("usage: driftguard handle"));
+  }
+
+  @Test
+  void aCompliantEventBuildsNeitherTheAlertClientNorManagersItNeverCalls() throws Exception {
+    Handled handled = handleLoggingClasses("func-clients-compliant", "{\"properties\":{\"http20Enabled\":true}}");
+    List<String> loaded = handled.classes();
+
+    assertTrue(handled.decision().contains("\"outcome\":\"compliant\""), handled.decision());
+    assertTrue(loaded.contains("com.azure.resourcemanager.appservice.implementation.WebSiteManagementClientImpl"),
+        "the log holds the event path's classes");
+    assertEquals(List.of(), loaded.stream().filter(name -> UNUSED_MANAGERS.stream().anyMatch(name::startsWith)).toList());
+    assertTrue(loaded.stream().noneMatch(LOGS_INGESTION_CLIENT::equals), "nothing to report, no Logs Ingestion client");
+  }
+
+  @Test
+  void aDriftedEventBuildsTheAlertClientToReportItsFix() throws Exception {
+    Handled handled = handleLoggingClasses("func-clients-drifted", "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");
+
+    assertTrue(handled.decision().contains("\"outcome\":\"fixed\""), handled.decision());
+    assertTrue(handled.classes().contains(LOGS_INGESTION_CLIENT), "the fix is reported through Logs Ingestion");
+    assertTrue(sandbox.logs().rows().toString().contains("func-clients-drifted"), sandbox.logs().rows().toString());
+  }
+
+  private record Handled(String decision, List<String> classes) {}
+
+  /** Handles the event of {@code change} to a new, compliant function app: its decision and the classes loaded. */
+  private Handled handleLoggingClasses(String app, String change) throws Exception {
+    String event = writeEvent(app, change);
+    Path log = temp.resolve(app + "-classes.log");
+    CliProcess.Result run = CliProcess.run(sandbox, temp, List.of("-Xlog:class+load=info:file=" + log),
+        Map.of(Settings.MODE, "autofix", Settings.ALERT_ENDPOINT, sandbox.logsIngestionEndpoint().toString(),
+            Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId(), Settings.ALERT_STREAM, sandbox.logs().streamName()),
+        event, "handle");
+    assertEquals(ExitCode.OK, run.exit(), run.stderr());
+    Matcher classes = LOADED_CLASS.matcher(Files.readString(log));
+    return new Handled(run.stdout(), classes.results().map(match -> match.group(1)).toList());
   }
 }

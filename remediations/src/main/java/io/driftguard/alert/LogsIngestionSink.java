@@ -25,9 +25,10 @@ import java.util.Map;
  */
 public final class LogsIngestionSink implements FindingsSink {
 
-  private final LogsIngestionClient client;
+  private final LogsIngestionClientBuilder builder;
   private final AlertTarget target;
   private final Clock clock;
+  private volatile LogsIngestionClient client;
 
   public LogsIngestionSink(AlertTarget target, TokenCredential credential, HttpClient httpClient,
                            ExponentialBackoffOptions backoff, Clock clock) {
@@ -39,7 +40,7 @@ public final class LogsIngestionSink implements FindingsSink {
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }
-    this.client = builder.buildClient();
+    this.builder = builder;
     this.target = target;
     this.clock = clock;
   }
@@ -68,7 +69,7 @@ public final class LogsIngestionSink implements FindingsSink {
       return;
     }
     List<LogsUploadError> failures = new ArrayList<>();
-    client.upload(target.ruleId(), target.stream(), List.copyOf(rows),
+    client().upload(target.ruleId(), target.stream(), List.copyOf(rows),
         new LogsUploadOptions().setLogsUploadErrorConsumer(failures::add));
     if (!failures.isEmpty()) {
       int lost = failures.stream().mapToInt(failure -> failure.getFailedLogs().size()).sum();
@@ -76,6 +77,23 @@ public final class LogsIngestionSink implements FindingsSink {
           + target.endpoint() + " (rule " + target.ruleId() + ", stream " + target.stream() + "): "
           + failures.get(0).getResponseException().getMessage());
     }
+  }
+
+  /**
+   * Built on the first upload, not at wiring: most events have nothing to report, and building the client (its
+   * pipeline, serializer and TLS set-up) would otherwise sit between a cold start and the first ARM read.
+   */
+  private LogsIngestionClient client() {
+    LogsIngestionClient built = client;
+    if (built == null) {
+      synchronized (this) {
+        if (client == null) {
+          client = builder.buildClient();
+        }
+        built = client;
+      }
+    }
+    return built;
   }
 
   /** Alert rows did not reach Logs Ingestion, so nobody was told. */
