@@ -264,8 +264,10 @@ class HandleCommandIT {
     List<String> loaded = handled.classes();
 
     assertTrue(handled.decision().contains("\"outcome\":\"compliant\""), handled.decision());
-    assertTrue(loaded.contains("com.azure.resourcemanager.appservice.implementation.WebSiteManagementClientImpl"),
-        "the log holds the event path's classes");
+    assertTrue(loaded.contains("io.driftguard.state.ArmGateway"), "the log holds the event path's classes");
+    // Events read and write documents through the ARM pipeline; the App Service client serves only sweeps' listings.
+    assertFalse(loaded.contains("com.azure.resourcemanager.appservice.implementation.WebSiteManagementClientImpl"),
+        "no App Service client for an event");
     assertEquals(List.of(), loaded.stream().filter(name -> UNUSED_MANAGERS.stream().anyMatch(name::startsWith)).toList());
     assertTrue(loaded.stream().noneMatch(LOGS_INGESTION_CLIENT::equals), "nothing to report, no Logs Ingestion client");
   }
