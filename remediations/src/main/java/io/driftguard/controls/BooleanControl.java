@@ -2,6 +2,8 @@ package io.driftguard.controls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftguard.state.Document;
+import java.util.List;
+import java.util.Optional;
 
 /** A control that wants one boolean property of one document to have one value; a fix writes that value. */
 abstract class BooleanControl implements Control {
@@ -42,5 +44,10 @@ abstract class BooleanControl implements Control {
     return value.isBoolean() && value.booleanValue() == wanted
         ? Evaluation.compliant(observed, String.valueOf(wanted))
         : Evaluation.drift(observed, String.valueOf(wanted), property, wanted);
+  }
+
+  @Override
+  public final Optional<GraphPredicate> graphPredicate() {
+    return Optional.of(GraphPredicate.of(document, property, List.of(String.valueOf(wanted))));
   }
 }

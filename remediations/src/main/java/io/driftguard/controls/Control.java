@@ -3,6 +3,7 @@ package io.driftguard.controls;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.Document;
+import java.util.Optional;
 
 /**
  * One security control: reads one document of a site and, when the setting is wrong, proposes the sparse fix.
@@ -24,4 +25,12 @@ public interface Control {
 
   /** The Azure CLI command a person runs to fix it by hand. */
   String manualFix(SiteRef site);
+
+  /**
+   * How Azure Resource Graph can tell that this control may be broken, for a sweep's pre-filter; empty when Resource
+   * Graph does not index what it reads, so that every app is a candidate and read directly.
+   */
+  default Optional<GraphPredicate> graphPredicate() {
+    return Optional.empty();
+  }
 }

@@ -3,6 +3,7 @@ package io.driftguard.controls;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.Document;
+import java.util.Optional;
 
 /**
  * Plain FTP sends credentials in clear text. {@code Disabled} is always compliant; {@code FtpsOnly} is compliant
@@ -41,6 +42,11 @@ final class FtpDisabled implements Control {
     return compliant
         ? Evaluation.compliant(observed, target.description())
         : Evaluation.drift(observed, target.description(), PROPERTY, target.armValue());
+  }
+
+  @Override
+  public Optional<GraphPredicate> graphPredicate() {
+    return Optional.of(GraphPredicate.of(document(), PROPERTY, target.compliantValues()));
   }
 
   @Override

@@ -43,6 +43,12 @@ final class MinTls implements Control {
   }
 
   @Override
+  public Optional<GraphPredicate> graphPredicate() {
+    return Optional.of(GraphPredicate.of(document(), PROPERTY,
+        TlsVersion.KNOWN.stream().filter(v -> v.compareTo(minimum) >= 0).map(TlsVersion::toString).toList()));
+  }
+
+  @Override
   public String manualFix(SiteRef site) {
     return CliCommands.functionApp("config set", site, "--min-tls-version", minimum.toString());
   }

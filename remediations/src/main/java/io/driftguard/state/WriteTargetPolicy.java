@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * The code's own least privilege: the role's {@code sites/config/write} would also let it write app settings and
  * connection strings, so every write but one to a site, a slot or their {@code config/web} is refused before it
- * leaves (and before a token is attached). Reads pass.
+ * leaves (and before a token is attached). Reads pass, and so do Resource Graph queries: POSTs that only read.
  */
 final class WriteTargetPolicy extends ArmPolicy {
 
@@ -18,7 +18,8 @@ final class WriteTargetPolicy extends ArmPolicy {
 
   @Override
   void before(HttpPipelineCallContext context) {
-    if (context.getHttpRequest().getHttpMethod() == HttpMethod.GET) {
+    if (context.getHttpRequest().getHttpMethod() == HttpMethod.GET
+        || ArmGateway.isResourceGraphQuery(context.getHttpRequest())) {
       return;
     }
     String path = context.getHttpRequest().getUrl().getPath();
