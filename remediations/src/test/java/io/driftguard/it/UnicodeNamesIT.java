@@ -35,8 +35,12 @@ class UnicodeNamesIT {
   }
 
   private static List<Decision> sweep(String subscription) {
+    return sweep(subscription, "resourcegraph");
+  }
+
+  private static List<Decision> sweep(String subscription, String source) {
     List<Decision> decisions = new CopyOnWriteArrayList<>();
-    LocalAzure.parts(AUTOFIX, Clock.systemUTC()).sweeper().run(
+    LocalAzure.parts(Map.of("DRIFTGUARD_MODE", "autofix", "DRIFTGUARD_SWEEP_SOURCE", source), Clock.systemUTC()).sweeper().run(
         SweepRequest.oneOff(List.of(subscription), false, Duration.ofMinutes(1)), new SweepListener() {
           @Override
           public void decided(Decision decision) {
@@ -83,11 +87,27 @@ class UnicodeNamesIT {
         .times(Fault.ALWAYS).answer("{\"value\":[{\"id\":\"" + unparsable + "\",\"name\":\"a?b\",\"kind\":\"functionapp\","
             + "\"properties\":{}}]}"));
 
-    List<Decision> decisions = sweep(subscription);
+    List<Decision> decisions = sweep(subscription, "arm");
 
     assertEquals(1, decisions.size(), decisions.toString());
     assertEquals(Outcome.FAILED, decisions.get(0).outcome());
     assertTrue(decisions.get(0).reason().contains("query or fragment"), decisions.get(0).reason());
     assertFalse(decisions.get(0).retryable());
+  }
+
+  @Test
+  void aResourceGraphRowWhoseIdCannotBeParsedIsAFailedDecisionNotRead() {
+    String subscription = "00000000-0000-0000-0000-0000000bad1e";
+    String unparsable = "/subscriptions/" + subscription + "/resourceGroups/rg/providers/Microsoft.Web/sites/a?b";
+    arm().inject(Fault.on("POST", "^/providers/Microsoft.ResourceGraph/resources$").times(1)
+        .answer("{\"data\":[{\"id\":\"" + unparsable + "\",\"subscriptionId\":\"" + subscription + "\"}]}"));
+    int before = LocalAzure.botRequests().size();
+
+    List<Decision> decisions = sweep(subscription);
+
+    assertEquals(1, decisions.size(), decisions.toString());
+    assertEquals(Outcome.FAILED, decisions.get(0).outcome());
+    assertTrue(decisions.get(0).reason().contains("query or fragment"), decisions.get(0).reason());
+    assertEquals(1, LocalAzure.botRequests().size() - before, "the query only: the row is never read");
   }
 }
