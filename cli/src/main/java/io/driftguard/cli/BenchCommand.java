@@ -205,7 +205,9 @@ final class BenchCommand implements Main.Command {
       if (drifted && i / driftEvery % 4 != 3) {
         config.putAll(drifts.get(i / driftEvery % 4));
       }
-      arm.seedSite(subscriptions.get(i % subscriptions.size()), "rg-estate-" + (i / subscriptions.size() % 10),
+      // Each subscription holds a block of apps, so the drifted ones spread evenly across subscriptions.
+      int block = (options.apps() + subscriptions.size() - 1) / subscriptions.size();
+      arm.seedSite(subscriptions.get(i / block), "rg-estate-" + (i % 10),
           String.format("func-%05d", i), "functionapp,linux", Map.of(), !(drifted && i / driftEvery % 4 == 3), config);
     }
     // The ARM-only sweep first: it also warms the JVM, so the measured sweep pays no class loading or first token.
