@@ -16,7 +16,6 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.engine.ScopeGuard;
 import io.driftguard.fanout.QueuedSweeps;
 import io.driftguard.fanout.SweepQueue;
-import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
 import io.driftguard.record.TableEventClaims;
@@ -134,7 +133,7 @@ public final class Driftguard {
     SweepCheckpoints checkpoints = storage.<SweepCheckpoints>map(TableSweepCheckpoints::new).orElse(SweepCheckpoints.NONE);
     Optional<CandidateLister> candidates = settings.sweeps().source() == SweepSource.RESOURCE_GRAPH
         ? Optional.of(new ResourceGraphCandidates(arm, ResourceGraphQuery.forControls(catalog.all().stream()
-            .filter(control -> modes.configured(control).mode() != Mode.OFF).toList()), new ResourceGraphQuota(clock, pause)))
+            .filter(modes::mayBeOnForSomeApp).toList()), new ResourceGraphQuota(clock, pause)))
         : Optional.empty();
     Sweeper sweeper = new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(),
         settings.arm().eventBudget(), clock, candidates);
