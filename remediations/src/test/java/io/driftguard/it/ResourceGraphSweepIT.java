@@ -53,9 +53,10 @@ class ResourceGraphSweepIT {
     settings.put("DRIFTGUARD_SUBSCRIPTIONS", subscription);
     settings.put("DRIFTGUARD_SWEEP_SOURCE", source);
     // A control Resource Graph cannot judge makes every app a candidate (ResourceGraphQueryTest): these tests run the
-    // profile the pre-filter serves, every enabled control judged by the index.
+    // profile the pre-filter serves, every enabled control judged by the index, and no app tag able to turn on another.
     LocalAzure.CATALOG.all().stream().filter(control -> control.graphPredicate().isEmpty())
         .forEach(control -> settings.put(ModePolicy.settingName(control.id()), "off"));
+    settings.put("DRIFTGUARD_TAG_EXEMPTIONS", "ignore");
     settings.put("DRIFTGUARD_ARM_ENDPOINT", LocalAzure.sandbox().armEndpoint().toString());
     settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
