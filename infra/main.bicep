@@ -92,6 +92,13 @@ param reconcileTimeLimit string = '8m'
 @description('How many apps a sweep evaluates at a time (DRIFTGUARD_SWEEP_PARALLELISM).')
 param sweepParallelism int = 8
 
+@description('Where a sweep learns which apps to read (DRIFTGUARD_SWEEP_SOURCE): resourcegraph asks Azure Resource Graph for the apps that may be drifted and reads only those (ARM listing if the identity may not use it); arm lists and reads every app.')
+@allowed([
+  'resourcegraph'
+  'arm'
+])
+param sweepSource string = 'resourcegraph'
+
 @description('Create the Event Grid subscriptions. Needs the function code deployed first: infra/deploy.sh sets it on its second pass.')
 param deployEventSubscription bool = false
 
@@ -198,6 +205,7 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_RECONCILE_SCHEDULE: reconcileSchedule
       DRIFTGUARD_RECONCILE_TIME_LIMIT: reconcileTimeLimit
       DRIFTGUARD_SWEEP_PARALLELISM: string(sweepParallelism)
+      DRIFTGUARD_SWEEP_SOURCE: sweepSource
       DRIFTGUARD_TAG_EXEMPTIONS: tagExemptions
     }, controlSettings)
   }

@@ -98,7 +98,9 @@ final class DemoCommand implements Main.Command {
           Settings.ALERT_ENDPOINT, sandbox.logsIngestionEndpoint().toString(),
           Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId(),
           Settings.ALERT_STREAM, sandbox.logs().streamName(),
-          Settings.STORAGE_CONNECTION, azurite.connectionString()));
+          Settings.STORAGE_CONNECTION, azurite.connectionString(),
+          // The estate's page shows every app, compliant ones too: only an ARM listing reads them all.
+          Settings.SWEEP_SOURCE, "arm"));
       Driftguard.Parts parts = LocalAzureRun.builder(sandbox, settings).buildAll();
       this.engine = parts.engine();
       this.sweeper = parts.sweeper();

@@ -10,8 +10,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -79,7 +81,10 @@ final class ScanCommand implements Main.Command {
       err.print(HELP);
       return ExitCode.USAGE;
     }
-    Settings settings = Settings.fromEnvironment();
+    // The report shows every app and slot, compliant ones too: only an ARM listing reads them all.
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.put(Settings.SWEEP_SOURCE, "arm");
+    Settings settings = Settings.from(environment);
     List<String> outside = outsideScope(subscriptions, settings.subscriptions());
     if (!outside.isEmpty()) {
       // Which subscriptions driftguard may touch is the admin's decision, not the caller's.

@@ -23,6 +23,11 @@ import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
 import io.driftguard.record.TableSweepCheckpoints;
 import io.driftguard.sweep.SweepCheckpoints;
+import io.driftguard.sweep.CandidateLister;
+import io.driftguard.sweep.ResourceGraphCandidates;
+import io.driftguard.sweep.ResourceGraphQuery;
+import io.driftguard.sweep.ResourceGraphQuota;
+import io.driftguard.sweep.SweepSource;
 import io.driftguard.sweep.Sweeper;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.RetrySettings;
@@ -43,6 +48,7 @@ public final class Driftguard {
   private TokenCredential credential;
   private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
   private Clock clock = Clock.systemUTC();
+  private ResourceGraphQuota.Pause pause = ResourceGraphQuota.Pause.SLEEP;
 
   private Driftguard(Settings settings) {
     this.settings = settings;
@@ -65,6 +71,12 @@ public final class Driftguard {
   }
 
   /** The time flapping windows, records and the ARM circuit breaker are measured in; tests move it forward. */
+  /** How a sweep waits for Resource Graph's quota to reset: a sleep, or in tests a clock moved forward. */
+  public Driftguard resourceGraphPause(ResourceGraphQuota.Pause pause) {
+    this.pause = pause;
+    return this;
+  }
+
   public Driftguard clock(Clock clock) {
     this.clock = clock;
     return this;
@@ -105,11 +117,13 @@ public final class Driftguard {
         .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
+    ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget());
+    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
     Remediator engine = new Remediator(
         new ScopeGuard(settings.subscriptions(), self),
         arm,
-        ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()),
-        new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock),
+        catalog,
+        modes,
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
         storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
         storage.<EventClaims>map(TableEventClaims::new).orElse(EventClaims.NONE),
@@ -117,8 +131,12 @@ public final class Driftguard {
         clock,
         settings.arm().eventBudget());
     SweepCheckpoints checkpoints = storage.<SweepCheckpoints>map(TableSweepCheckpoints::new).orElse(SweepCheckpoints.NONE);
+    Optional<CandidateLister> candidates = settings.sweeps().source() == SweepSource.RESOURCE_GRAPH
+        ? Optional.of(new ResourceGraphCandidates(arm, ResourceGraphQuery.forControls(catalog.all().stream()
+            .filter(modes::mayBeOnForSomeApp).toList()), new ResourceGraphQuota(clock, pause)))
+        : Optional.empty();
     Sweeper sweeper = new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(),
-        settings.arm().eventBudget(), clock);
+        settings.arm().eventBudget(), clock, candidates);
     Optional<QueuedSweeps> queuedSweeps = storage.flatMap(tables -> settings.storage()
         .filter(target -> target.connectionString().isPresent() || target.queueServiceUri().isPresent())
         .map(target -> new QueuedSweeps(settings.subscriptions(),

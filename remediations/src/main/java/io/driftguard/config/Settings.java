@@ -8,6 +8,7 @@ import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.policy.TagExemptions;
 import io.driftguard.resource.ResourceIds;
+import io.driftguard.sweep.SweepSource;
 import io.driftguard.state.CircuitBreaker;
 import io.driftguard.state.RateLimits;
 import java.net.URI;
@@ -60,6 +61,7 @@ public record Settings(
   public static final String RECONCILE_SCHEDULE = "DRIFTGUARD_RECONCILE_SCHEDULE";
   public static final String RECONCILE_TIME_LIMIT = "DRIFTGUARD_RECONCILE_TIME_LIMIT";
   public static final String SWEEP_PARALLELISM = "DRIFTGUARD_SWEEP_PARALLELISM";
+  public static final String SWEEP_SOURCE = "DRIFTGUARD_SWEEP_SOURCE";
   public static final String DEFAULT_RECONCILE_SCHEDULE = "0 17 */3 * * *";
   public static final String ARM_READ_BURST = "DRIFTGUARD_ARM_READ_BURST";
   public static final String ARM_READS_PER_SECOND = "DRIFTGUARD_ARM_READS_PER_SECOND";
@@ -110,16 +112,17 @@ public record Settings(
 
   /**
    * Sweeps that find drift no event announced: the reconcile schedule (6-field NCRONTAB, read by the Functions host),
-   * how long one reconcile run may take before it checkpoints, and how many sites a sweep evaluates at a time.
+   * how long one reconcile run may take before it checkpoints, how many sites a sweep evaluates at a time, and where it
+   * learns which apps to read.
    */
-  public record SweepSettings(String reconcileSchedule, Duration reconcileTimeLimit, int parallelism) {}
+  public record SweepSettings(String reconcileSchedule, Duration reconcileTimeLimit, int parallelism, SweepSource source) {}
 
   /** Every setting name driftguard reads, the per-control ones included. */
   public static List<String> names() {
     List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
         ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
-        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS));
+        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, SWEEP_SOURCE));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -171,7 +174,8 @@ public record Settings(
     SweepSettings sweeps = new SweepSettings(
         reader.parse(RECONCILE_SCHEDULE, DEFAULT_RECONCILE_SCHEDULE, Settings::ncrontab),
         reader.parse(RECONCILE_TIME_LIMIT, "8m", Durations::parse),
-        reader.parse(SWEEP_PARALLELISM, "8", Settings::positiveInt));
+        reader.parse(SWEEP_PARALLELISM, "8", Settings::positiveInt),
+        reader.parse(SWEEP_SOURCE, "resourcegraph", SweepSource::parse));
     TagExemptions tagExemptions = reader.parse(TAG_EXEMPTIONS, "honour", TagExemptions::parse);
     reader.refuseUnknown(names());
     reader.throwIfProblems();

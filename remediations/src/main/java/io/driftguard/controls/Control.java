@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.driftguard.documents.Document;
 import io.driftguard.resource.SiteRef;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -41,4 +42,12 @@ public interface Control {
 
   /** The Azure CLI command a person runs to fix it by hand. */
   String manualFix(SiteRef site);
+
+  /**
+   * How Azure Resource Graph can tell that this control may be broken, for a sweep's pre-filter; empty when Resource
+   * Graph does not index what it reads, so that every app is a candidate and read directly.
+   */
+  default Optional<GraphPredicate> graphPredicate() {
+    return Optional.empty();
+  }
 }

@@ -36,7 +36,7 @@ public final class ControlCatalog {
   /** {@code clock}: the day end-of-support dates are compared with. */
   public static ControlCatalog standard(TlsVersion minimumTls, FtpsTarget ftpsTarget, Clock clock) {
     return new ControlCatalog(List.of(
-        property("https-only", Documents.SITE, "/properties/httpsOnly").wants(true)
+        property("https-only", Documents.SITE, "/properties/httpsOnly").wants(true).indexedByResourceGraph()
             .title("HTTPS only").risk(Risk.SAFE)
             .peers("P: Function apps should only be accessible over HTTPS",
                 "D: Function App should only be accessible over HTTPS")
@@ -44,10 +44,12 @@ public final class ControlCatalog {
         property("ftp-disabled", Documents.WEB_CONFIG, "/properties/ftpsState")
             .compliantWhen(value -> value.isTextual() && ftpsTarget.accepts(value.asText()), ftpsTarget.description(),
                 ftpsTarget.armValue())
+            .indexedByResourceGraph(ftpsTarget.compliantValues())
             .title("FTP disabled").risk(Risk.SAFE)
             .peers("P: Function apps should require FTPS only", "D: FTPS should be required in function apps")
             .fix("az functionapp config set {target} --ftps-state " + quoted(ftpsTarget.armValue())).build(),
         property("remote-debugging-off", Documents.WEB_CONFIG, "/properties/remoteDebuggingEnabled").wants(false)
+            .indexedByResourceGraph()
             .title("Remote debugging off").risk(Risk.SAFE)
             .peers("P: Function apps should have remote debugging turned off",
                 "D: Remote debugging should be turned off for Function App")
@@ -77,7 +79,7 @@ public final class ControlCatalog {
                 "P: Function apps that use Java should use a specified 'Java version'")
             .fix("az functionapp list-runtimes --os " + quoted("linux")
                 + "  # then move the app to a supported version").build(),
-        property("http2-enabled", Documents.WEB_CONFIG, "/properties/http20Enabled").wants(true)
+        property("http2-enabled", Documents.WEB_CONFIG, "/properties/http20Enabled").wants(true).indexedByResourceGraph()
             .title("HTTP/2 enabled").risk(Risk.SAFE).optIn()
             .peers("P: Function apps should use latest 'HTTP Version'")
             .fix("az functionapp config set {target} --http20-enabled " + quoted("true")).build(),
@@ -125,7 +127,9 @@ public final class ControlCatalog {
   private static PropertyControl.Builder tlsAtLeast(PropertyControl.Builder builder, TlsVersion minimum) {
     return builder.compliantWhen(value -> value.isTextual()
             && TlsVersion.parse(value.asText()).filter(version -> version.compareTo(minimum) >= 0).isPresent(),
-        minimum + " or higher", minimum.toString());
+        minimum + " or higher", minimum.toString())
+        .indexedByResourceGraph(TlsVersion.KNOWN.stream().filter(version -> version.compareTo(minimum) >= 0)
+            .map(TlsVersion::toString).toList());
   }
 
   /** ARM offers only PUT for these policies; the fix body {@code {"properties":{"allow":false}}} is all of it. */

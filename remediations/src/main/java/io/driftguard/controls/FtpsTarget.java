@@ -1,5 +1,7 @@
 package io.driftguard.controls;
 
+import java.util.List;
+
 /** The FTP state driftguard enforces ({@code DRIFTGUARD_FTPS_STATE}). */
 public enum FtpsTarget {
   /** No FTP at all: the only compliant state. */
@@ -21,6 +23,11 @@ public enum FtpsTarget {
 
   String description() {
     return description;
+  }
+
+  /** The values {@link #accepts} takes, as ARM spells them. */
+  List<String> compliantValues() {
+    return this == DISABLED ? List.of(armValue) : List.of(armValue, DISABLED.armValue);
   }
 
   boolean accepts(String observed) {

@@ -7,6 +7,7 @@ import io.driftguard.resource.SiteRef;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -33,6 +34,7 @@ public final class PropertyControl implements Control {
   private final boolean optIn;
   private final List<String> peers;
   private final String fixCommand;
+  private final Optional<GraphPredicate> graphPredicate;
 
   private PropertyControl(Builder builder) {
     this.id = Objects.requireNonNull(builder.id);
@@ -44,6 +46,7 @@ public final class PropertyControl implements Control {
     this.optIn = builder.optIn;
     this.peers = List.copyOf(builder.peers);
     this.fixCommand = Objects.requireNonNull(builder.fixCommand, id + ": fix command");
+    this.graphPredicate = builder.graphCompliant.map(values -> GraphPredicate.of(document, builder.fixedProperty, values));
   }
 
   /** A control on the property at {@code pointer} (a JSON pointer into the resource, e.g. {@code /properties/httpsOnly}). */
@@ -99,6 +102,11 @@ public final class PropertyControl implements Control {
   }
 
   @Override
+  public Optional<GraphPredicate> graphPredicate() {
+    return graphPredicate;
+  }
+
+  @Override
   public String manualFix(SiteRef site) {
     String documentId = site.id() + document.child().map(child -> "/" + child).orElse("");
     return fixCommand.replace("{target}", CliCommands.target(site))
@@ -122,6 +130,9 @@ public final class PropertyControl implements Control {
     private boolean optIn;
     private List<String> peers = List.of();
     private String fixCommand;
+    private String fixedProperty;
+    private List<String> wantedValues = List.of();
+    private Optional<List<String>> graphCompliant = Optional.empty();
 
     private Builder(String id, Document document) {
       this.id = id;
@@ -143,6 +154,7 @@ public final class PropertyControl implements Control {
     public Builder compliantWhen(Predicate<JsonNode> accepts, String desired, Object fixValue) {
       JsonPointer at = Objects.requireNonNull(pointer, id + ": a judged property needs a pointer");
       String fixed = fixValue == null ? null : propertyName(at);
+      this.fixedProperty = fixed;
       this.judge = resources -> {
         JsonNode value = resources.apply(document).at(at);
         String observed = Evaluation.describe(value);
@@ -156,17 +168,36 @@ public final class PropertyControl implements Control {
 
     /** Compliant when the property is the boolean {@code wanted}, which a fix writes. */
     public Builder wants(boolean wanted) {
+      wantedValues = List.of(String.valueOf(wanted));
       return compliantWhen(value -> value.isBoolean() && value.booleanValue() == wanted, String.valueOf(wanted), wanted);
     }
 
     /** Compliant when the property is the text {@code wanted} (ARM's enums are case-insensitive), which a fix writes. */
     public Builder wants(String wanted) {
+      wantedValues = List.of(wanted);
       return compliantWhen(value -> value.isTextual() && value.asText().equalsIgnoreCase(wanted), wanted, wanted);
     }
 
     /** Also reads {@code document} to judge. */
     public Builder alsoReads(Document other) {
       reads.add(other);
+      return this;
+    }
+
+    /**
+     * Resource Graph indexes the property (of the site or {@code config/web}): a sweep's pre-filter keeps only the apps
+     * whose value is not the one {@link #wants} asks for. Call after {@code wants}.
+     */
+    public Builder indexedByResourceGraph() {
+      return indexedByResourceGraph(wantedValues);
+    }
+
+    /** As {@link #indexedByResourceGraph()}, compliant when the value is one of {@code compliantValues} as ARM spells them. */
+    public Builder indexedByResourceGraph(List<String> compliantValues) {
+      if (fixedProperty == null || compliantValues.isEmpty()) {
+        throw new IllegalStateException(id + ": a pre-filter needs the fixed property and its compliant values");
+      }
+      this.graphCompliant = Optional.of(List.copyOf(compliantValues));
       return this;
     }
 

@@ -146,13 +146,25 @@ public final class Remediator {
    * writes, and a sweep evaluates each app once anyway.
    */
   public Decision reconcile(SiteRef site, JsonNode listedSite, String runId, boolean dryRun) {
+    return reconcile(site, Optional.of(listedSite), runId, dryRun);
+  }
+
+  /**
+   * A site or slot an index (Resource Graph) named as possibly drifted: read afresh like an event's, since the index
+   * may lag, and evaluated as {@link #reconcile(SiteRef, JsonNode, String, boolean)} does.
+   */
+  public Decision confirmCandidate(SiteRef site, String runId, boolean dryRun) {
+    return reconcile(site, Optional.empty(), runId, dryRun);
+  }
+
+  private Decision reconcile(SiteRef site, Optional<JsonNode> listedSite, String runId, boolean dryRun) {
     WriteEvent sweep = WriteEvent.sweep(site, runId, OffsetDateTime.now(clock));
     Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
     Optional<String> outOfScope = scope.refusal(sweep);
     if (outOfScope.isPresent()) {
       return decisions.skipped(outOfScope.get());
     }
-    Decision decision = evaluate(sweep, decisions, new Basis(Optional.of(listedSite), dryRun));
+    Decision decision = evaluate(sweep, decisions, new Basis(listedSite, dryRun));
     return dryRun ? decision : record(sweep, List.of(), decision, decisions);
   }
 

@@ -103,6 +103,15 @@ public final class ModePolicy {
         site.tag(AUTOFIX_TAG).filter(tag -> tagsCount));
   }
 
+  /**
+   * Whether the control may be on for some app: on by settings, or (where tags count) turnable on by an app's
+   * {@code driftguard-mode} or {@code driftguard-enable} tag. A sweep's pre-filter must look for every such control, or
+   * a tag that turns one on would hide that app's drift from it.
+   */
+  public boolean mayBeOnForSomeApp(Control control) {
+    return tagExemptions != TagExemptions.IGNORE || effectiveConfigured(control).mode() != Mode.OFF;
+  }
+
   /** The mode from settings alone, within the control's risk and opt-in default: what an untagged app gets. */
   public ModeDecision effectiveConfigured(Control control) {
     return withinRisk(control, configured(control), Optional.empty(), Optional.empty());

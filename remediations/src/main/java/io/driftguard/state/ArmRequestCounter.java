@@ -24,7 +24,8 @@ final class ArmRequestCounter implements HttpPipelinePolicy {
   }
 
   private static void count(HttpPipelineCallContext context) {
-    boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET;
+    boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET
+        || ArmGateway.isResourceGraphQuery(context.getHttpRequest());
     context.getData(CallBudget.CONTEXT_KEY).ifPresent(usage -> ((CallBudget) usage).record(read));
   }
 }

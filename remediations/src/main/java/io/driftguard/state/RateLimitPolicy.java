@@ -33,6 +33,9 @@ final class RateLimitPolicy extends ArmPolicy {
 
   @Override
   void before(HttpPipelineCallContext context) {
+    if (ArmGateway.isResourceGraphQuery(context.getHttpRequest())) {
+      return; // Resource Graph has its own per-user quota, which the sweep's query gate keeps to.
+    }
     boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET;
     Duration remaining = CallBudget.of(context).remaining();
     Optional<Duration> wait = bucket(context, read).reserve(remaining.isNegative() ? Duration.ZERO : remaining);
@@ -45,6 +48,9 @@ final class RateLimitPolicy extends ArmPolicy {
 
   @Override
   void after(HttpPipelineCallContext context, HttpResponse response) {
+    if (ArmGateway.isResourceGraphQuery(context.getHttpRequest())) {
+      return;
+    }
     boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET;
     String remaining = response.getHeaderValue(read ? REMAINING_READS : REMAINING_WRITES);
     if (remaining != null) {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The code's own least privilege: the role's {@code sites/config/write} would also let it write app settings and
  * connection strings, so every write but one of a catalog document with that document's own verb (PATCH for a site, a
  * slot or their {@code config/web}, PUT for a basic-auth publishing policy) is refused before it leaves (and before a
- * token is attached). A PUT of a whole site or config never leaves. Reads pass.
+ * token is attached). A PUT of a whole site or config never leaves. Reads pass, and so do Resource Graph queries:
+ * POSTs that only read.
  */
 final class WriteTargetPolicy extends ArmPolicy {
 
@@ -40,7 +41,7 @@ final class WriteTargetPolicy extends ArmPolicy {
   @Override
   void before(HttpPipelineCallContext context) {
     HttpMethod method = context.getHttpRequest().getHttpMethod();
-    if (method == HttpMethod.GET) {
+    if (method == HttpMethod.GET || ArmGateway.isResourceGraphQuery(context.getHttpRequest())) {
       return;
     }
     String path = context.getHttpRequest().getUrl().getPath();

@@ -12,6 +12,7 @@ import io.driftguard.state.ArmGateway;
 import io.driftguard.state.ArmGateway.SitePage;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteState;
+import io.driftguard.sweep.CandidateLister.CandidatePage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -27,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Evaluates every function app and slot of some subscriptions, as events would: drift that no event announced (present
@@ -34,6 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * engine. The site list gives each site's document, so a function app costs only the other documents its controls need
  * and its slot list. Reads go through the same rate limiter as events, several at a time; a run that reaches its time
  * limit checkpoints after the sites it finished, and the next run resumes there.
+ *
+ * <p>With a {@link CandidateLister} (Resource Graph), only the apps it names are read, each afresh; when it cannot be
+ * used (the identity may not read it), the run says so and lists through ARM instead. Such a run keeps no checkpoint:
+ * its query is cheap to run again, and what it fixed has dropped out of the next answer.
  */
 public final class Sweeper {
 
@@ -45,19 +51,22 @@ public final class Sweeper {
   private final int parallelism;
   private final Duration callBudget;
   private final Clock clock;
+  private final Optional<CandidateLister> candidates;
 
   /**
    * @param callBudget how long one listing call may take, as one event may: the time limit decides whether work
    *     starts, never cuts a site short
+   * @param candidates the index that names candidates, or empty to list every site through ARM
    */
   public Sweeper(Remediator engine, ArmGateway gateway, SweepCheckpoints checkpoints, int parallelism,
-                 Duration callBudget, Clock clock) {
+                 Duration callBudget, Clock clock, Optional<CandidateLister> candidates) {
     this.engine = engine;
     this.gateway = gateway;
     this.checkpoints = checkpoints;
     this.parallelism = parallelism;
     this.callBudget = callBudget;
     this.clock = clock;
+    this.candidates = candidates;
   }
 
   public SweepSummary run(SweepRequest request, SweepListener listener) {
@@ -68,7 +77,7 @@ public final class Sweeper {
       return thread;
     });
     try {
-      return run.sweep(workers);
+      return candidates.isPresent() ? run.sweepCandidates(candidates.get(), workers) : run.sweep(workers);
     } finally {
       workers.shutdownNow();
     }
@@ -137,7 +146,7 @@ public final class Sweeper {
           }
           listener.listed(subscription, listed.sites().size());
           List<JsonNode> sites = listed.sites().subList(Math.min(skip, listed.sites().size()), listed.sites().size());
-          int done = sweepPage(subscription, sites, workers);
+          int done = sweepPage(sites, site -> sweepSite(subscription, site), workers);
           if (done < sites.size()) {
             return stop(subscription, skipToken, skip + done);
           }
@@ -154,11 +163,67 @@ public final class Sweeper {
       return summary(true);
     }
 
-    /** Sweeps a page's sites, several at a time; returns how many at its start are done (the rest ran out of time). */
-    private int sweepPage(String subscription, List<JsonNode> sites, ExecutorService workers) {
+    /**
+     * Sweeps the candidates an index names, page by page, each confirmed by a fresh read. An index the identity may
+     * not use (or that refuses the query) on its first page turns the run into an ARM listing, and the summary says so.
+     */
+    SweepSummary sweepCandidates(CandidateLister lister, ExecutorService workers) {
+      Optional<String> skipToken = Optional.empty();
+      boolean firstPage = true;
+      while (true) {
+        if (outOfTime()) {
+          return summary(false);
+        }
+        CandidatePage page;
+        CallBudget budget = new CallBudget(callBudget);
+        try {
+          page = lister.page(request.subscriptions(), skipToken, budget);
+        } catch (ArmException e) {
+          if (firstPage && !e.isRetryable()) {
+            problems.add("Resource Graph could not be used, so every site was listed through ARM instead: "
+                + e.getMessage());
+            return sweep(workers);
+          }
+          problems.add(e.getMessage());
+          return summary(false);
+        } finally {
+          listReads.addAndGet(budget.reads());
+        }
+        firstPage = false;
+        listener.listed("Resource Graph", page.candidates().size());
+        if (sweepPage(page.candidates(), this::confirmCandidate, workers) < page.candidates().size()) {
+          return summary(false);
+        }
+        if (page.skipToken().isEmpty()) {
+          break;
+        }
+        skipToken = page.skipToken();
+      }
+      if (resume.isPresent() || checkpointRefused) {
+        checkpoints.clear(request.checkpointName().orElseThrow());
+      }
+      return summary(true);
+    }
+
+    /** Reads a candidate afresh and decides it, if it names a site or slot of a swept subscription. */
+    private boolean confirmCandidate(JsonNode candidate) {
+      String named = candidate.path("subscriptionId").asText("");
+      Optional<String> swept = request.subscriptions().stream().filter(named::equalsIgnoreCase).findFirst();
+      if (swept.isEmpty()) {
+        String refusal = "Resource Graph named a site outside the swept subscriptions; not touched";
+        problems.add(refusal);
+        count(engine.refusedListing(candidate.path("id").asText(""), refusal, runId, request.dryRun()));
+        return true;
+      }
+      trusted(swept.get(), candidate).ifPresent(site -> count(engine.confirmCandidate(site, runId, request.dryRun())));
+      return true;
+    }
+
+    /** Sweeps a page's items, several at a time; returns how many at its start are done (the rest ran out of time). */
+    private int sweepPage(List<JsonNode> items, Predicate<JsonNode> sweepOne, ExecutorService workers) {
       List<CompletableFuture<Boolean>> work = new ArrayList<>();
-      for (JsonNode site : sites) {
-        work.add(CompletableFuture.supplyAsync(() -> !outOfTime() && sweepSite(subscription, site), workers));
+      for (JsonNode item : items) {
+        work.add(CompletableFuture.supplyAsync(() -> !outOfTime() && sweepOne.test(item), workers));
       }
       int done = 0;
       for (CompletableFuture<Boolean> site : work) {

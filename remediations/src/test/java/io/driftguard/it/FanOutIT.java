@@ -49,6 +49,7 @@ class FanOutIT {
     Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
     settings.put("DRIFTGUARD_MODE", "autofix");
     settings.put("DRIFTGUARD_SUBSCRIPTIONS", String.join(",", FIRST, SECOND, THIRD));
+    settings.put("DRIFTGUARD_SWEEP_SOURCE", "arm"); // the requests counted below are an ARM-listed sweep's
     return settings;
   }
 

@@ -46,6 +46,7 @@ class SweepIT {
   private static Sweeper sweeper() {
     Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
     settings.put("DRIFTGUARD_MODE", "notify");
+    settings.put("DRIFTGUARD_SWEEP_SOURCE", "arm");
     settings.put("DRIFTGUARD_ARM_ENDPOINT", LocalAzure.sandbox().armEndpoint().toString());
     settings.put("IDENTITY_ENDPOINT", System.getenv("IDENTITY_ENDPOINT"));
     settings.put("IDENTITY_HEADER", System.getenv("IDENTITY_HEADER"));

@@ -52,6 +52,7 @@ class TrustBoundaryIT {
     Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
     settings.put("DRIFTGUARD_MODE", "autofix");
     settings.put("DRIFTGUARD_SUBSCRIPTIONS", SWEPT);
+    settings.put("DRIFTGUARD_SWEEP_SOURCE", "arm"); // the hostile listings are ARM's
     return LocalAzure.parts(settings, Clock.systemUTC());
   }
 

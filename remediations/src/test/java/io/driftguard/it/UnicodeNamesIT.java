@@ -90,6 +90,7 @@ class UnicodeNamesIT {
 
     Map<String, String> settings = new HashMap<>(AUTOFIX);
     settings.putAll(LocalAzure.recordingSettings());
+    settings.put("DRIFTGUARD_SWEEP_SOURCE", "arm");
 
     List<Decision> decisions = sweep(subscription, settings);
 
@@ -105,5 +106,21 @@ class UnicodeNamesIT {
     assertEquals("failed", rows.get(0).get("Action"));
     assertEquals(unparsable, rows.get(0).get("TargetResourceId"));
     assertTrue(String.valueOf(rows.get(0).get("Message")).contains("refused a listed site"), rows.get(0).toString());
+  }
+
+  @Test
+  void aResourceGraphRowWhoseIdCannotBeParsedIsAFailedDecisionNotRead() {
+    String subscription = "00000000-0000-0000-0000-0000000bad1e";
+    String unparsable = "/subscriptions/" + subscription + "/resourceGroups/rg/providers/Microsoft.Web/sites/a?b";
+    arm().inject(Fault.on("POST", "^/providers/Microsoft.ResourceGraph/resources$").times(1)
+        .answer("{\"data\":[{\"id\":\"" + unparsable + "\",\"subscriptionId\":\"" + subscription + "\"}]}"));
+    int before = LocalAzure.botRequests().size();
+
+    List<Decision> decisions = sweep(subscription);
+
+    assertEquals(1, decisions.size(), decisions.toString());
+    assertEquals(Outcome.FAILED, decisions.get(0).outcome());
+    assertTrue(decisions.get(0).reason().contains("query or fragment"), decisions.get(0).reason());
+    assertEquals(1, LocalAzure.botRequests().size() - before, "the query only: the row is never read");
   }
 }

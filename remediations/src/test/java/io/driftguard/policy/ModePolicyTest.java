@@ -76,6 +76,15 @@ class ModePolicyTest {
   }
 
   @Test
+  void aControlOffBySettingsMayStillBeOnForAnAppWhoseModeTagTurnsItOnUnlessTagsAreIgnored() {
+    ModePolicy allOff = new ModePolicy(Mode.OFF, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE);
+    assertEquals(Mode.NOTIFY, allOff.effective(ftp, siteTagged(Map.of("driftguard-mode", "notify"))).mode());
+    assertTrue(allOff.mayBeOnForSomeApp(ftp), "a sweep's pre-filter must still look for it");
+    assertFalse(new ModePolicy(Mode.OFF, Map.of(), TagExemptions.IGNORE, NOON_1_JUNE).mayBeOnForSomeApp(ftp));
+    assertTrue(new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.IGNORE, NOON_1_JUNE).mayBeOnForSomeApp(ftp));
+  }
+
+  @Test
   void anExemptionHoldsUntilItsDateAndThenTheNormalModeRunsAndSaysItExpired() {
     Map<String, String> tags = Map.of("driftguard-exempt", "min-tls", "driftguard-exempt-reason", "old clients");
     ModeDecision throughTheDay = policy.resolve(minTls, siteTagged(with(tags, "2026-06-01")));

@@ -30,12 +30,24 @@ public final class FakeArm {
   /** Null when off. */
   private volatile ArmThrottling throttling;
   private final AtomicInteger throttledCount = new AtomicInteger();
+  private final ResourceGraph resourceGraph;
 
   FakeArm(URI armEndpoint, int pageSize, String tenantId, Function<String, Optional<IssuedToken>> tokens) {
     this.armEndpoint = armEndpoint;
     this.tokens = tokens;
     this.events = new ResourceWriteEvents(tenantId);
     this.provider = new WebResourceProvider(armEndpoint, pageSize);
+    this.resourceGraph = new ResourceGraph(provider::graphRows);
+  }
+
+  /** Azure Resource Graph on the same endpoint, indexing these sites: its quota, lag and refusal are set there. */
+  public ResourceGraph resourceGraph() {
+    return resourceGraph;
+  }
+
+  /** True for a Resource Graph query: a POST that only reads. */
+  public static boolean isResourceGraphQuery(RecordedRequest request) {
+    return request.path().equalsIgnoreCase(ResourceGraph.PATH);
   }
 
   // --- Seeding: no HTTP, no request log entry, no event.
@@ -206,6 +218,9 @@ public final class FakeArm {
    * PUTs. driftguard's role could write some of these; its code never may.
    */
   public static boolean isWriteBeyondControlledDocuments(RecordedRequest request) {
+    if (isResourceGraphQuery(request)) {
+      return false;
+    }
     ArmRoute.Target target = ArmRoute.parse(request.path()).target();
     return switch (request.method()) {
       case "GET" -> false;
@@ -249,7 +264,9 @@ public final class FakeArm {
       return ArmResponse.error(400, "MissingApiVersionParameter",
           "The api-version query parameter (?api-version=) is required for all requests.");
     }
-    ArmResponse served = serveWithinLimits(request, token);
+    ArmResponse served = request.path().equalsIgnoreCase(ResourceGraph.PATH)
+        ? resourceGraph.answer(request.method(), request.body())
+        : serveWithinLimits(request, token);
     return forced == ArmResponse.LOSE_ANSWER ? ArmResponse.DROP_CONNECTION : served;
   }
 

@@ -153,6 +153,19 @@ final class SiteState {
     return resource;
   }
 
+  /**
+   * The app as Resource Graph indexes it: the site's properties as ARM returns them ({@code resources}), and its
+   * config/web properties in PascalCase, as {@code appserviceresources} holds them.
+   */
+  GraphQuery.Row graphRow() {
+    ObjectNode config = Json.object();
+    effectiveWebConfig().fields().forEachRemaining(field -> config.set(
+        Character.toUpperCase(field.getKey().charAt(0)) + field.getKey().substring(1), field.getValue().deepCopy()));
+    return new GraphQuery.Row(handle.id(), handle.subscriptionId(),
+        handle.isSlot() ? "microsoft.web/sites/slots" : "microsoft.web/sites", kind,
+        (ObjectNode) siteResource().get("properties"), config);
+  }
+
   ObjectNode publishingPolicyResource(String policy) {
     ObjectNode resource = header(handle.publishingPolicyId(policy), policy,
         childType("basicPublishingCredentialsPolicies"));

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -54,6 +55,11 @@ final class WebResourceProvider {
     ArmRoute route = ArmRoute.parse(id);
     SiteState state = route.target() == ArmRoute.Target.SITE ? sites.get(route.site().key()) : null;
     return state == null ? null : view.apply(state);
+  }
+
+  /** Every site and slot as Resource Graph would index it now. */
+  synchronized List<GraphQuery.Row> graphRows() {
+    return sorted.values().stream().map(SiteState::graphRow).toList();
   }
 
   /** Deletes a site with its slots, or one slot. */

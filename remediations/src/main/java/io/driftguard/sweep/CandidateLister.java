@@ -1,0 +1,19 @@
+package io.driftguard.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.state.CallBudget;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Names the function apps and slots a sweep should read, when an index can tell which may be drifted more cheaply than
+ * reading every app: each candidate is then confirmed by the engine's own read before anything is fixed or reported.
+ */
+public interface CandidateLister {
+
+  /** One page of candidates ({@code id} and {@code subscriptionId} each) across {@code subscriptions}. */
+  CandidatePage page(List<String> subscriptions, Optional<String> skipToken, CallBudget budget);
+
+  /** A page, and the skip token of the next one: only the token, as for ARM's lists. */
+  record CandidatePage(List<JsonNode> candidates, Optional<String> skipToken) {}
+}

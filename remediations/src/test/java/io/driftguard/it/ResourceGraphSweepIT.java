@@ -1,0 +1,238 @@
+package io.driftguard.it;
+
+import static io.driftguard.it.LocalAzure.arm;
+import static io.driftguard.it.LocalAzure.botRequests;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import io.driftguard.config.Driftguard;
+import io.driftguard.config.Settings;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.Outcome;
+import io.driftguard.policy.ModePolicy;
+import io.driftguard.sandbox.FakeArm;
+import io.driftguard.sandbox.RecordedRequest;
+import io.driftguard.sandbox.SiteHandle;
+import io.driftguard.sweep.SweepListener;
+import io.driftguard.sweep.SweepRequest;
+import io.driftguard.sweep.SweepSummary;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sweeps through the Resource Graph pre-filter against the sandbox's Resource Graph, with the real SDK pipeline: the
+ * same findings as an ARM-only sweep for a fraction of the reads, every candidate confirmed by a fresh ARM read (a
+ * lagging index neither fixes a compliant app nor, once it catches up, hides a drifted one), the fallback to ARM
+ * listing when the identity may not use Resource Graph, and its quota kept on a clock the test moves.
+ */
+class ResourceGraphSweepIT {
+
+  private static final Map<String, Object> DRIFTED_FTP = Map.of("ftpsState", "AllAllowed");
+
+  @AfterEach
+  void resetResourceGraph() {
+    arm().resourceGraph().reset();
+  }
+
+  private static Driftguard driftguard(String subscription, String mode, String source, Clock clock) {
+    Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
+    settings.put("DRIFTGUARD_MODE", mode);
+    settings.put("DRIFTGUARD_SUBSCRIPTIONS", subscription);
+    settings.put("DRIFTGUARD_SWEEP_SOURCE", source);
+    // A control Resource Graph cannot judge makes every app a candidate (ResourceGraphQueryTest): these tests run the
+    // profile the pre-filter serves, every enabled control judged by the index, and no app tag able to turn on another.
+    LocalAzure.CATALOG.all().stream().filter(control -> control.graphPredicate().isEmpty())
+        .forEach(control -> settings.put(ModePolicy.settingName(control.id()), "off"));
+    settings.put("DRIFTGUARD_TAG_EXEMPTIONS", "ignore");
+    settings.put("DRIFTGUARD_ARM_ENDPOINT", LocalAzure.sandbox().armEndpoint().toString());
+    settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
+    settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
+    return Driftguard.builder(Settings.from(settings))
+        .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(LocalAzure.sandbox().sslContext())).build())
+        .clock(clock);
+  }
+
+  private record Swept(SweepSummary summary, List<Decision> decisions, List<RecordedRequest> requests) {
+    Set<String> with(Outcome outcome) {
+      return decisions.stream().filter(d -> d.outcome() == outcome).map(Decision::resource)
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    long count(Predicate<RecordedRequest> which) {
+      return requests.stream().filter(which).count();
+    }
+  }
+
+  private static Swept sweep(Driftguard driftguard, String subscription) {
+    int before = botRequests().size();
+    List<Decision> decisions = new CopyOnWriteArrayList<>();
+    SweepSummary summary = driftguard.buildAll().sweeper().run(
+        SweepRequest.oneOff(List.of(subscription), false, Duration.ofMinutes(2)), new SweepListener() {
+          @Override
+          public void decided(Decision decision) {
+            decisions.add(decision);
+          }
+        });
+    List<RecordedRequest> requests = botRequests().subList(before, botRequests().size());
+    return new Swept(summary, decisions, List.copyOf(requests));
+  }
+
+  private static boolean graphQuery(RecordedRequest request) {
+    return FakeArm.isResourceGraphQuery(request);
+  }
+
+  private static boolean siteRead(RecordedRequest request) {
+    return request.method().equals("GET") && request.path().matches("(?i).*/sites/[^/]+(/slots/[^/]+)?");
+  }
+
+  private static boolean configRead(RecordedRequest request) {
+    return request.method().equals("GET") && request.path().endsWith("/config/web");
+  }
+
+  private static boolean listing(RecordedRequest request) {
+    return request.path().toLowerCase().endsWith("/providers/microsoft.web/sites") || request.path().endsWith("/slots");
+  }
+
+  /** 200 function apps, one in ten drifted on a different control each, a drifted slot, and web apps it passes over. */
+  private static Set<String> seedEstate(String subscription) {
+    Set<String> drifted = new TreeSet<>();
+    List<Map<String, Object>> drifts = List.of(DRIFTED_FTP, Map.of("minTlsVersion", "1.0"),
+        Map.of("remoteDebuggingEnabled", true));
+    for (int i = 0; i < 200; i++) {
+      boolean drift = i % 10 == 0;
+      Map<String, Object> config = new HashMap<>(LocalAzure.compliantConfig());
+      if (drift && i % 40 != 0) {
+        config.putAll(drifts.get(i / 10 % 3));
+      }
+      SiteHandle app = arm().seedSite(subscription, "rg-graph-" + (i % 3), String.format("func-%03d", i),
+          "functionapp,linux", Map.of(), !(drift && i % 40 == 0), config);
+      if (drift) {
+        drifted.add(app.id());
+      }
+      if (i == 7) {
+        drifted.add(arm().seedSlot(subscription, "rg-graph-" + (i % 3), app.site(), "staging", true, DRIFTED_FTP).id());
+      }
+    }
+    for (int i = 0; i < 10; i++) {
+      arm().seedSite(subscription, "rg-web", String.format("web-%02d", i), "app", Map.of(), false, DRIFTED_FTP);
+    }
+    return drifted;
+  }
+
+  @Test
+  void aSweepThroughResourceGraphFindsExactlyWhatTheArmSweepFindsReadingOnlyTheCandidates() {
+    String subscription = "00000000-0000-0000-0000-00000000a7a1";
+    Set<String> drifted = seedEstate(subscription);
+
+    Swept viaArm = sweep(driftguard(subscription, "notify", "arm", Clock.systemUTC()), subscription);
+    Swept viaGraph = sweep(driftguard(subscription, "notify", "resourcegraph", Clock.systemUTC()), subscription);
+
+    assertEquals(drifted, viaArm.with(Outcome.ALERTED), "the ARM-only sweep finds the seeded drift");
+    assertEquals(viaArm.with(Outcome.ALERTED), viaGraph.with(Outcome.ALERTED), "the same findings");
+    assertTrue(viaGraph.summary().complete() && viaGraph.summary().problems().isEmpty(), viaGraph.summary().toString());
+    assertEquals(1, viaGraph.count(ResourceGraphSweepIT::graphQuery), "one query page");
+    assertEquals(0, viaGraph.count(ResourceGraphSweepIT::listing), "no site list, no slot list");
+    assertEquals(drifted.size(), viaGraph.count(ResourceGraphSweepIT::siteRead), "each candidate's site read afresh");
+    assertEquals(drifted.size(), viaGraph.count(ResourceGraphSweepIT::configRead), "and its config/web");
+    assertEquals(1 + 2L * drifted.size(), viaGraph.requests().size(), "nothing else");
+    long armReads = viaArm.requests().size();
+    // Two reads an app (slot list, config/web) against two a candidate (site, config/web): at 10% drift, 9x fewer.
+    assertTrue(armReads >= 9 * viaGraph.requests().size(), armReads + " vs " + viaGraph.requests().size());
+    System.out.printf("200 apps, %d drifted: ARM-only %d requests (%d list pages and slot lists, %d config reads); "
+            + "Resource Graph %d requests (1 query, %d site reads, %d config reads)%n", drifted.size(), armReads,
+        viaArm.count(ResourceGraphSweepIT::listing), viaArm.count(ResourceGraphSweepIT::configRead),
+        viaGraph.requests().size(), viaGraph.count(ResourceGraphSweepIT::siteRead),
+        viaGraph.count(ResourceGraphSweepIT::configRead));
+  }
+
+  @Test
+  void aStaleRowSayingDriftedIsConfirmedCompliantByArmSoNothingIsFixedOrAlerted() {
+    String subscription = "00000000-0000-0000-0000-00000000a7a2";
+    SiteHandle app = arm().seedSite(subscription, "rg-lag", "func-fixed-since", "functionapp", Map.of(), true,
+        Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false));
+    arm().resourceGraph().freeze();
+    arm().write(LocalAzure.ALICE,
+        "PATCH", app.webConfigId(), "{\"properties\":{\"ftpsState\":\"Disabled\"}}");
+
+    Swept swept = sweep(driftguard(subscription, "autofix", "resourcegraph", Clock.systemUTC()), subscription);
+
+    assertEquals(Set.of(app.id()), swept.with(Outcome.COMPLIANT), "the index named it; ARM's read clears it");
+    assertEquals(0, swept.count(request -> !request.method().equals("GET") && !graphQuery(request)), "no fix");
+    assertTrue(swept.decisions().stream().allMatch(d -> d.outcome() == Outcome.COMPLIANT), "no alert");
+  }
+
+  /**
+   * The reverse lag: drift written after the index was built is not a candidate, so this sweep misses it (the write's
+   * own event is what catches it at once); once the index catches up, the next sweep finds and fixes it.
+   */
+  @Test
+  void driftTheIndexHasNotSeenYetIsFoundByTheSweepAfterItCatchesUp() {
+    String subscription = "00000000-0000-0000-0000-00000000a7a3";
+    SiteHandle app = arm().seedSite(subscription, "rg-lag", "func-drifted-since", "functionapp", Map.of(), true,
+        LocalAzure.compliantConfig());
+    arm().resourceGraph().freeze();
+    arm().write(LocalAzure.ALICE,
+        "PATCH", app.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");
+    Driftguard driftguard = driftguard(subscription, "autofix", "resourcegraph", Clock.systemUTC());
+
+    Swept stale = sweep(driftguard, subscription);
+    arm().resourceGraph().catchUp();
+    Swept caughtUp = sweep(driftguard, subscription);
+
+    assertEquals(List.of(), stale.decisions(), "not a candidate while the index lags");
+    assertEquals(Set.of(app.id()), caughtUp.with(Outcome.FIXED));
+    assertEquals("Disabled", LocalAzure.properties(arm().webConfig(app.id())).get("ftpsState"));
+  }
+
+  @Test
+  void resourceGraphRefusingTheIdentityFallsBackToArmListingWithTheSameFindings() {
+    String subscription = "00000000-0000-0000-0000-00000000a7a4";
+    Set<String> drifted = seedEstate(subscription);
+    arm().resourceGraph().forbid(true);
+
+    Swept swept = sweep(driftguard(subscription, "notify", "resourcegraph", Clock.systemUTC()), subscription);
+
+    assertEquals(drifted, swept.with(Outcome.ALERTED));
+    assertTrue(swept.summary().complete(), swept.summary().toString());
+    assertEquals(1, swept.summary().problems().size(), swept.summary().problems().toString());
+    assertTrue(swept.summary().problems().get(0).startsWith("Resource Graph could not be used, so every site was "
+        + "listed through ARM instead: the Resource Graph query: AuthorizationFailed"), swept.summary().problems().get(0));
+    assertEquals(1, swept.count(ResourceGraphSweepIT::graphQuery), "asked once, not retried");
+    assertEquals(201, swept.count(ResourceGraphSweepIT::configRead), "then every function app and slot read");
+  }
+
+  @Test
+  void aSpentQuotaIsWaitedOutOnTheInjectedClockWithoutA429() {
+    String subscription = "00000000-0000-0000-0000-00000000a7a5";
+    for (int i = 0; i < 50; i++) {
+      arm().seedSite(subscription, "rg-quota", String.format("func-%02d", i), "functionapp", Map.of(), true, DRIFTED_FTP);
+    }
+    MovableClock clock = new MovableClock();
+    Instant start = clock.instant();
+    arm().resourceGraph().quota(2, Duration.ofSeconds(5), clock);
+    arm().resourceGraph().pageSize(10);
+
+    Swept swept = sweep(driftguard(subscription, "notify", "resourcegraph", clock).resourceGraphPause(clock::advance),
+        subscription);
+
+    assertEquals(50, swept.with(Outcome.ALERTED).size(), swept.summary().toString());
+    assertEquals(5, swept.count(ResourceGraphSweepIT::graphQuery), "five pages of ten");
+    assertEquals(0, arm().resourceGraph().throttledCount(), "no query throttled");
+    Duration waited = Duration.between(start, clock.instant());
+    assertTrue(waited.compareTo(Duration.ofSeconds(10)) >= 0 && waited.compareTo(Duration.ofSeconds(15)) < 0,
+        "two waits for the 5 s window to reset, on the test's clock: " + waited);
+  }
+}
