@@ -1,7 +1,6 @@
 package io.driftguard.record;
 
 import com.azure.data.tables.TableClient;
-import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import io.driftguard.sweep.SweepCheckpoint;
@@ -25,9 +24,7 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
 
   @Override
   public Optional<SweepCheckpoint> load(String sweep) {
-    ListEntitiesOptions pointQuery = new ListEntitiesOptions()
-        .setFilter("PartitionKey eq '" + PARTITION + "' and RowKey eq '" + TableKeys.of(sweep) + "'");
-    return table.get().listEntities(pointQuery, null, null).stream().findFirst().map(entity -> {
+    return TableStorage.find(table.get(), PARTITION, TableKeys.of(sweep)).map(entity -> {
       try {
         if (entity.getProperty("Page") != null) {
           // Older versions stored the next page's URL: whoever could write it chose where the token went.
