@@ -70,13 +70,13 @@ public final class Driftguard {
     return this;
   }
 
-  /** The time flapping windows, records and the ARM circuit breaker are measured in; tests move it forward. */
   /** How a sweep waits for Resource Graph's quota to reset: a sleep, or in tests a clock moved forward. */
   public Driftguard resourceGraphPause(ResourceGraphQuota.Pause pause) {
     this.pause = pause;
     return this;
   }
 
+  /** The time flapping windows, records and the ARM circuit breaker are measured in; tests move it forward. */
   public Driftguard clock(Clock clock) {
     this.clock = clock;
     return this;
@@ -99,7 +99,9 @@ public final class Driftguard {
   }
 
   public Parts buildAll() {
-    TokenCredential effectiveCredential = credential != null ? credential : credentialFor(settings);
+    TokenCredential given = credential;
+    TokenCredential effectiveCredential = PrefetchedCredential.prefetching(
+        () -> given != null ? given : credentialFor(settings), ArmGateway.tokenScope(settings.armEndpoint()), clock);
     ArmGateway.Builder gateway = ArmGateway.builder()
         .endpoint(settings.armEndpoint())
         .credential(effectiveCredential)
