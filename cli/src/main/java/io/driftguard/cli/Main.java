@@ -4,6 +4,7 @@ import io.driftguard.config.SettingsException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The commands of {@code ./driftguard}. stdout carries results; everything meant for people goes to stderr. */
 public final class Main {
@@ -31,15 +32,16 @@ public final class Main {
     int run(String[] args, PrintStream out, PrintStream err) throws Exception;
   }
 
-  private static final Map<String, Command> COMMANDS = Map.of(
-      "demo", new DemoCommand(),
-      "handle", new HandleCommand(),
-      "history", new HistoryCommand(),
-      "sandbox", new SandboxCommand(),
-      "scan", new ScanCommand(),
-      "bench", new BenchCommand(),
-      "controls", new ControlsCommand(),
-      "explain", new ExplainCommand());
+  /** Built on demand: a cold {@code handle} should not load the demo's seeds and catalog, nor the sandbox. */
+  private static final Map<String, Supplier<Command>> COMMANDS = Map.of(
+      "demo", DemoCommand::new,
+      "handle", HandleCommand::new,
+      "history", HistoryCommand::new,
+      "sandbox", SandboxCommand::new,
+      "scan", ScanCommand::new,
+      "bench", BenchCommand::new,
+      "controls", ControlsCommand::new,
+      "explain", ExplainCommand::new);
 
   private Main() {}
 
@@ -52,14 +54,14 @@ public final class Main {
       (args.length == 0 ? err : out).print(USAGE);
       return args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
     }
-    Command command = COMMANDS.get(args[0]);
+    Supplier<Command> command = COMMANDS.get(args[0]);
     if (command == null) {
       err.println("driftguard: unknown command '" + args[0] + "'");
       err.print(USAGE);
       return ExitCode.USAGE;
     }
     try {
-      return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+      return command.get().run(Arrays.copyOfRange(args, 1, args.length), out, err);
     } catch (SettingsException e) {
       err.println("driftguard: " + e.getMessage());
       return ExitCode.CONFIG;

@@ -281,15 +281,39 @@ class HandleCommandIT {
     assertTrue(sandbox.logs().rows().toString().contains("func-clients-drifted"), sandbox.logs().rows().toString());
   }
 
+  @Test
+  void anEventWithTableStorageLoadsNoQueueClientNorTheCommandsItDoesNotRun() throws Exception {
+    try (Azurite storage = Azurite.start()) {
+      Handled handled = handleLoggingClasses("func-clients-stored", "{\"properties\":{\"minTlsVersion\":\"1.0\"}}",
+          Map.of(Settings.STORAGE_CONNECTION, storage.connectionString()));
+
+      assertTrue(handled.decision().contains("\"outcome\":\"fixed\""), handled.decision());
+      assertTrue(handled.classes().contains("com.azure.data.tables.TableClient"), "the event is claimed in Table storage");
+      // The queue carries only the reconcile timer's fan-out: an event has no message to send, so no queue client is
+      // built (the bytecode verifier may load the type of SweepQueue's field, nothing more).
+      assertEquals(List.of(), handled.classes().stream().filter(name -> name.startsWith("com.azure.storage.queue."))
+          .filter(name -> !name.equals("com.azure.storage.queue.QueueClient")).toList());
+      // Nor the demo's seeds or the sandbox, which only other commands use.
+      assertEquals(List.of(), handled.classes().stream()
+          .filter(name -> name.startsWith("io.driftguard.sandbox.") || name.startsWith("io.driftguard.cli.CatalogSeeds"))
+          .toList());
+    }
+  }
+
   private record Handled(String decision, List<String> classes) {}
 
-  /** Handles the event of {@code change} to a new, compliant function app: its decision and the classes loaded. */
   private Handled handleLoggingClasses(String app, String change) throws Exception {
+    return handleLoggingClasses(app, change, Map.of());
+  }
+
+  /** Handles the event of {@code change} to a new, compliant function app: its decision and the classes loaded. */
+  private Handled handleLoggingClasses(String app, String change, Map<String, String> settings) throws Exception {
     String event = writeEvent(app, change);
     Path log = temp.resolve(app + "-classes.log");
-    CliProcess.Result run = CliProcess.run(sandbox, temp, List.of("-Xlog:class+load=info:file=" + log),
-        Map.of(Settings.MODE, "autofix", Settings.ALERT_ENDPOINT, sandbox.logsIngestionEndpoint().toString(),
-            Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId(), Settings.ALERT_STREAM, sandbox.logs().streamName()),
+    Map<String, String> environment = new HashMap<>(settings);
+    environment.putAll(Map.of(Settings.MODE, "autofix", Settings.ALERT_ENDPOINT, sandbox.logsIngestionEndpoint().toString(),
+        Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId(), Settings.ALERT_STREAM, sandbox.logs().streamName()));
+    CliProcess.Result run = CliProcess.run(sandbox, temp, List.of("-Xlog:class+load=info:file=" + log), environment,
         event, "handle");
     assertEquals(ExitCode.OK, run.exit(), run.stderr());
     Matcher classes = LOADED_CLASS.matcher(Files.readString(log));

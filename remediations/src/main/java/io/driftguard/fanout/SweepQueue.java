@@ -10,6 +10,7 @@ import com.azure.storage.queue.QueueMessageEncoding;
 import io.driftguard.state.EndpointPinPolicy;
 import java.net.URI;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The Storage queue of per-subscription sweeps ({@value #NAME}, in the Functions storage account), which the host's
@@ -23,36 +24,50 @@ public final class SweepQueue {
   /** Where the Functions host moves a message after {@code extensions.queues.maxDequeueCount} failed deliveries. */
   public static final String POISON_NAME = NAME + "-poison";
 
-  private final QueueClient queue;
-  private volatile boolean created;
+  private final Supplier<QueueClient> build;
+  private QueueClient queue;
+  private boolean created;
 
-  private SweepQueue(QueueClient queue) {
-    this.queue = queue;
+  private SweepQueue(Supplier<QueueClient> build) {
+    this.build = build;
   }
 
-  /** A connection string as is (Azurite, local runs); else the queue service URI with driftguard's own identity. */
+  /**
+   * A connection string as is (Azurite, local runs); else the queue service URI with driftguard's own identity. The
+   * client is built on the first message, by the timer: events, which never send one, do not load the queue SDK.
+   */
   public static SweepQueue connect(Optional<String> connectionString, Optional<URI> queueServiceUri,
                                    TokenCredential credential, HttpClient httpClient, ExponentialBackoffOptions backoff) {
-    QueueClientBuilder builder = new QueueClientBuilder().queueName(NAME).messageEncoding(QueueMessageEncoding.BASE64)
-        .retryOptions(new RetryOptions(backoff));
-    if (httpClient != null) {
-      builder.httpClient(httpClient);
-    }
-    if (connectionString.isPresent()) {
-      builder.connectionString(connectionString.get());
-    } else {
-      builder.endpoint(queueServiceUri.orElseThrow().toString()).credential(credential);
-    }
-    // The endpoint as the builder resolved it (a connection string names it too): requests go there and nowhere else.
-    builder.addPolicy(new EndpointPinPolicy(URI.create(builder.buildClient().getQueueUrl())));
-    return new SweepQueue(builder.buildClient());
+    return new SweepQueue(() -> {
+      QueueClientBuilder builder = new QueueClientBuilder().queueName(NAME).messageEncoding(QueueMessageEncoding.BASE64)
+          .retryOptions(new RetryOptions(backoff));
+      if (httpClient != null) {
+        builder.httpClient(httpClient);
+      }
+      if (connectionString.isPresent()) {
+        builder.connectionString(connectionString.get());
+      } else {
+        builder.endpoint(queueServiceUri.orElseThrow().toString()).credential(credential);
+      }
+      // The endpoint as the builder resolved it (a connection string names it too): requests go there, nowhere else.
+      builder.addPolicy(new EndpointPinPolicy(URI.create(builder.buildClient().getQueueUrl())));
+      return builder.buildClient();
+    });
   }
 
   public void send(SweepMessage message) {
+    queue().sendMessage(message.toJson());
+  }
+
+  /** The queue, created on first use. */
+  private synchronized QueueClient queue() {
+    if (queue == null) {
+      queue = build.get();
+    }
     if (!created) {
       queue.createIfNotExists();
       created = true;
     }
-    queue.sendMessage(message.toJson());
+    return queue;
   }
 }

@@ -10,6 +10,7 @@ import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
+import io.driftguard.concurrent.Background;
 import io.driftguard.config.Settings.StorageTarget;
 import io.driftguard.state.EndpointPinPolicy;
 import java.net.URI;
@@ -27,9 +28,9 @@ public final class TableStorage {
   static final String SWEEPS_TABLE = "DriftguardSweeps";
   static final String CLAIMS_TABLE = "DriftguardClaims";
 
-  private final TableServiceClient service;
+  private final Supplier<TableServiceClient> service;
 
-  private TableStorage(TableServiceClient service) {
+  private TableStorage(Supplier<TableServiceClient> service) {
     this.service = service;
   }
 
@@ -45,21 +46,26 @@ public final class TableStorage {
     } else {
       builder.endpoint(target.tableServiceUri().orElseThrow().toString()).credential(credential);
     }
-    // The endpoint as the builder resolved it (a connection string names it too): requests go there and nowhere else.
-    builder.addPolicy(new EndpointPinPolicy(URI.create(builder.buildClient().getServiceEndpoint())));
-    return new TableStorage(builder.buildClient());
+    // Built in the background: on a cold start the Tables SDK's set-up overlaps the rest of the wiring and the
+    // parsing of the delivery, and the event's claim is the first to wait for it.
+    return new TableStorage(Background.start("driftguard-table-client", () -> {
+      // The endpoint as the builder resolved it (a connection string names it too): requests go there, nowhere else.
+      builder.addPolicy(new EndpointPinPolicy(URI.create(builder.buildClient().getServiceEndpoint())));
+      return builder.buildClient();
+    }));
   }
 
   Supplier<TableClient> table(String name) {
-    TableClient table = service.getTableClient(name);
     return new Supplier<>() {
-      private volatile boolean created;
+      private volatile TableClient created;
 
       @Override
       public TableClient get() {
-        if (!created) {
-          service.createTableIfNotExists(name);
-          created = true;
+        TableClient table = created;
+        if (table == null) {
+          service.get().createTableIfNotExists(name);
+          table = service.get().getTableClient(name);
+          created = table;
         }
         return table;
       }
