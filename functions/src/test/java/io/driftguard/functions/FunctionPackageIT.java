@@ -53,6 +53,16 @@ class FunctionPackageIT {
   }
 
   @Test
+  void warmupIsTheHostsWarmupTriggerOnTheWiring() throws Exception {
+    JsonNode function = new ObjectMapper().readTree(APP.resolve("Warmup/function.json").toFile());
+    assertEquals("io.driftguard.functions.Warmup.run", function.get("entryPoint").asText());
+    assertEquals(1, function.get("bindings").size());
+    JsonNode binding = function.get("bindings").get(0);
+    assertEquals("warmupTrigger", binding.get("type").asText());
+    assertEquals("in", binding.get("direction").asText());
+  }
+
+  @Test
   void hostJsonLimitsQueueDeliveries() throws Exception {
     JsonNode queues = new ObjectMapper().readTree(APP.resolve("host.json").toFile()).path("extensions").path("queues");
     assertEquals(3, queues.path("maxDequeueCount").asInt(), "a sweep that fails three times is abandoned and reported");
