@@ -60,11 +60,13 @@ final class BenchCommand implements Main.Command {
       driftguard's own buckets match them. Prints wall time, ARM requests, 429s, the floor time the buckets allow and
       the ratio; sweep also prints peak heap. The sandbox runs in the same JVM: its state is in the heap figures.
 
-      start  N (default 7) cold processes of 'handle' on one drifted event each, interleaved with as many of the
-             floor program (plain JDK: a managed-identity token, one GET of the site, one PATCH of config/web), all
-             against the sandbox with Table storage on Azurite and alerts (--no-storage: neither). Prints the
-             medians, their ratio (target <= 2.0) and the phases of one traced run (-Ddriftguard.traceStartup=true).
-             --java and --java-options choose the JVM and options of the 'handle' processes (e.g. a CDS archive).
+      start  N (default 7) cold processes of 'handle' on one drifted event each, started with the Functions Java
+             worker's JVM options, interleaved with as many of the floor program (plain JDK: a managed-identity
+             token, one GET of the site, one PATCH of config/web) as a bare JVM and as many under the worker's
+             options, all against the sandbox with Table storage on Azurite and alerts (--no-storage: neither).
+             Prints the medians, the ratios to each floor (target <= 2.0) and the phases of one traced run
+             (-Ddriftguard.traceStartup=true). --java and --java-options choose the JVM of the 'handle' processes
+             and add options after the worker's (e.g. a CDS archive, or -XX:TieredStopAtLevel=4 for C2).
       warm   N (default 1000) drifted events, one at a time, through one warm engine, with a fixed latency (default
              20 ms) on every ARM request; prints the per-event overhead beyond that latency (p50 target <= 3 ms, p99
              <= 15 ms) and the allocations per event. --storage adds Table storage (Azurite) and alerts, whose round

@@ -40,10 +40,14 @@ final class CliProcess {
     return run(sandbox, temp, List.of(), settings, stdin, args);
   }
 
-  /** With {@code javaOptions} for the JVM, e.g. a class-loading log. */
+  /**
+   * The JVM as the launcher starts it (the Functions Java worker's options, so an option the JVM refuses fails every
+   * process test), with {@code javaOptions} added, e.g. a class-loading log.
+   */
   static Result run(Sandbox sandbox, Path temp, List<String> javaOptions, Map<String, String> settings, String stdin,
                     String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(StartBench.WORKER_OPTIONS);
     command.addAll(javaOptions);
     command.addAll(List.of(
         "-Djavax.net.ssl.trustStore=" + sandbox.trustStore(), "-Djavax.net.ssl.trustStorePassword=changeit",

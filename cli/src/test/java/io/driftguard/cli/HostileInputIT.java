@@ -88,6 +88,7 @@ class HostileInputIT {
         variant(event -> event.put("eventType", "Contoso.Custom.Event")));
 
     int requestsBefore = botRequests().size();
+    int tokensBefore = sandbox.tokenRequests().size();
     CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of("DRIFTGUARD_MODE", "autofix"),
         "[" + String.join(",", crafted) + "]", "handle");
 
@@ -102,6 +103,7 @@ class HostileInputIT {
     assertNoStackTrace(run);
     assertFalse(run.stderr().contains("ERROR"), "hostile input reaches no SDK deserializer: " + run.stderr());
     assertEquals(requestsBefore, botRequests().size(), "not one ARM request");
+    assertEquals(tokensBefore, sandbox.tokenRequests().size(), "not even a token: only an event to act on fetches one");
   }
 
   /** Terminal escapes, bidi overrides and floods in every field a person reads: shown clean and short, never whole. */

@@ -30,6 +30,7 @@ import io.driftguard.sweep.ResourceGraphQuota;
 import io.driftguard.sweep.SweepSource;
 import io.driftguard.sweep.Sweeper;
 import io.driftguard.state.ArmGateway;
+import io.driftguard.state.PrefetchedCredential;
 import io.driftguard.state.RetrySettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,8 +101,9 @@ public final class Driftguard {
 
   public Parts buildAll() {
     TokenCredential given = credential;
-    TokenCredential effectiveCredential = PrefetchedCredential.prefetching(
-        () -> given != null ? given : credentialFor(settings), ArmGateway.tokenScope(settings.armEndpoint()), clock);
+    // Built in the background: the identity library's start overlaps the rest of the wiring.
+    TokenCredential effectiveCredential = PrefetchedCredential.building(
+        () -> given != null ? given : credentialFor(settings), clock);
     ArmGateway.Builder gateway = ArmGateway.builder()
         .endpoint(settings.armEndpoint())
         .credential(effectiveCredential)

@@ -120,6 +120,8 @@ public final class Remediator {
    * claim to expire; a retryable failure releases it). With storage down the event is handled unclaimed, and says so.
    */
   private Decision claimed(WriteEvent event, Decisions decisions) {
+    // The event will be read unless another instance has it: its token is fetched while it is claimed.
+    gateway.prepare();
     EventClaims.Claim claim = bestEffort(decisions, "event not claimed, another instance may handle it too",
         () -> claims.claim(event.eventId(), clock.instant()), EventClaims.Claim.CLAIMED);
     if (claim == EventClaims.Claim.DONE) {

@@ -85,12 +85,17 @@ public final class ArmGateway {
   private static final String PUBLIC_MANAGEMENT_AUDIENCE = AzureEnvironment.AZURE.getManagementEndpoint();
 
   private final HttpPipeline pipeline;
+  private final PrefetchedCredential credential;
+  private final String tokenScope;
   private final AzureEnvironment environment;
   private final URI endpoint;
   private final Map<String, WebAppsClient> clientsBySubscription = new ConcurrentHashMap<>();
   private final ObjectMapper json = new ObjectMapper();
 
   private ArmGateway(Builder builder) {
+    this.credential = builder.credential instanceof PrefetchedCredential prefetched ? prefetched
+        : PrefetchedCredential.building(() -> builder.credential, builder.clock);
+    this.tokenScope = tokenScope(builder.endpoint);
     this.environment = environmentFor(builder.endpoint);
     this.endpoint = URI.create(environment.getResourceManagerEndpoint());
     HttpClient httpClient = builder.httpClient != null ? builder.httpClient
@@ -110,13 +115,21 @@ public final class ArmGateway {
             new CircuitBreakerPolicy(new CircuitBreaker(builder.breaker, builder.clock)),
             new RateLimitPolicy(builder.rateLimits),
             new AddDatePolicy(),
-            new BearerTokenAuthenticationPolicy(builder.credential, tokenScope(builder.endpoint)),
+            new BearerTokenAuthenticationPolicy(credential, tokenScope),
             new ArmRequestCounter())
         .build();
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Starts fetching the token the first request will need, on its own thread, so that its round trip overlaps what
+   * the caller does before that request (claiming the event); the first request then takes it. Once per gateway.
+   */
+  public void prepare() {
+    credential.prefetch(tokenScope);
   }
 
   /** GETs one document of a site or slot and returns the whole resource as JSON. */

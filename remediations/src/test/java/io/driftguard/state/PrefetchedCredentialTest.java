@@ -1,4 +1,4 @@
-package io.driftguard.config;
+package io.driftguard.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -50,10 +50,26 @@ class PrefetchedCredentialTest {
     return new TokenRequestContext().addScopes(scope);
   }
 
+  private PrefetchedCredential prefetched(TokenCredential issuer) {
+    PrefetchedCredential credential = PrefetchedCredential.building(() -> issuer, clock);
+    credential.prefetch(ARM);
+    return credential;
+  }
+
   @Test
-  void theTokenIsFetchedAtOnceOnItsOwnThreadAndServedToEveryoneWhileFresh() {
+  void nothingIsFetchedUntilAskedToPrefetch() {
     IssuingCredential issuer = new IssuingCredential();
-    TokenCredential credential = PrefetchedCredential.prefetching(() -> issuer, ARM, clock);
+    PrefetchedCredential credential = PrefetchedCredential.building(() -> issuer, clock);
+
+    assertEquals("token-1", credential.getTokenSync(scope(ARM)).getToken());
+    assertEquals(List.of(Thread.currentThread().getName() + " " + ARM), issuer.requests, "asked by the caller itself");
+  }
+
+  @Test
+  void thePrefetchedTokenIsFetchedOnItsOwnThreadOnceAndServedToEveryoneWhileFresh() {
+    IssuingCredential issuer = new IssuingCredential();
+    PrefetchedCredential credential = prefetched(issuer);
+    credential.prefetch(ARM);
 
     AccessToken first = credential.getTokenSync(scope(ARM));
     AccessToken again = credential.getTokenSync(scope(ARM));
@@ -67,7 +83,7 @@ class PrefetchedCredentialTest {
   @Test
   void aTokenInsideTheRefreshMarginIsNeverServedTheCredentialIsAskedAgain() {
     IssuingCredential issuer = new IssuingCredential();
-    TokenCredential credential = PrefetchedCredential.prefetching(() -> issuer, ARM, clock);
+    TokenCredential credential = prefetched(issuer);
     AccessToken prefetched = credential.getTokenSync(scope(ARM));
 
     clock.advance(Duration.ofHours(1).minus(PrefetchedCredential.REFRESH_MARGIN));
@@ -81,7 +97,7 @@ class PrefetchedCredentialTest {
   @Test
   void otherScopesGoToTheCredential() {
     IssuingCredential issuer = new IssuingCredential();
-    TokenCredential credential = PrefetchedCredential.prefetching(() -> issuer, ARM, clock);
+    TokenCredential credential = prefetched(issuer);
     credential.getTokenSync(scope(ARM));
 
     assertEquals("token-2", credential.getTokenSync(scope(STORAGE)).getToken());
@@ -93,7 +109,7 @@ class PrefetchedCredentialTest {
   void aFailedPrefetchCostsOnlyTheAttemptTheNextAskGoesToTheCredential() {
     IssuingCredential issuer = new IssuingCredential();
     issuer.failNext = new IllegalStateException("identity endpoint down");
-    TokenCredential credential = PrefetchedCredential.prefetching(() -> issuer, ARM, clock);
+    TokenCredential credential = prefetched(issuer);
 
     assertEquals("token-2", credential.getTokenSync(scope(ARM)).getToken());
     assertEquals("token-3", credential.getTokenSync(scope(ARM)).getToken(), "a failed prefetch is never served");
@@ -102,9 +118,10 @@ class PrefetchedCredentialTest {
   @Test
   void aCredentialThatCannotBeBuiltFailsEveryAskAsBuildingItInlineWould() {
     IllegalArgumentException unbuildable = new IllegalArgumentException("no identity configured");
-    TokenCredential credential = PrefetchedCredential.prefetching(() -> {
+    PrefetchedCredential credential = PrefetchedCredential.building(() -> {
       throw unbuildable;
-    }, ARM, clock);
+    }, clock);
+    credential.prefetch(ARM);
 
     assertSame(unbuildable, assertThrows(IllegalArgumentException.class, () -> credential.getTokenSync(scope(ARM))));
     assertSame(unbuildable, assertThrows(IllegalArgumentException.class, () -> credential.getToken(scope(STORAGE)).block()));
