@@ -15,7 +15,7 @@ public class Warmup {
 
   /** Used by the Functions host. */
   public Warmup() {
-    this(SharedEngine::get);
+    this(() -> SharedEngine.get().engine().prepare());
   }
 
   Warmup(Runnable wire) {

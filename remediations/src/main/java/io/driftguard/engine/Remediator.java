@@ -80,6 +80,11 @@ public final class Remediator {
         .filter(control -> modes.effectiveConfigured(control).mode() != Mode.OFF).toList());
   }
 
+  /** Starts fetching what the first evaluation needs (its ARM token) in the background: for a host warming up. */
+  public void prepare() {
+    gateway.prepare();
+  }
+
   /** Handles every event of a delivery, one decision each, in order. */
   public List<Decision> handleDelivery(String delivery) throws MalformedDeliveryException {
     return intake.screen(delivery).stream().map(this::handle).toList();
