@@ -12,6 +12,8 @@ import io.driftguard.state.ArmGateway;
 import io.driftguard.state.ArmGateway.SitePage;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteState;
+import io.driftguard.controls.Control;
+import io.driftguard.sweep.CandidateLister.Candidate;
 import io.driftguard.sweep.CandidateLister.CandidatePage;
 import java.time.Clock;
 import java.time.Duration;
@@ -205,8 +207,12 @@ public final class Sweeper {
       return summary(true);
     }
 
-    /** Reads a candidate afresh and decides it, if it names a site or slot of a swept subscription. */
-    private boolean confirmCandidate(JsonNode candidate) {
+    /**
+     * Reads a candidate afresh and decides it, if it names a site or slot of a swept subscription; one the index saw
+     * nothing wrong with is first screened on the documents the index does not hold.
+     */
+    private boolean confirmCandidate(Candidate flagged) {
+      JsonNode candidate = flagged.row();
       String named = candidate.path("subscriptionId").asText("");
       Optional<String> swept = request.subscriptions().stream().filter(named::equalsIgnoreCase).findFirst();
       if (swept.isEmpty()) {
@@ -215,14 +221,24 @@ public final class Sweeper {
         count(engine.refusedListing(candidate.path("id").asText(""), refusal, runId, request.dryRun()));
         return true;
       }
-      trusted(swept.get(), candidate).ifPresent(site -> count(engine.confirmCandidate(site, runId, request.dryRun())));
+      trusted(swept.get(), candidate).filter(site -> flagged.readFirst().isEmpty() || screen(site, flagged.readFirst()))
+          .ifPresent(site -> count(engine.confirmCandidate(site, runId, request.dryRun())));
       return true;
     }
 
+    private boolean screen(SiteRef site, List<Control> controls) {
+      CallBudget budget = new CallBudget(callBudget);
+      try {
+        return UnindexedDocuments.mayShowDrift(gateway, site, controls, budget);
+      } finally {
+        listReads.addAndGet(budget.reads());
+      }
+    }
+
     /** Sweeps a page's items, several at a time; returns how many at its start are done (the rest ran out of time). */
-    private int sweepPage(List<JsonNode> items, Predicate<JsonNode> sweepOne, ExecutorService workers) {
+    private <T> int sweepPage(List<T> items, Predicate<T> sweepOne, ExecutorService workers) {
       List<CompletableFuture<Boolean>> work = new ArrayList<>();
-      for (JsonNode item : items) {
+      for (T item : items) {
         work.add(CompletableFuture.supplyAsync(() -> !outOfTime() && sweepOne.test(item), workers));
       }
       int done = 0;
