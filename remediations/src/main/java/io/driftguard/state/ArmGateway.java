@@ -297,6 +297,11 @@ public final class ArmGateway {
     });
   }
 
+  /** The RBAC actions of {@link #listPublishingPolicies}, for sites and slots (the role grants them for sweeps). */
+  public static final List<String> PUBLISHING_POLICY_LIST_ACTIONS = List.of(
+      "Microsoft.Web/sites/basicPublishingCredentialsPolicies/read",
+      "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/read");
+
   /**
    * GETs both basic-auth publishing policies ({@code ftp}, {@code scm}) of a site or slot in one list call: ARM has no
    * list of many sites' policies, and Resource Graph does not index them, so a sweep reads them app by app this way.

@@ -35,23 +35,38 @@ final class UnindexedDocuments {
     Map<Document, JsonNode> documents = new HashMap<>();
     try {
       if (needed.stream().anyMatch(PUBLISHING_POLICIES::contains)) {
-        for (JsonNode policy : gateway.listPublishingPolicies(site, budget)) {
-          String id = policy.path("id").asText("").toLowerCase(Locale.ROOT);
-          PUBLISHING_POLICIES.stream()
-              .filter(document -> id.endsWith("/" + document.child().orElseThrow().toLowerCase(Locale.ROOT)))
-              .findFirst().ifPresent(document -> documents.put(document, policy));
-        }
+        listPolicies(gateway, site, budget, documents);
       }
+      // Whatever the list did not give (or every document, where it failed) is read by itself.
       for (Document document : needed) {
-        if (!PUBLISHING_POLICIES.contains(document)) {
+        if (!documents.containsKey(document)) {
           documents.put(document, gateway.read(site, document, budget));
         }
       }
     } catch (ArmException e) {
       return true;
     }
-    // A policy the list left out reads as missing, which its control judges as drift.
     return controls.stream().anyMatch(control -> !control.evaluate(
         document -> documents.getOrDefault(document, MissingNode.getInstance())).compliant());
+  }
+
+  /**
+   * Both policies in one read. A list the identity may not make (a role from before sweeps used it) or that fails
+   * for good leaves them to be read one by one; a retryable failure ends the screen.
+   */
+  private static void listPolicies(ArmGateway gateway, SiteRef site, CallBudget budget,
+                                   Map<Document, JsonNode> documents) {
+    try {
+      for (JsonNode policy : gateway.listPublishingPolicies(site, budget)) {
+        String id = policy.path("id").asText("").toLowerCase(Locale.ROOT);
+        PUBLISHING_POLICIES.stream()
+            .filter(document -> id.endsWith("/" + document.child().orElseThrow().toLowerCase(Locale.ROOT)))
+            .findFirst().ifPresent(document -> documents.put(document, policy));
+      }
+    } catch (ArmException e) {
+      if (e.isRetryable()) {
+        throw e;
+      }
+    }
   }
 }

@@ -15,6 +15,7 @@ import io.driftguard.policy.ModePolicy;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
+import io.driftguard.state.ArmGateway;
 import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
@@ -191,7 +192,7 @@ class ResourceGraphSweepIT {
    * read, in one list call, and is confirmed only when they show drift. Same findings as the ARM-only sweep.
    */
   @Test
-  void withTheDefaultProfileOnlyThePublishingPoliciesOfUnflaggedAppsAreReadAndTheFindingsAreTheSame() {
+  void withTheDefaultProfileOnlyThePublishingPoliciesOfUnflaggedAppsAreReadAndTheFindingsAreTheSame() throws Exception {
     String subscription = "00000000-0000-0000-0000-00000000a7a6";
     List<Map<String, Object>> indexedDrifts = List.of(DRIFTED_FTP, Map.of("minTlsVersion", "1.0"),
         Map.of("remoteDebuggingEnabled", true), Map.of("cors", Map.of("allowedOrigins", List.of("*"))),
@@ -238,6 +239,11 @@ class ResourceGraphSweepIT {
         "one policy list for each app and slot the index did not flag");
     assertEquals(drifted.size(), viaGraph.count(ResourceGraphSweepIT::siteRead), "each candidate confirmed afresh");
     assertEquals(drifted.size(), viaGraph.count(ResourceGraphSweepIT::configRead), "with its config/web");
+    Set<String> granted = LeastPrivilegeIT.granted();
+    assertEquals(Set.of(), viaGraph.requests().stream().map(LeastPrivilegeIT::rbacAction).filter(action -> !granted.contains(action))
+        .collect(Collectors.toSet()), "every request the role grants, the policy lists of sites and slots among them");
+    assertTrue(viaGraph.requests().stream().map(LeastPrivilegeIT::rbacAction).collect(Collectors.toSet())
+        .containsAll(ArmGateway.PUBLISHING_POLICY_LIST_ACTIONS));
     long armRequests = viaArm.requests().size();
     // Four reads an app (site list share, slot list, config/web, two policies) against one an unflagged app and five a
     // candidate: at 21% drift, over 2x fewer.
