@@ -13,6 +13,7 @@ import io.driftguard.documents.Documents;
 import io.driftguard.engine.Outcome;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.sandbox.FakeArm;
+import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.state.ArmGateway;
@@ -251,6 +252,31 @@ class ResourceGraphSweepIT {
     System.out.printf("default profile, %d apps and a slot, %d drifted: ARM-only %d requests; Resource Graph %d "
             + "(1 query, %d policy lists, %d confirmations)%n", apps, drifted.size(), armRequests,
         viaGraph.requests().size(), viaGraph.count(ResourceGraphSweepIT::policyList), drifted.size());
+  }
+
+  /** A role from before sweeps listed the policies: the list is refused, and the two GETs screen the app instead. */
+  @Test
+  void aRefusedPolicyListIsFollowedByTheTwoPolicyReads() {
+    String subscription = "00000000-0000-0000-0000-00000000a7a7";
+    LocalAzure.compliantBeyond(arm().seedSite(subscription, "rg-list", "func-compliant", "functionapp,linux", Map.of(),
+        true, compliantConfig()), Documents.SITE, Documents.WEB_CONFIG);
+    SiteHandle ftpAllowed = LocalAzure.compliantBeyond(arm().seedSite(subscription, "rg-list", "func-ftp-allowed",
+        "functionapp,linux", Map.of(), true, compliantConfig()), Documents.SITE, Documents.WEB_CONFIG);
+    arm().seedDocument("PUT", LocalAzure.path(ftpAllowed, Documents.FTP_BASIC_AUTH), "{\"properties\":{\"allow\":true}}");
+    arm().inject(Fault.on("GET", subscription + "/.*/basicPublishingCredentialsPolicies$").status(403)
+        .times(Fault.ALWAYS));
+    try {
+      Swept swept = sweep(defaultProfile(subscription, "resourcegraph"), subscription);
+
+      assertEquals(Set.of(ftpAllowed.id()), swept.with(Outcome.ALERTED));
+      assertEquals(2, swept.count(ResourceGraphSweepIT::policyList), "each app's list tried once");
+      assertEquals(6, swept.count(request -> request.method().equals("GET") && request.status() == 200
+              && request.path().matches(".*/basicPublishingCredentialsPolicies/(ftp|scm)")),
+          "each app's two policies read by themselves, and the drifted app's again to confirm it");
+      assertEquals(1, swept.count(ResourceGraphSweepIT::siteRead), "only the drifted app confirmed");
+    } finally {
+      arm().clearFaults();
+    }
   }
 
   @Test
