@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.controls.Evaluation;
 import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.TlsVersion;
+import io.driftguard.documents.Documents;
 import io.driftguard.policy.ModePolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +30,7 @@ class ResourceGraphQueryTest {
   /** The catalog's controls on properties Resource Graph indexes (the site and config/web) with a value list. */
   private static final Set<String> INDEXED = Set.of("https-only", "ftp-disabled", "remote-debugging-off", "min-tls",
       "scm-min-tls", "http2-enabled");
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> TAGS = List.of(ModePolicy.MODE_TAG, ModePolicy.ENABLE_TAG, ModePolicy.AUTOFIX_TAG);
 
   private static List<Control> indexed(ControlCatalog catalog) {
@@ -74,25 +78,36 @@ class ResourceGraphQueryTest {
         + " or tostring(config.Cors.AllowedOrigins) contains '*'\n"), query);
   }
 
-  /** The supported spellings come from runtime-support.json on the catalog's day, not from a list of their own. */
+  /**
+   * The supported spellings come from runtime-support.json on the catalog's day, not from a list of their own: each
+   * version in the table is in the query's compliant list exactly when the control itself judges an app showing it
+   * compliant.
+   */
   @Test
-  void runtimeSupportFlagsEveryLinuxFxVersionButTheVersionsItsTableSupportsOnTheCatalogsDay() throws IOException {
+  void runtimeSupportFlagsEveryLinuxFxVersionButTheVersionsTheControlJudgesSupported() throws IOException {
     LocalDate day = LocalDate.of(2026, 11, 29);
     ControlCatalog catalog = ControlCatalog.standard(new TlsVersion(1, 2), FtpsTarget.DISABLED,
         Clock.fixed(day.atStartOfDay(ZoneOffset.UTC).toInstant(), ZoneOffset.UTC));
+    Control runtime = catalog.find("runtime-supported").orElseThrow();
     JsonNode table;
     try (InputStream in = Control.class.getResourceAsStream("runtime-support.json")) {
-      table = new ObjectMapper().readTree(in);
+      table = JSON.readTree(in);
     }
     List<String> supported = new ArrayList<>();
-    table.path("languages").fields().forEachRemaining(language -> language.getValue().fields().forEachRemaining(
+    table.path("languages").fields().forEachRemaining(language -> language.getValue().fieldNames().forEachRemaining(
         version -> {
-          if (!day.isAfter(LocalDate.parse(version.getValue().asText()))) {
-            supported.add("'" + language.getKey() + "|" + version.getKey() + "'");
+          String spelled = language.getKey() + "|" + version;
+          ObjectNode config = JSON.createObjectNode();
+          config.putObject("properties").put("linuxFxVersion", spelled);
+          Evaluation judged = runtime.evaluate(document -> document.equals(Documents.WEB_CONFIG) ? config
+              : JSON.createObjectNode());
+          assertTrue(judged.judged(), spelled);
+          if (judged.compliant()) {
+            supported.add("'" + spelled + "'");
           }
         }));
 
-    String query = ResourceGraphQuery.forControls(catalog.find("runtime-supported").stream().toList(), List.of()).text();
+    String query = ResourceGraphQuery.forControls(List.of(runtime), List.of()).text();
 
     assertTrue(query.contains("| where isnull(config) or tostring(config.LinuxFxVersion) !in~ ("
         + String.join(", ", supported) + ") or isnotnull(properties.functionAppConfig.runtime)\n"), query);
