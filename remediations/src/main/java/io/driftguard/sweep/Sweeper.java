@@ -39,8 +39,9 @@ import java.util.function.Predicate;
  * and its slot list. Reads go through the same rate limiter as events, several at a time; a run that reaches its time
  * limit checkpoints after the sites it finished, and the next run resumes there.
  *
- * <p>With a {@link CandidateLister} (Resource Graph), only the apps it names are read, each afresh; when it cannot be
- * used (the identity may not read it), the run says so and lists through ARM instead. Such a run keeps no checkpoint:
+ * <p>With a {@link CandidateLister} (Resource Graph), only the apps it names are read, each afresh (an app named only
+ * for the documents the index does not hold has just those read first, and is read afresh if they show drift); when it
+ * cannot be used (the identity may not read it), the run says so and lists through ARM instead. Such a run keeps no checkpoint:
  * its query is cheap to run again, and what it fixed has dropped out of the next answer.
  */
 public final class Sweeper {
