@@ -2,7 +2,6 @@ package io.driftguard.cli;
 
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Decision;
-import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.ArmThrottle;
 import io.driftguard.sandbox.Azurite;
@@ -27,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,15 +43,20 @@ final class BenchCommand implements Main.Command {
              driftguard bench sweep [--apps N] [--scale F]
              driftguard bench start [--runs N] [--java PATH] [--java-options "OPTIONS"] [--no-storage]
              driftguard bench warm [--events N] [--latency-ms N] [--storage]
-             driftguard bench estate [--subscriptions N] [--apps N] [--drifted P%] [--scale F]
+             driftguard bench estate [--subscriptions N] [--apps N] [--drifted P%] [--consumers N]
+                                     [--arm-only-subscriptions N] [--scale F]
 
       burst  a deployment touching N apps (default 100): 5 write events each (default), shuffled, delivered by 16
              workers as Event Grid would (a retryable decision is delivered again), half the apps drifted, auto-fix.
       sweep  a reconcile sweep of N function apps (default 2000), one in ten drifted, notify mode, ARM listing.
-      estate a sweep through Resource Graph of N function apps (default 20000) spread over S subscriptions (default
-             20), P% drifted (default 5%), notify mode, with Resource Graph's quota on (15 queries per 5 s), after
-             the ARM-only sweep of the same estate (paced by driftguard's own buckets at ARM's rates; about 25
-             minutes at 20,000 apps), with its findings, requests, wall time and the floor ARM's buckets allow.
+      estate N function apps (default 20000) spread over S subscriptions (default 20), secure as the catalog's fixes
+             leave them, P% (default 5%) drifted on the default controls (config/web, httpsOnly, CORS, runtime,
+             basic-auth policies), notify mode, the catalog's default profile. The Resource Graph sweep runs through
+             the queue fan-out: one message per subscription on Azurite's queue, taken by C consumers (default 10,
+             each its own engine, as scale-out instances) under the Table claim, with Resource Graph's quota on (15
+             queries per 5 s). Beside it the ARM-only sweep of the first A subscriptions (default 1; paced by
+             driftguard's own buckets at ARM's rates, about 160 s a subscription), from which its reads and floor
+             for the whole estate are computed; both sweeps' findings are checked against the seeded drift set.
 
       ARM's token buckets are on (reads 250 at 25/s, writes 200 at 10/s per subscription), scaled by F (default 1);
       driftguard's own buckets match them. Prints wall time, ARM requests, 429s, the floor time the buckets allow and
@@ -116,7 +118,8 @@ final class BenchCommand implements Main.Command {
           "DRIFTGUARD_ARM_WRITES_PER_SECOND", String.valueOf((int) throttle.writeRefillPerSecond()));
       return switch (args[0]) {
         case "burst" -> burst(sandbox, throttle, limits, options, out);
-        case "estate" -> estate(sandbox, throttle, limits, options, out);
+        case "estate" -> new EstateBench(sandbox, throttle, limits).run(options.subscriptions(), options.apps(),
+            options.driftedPercent(), options.consumers(), options.armOnlySubscriptions(), out);
         default -> sweep(sandbox, throttle, limits, options, out);
       };
     }
@@ -212,101 +215,8 @@ final class BenchCommand implements Main.Command {
     return ExitCode.OK;
   }
 
-  /**
-   * The estate: the ARM-only sweep, paced by driftguard's own buckets at ARM's rates (the sandbox's throttling off, as
-   * they keep it from throttling anyway), for its findings, requests and wall time beside the floor ARM's read bucket
-   * allows, subscription after subscription as the sweeper lists them; then the sweep through Resource Graph of the
-   * same (unchanged, notify mode) estate under ARM's and Resource Graph's limits.
-   */
-  private static int estate(Sandbox sandbox, ArmThrottle throttle, Map<String, String> limits, Options options,
-                            PrintStream out) {
-    FakeArm arm = sandbox.arm();
-    List<String> subscriptions = new ArrayList<>();
-    for (int s = 0; s < options.subscriptions(); s++) {
-      subscriptions.add(String.format("00000000-0000-0000-0000-0000e57a%04d", s));
-    }
-    int driftEvery = (int) Math.round(100 / options.driftedPercent());
-    List<Map<String, Object>> drifts = List.of(Map.of("ftpsState", "AllAllowed"), Map.of("minTlsVersion", "1.0"),
-        Map.of("remoteDebuggingEnabled", true));
-    Map<String, Object> compliant = Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
-    for (int i = 0; i < options.apps(); i++) {
-      boolean drifted = i % driftEvery == 0;
-      Map<String, Object> config = new HashMap<>(compliant);
-      if (drifted && i / driftEvery % 4 != 3) {
-        config.putAll(drifts.get(i / driftEvery % 4));
-      }
-      // Each subscription holds a block of apps, so the drifted ones spread evenly across subscriptions.
-      int block = (options.apps() + subscriptions.size() - 1) / subscriptions.size();
-      arm.seedSite(subscriptions.get(i / block), "rg-estate-" + (i % 10),
-          String.format("func-%05d", i), "functionapp,linux", Map.of(), !(drifted && i / driftEvery % 4 == 3), config);
-    }
-    // The ARM-only sweep first: it also warms the JVM, so the measured sweep pays no class loading or first token.
-    Estate viaArm = estateSweep(sandbox, limits, "arm", subscriptions);
-    arm.resourceGraph().azureQuota();
-    arm.throttle(throttle);
-    Estate viaGraph = estateSweep(sandbox, limits, "resourcegraph", subscriptions);
-    int appsPerSubscription = (options.apps() + subscriptions.size() - 1) / subscriptions.size();
-    long armOnlyReadsPerSubscription = viaArm.reads() / subscriptions.size();
-    double armOnlyFloor = subscriptions.size() * floor(armOnlyReadsPerSubscription, throttle.readCapacity(),
-        throttle.readRefillPerSecond(), 0, 1, 1);
-    out.printf("estate: %d function apps in %d subscriptions (%d each), %.1f%% drifted%n", options.apps(),
-        subscriptions.size(), appsPerSubscription, options.driftedPercent());
-    out.printf("  Resource Graph sweep: %d decided %s, complete %s, problems %d%n", viaGraph.summary().decided(),
-        viaGraph.summary().outcomes(), viaGraph.summary().complete(), viaGraph.summary().problems().size());
-    out.printf("    requests: %d Resource Graph queries, %d ARM reads (%d site, %d config/web, %d list), %d writes%n",
-        viaGraph.graphQueries(), viaGraph.reads(), viaGraph.siteReads(), viaGraph.configReads(), viaGraph.listReads(),
-        viaGraph.writes());
-    out.printf("    throttled: ARM %d, Resource Graph %d; wall time %.1f s%n", arm.throttledCount(),
-        arm.resourceGraph().throttledCount(), viaGraph.summary().elapsedMs() / 1000.0);
-    out.printf("  ARM-only sweep (driftguard's buckets at ARM's rates): %d decided %s%n", viaArm.summary().decided(),
-        viaArm.summary().outcomes());
-    out.printf("    requests: %d ARM reads (%d config/web, %d site and slot lists); wall time %.1f s%n",
-        viaArm.reads(), viaArm.configReads(), viaArm.listReads(), viaArm.summary().elapsedMs() / 1000.0);
-    out.printf("    floor under ARM's read bucket (%d, %.0f/s per subscription, subscriptions one after another): %.0f s;"
-            + " every subscription at once: %.0f s%n", throttle.readCapacity(), throttle.readRefillPerSecond(),
-        armOnlyFloor, armOnlyFloor / subscriptions.size());
-    double graphWall = Math.max(0.001, viaGraph.summary().elapsedMs() / 1000.0);
-    out.printf("  same findings: %s; ARM reads %.1fx fewer; wall time %.1fx less than the ARM-only sweep's, %.1fx less"
-            + " than its floor%n", viaGraph.findings().equals(viaArm.findings()),
-        (double) viaArm.reads() / Math.max(1, viaGraph.reads()), viaArm.summary().elapsedMs() / 1000.0 / graphWall,
-        armOnlyFloor / graphWall);
-    return ExitCode.OK;
-  }
-
-  /** One sweep of the estate and what it sent: the bot's requests only. */
-  private record Estate(SweepSummary summary, Set<String> findings, long graphQueries, long reads,
-                        long siteReads, long configReads, long listReads, long writes) {}
-
-  private static Estate estateSweep(Sandbox sandbox, Map<String, String> limits, String source,
-                                    List<String> subscriptions) {
-    FakeArm arm = sandbox.arm();
-    Settings settings = LocalAzureRun.settings(sandbox,
-        with(with(limits, "DRIFTGUARD_MODE", "notify"), "DRIFTGUARD_SWEEP_SOURCE", source));
-    var sweeper = LocalAzureRun.builder(sandbox, settings).buildAll().sweeper();
-    Set<String> findings = ConcurrentHashMap.newKeySet();
-    int before = arm.requests().size();
-    SweepSummary summary = sweeper.run(SweepRequest.oneOff(subscriptions, false, Duration.ofHours(2)),
-        new SweepListener() {
-          @Override
-          public void decided(Decision decision) {
-            if (decision.outcome() == Outcome.ALERTED) {
-              findings.add(decision.resource());
-            }
-          }
-        });
-    List<RecordedRequest> requests = arm.requests().subList(before, arm.requests().size()).stream()
-        .filter(request -> sandbox.botObjectId().equals(request.callerObjectId())).toList();
-    long graph = requests.stream().filter(FakeArm::isResourceGraphQuery).count();
-    List<RecordedRequest> gets = requests.stream().filter(request -> request.method().equals("GET")).toList();
-    long config = gets.stream().filter(request -> request.path().endsWith("/config/web")).count();
-    long lists = gets.stream().filter(request -> request.path().toLowerCase().endsWith("/providers/microsoft.web/sites")
-        || request.path().endsWith("/slots")).count();
-    return new Estate(summary, findings, graph, gets.size(), gets.size() - config - lists, config, lists,
-        requests.size() - graph - gets.size());
-  }
-
   /** How long ARM's buckets need for these requests: what is beyond each bucket's burst, at its refill rate. */
-  private static double floor(long reads, int readBurst, double readRate, long writes, int writeBurst, double writeRate) {
+  static double floor(long reads, int readBurst, double readRate, long writes, int writeBurst, double writeRate) {
     return Math.max(Math.max(0, reads - readBurst) / readRate, Math.max(0, writes - writeBurst) / writeRate);
   }
 
@@ -314,7 +224,7 @@ final class BenchCommand implements Main.Command {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  private static Map<String, String> with(Map<String, String> settings, String name, String value) {
+  static Map<String, String> with(Map<String, String> settings, String name, String value) {
     Map<String, String> all = new HashMap<>(settings);
     all.put(name, value);
     return all;
@@ -340,7 +250,8 @@ final class BenchCommand implements Main.Command {
   }
 
   private record Options(int apps, int eventsPerApp, double scale, int runs, String java, List<String> javaOptions,
-                         boolean storage, int events, int latencyMs, int subscriptions, double driftedPercent) {
+                         boolean storage, int events, int latencyMs, int subscriptions, double driftedPercent,
+                         int consumers, int armOnlySubscriptions) {
     static Options parse(String[] args) {
       int apps = switch (args[0]) {
         case "burst" -> 100;
@@ -357,12 +268,16 @@ final class BenchCommand implements Main.Command {
       int latencyMs = 20;
       int subscriptions = 20;
       double driftedPercent = 5;
+      int consumers = 10;
+      int armOnlySubscriptions = 1;
       for (int i = 1; i < args.length; i++) {
         switch (args[i]) {
           case "--apps" -> apps = positive(args, ++i);
           case "--events-per-app" -> eventsPerApp = positive(args, ++i);
           case "--subscriptions" -> subscriptions = positive(args, ++i);
           case "--drifted" -> driftedPercent = percent(args, ++i);
+          case "--consumers" -> consumers = positive(args, ++i);
+          case "--arm-only-subscriptions" -> armOnlySubscriptions = positive(args, ++i);
           case "--scale" -> scale = Double.parseDouble(Arguments.value(args, ++i));
           case "--runs" -> runs = positive(args, ++i);
           case "--java" -> java = Arguments.value(args, ++i);
@@ -375,7 +290,7 @@ final class BenchCommand implements Main.Command {
         }
       }
       return new Options(apps, eventsPerApp, scale, runs, java, javaOptions, storage, events, latencyMs, subscriptions,
-          driftedPercent);
+          driftedPercent, consumers, armOnlySubscriptions);
     }
 
     private static double percent(String[] args, int index) {

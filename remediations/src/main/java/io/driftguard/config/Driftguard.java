@@ -5,6 +5,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
+import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.alert.LogsIngestionSink;
 import io.driftguard.config.Settings.StorageTarget;
@@ -16,6 +17,7 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.engine.ScopeGuard;
 import io.driftguard.fanout.QueuedSweeps;
 import io.driftguard.fanout.SweepQueue;
+import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
 import io.driftguard.record.TableEventClaims;
@@ -136,8 +138,7 @@ public final class Driftguard {
         settings.arm().eventBudget());
     SweepCheckpoints checkpoints = storage.<SweepCheckpoints>map(TableSweepCheckpoints::new).orElse(SweepCheckpoints.NONE);
     Optional<CandidateLister> candidates = settings.sweeps().source() == SweepSource.RESOURCE_GRAPH
-        ? Optional.of(new ResourceGraphCandidates(arm, ResourceGraphQuery.forControls(catalog.all().stream()
-            .filter(modes::mayBeOnForSomeApp).toList()), new ResourceGraphQuota(clock, pause)))
+        ? Optional.of(new ResourceGraphCandidates(arm, () -> graphQuery(catalog, modes), new ResourceGraphQuota(clock, pause)))
         : Optional.empty();
     Sweeper sweeper = new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(),
         settings.arm().eventBudget(), clock, candidates);
@@ -149,6 +150,18 @@ public final class Driftguard {
             new TableEventClaims(tables, QueuedSweeps.claimLifetime(settings.sweeps().reconcileTimeLimit())),
             sink, settings.sweeps().reconcileTimeLimit(), clock)));
     return new Parts(engine, sweeper, queuedSweeps);
+  }
+
+  /**
+   * A sweep's Resource Graph query: the controls on for an untagged app, and, if tags can turn on others, the apps that
+   * carry such a tag.
+   */
+  private static ResourceGraphQuery graphQuery(ControlCatalog catalog, ModePolicy modes) {
+    List<Control> onBySettings = catalog.all().stream()
+        .filter(control -> modes.effectiveConfigured(control).mode() != Mode.OFF).toList();
+    boolean onlyByTags = catalog.all().stream()
+        .anyMatch(control -> modes.mayBeOnForSomeApp(control) && !onBySettings.contains(control));
+    return ResourceGraphQuery.forControls(onBySettings, onlyByTags ? modes.tagsThatTurnControlsOn() : List.of());
   }
 
   /** The audit trail alone, for {@code history}: nothing else is built. */

@@ -44,8 +44,9 @@ public interface Control {
   String manualFix(SiteRef site);
 
   /**
-   * How Azure Resource Graph can tell that this control may be broken, for a sweep's pre-filter; empty when Resource
-   * Graph does not index what it reads, so that every app is a candidate and read directly.
+   * How Azure Resource Graph can tell that this control may be broken, for a sweep's pre-filter; empty when it cannot:
+   * then a sweep reads, app by app, the documents it judges if Resource Graph indexes none of them (the publishing
+   * policies), and otherwise makes every app a candidate.
    */
   default Optional<GraphPredicate> graphPredicate() {
     return Optional.empty();

@@ -69,11 +69,12 @@ public final class ControlCatalog {
         basicAuthOff("scm-basic-auth-off", Documents.SCM_BASIC_AUTH, "SCM (Kudu, zip deploy, WebDeploy)", Risk.GUARDED,
             "P: App Service apps should have local authentication methods disabled for SCM site deployments"),
         judgedBy("cors-no-wildcard", Documents.WEB_CONFIG, Judges.CORS_NO_WILDCARD)
+            .indexedByResourceGraph(Judges::corsGraphPredicate)
             .title("CORS does not allow every origin").risk(Risk.GUARDED)
             .peers("P: Function apps should not have CORS configured to allow every resource to access your apps",
                 "D: CORS should not allow every resource to access Function Apps")
             .fix("az functionapp cors remove {target} --allowed-origins " + quoted("*")).build(),
-        judgedBy("runtime-supported", Documents.WEB_CONFIG, new RuntimeSupport(clock)).alsoReads(Documents.SITE)
+        runtimeSupported(new RuntimeSupport(clock))
             .title("Language version inside its end of support").risk(Risk.REPORT_ONLY)
             .peers("P: Function apps that use Python should use a specified 'Python version'",
                 "P: Function apps that use Java should use a specified 'Java version'")
@@ -122,6 +123,11 @@ public final class ControlCatalog {
                 "D: Authentication should be enabled on Azure Functions")
             .fix("az webapp auth update {target} --enabled " + quoted("true")
                 + "  # after configuring an identity provider").build()));
+  }
+
+  private static PropertyControl.Builder runtimeSupported(RuntimeSupport support) {
+    return judgedBy("runtime-supported", Documents.WEB_CONFIG, support).alsoReads(Documents.SITE)
+        .indexedByResourceGraph(support::graphPredicate);
   }
 
   private static PropertyControl.Builder tlsAtLeast(PropertyControl.Builder builder, TlsVersion minimum) {

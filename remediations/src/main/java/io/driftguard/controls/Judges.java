@@ -44,6 +44,17 @@ final class Judges {
     return Evaluation.drift(observed, desired, Map.of("cors", fixed));
   };
 
+  /**
+   * Resource Graph's view of the same list: kept when {@code config/web}'s {@code Cors.AllowedOrigins} is missing or
+   * holds a {@code *} anywhere (also in {@code https://*.contoso.com}, which the engine then reads and finds compliant).
+   */
+  static GraphPredicate corsGraphPredicate() {
+    return GraphPredicate.anyOf(GraphPredicate.absent(Documents.WEB_CONFIG, CORS_ORIGINS),
+        GraphPredicate.contains(Documents.WEB_CONFIG, CORS_ORIGINS, "*"));
+  }
+
+  private static final String CORS_ORIGINS = "cors/allowedOrigins";
+
   /** Incoming client certificates required: {@code clientCertEnabled} true and {@code clientCertMode} Required. */
   static final PropertyControl.Judge CLIENT_CERT_REQUIRED = resources -> {
     JsonNode site = resources.apply(Documents.SITE).path("properties");

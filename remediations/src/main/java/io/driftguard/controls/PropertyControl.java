@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A control as data: the document and property it judges, what is compliant, the value a fix writes, its risk and
@@ -34,7 +35,7 @@ public final class PropertyControl implements Control {
   private final boolean optIn;
   private final List<String> peers;
   private final String fixCommand;
-  private final Optional<GraphPredicate> graphPredicate;
+  private final Supplier<Optional<GraphPredicate>> graphPredicate;
 
   private PropertyControl(Builder builder) {
     this.id = Objects.requireNonNull(builder.id);
@@ -46,7 +47,7 @@ public final class PropertyControl implements Control {
     this.optIn = builder.optIn;
     this.peers = List.copyOf(builder.peers);
     this.fixCommand = Objects.requireNonNull(builder.fixCommand, id + ": fix command");
-    this.graphPredicate = builder.graphCompliant.map(values -> GraphPredicate.of(document, builder.fixedProperty, values));
+    this.graphPredicate = builder.graphPredicate;
   }
 
   /** A control on the property at {@code pointer} (a JSON pointer into the resource, e.g. {@code /properties/httpsOnly}). */
@@ -103,7 +104,7 @@ public final class PropertyControl implements Control {
 
   @Override
   public Optional<GraphPredicate> graphPredicate() {
-    return graphPredicate;
+    return graphPredicate.get();
   }
 
   @Override
@@ -132,7 +133,7 @@ public final class PropertyControl implements Control {
     private String fixCommand;
     private String fixedProperty;
     private List<String> wantedValues = List.of();
-    private Optional<List<String>> graphCompliant = Optional.empty();
+    private Supplier<Optional<GraphPredicate>> graphPredicate = Optional::empty;
 
     private Builder(String id, Document document) {
       this.id = id;
@@ -197,7 +198,18 @@ public final class PropertyControl implements Control {
       if (fixedProperty == null || compliantValues.isEmpty()) {
         throw new IllegalStateException(id + ": a pre-filter needs the fixed property and its compliant values");
       }
-      this.graphCompliant = Optional.of(List.copyOf(compliantValues));
+      Optional<GraphPredicate> predicate =
+          Optional.of(GraphPredicate.notIn(document, fixedProperty, List.copyOf(compliantValues)));
+      this.graphPredicate = () -> predicate;
+      return this;
+    }
+
+    /**
+     * How Resource Graph can tell that a control with its own {@link Judge} may be broken, derived from what the judge
+     * reads; asked afresh for each sweep, so a predicate that depends on the day stays current.
+     */
+    public Builder indexedByResourceGraph(Supplier<GraphPredicate> predicate) {
+      this.graphPredicate = () -> Optional.of(predicate.get());
       return this;
     }
 

@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -65,6 +67,25 @@ final class RuntimeSupport implements PropertyControl.Judge {
     String observed = runtime.get() + " (support ends " + endOfSupport + ")";
     return LocalDate.now(clock).isAfter(endOfSupport) ? Evaluation.drift(observed, desired)
         : Evaluation.compliant(observed, desired);
+  }
+
+  /**
+   * For a sweep's pre-filter, from the same table and day: an app is kept unless its {@code config/web} row shows in
+   * {@code linuxFxVersion} a language version supported today, spelled {@code language|version} as the table keys it
+   * (compared ignoring case), and its site names no Flex Consumption runtime (which the judgement prefers). Other
+   * spellings ({@code Node|20-lts}), an empty value (Windows apps) or a missing row are kept and read.
+   */
+  GraphPredicate graphPredicate() {
+    LocalDate today = LocalDate.now(clock);
+    List<String> supported = new ArrayList<>();
+    table.path("languages").fields().forEachRemaining(language -> language.getValue().fields().forEachRemaining(
+        version -> {
+          if (!today.isAfter(LocalDate.parse(version.getValue().asText()))) {
+            supported.add(language.getKey() + "|" + version.getKey());
+          }
+        }));
+    return GraphPredicate.anyOf(GraphPredicate.notInIgnoringCase(Documents.WEB_CONFIG, "linuxFxVersion", supported),
+        GraphPredicate.present(Documents.SITE, "functionAppConfig/runtime"));
   }
 
   static Optional<Runtime> runtimeOf(JsonNode site, JsonNode webConfig) {

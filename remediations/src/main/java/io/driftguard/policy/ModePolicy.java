@@ -96,6 +96,14 @@ public final class ModePolicy {
   /** Names controls whose fix the app's owner asks for: guarded ones included, opt-in ones turned on. */
   public static final String AUTOFIX_TAG = "driftguard-autofix";
 
+  /**
+   * The tags that can turn on, for one app, a control settings leave off: where tags count, a sweep's pre-filter keeps
+   * every app that carries one. None with {@code DRIFTGUARD_TAG_EXEMPTIONS=ignore}.
+   */
+  public List<String> tagsThatTurnControlsOn() {
+    return tagExemptions == TagExemptions.IGNORE ? List.of() : List.of(MODE_TAG, ENABLE_TAG, AUTOFIX_TAG);
+  }
+
   /** The mode in force for a control on an app: {@link #resolve} within the control's risk and opt-in default. */
   public ModeDecision effective(Control control, SiteState site) {
     boolean tagsCount = tagExemptions != TagExemptions.IGNORE;

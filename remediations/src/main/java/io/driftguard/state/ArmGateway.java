@@ -310,6 +310,32 @@ public final class ArmGateway {
     });
   }
 
+  /** The RBAC actions of {@link #listPublishingPolicies}, for sites and slots (the role grants them for sweeps). */
+  public static final List<String> PUBLISHING_POLICY_LIST_ACTIONS = List.of(
+      "Microsoft.Web/sites/basicPublishingCredentialsPolicies/read",
+      "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/read");
+
+  /**
+   * GETs both basic-auth publishing policies ({@code ftp}, {@code scm}) of a site or slot in one list call: ARM has no
+   * list of many sites' policies, and Resource Graph does not index them, so a sweep reads them app by app this way.
+   */
+  public List<JsonNode> listPublishingPolicies(SiteRef site, CallBudget budget) {
+    WebAppsClient client = client(site.subscriptionId());
+    return call("the publishing policies of " + site.displayName(), () -> {
+      List<JsonNode> policies = new ArrayList<>();
+      (site.slot().isPresent()
+          ? client.listBasicPublishingCredentialsPoliciesSlot(site.resourceGroup(), site.site(), site.slot().get(),
+              budget.context())
+          : client.listBasicPublishingCredentialsPolicies(site.resourceGroup(), site.site(), budget.context()))
+          .forEach(policy -> {
+            ObjectNode resource = (ObjectNode) toJson(policy).orElseThrow();
+            resource.put("id", policy.id());
+            policies.add(resource);
+          });
+      return policies;
+    });
+  }
+
   /**
    * The App Service client alone, as {@code AppServiceManager} builds it: the manager would also build Key Vault,
    * Storage, Authorization, DNS and MSI managers driftguard never calls (some 700 classes, seconds of a cold start).

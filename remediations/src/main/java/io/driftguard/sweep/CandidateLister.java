@@ -1,6 +1,7 @@
 package io.driftguard.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.controls.Control;
 import io.driftguard.state.CallBudget;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +12,20 @@ import java.util.Optional;
  */
 public interface CandidateLister {
 
-  /** One page of candidates ({@code id} and {@code subscriptionId} each) across {@code subscriptions}. */
+  /** One page of candidates across {@code subscriptions}. */
   CandidatePage page(List<String> subscriptions, Optional<String> skipToken, CallBudget budget);
 
   /** A page, and the skip token of the next one: only the token, as for ARM's lists. */
-  record CandidatePage(List<JsonNode> candidates, Optional<String> skipToken) {}
+  record CandidatePage(List<Candidate> candidates, Optional<String> skipToken) {}
+
+  /**
+   * A site or slot ({@code id} and {@code subscriptionId}) and the controls whose documents the index does not hold:
+   * when there are any, the index saw nothing wrong with the rest, and the app is confirmed only if reading those
+   * documents shows drift; when there are none, it is confirmed at once.
+   */
+  record Candidate(JsonNode row, List<Control> readFirst) {
+    public Candidate {
+      readFirst = List.copyOf(readFirst);
+    }
+  }
 }

@@ -7,13 +7,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one Resource Graph query of a sweep, built from the enabled controls: every function app and slot
+ * The Resource Graph query of a sweep, built from the controls settings turn on: every function app and slot
  * ({@code resources}, kind contains {@code functionapp}) joined with its {@code config/web} row
- * ({@code appserviceresources}), keeping the apps where a control's value is wrong or unseen. An app without an indexed
- * {@code config/web} row is kept, and when an enabled control reads what Resource Graph does not index, every app is.
- * The sandbox parses exactly this shape; change both together.
+ * ({@code appserviceresources}), flagged where a control's value is wrong or unseen, where the row is missing, or
+ * where the app carries a tag that can turn on a control settings leave off.
+ *
+ * <p>When every such control has a predicate, only flagged apps are returned. When some read only documents Resource
+ * Graph does not index (the basic-auth publishing policies), every app is returned with its flag ({@code suspect}):
+ * flagged apps are confirmed at once, the others have just those documents read ({@link #readDirectly}) and are
+ * confirmed only if those show drift. A control without a predicate that reads an indexed document makes every app a
+ * flagged candidate. The sandbox parses exactly these shapes; change both together.
  */
-public final class ResourceGraphQuery {
+public record ResourceGraphQuery(String text, List<Control> readDirectly) {
 
   static final String SITES = "resources\n"
       + "| where type in~ ('microsoft.web/sites', 'microsoft.web/sites/slots') and kind contains 'functionapp'\n"
@@ -23,20 +28,33 @@ public final class ResourceGraphQuery {
       + " | extend siteKey = tolower(tostring(split(id, '/config/')[0]))"
       + " | project siteKey, config = properties) on siteKey\n";
   static final String ROWS = "| project id, subscriptionId\n| order by id asc";
+  static final String FLAGGED_ROWS = "| project id, subscriptionId, suspect\n| order by id asc";
 
-  private ResourceGraphQuery() {}
+  public ResourceGraphQuery {
+    readDirectly = List.copyOf(readDirectly);
+  }
 
-  /** The query for these enabled controls. */
-  public static String forControls(List<Control> enabled) {
+  /**
+   * @param onBySettings the controls on for an app that carries no driftguard tag
+   * @param tagsThatTurnControlsOn the tags that can turn on other controls for one app (none where tags do not count)
+   */
+  public static ResourceGraphQuery forControls(List<Control> onBySettings, List<String> tagsThatTurnControlsOn) {
     List<String> conditions = new ArrayList<>();
     conditions.add("isnull(config)");
-    for (Control control : enabled) {
+    tagsThatTurnControlsOn.forEach(tag -> conditions.add(GraphPredicate.tagsContain(tag).kql()));
+    List<Control> direct = new ArrayList<>();
+    for (Control control : onBySettings) {
       Optional<GraphPredicate> predicate = control.graphPredicate();
-      if (predicate.isEmpty()) {
-        return SITES + ROWS;
+      if (predicate.isPresent()) {
+        conditions.add(predicate.get().kql());
+      } else if (control.reads().stream().noneMatch(GraphPredicate::isIndexed)) {
+        direct.add(control);
+      } else {
+        return new ResourceGraphQuery(SITES + ROWS, List.of());
       }
-      conditions.add(predicate.get().kql());
     }
-    return SITES + "| where " + String.join(" or ", conditions) + "\n" + ROWS;
+    String suspect = String.join(" or ", conditions);
+    return direct.isEmpty() ? new ResourceGraphQuery(SITES + "| where " + suspect + "\n" + ROWS, List.of())
+        : new ResourceGraphQuery(SITES + "| extend suspect = " + suspect + "\n" + FLAGGED_ROWS, direct);
   }
 }

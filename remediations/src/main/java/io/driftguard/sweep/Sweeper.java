@@ -12,6 +12,8 @@ import io.driftguard.state.ArmGateway;
 import io.driftguard.state.ArmGateway.SitePage;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteState;
+import io.driftguard.controls.Control;
+import io.driftguard.sweep.CandidateLister.Candidate;
 import io.driftguard.sweep.CandidateLister.CandidatePage;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,8 +39,9 @@ import java.util.function.Predicate;
  * and its slot list. Reads go through the same rate limiter as events, several at a time; a run that reaches its time
  * limit checkpoints after the sites it finished, and the next run resumes there.
  *
- * <p>With a {@link CandidateLister} (Resource Graph), only the apps it names are read, each afresh; when it cannot be
- * used (the identity may not read it), the run says so and lists through ARM instead. Such a run keeps no checkpoint:
+ * <p>With a {@link CandidateLister} (Resource Graph), only the apps it names are read, each afresh (an app named only
+ * for the documents the index does not hold has just those read first, and is read afresh if they show drift); when it
+ * cannot be used (the identity may not read it), the run says so and lists through ARM instead. Such a run keeps no checkpoint:
  * its query is cheap to run again, and what it fixed has dropped out of the next answer.
  */
 public final class Sweeper {
@@ -205,8 +208,12 @@ public final class Sweeper {
       return summary(true);
     }
 
-    /** Reads a candidate afresh and decides it, if it names a site or slot of a swept subscription. */
-    private boolean confirmCandidate(JsonNode candidate) {
+    /**
+     * Reads a candidate afresh and decides it, if it names a site or slot of a swept subscription; one the index saw
+     * nothing wrong with is first screened on the documents the index does not hold.
+     */
+    private boolean confirmCandidate(Candidate flagged) {
+      JsonNode candidate = flagged.row();
       String named = candidate.path("subscriptionId").asText("");
       Optional<String> swept = request.subscriptions().stream().filter(named::equalsIgnoreCase).findFirst();
       if (swept.isEmpty()) {
@@ -215,14 +222,24 @@ public final class Sweeper {
         count(engine.refusedListing(candidate.path("id").asText(""), refusal, runId, request.dryRun()));
         return true;
       }
-      trusted(swept.get(), candidate).ifPresent(site -> count(engine.confirmCandidate(site, runId, request.dryRun())));
+      trusted(swept.get(), candidate).filter(site -> flagged.readFirst().isEmpty() || screen(site, flagged.readFirst()))
+          .ifPresent(site -> count(engine.confirmCandidate(site, runId, request.dryRun())));
       return true;
     }
 
+    private boolean screen(SiteRef site, List<Control> controls) {
+      CallBudget budget = new CallBudget(callBudget);
+      try {
+        return UnindexedDocuments.mayShowDrift(gateway, site, controls, budget);
+      } finally {
+        listReads.addAndGet(budget.reads());
+      }
+    }
+
     /** Sweeps a page's items, several at a time; returns how many at its start are done (the rest ran out of time). */
-    private int sweepPage(List<JsonNode> items, Predicate<JsonNode> sweepOne, ExecutorService workers) {
+    private <T> int sweepPage(List<T> items, Predicate<T> sweepOne, ExecutorService workers) {
       List<CompletableFuture<Boolean>> work = new ArrayList<>();
-      for (JsonNode item : items) {
+      for (T item : items) {
         work.add(CompletableFuture.supplyAsync(() -> !outOfTime() && sweepOne.test(item), workers));
       }
       int done = 0;

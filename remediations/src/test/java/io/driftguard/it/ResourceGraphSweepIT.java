@@ -9,11 +9,14 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Decision;
+import io.driftguard.documents.Documents;
 import io.driftguard.engine.Outcome;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.sandbox.FakeArm;
+import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
+import io.driftguard.state.ArmGateway;
 import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
@@ -41,6 +44,15 @@ import org.junit.jupiter.api.Test;
 class ResourceGraphSweepIT {
 
   private static final Map<String, Object> DRIFTED_FTP = Map.of("ftpsState", "AllAllowed");
+  /** A language version inside its support until 2029 (runtime-support.json), as a compliant Linux app shows it. */
+  private static final String SUPPORTED_RUNTIME = "Python|3.13";
+
+  /** What the catalog's fixes write to config/web, and a supported language version (no fix writes one). */
+  private static Map<String, Object> compliantConfig() {
+    Map<String, Object> config = new HashMap<>(LocalAzure.compliantConfig());
+    config.put("linuxFxVersion", SUPPORTED_RUNTIME);
+    return config;
+  }
 
   @AfterEach
   void resetResourceGraph() {
@@ -48,15 +60,28 @@ class ResourceGraphSweepIT {
   }
 
   private static Driftguard driftguard(String subscription, String mode, String source, Clock clock) {
-    Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
-    settings.put("DRIFTGUARD_MODE", mode);
-    settings.put("DRIFTGUARD_SUBSCRIPTIONS", subscription);
-    settings.put("DRIFTGUARD_SWEEP_SOURCE", source);
+    Map<String, String> settings = new HashMap<>();
     // A control Resource Graph cannot judge makes every app a candidate (ResourceGraphQueryTest): these tests run the
-    // profile the pre-filter serves, every enabled control judged by the index, and no app tag able to turn on another.
+    // profile the pre-filter serves best, every enabled control judged by the index, and no app tag able to turn on
+    // another; defaultProfile runs the catalog's defaults.
     LocalAzure.CATALOG.all().stream().filter(control -> control.graphPredicate().isEmpty())
         .forEach(control -> settings.put(ModePolicy.settingName(control.id()), "off"));
     settings.put("DRIFTGUARD_TAG_EXEMPTIONS", "ignore");
+    return driftguard(subscription, mode, source, clock, settings);
+  }
+
+  /** Driftguard with the catalog's default profile: every default control on, app tags honoured. */
+  private static Driftguard defaultProfile(String subscription, String source) {
+    return driftguard(subscription, "notify", source, Clock.systemUTC(), Map.of());
+  }
+
+  private static Driftguard driftguard(String subscription, String mode, String source, Clock clock,
+                                       Map<String, String> profile) {
+    Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
+    settings.putAll(profile);
+    settings.put("DRIFTGUARD_MODE", mode);
+    settings.put("DRIFTGUARD_SUBSCRIPTIONS", subscription);
+    settings.put("DRIFTGUARD_SWEEP_SOURCE", source);
     settings.put("DRIFTGUARD_ARM_ENDPOINT", LocalAzure.sandbox().armEndpoint().toString());
     settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
@@ -102,6 +127,10 @@ class ResourceGraphSweepIT {
     return request.method().equals("GET") && request.path().endsWith("/config/web");
   }
 
+  private static boolean policyList(RecordedRequest request) {
+    return request.method().equals("GET") && request.path().endsWith("/basicPublishingCredentialsPolicies");
+  }
+
   private static boolean listing(RecordedRequest request) {
     return request.path().toLowerCase().endsWith("/providers/microsoft.web/sites") || request.path().endsWith("/slots");
   }
@@ -113,7 +142,7 @@ class ResourceGraphSweepIT {
         Map.of("remoteDebuggingEnabled", true));
     for (int i = 0; i < 200; i++) {
       boolean drift = i % 10 == 0;
-      Map<String, Object> config = new HashMap<>(LocalAzure.compliantConfig());
+      Map<String, Object> config = compliantConfig();
       if (drift && i % 40 != 0) {
         config.putAll(drifts.get(i / 10 % 3));
       }
@@ -158,6 +187,98 @@ class ResourceGraphSweepIT {
         viaGraph.count(ResourceGraphSweepIT::configRead));
   }
 
+  /**
+   * With the catalog's default profile (basic-auth policies Resource Graph does not index, CORS, runtime support, app
+   * tags honoured): apps the index flags are confirmed at once; every other app has only its two publishing policies
+   * read, in one list call, and is confirmed only when they show drift. Same findings as the ARM-only sweep.
+   */
+  @Test
+  void withTheDefaultProfileOnlyThePublishingPoliciesOfUnflaggedAppsAreReadAndTheFindingsAreTheSame() throws Exception {
+    String subscription = "00000000-0000-0000-0000-00000000a7a6";
+    List<Map<String, Object>> indexedDrifts = List.of(DRIFTED_FTP, Map.of("minTlsVersion", "1.0"),
+        Map.of("remoteDebuggingEnabled", true), Map.of("cors", Map.of("allowedOrigins", List.of("*"))),
+        Map.of("linuxFxVersion", "Python|3.8"));
+    Set<String> flagged = new TreeSet<>();
+    Set<String> policyDrifted = new TreeSet<>();
+    int apps = 100;
+    for (int i = 0; i < apps; i++) {
+      Map<String, Object> config = compliantConfig();
+      boolean indexedDrift = i % 10 == 0;
+      if (indexedDrift) {
+        config.putAll(indexedDrifts.get(i / 10 % indexedDrifts.size()));
+      }
+      Map<String, String> tags = i == 5 ? Map.of(ModePolicy.ENABLE_TAG, "client-cert-required") : Map.of();
+      SiteHandle app = LocalAzure.compliantBeyond(arm().seedSite(subscription, "rg-default", String.format("func-%03d", i),
+          "functionapp,linux", tags, true, config), Documents.SITE, Documents.WEB_CONFIG);
+      if (indexedDrift || i == 5) {
+        flagged.add(app.id());
+      } else if (i % 10 == 3) {
+        arm().seedDocument("PUT", LocalAzure.path(app, i % 20 == 3 ? Documents.FTP_BASIC_AUTH : Documents.SCM_BASIC_AUTH),
+            "{\"properties\":{\"allow\":true}}");
+        policyDrifted.add(app.id());
+      }
+      if (i == 7) {
+        LocalAzure.compliantBeyond(arm().seedSlot(subscription, "rg-default", app.site(), "staging", true,
+                compliantConfig()),
+            Documents.SITE, Documents.WEB_CONFIG);
+      }
+    }
+    arm().seedSite(subscription, "rg-web", "web-default", "app", Map.of(), false, DRIFTED_FTP);
+    Set<String> drifted = new TreeSet<>(flagged);
+    drifted.addAll(policyDrifted);
+
+    Swept viaArm = sweep(defaultProfile(subscription, "arm"), subscription);
+    Swept viaGraph = sweep(defaultProfile(subscription, "resourcegraph"), subscription);
+
+    assertEquals(drifted, viaArm.with(Outcome.ALERTED), "the ARM-only sweep finds the seeded drift");
+    assertEquals(viaArm.with(Outcome.ALERTED), viaGraph.with(Outcome.ALERTED), "the same findings");
+    assertTrue(viaGraph.summary().complete() && viaGraph.summary().problems().isEmpty(), viaGraph.summary().toString());
+    assertEquals(1, viaGraph.count(ResourceGraphSweepIT::graphQuery), "one query page");
+    assertEquals(0, viaGraph.count(ResourceGraphSweepIT::listing), "no site list, no slot list");
+    int rows = apps + 1;
+    assertEquals(rows - flagged.size(), viaGraph.count(ResourceGraphSweepIT::policyList),
+        "one policy list for each app and slot the index did not flag");
+    assertEquals(drifted.size(), viaGraph.count(ResourceGraphSweepIT::siteRead), "each candidate confirmed afresh");
+    assertEquals(drifted.size(), viaGraph.count(ResourceGraphSweepIT::configRead), "with its config/web");
+    Set<String> granted = LeastPrivilegeIT.granted();
+    assertEquals(Set.of(), viaGraph.requests().stream().map(LeastPrivilegeIT::rbacAction).filter(action -> !granted.contains(action))
+        .collect(Collectors.toSet()), "every request the role grants, the policy lists of sites and slots among them");
+    assertTrue(viaGraph.requests().stream().map(LeastPrivilegeIT::rbacAction).collect(Collectors.toSet())
+        .containsAll(ArmGateway.PUBLISHING_POLICY_LIST_ACTIONS));
+    long armRequests = viaArm.requests().size();
+    // Four reads an app (site list share, slot list, config/web, two policies) against one an unflagged app and five a
+    // candidate: at 21% drift, over 2x fewer.
+    assertTrue(armRequests >= 2 * viaGraph.requests().size(), armRequests + " vs " + viaGraph.requests().size());
+    System.out.printf("default profile, %d apps and a slot, %d drifted: ARM-only %d requests; Resource Graph %d "
+            + "(1 query, %d policy lists, %d confirmations)%n", apps, drifted.size(), armRequests,
+        viaGraph.requests().size(), viaGraph.count(ResourceGraphSweepIT::policyList), drifted.size());
+  }
+
+  /** A role from before sweeps listed the policies: the list is refused, and the two GETs screen the app instead. */
+  @Test
+  void aRefusedPolicyListIsFollowedByTheTwoPolicyReads() {
+    String subscription = "00000000-0000-0000-0000-00000000a7a7";
+    LocalAzure.compliantBeyond(arm().seedSite(subscription, "rg-list", "func-compliant", "functionapp,linux", Map.of(),
+        true, compliantConfig()), Documents.SITE, Documents.WEB_CONFIG);
+    SiteHandle ftpAllowed = LocalAzure.compliantBeyond(arm().seedSite(subscription, "rg-list", "func-ftp-allowed",
+        "functionapp,linux", Map.of(), true, compliantConfig()), Documents.SITE, Documents.WEB_CONFIG);
+    arm().seedDocument("PUT", LocalAzure.path(ftpAllowed, Documents.FTP_BASIC_AUTH), "{\"properties\":{\"allow\":true}}");
+    arm().inject(Fault.on("GET", subscription + "/.*/basicPublishingCredentialsPolicies$").status(403)
+        .times(Fault.ALWAYS));
+    try {
+      Swept swept = sweep(defaultProfile(subscription, "resourcegraph"), subscription);
+
+      assertEquals(Set.of(ftpAllowed.id()), swept.with(Outcome.ALERTED));
+      assertEquals(2, swept.count(ResourceGraphSweepIT::policyList), "each app's list tried once");
+      assertEquals(6, swept.count(request -> request.method().equals("GET") && request.status() == 200
+              && request.path().matches(".*/basicPublishingCredentialsPolicies/(ftp|scm)")),
+          "each app's two policies read by themselves, and the drifted app's again to confirm it");
+      assertEquals(1, swept.count(ResourceGraphSweepIT::siteRead), "only the drifted app confirmed");
+    } finally {
+      arm().clearFaults();
+    }
+  }
+
   @Test
   void aStaleRowSayingDriftedIsConfirmedCompliantByArmSoNothingIsFixedOrAlerted() {
     String subscription = "00000000-0000-0000-0000-00000000a7a2";
@@ -182,7 +303,7 @@ class ResourceGraphSweepIT {
   void driftTheIndexHasNotSeenYetIsFoundByTheSweepAfterItCatchesUp() {
     String subscription = "00000000-0000-0000-0000-00000000a7a3";
     SiteHandle app = arm().seedSite(subscription, "rg-lag", "func-drifted-since", "functionapp", Map.of(), true,
-        LocalAzure.compliantConfig());
+        compliantConfig());
     arm().resourceGraph().freeze();
     arm().write(LocalAzure.ALICE,
         "PATCH", app.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");

@@ -166,7 +166,12 @@ public final class ResourceGraph {
     ObjectNode page = Json.object();
     page.put("totalRecords", kept.size());
     ArrayNode data = page.putArray("data");
-    rest.stream().limit(top).forEach(row -> data.addObject().put("id", row.id()).put("subscriptionId", row.subscriptionId()));
+    rest.stream().limit(top).forEach(row -> {
+      ObjectNode item = data.addObject().put("id", row.id()).put("subscriptionId", row.subscriptionId());
+      if (query.flagsAll()) {
+        item.put("suspect", query.suspect(row));
+      }
+    });
     page.put("count", data.size());
     page.put("resultTruncated", "false");
     page.putArray("facets");

@@ -154,16 +154,29 @@ final class SiteState {
   }
 
   /**
-   * The app as Resource Graph indexes it: the site's properties as ARM returns them ({@code resources}), and its
-   * config/web properties in PascalCase, as {@code appserviceresources} holds them.
+   * The app as Resource Graph indexes it: its tags and the site's properties as ARM returns them ({@code resources}),
+   * and its config/web properties in PascalCase at every level ({@code Cors.AllowedOrigins}), as
+   * {@code appserviceresources} holds them.
    */
   GraphQuery.Row graphRow() {
-    ObjectNode config = Json.object();
-    effectiveWebConfig().fields().forEachRemaining(field -> config.set(
-        Character.toUpperCase(field.getKey().charAt(0)) + field.getKey().substring(1), field.getValue().deepCopy()));
     return new GraphQuery.Row(handle.id(), handle.subscriptionId(),
-        handle.isSlot() ? "microsoft.web/sites/slots" : "microsoft.web/sites", kind,
-        (ObjectNode) siteResource().get("properties"), config);
+        handle.isSlot() ? "microsoft.web/sites/slots" : "microsoft.web/sites", kind, tags.deepCopy(),
+        (ObjectNode) siteResource().get("properties"), (ObjectNode) pascalCase(effectiveWebConfig()));
+  }
+
+  private static JsonNode pascalCase(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      ObjectNode renamed = Json.object();
+      object.fields().forEachRemaining(field -> renamed.set(
+          Character.toUpperCase(field.getKey().charAt(0)) + field.getKey().substring(1), pascalCase(field.getValue())));
+      return renamed;
+    }
+    if (node instanceof ArrayNode array) {
+      ArrayNode renamed = array.arrayNode();
+      array.forEach(item -> renamed.add(pascalCase(item)));
+      return renamed;
+    }
+    return node.deepCopy();
   }
 
   ObjectNode publishingPolicyResource(String policy) {
