@@ -4,22 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class BackgroundTest {
 
   @Test
-  void buildsOnItsOwnNamedThreadWithoutWaitingForTheCaller() throws Exception {
-    CountDownLatch callerWentOn = new CountDownLatch(1);
-    Background<String> value = Background.start("driftguard-test-build", () -> {
-      await(callerWentOn);
-      return Thread.currentThread().getName();
-    });
+  void buildsOnItsOwnNamedDaemonThread() {
+    Background<String> value = Background.start("driftguard-test-build",
+        () -> Thread.currentThread().getName() + (Thread.currentThread().isDaemon() ? " daemon" : ""));
 
-    callerWentOn.countDown();
-
-    assertEquals("driftguard-test-build", value.get());
+    assertEquals("driftguard-test-build daemon", value.get());
+    assertEquals("driftguard-test-build daemon", value.future().join());
   }
 
   @Test
@@ -31,14 +26,5 @@ class BackgroundTest {
 
     assertSame(failure, assertThrows(IllegalStateException.class, value::get));
     assertSame(failure, assertThrows(IllegalStateException.class, value::get));
-  }
-
-  private static void await(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
