@@ -41,10 +41,10 @@ public final class PrefetchedCredential implements TokenCredential {
   }
 
   /** Starts fetching a token for {@code scope}, once: later calls, for any scope, do nothing. */
-  public void prefetch(String scope) {
-    List<String> scopes = List.of(scope);
+  public synchronized void prefetch(String scope) {
     if (prefetch.get() == null) {
-      prefetch.compareAndSet(null, new Prefetch(scopes, Background.start("driftguard-token-prefetch",
+      List<String> scopes = List.of(scope);
+      prefetch.set(new Prefetch(scopes, Background.start("driftguard-token-prefetch",
           () -> credential.get().getTokenSync(new TokenRequestContext().setScopes(scopes)))));
     }
   }
