@@ -212,20 +212,25 @@ final class EstateBench {
                        Map<String, Decision> decisions, Requests requests, double wallSeconds) {
 
     Set<String> with(Outcome outcome) {
-      return decisions.values().stream().filter(decision -> decision.outcome() == outcome).map(Decision::resource)
-          .collect(Collectors.toCollection(TreeSet::new));
+      return apps(decision -> decision.outcome() == outcome);
     }
 
     /** The apps with findings: fixed, alerted (or failed, or drifted in a dry run). */
     Set<String> found() {
-      return decisions.values().stream().filter(decision -> !decision.findings().isEmpty()).map(Decision::resource)
-          .collect(Collectors.toCollection(TreeSet::new));
+      return apps(decision -> !decision.findings().isEmpty());
     }
 
     /** The outcome of every app not judged compliant. */
     Map<String, Outcome> acted() {
-      return decisions.values().stream().filter(decision -> decision.outcome() != Outcome.COMPLIANT)
-          .collect(Collectors.toMap(Decision::resource, Decision::outcome, (first, second) -> second, TreeMap::new));
+      Map<String, Outcome> acted = new TreeMap<>();
+      apps(decision -> decision.outcome() != Outcome.COMPLIANT).forEach(id -> acted.put(id, decisions.get(id).outcome()));
+      return acted;
+    }
+
+    /** By the ids this sweep is keyed by (an app's copy may be keyed by its original's id), not the decisions' own. */
+    private Set<String> apps(Predicate<Decision> which) {
+      return decisions.entrySet().stream().filter(entry -> which.test(entry.getValue())).map(Map.Entry::getKey)
+          .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Only the decisions and writes of apps in these subscriptions. */
