@@ -47,7 +47,9 @@ import java.util.stream.Collectors;
  * (and on a supported language version), some drifted on every kind of default control; swept with the catalog's
  * default profile through Resource Graph and the queue fan-out (Azurite's queue, several consumers standing in for
  * scale-out instances, each sweeping one subscription under its Table claim as {@code SweepSubscription} does), beside
- * the ARM-only sweep of a sample of the subscriptions, whose figures for the whole estate are computed from it.
+ * the ARM-only sweep of mirror copies of a sample of the subscriptions, whose figures for the whole estate are computed
+ * from it. Notify or autofix mode, the catalog's risks deciding what is fixed; the two sweeps' outcomes and writes are
+ * compared app for app, and after an autofix sweep an ARM-only dry run re-judges the sampled subscriptions.
  */
 final class EstateBench {
 
