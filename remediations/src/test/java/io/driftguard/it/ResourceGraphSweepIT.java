@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,12 +112,12 @@ class ResourceGraphSweepIT {
 
     /** Each app's writes (method, path and body), keyed as {@link #actedOn}. */
     Map<String, List<String>> writesOn(String subscription) {
-      return requests.stream().filter(request -> !request.method().equals("GET") && !graphQuery(request))
-          .collect(Collectors.groupingBy(request -> inSubscription(appOf(request.path()), subscription), TreeMap::new,
-              Collectors.mapping(request -> request.method() + " " + inSubscription(request.path(), subscription) + " "
-                  + request.body(), Collectors.toCollection(ArrayList::new))))
-          .entrySet().stream().peek(entry -> entry.getValue().sort(null))
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (first, second) -> first, TreeMap::new));
+      Map<String, List<String>> writes = new TreeMap<>();
+      requests.stream().filter(request -> !request.method().equals("GET") && !graphQuery(request)).forEach(request ->
+          writes.computeIfAbsent(inSubscription(appOf(request.path()), subscription), app -> new ArrayList<>())
+              .add(request.method() + " " + inSubscription(request.path(), subscription) + " " + request.body()));
+      writes.values().forEach(Collections::sort);
+      return writes;
     }
 
     private static String inSubscription(String id, String subscription) {
