@@ -3,6 +3,7 @@ package io.driftguard.cli;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Remediator;
+import io.driftguard.policy.Mode;
 import io.driftguard.sandbox.ArmThrottle;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
@@ -44,19 +45,23 @@ final class BenchCommand implements Main.Command {
              driftguard bench start [--runs N] [--java PATH] [--java-options "OPTIONS"] [--no-storage]
              driftguard bench warm [--events N] [--latency-ms N] [--storage]
              driftguard bench estate [--subscriptions N] [--apps N] [--drifted P%] [--consumers N]
-                                     [--arm-only-subscriptions N] [--scale F]
+                                     [--arm-only-subscriptions N] [--mode notify|autofix] [--scale F]
 
       burst  a deployment touching N apps (default 100): 5 write events each (default), shuffled, delivered by 16
              workers as Event Grid would (a retryable decision is delivered again), half the apps drifted, auto-fix.
       sweep  a reconcile sweep of N function apps (default 2000), one in ten drifted, notify mode, ARM listing.
       estate N function apps (default 20000) spread over S subscriptions (default 20), secure as the catalog's fixes
              leave them, P% (default 5%) drifted on the default controls (config/web, httpsOnly, CORS, runtime,
-             basic-auth policies), notify mode, the catalog's default profile. The Resource Graph sweep runs through
-             the queue fan-out: one message per subscription on Azurite's queue, taken by C consumers (default 10,
-             each its own engine, as scale-out instances) under the Table claim, with Resource Graph's quota on (15
-             queries per 5 s). Beside it the ARM-only sweep of the first A subscriptions (default 1; paced by
+             basic-auth policies), the catalog's default profile, in notify mode (default) or autofix mode (each
+             control fixed or alerted as its risk allows). The Resource Graph sweep runs through the queue fan-out:
+             one message per subscription on Azurite's queue, taken by C consumers (default 10, each its own engine,
+             as scale-out instances) under the Table claim, with Resource Graph's quota on (15 queries per 5 s).
+             Beside it the ARM-only sweep of mirror copies of the first A subscriptions (default 1; the same apps
+             and drift under other subscription ids, so that its fixes leave the estate as seeded; paced by
              driftguard's own buckets at ARM's rates, about 160 s a subscription), from which its reads and floor
-             for the whole estate are computed; both sweeps' findings are checked against the seeded drift set.
+             for the whole estate are computed. Both sweeps' findings are checked against the seeded drift set, and
+             their outcomes and writes app for app on the sampled subscriptions; in autofix mode an ARM-only dry run
+             then re-judges the sampled subscriptions: nothing left that the catalog would fix.
 
       ARM's token buckets are on (reads 250 at 25/s, writes 200 at 10/s per subscription), scaled by F (default 1);
       driftguard's own buckets match them. Prints wall time, ARM requests, 429s, the floor time the buckets allow and
@@ -119,7 +124,7 @@ final class BenchCommand implements Main.Command {
       return switch (args[0]) {
         case "burst" -> burst(sandbox, throttle, limits, options, out);
         case "estate" -> new EstateBench(sandbox, throttle, limits).run(options.subscriptions(), options.apps(),
-            options.driftedPercent(), options.consumers(), options.armOnlySubscriptions(), out);
+            options.driftedPercent(), options.consumers(), options.armOnlySubscriptions(), options.mode(), out);
         default -> sweep(sandbox, throttle, limits, options, out);
       };
     }
@@ -251,7 +256,7 @@ final class BenchCommand implements Main.Command {
 
   private record Options(int apps, int eventsPerApp, double scale, int runs, String java, List<String> javaOptions,
                          boolean storage, int events, int latencyMs, int subscriptions, double driftedPercent,
-                         int consumers, int armOnlySubscriptions) {
+                         int consumers, int armOnlySubscriptions, Mode mode) {
     static Options parse(String[] args) {
       int apps = switch (args[0]) {
         case "burst" -> 100;
@@ -270,6 +275,7 @@ final class BenchCommand implements Main.Command {
       double driftedPercent = 5;
       int consumers = 10;
       int armOnlySubscriptions = 1;
+      Mode mode = Mode.NOTIFY;
       for (int i = 1; i < args.length; i++) {
         switch (args[i]) {
           case "--apps" -> apps = positive(args, ++i);
@@ -278,6 +284,7 @@ final class BenchCommand implements Main.Command {
           case "--drifted" -> driftedPercent = percent(args, ++i);
           case "--consumers" -> consumers = positive(args, ++i);
           case "--arm-only-subscriptions" -> armOnlySubscriptions = positive(args, ++i);
+          case "--mode" -> mode = acting(args, ++i);
           case "--scale" -> scale = Double.parseDouble(Arguments.value(args, ++i));
           case "--runs" -> runs = positive(args, ++i);
           case "--java" -> java = Arguments.value(args, ++i);
@@ -290,7 +297,16 @@ final class BenchCommand implements Main.Command {
         }
       }
       return new Options(apps, eventsPerApp, scale, runs, java, javaOptions, storage, events, latencyMs, subscriptions,
-          driftedPercent, consumers, armOnlySubscriptions);
+          driftedPercent, consumers, armOnlySubscriptions, mode);
+    }
+
+    /** {@code notify} or {@code autofix}: a mode that acts on findings ({@code off} would sweep nothing). */
+    private static Mode acting(String[] args, int index) {
+      String text = Arguments.value(args, index);
+      if (!List.of(Mode.NOTIFY.label(), Mode.AUTOFIX.label()).contains(text)) {
+        throw new IllegalArgumentException(args[index - 1] + " must be notify or autofix, not '" + text + "'");
+      }
+      return Mode.parse(text);
     }
 
     private static double percent(String[] args, int index) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
+import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.documents.Documents;
 import io.driftguard.engine.Outcome;
@@ -24,10 +25,13 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -99,13 +103,41 @@ class ResourceGraphSweepIT {
     long count(Predicate<RecordedRequest> which) {
       return requests.stream().filter(which).count();
     }
+
+    /** The outcome of each app not judged compliant, keyed by its id with {@code subscription} in place of its own. */
+    Map<String, Outcome> actedOn(String subscription) {
+      return decisions.stream().filter(d -> d.outcome() != Outcome.COMPLIANT).collect(Collectors.toMap(
+          d -> inSubscription(d.resource(), subscription), Decision::outcome, (first, second) -> second, TreeMap::new));
+    }
+
+    /** Each app's writes (method, path and body), keyed as {@link #actedOn}. */
+    Map<String, List<String>> writesOn(String subscription) {
+      Map<String, List<String>> writes = new TreeMap<>();
+      requests.stream().filter(request -> !request.method().equals("GET") && !graphQuery(request)).forEach(request ->
+          writes.computeIfAbsent(inSubscription(appOf(request.path()), subscription), app -> new ArrayList<>())
+              .add(request.method() + " " + inSubscription(request.path(), subscription) + " " + request.body()));
+      writes.values().forEach(Collections::sort);
+      return writes;
+    }
+
+    private static String inSubscription(String id, String subscription) {
+      return id.replaceFirst("(?i)^/subscriptions/[^/]+/", "/subscriptions/" + subscription + "/");
+    }
+
+    private static String appOf(String path) {
+      return path.replaceFirst("(?i)(/sites/[^/]+(/slots/[^/]+)?)/.*$", "$1");
+    }
   }
 
   private static Swept sweep(Driftguard driftguard, String subscription) {
+    return sweep(driftguard, subscription, false);
+  }
+
+  private static Swept sweep(Driftguard driftguard, String subscription, boolean dryRun) {
     int before = botRequests().size();
     List<Decision> decisions = new CopyOnWriteArrayList<>();
     SweepSummary summary = driftguard.buildAll().sweeper().run(
-        SweepRequest.oneOff(List.of(subscription), false, Duration.ofMinutes(2)), new SweepListener() {
+        SweepRequest.oneOff(List.of(subscription), dryRun, Duration.ofMinutes(2)), new SweepListener() {
           @Override
           public void decided(Decision decision) {
             decisions.add(decision);
@@ -355,5 +387,74 @@ class ResourceGraphSweepIT {
     Duration waited = Duration.between(start, clock.instant());
     assertTrue(waited.compareTo(Duration.ofSeconds(10)) >= 0 && waited.compareTo(Duration.ofSeconds(15)) < 0,
         "two waits for the 5 s window to reset, on the test's clock: " + waited);
+  }
+
+  /**
+   * Seeds 48 function apps, one in four drifted on one default control each (config/web, the site, CORS, the runtime,
+   * both publishing policies; the last a CORS drift on an app whose tag asks for that guarded fix), and a drifted slot;
+   * returns the drifted apps and slots.
+   */
+  private static Set<String> seedEveryDefaultDrift(String subscription) {
+    List<Map<String, Object>> configDrifts = List.of(DRIFTED_FTP, Map.of("minTlsVersion", "1.0"),
+        Map.of("remoteDebuggingEnabled", true), Map.of("cors", Map.of("allowedOrigins", List.of("*"))),
+        Map.of("linuxFxVersion", "Python|3.8"));
+    Set<String> drifted = new TreeSet<>();
+    for (int i = 0; i < 48; i++) {
+      int kind = i / 4 % 8;
+      boolean drift = i % 4 == 0;
+      Map<String, Object> config = compliantConfig();
+      if (drift && kind < configDrifts.size()) {
+        config.putAll(configDrifts.get(kind));
+      }
+      Map<String, String> tags = i == 44 ? Map.of(ModePolicy.AUTOFIX_TAG, "cors-no-wildcard") : Map.of();
+      SiteHandle app = LocalAzure.compliantBeyond(arm().seedSite(subscription, "rg-fix", String.format("func-%02d", i),
+          "functionapp,linux", tags, !(drift && kind == 5), config), Documents.SITE, Documents.WEB_CONFIG);
+      if (drift && kind >= 6) {
+        arm().seedDocument("PUT", LocalAzure.path(app, kind == 6 ? Documents.FTP_BASIC_AUTH : Documents.SCM_BASIC_AUTH),
+            "{\"properties\":{\"allow\":true}}");
+      }
+      if (drift) {
+        drifted.add(app.id());
+      }
+      if (i == 1) {
+        Map<String, Object> slotConfig = compliantConfig();
+        slotConfig.put("minTlsVersion", "1.0");
+        drifted.add(LocalAzure.compliantBeyond(arm().seedSlot(subscription, "rg-fix", app.site(), "staging", true,
+            slotConfig), Documents.SITE, Documents.WEB_CONFIG).id());
+      }
+    }
+    return drifted;
+  }
+
+  /**
+   * Autofix with the catalog's default profile, on two subscriptions seeded alike: the one swept through Resource Graph
+   * gets, app for app, the outcome and the writes (path and body) the one swept through ARM listing gets; safe controls
+   * fixed, guarded and report-only ones alerted unless a tag names them; a dry run afterwards finds nothing to fix.
+   */
+  @Test
+  void inAutofixModeResourceGraphFixesAndAlertsAppForAppWhatTheArmSweepDoesWithTheSameWrites() {
+    String armSide = "00000000-0000-0000-0000-00000000a7a8";
+    String graphSide = "00000000-0000-0000-0000-00000000a7a9";
+    seedEveryDefaultDrift(armSide);
+    Set<String> drifted = seedEveryDefaultDrift(graphSide);
+
+    Swept viaArm = sweep(driftguard(armSide, "autofix", "arm", Clock.systemUTC(), Map.of()), armSide);
+    Swept viaGraph = sweep(driftguard(graphSide, "autofix", "resourcegraph", Clock.systemUTC(), Map.of()), graphSide);
+    // Re-judged through ARM listing, whatever the index says: every app and slot read afresh, nothing changed.
+    Swept after = sweep(driftguard(graphSide, "autofix", "arm", Clock.systemUTC(), Map.of()), graphSide, true);
+
+    assertTrue(viaGraph.summary().complete() && viaGraph.summary().problems().isEmpty(), viaGraph.summary().toString());
+    assertEquals(drifted, viaGraph.actedOn(graphSide).keySet(), "every seeded drift acted on");
+    assertEquals(viaArm.actedOn(graphSide), viaGraph.actedOn(graphSide), "the same outcome for every app");
+    assertEquals(viaArm.writesOn(graphSide), viaGraph.writesOn(graphSide), "the same writes for every app");
+    assertEquals(10, viaGraph.with(Outcome.FIXED).size(), "two each of ftps, TLS and debugging, the slot's TLS,"
+        + " httpsOnly, the FTP policy, the CORS the tag names");
+    assertEquals(3, viaGraph.with(Outcome.ALERTED).size(), "CORS untagged (guarded), runtime (report-only), SCM policy"
+        + " (guarded)");
+    assertEquals(Set.of(), viaGraph.requests().stream().filter(request -> request.status() / 100 != 2)
+        .map(RecordedRequest::toString).collect(Collectors.toSet()), "every request answered");
+    assertEquals(viaGraph.with(Outcome.ALERTED), after.with(Outcome.DRIFTED), "only what was alerted is left");
+    assertEquals(List.of(), after.decisions().stream().flatMap(d -> d.findings().stream())
+        .filter(finding -> finding.action() == Action.WOULD_FIX).toList(), "nothing left that autofix would fix");
   }
 }
