@@ -16,10 +16,12 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,7 @@ import java.util.Optional;
  * the latency after a wave began belongs to it), and each wave waits for its slowest answer. Two overheads are printed:
  * wall time minus the latency of each wave, and wall time minus what the sandbox itself held the request each wave
  * waited for (latency, its own handling), which leaves what driftguard, the SDK pipeline and the client add.
- * Allocations are those of every thread but the sandbox's during the event.
+ * Allocations and CPU time are those of every thread but the sandbox's during the event.
  */
 final class WarmBench {
 
@@ -72,21 +74,29 @@ final class WarmBench {
     FloorProgram floor = new FloorProgram(HttpClient.newBuilder().sslContext(sandbox.sslContext()).build(),
         sandbox.armEndpoint(), sandbox.identityEndpoint(), sandbox.identityHeader());
     arm.latency(latency);
-    ThreadAllocations allocations = new ThreadAllocations();
+    ThreadUsage usage = new ThreadUsage();
     double latencyMs = latency.toMillis();
     double[] beyondLatencyMs = new double[events];
     double[] beyondSandboxMs = new double[events];
     double[] floorPerRequestMs = new double[events];
+    Gaps outsideArm = new Gaps();
     long requests = 0;
     long waves = 0;
     long allocated = 0;
+    long cpuNanos = 0;
     for (int i = 0; i < warmUp + events; i++) {
       int before = arm.requests().size();
-      long bytesBefore = allocations.outsideSandbox();
+      usage.sample();
+      long bytesBefore = usage.bytes;
+      long cpuBefore = usage.cpuNanos;
+      Instant began = Instant.now();
       long start = System.nanoTime();
       Decision decision = handle(engine, deliveries.get(i));
       double wallMs = (System.nanoTime() - start) / 1e6;
-      long bytes = allocations.outsideSandbox() - bytesBefore;
+      Instant ended = Instant.now();
+      usage.sample();
+      long bytes = usage.bytes - bytesBefore;
+      long cpu = usage.cpuNanos - cpuBefore;
       List<RecordedRequest> log = arm.requests();
       List<RecordedRequest> made = log.subList(before, log.size());
       if (decision.outcome() != Outcome.FIXED || decision.findings().size() != 1) {
@@ -103,10 +113,12 @@ final class WarmBench {
         List<List<RecordedRequest>> criticalPath = waves(made, latency);
         beyondLatencyMs[measured] = wallMs - criticalPath.size() * latencyMs;
         beyondSandboxMs[measured] = wallMs - criticalPath.stream().mapToDouble(WarmBench::heldMs).sum();
+        outsideArm.add(began, criticalPath, ended);
         floorPerRequestMs[measured] = floorResidualMs;
         requests += made.size();
         waves += criticalPath.size();
         allocated += bytes;
+        cpuNanos += cpu;
       }
     }
     Arrays.sort(beyondLatencyMs);
@@ -129,7 +141,10 @@ final class WarmBench {
         beyondSandboxMs[events - 1]);
     out.printf("  the floor program beside it (plain JDK client, same sandbox, GET + PATCH): per ARM request beyond "
         + "the latency p50 %.2f ms, p99 %.2f ms%n", percentile(floorPerRequestMs, 50), percentile(floorPerRequestMs, 99));
-    out.printf("  allocated per event, every thread but the sandbox's: %.0f KB%n", allocated / 1024.0 / events);
+    out.printf("  per event, every thread but the sandbox's: %.0f KB allocated, %.2f ms CPU%n",
+        allocated / 1024.0 / events, cpuNanos / 1e6 / events);
+    out.println("  where overhead B goes, from the request log (p50 / p99 ms):");
+    outsideArm.print(out);
     return ExitCode.OK;
   }
 
@@ -153,26 +168,67 @@ final class WarmBench {
 
   /** What the sandbox held the request its wave waited for: the one answered last. */
   static double heldMs(List<RecordedRequest> wave) {
-    RecordedRequest last = wave.stream().max(Comparator.comparing(RecordedRequest::answered)).orElseThrow();
+    RecordedRequest last = lastAnswered(wave);
     return Duration.between(last.at(), last.answered()).toNanos() / 1e6;
   }
 
-  /** Bytes allocated so far by every live thread but the sandbox's (which answers ARM in the same JVM). */
-  private static final class ThreadAllocations {
+  /**
+   * Overhead B cut where the request log can cut it: before the first request, between a wave's last answer and the
+   * next wave, sending a wave's requests (its first to the one answered last), after the last answer. Per part, its
+   * figures over the events, in event order.
+   */
+  private static final class Gaps {
+    private final Map<String, List<Double>> parts = new LinkedHashMap<>();
+
+    void add(Instant began, List<List<RecordedRequest>> waves, Instant ended) {
+      part("event start to the first request", began, waves.get(0).get(0).at());
+      for (int w = 0; w < waves.size(); w++) {
+        RecordedRequest last = lastAnswered(waves.get(w));
+        if (waves.get(w).size() > 1) {
+          part("wave " + (w + 1) + ": its first request to the one answered last", waves.get(w).get(0).at(), last.at());
+        }
+        part(w + 1 < waves.size() ? "wave " + (w + 1) + "'s last answer to wave " + (w + 2) : "the last answer to the "
+            + "decision", last.answered(), w + 1 < waves.size() ? waves.get(w + 1).get(0).at() : ended);
+      }
+    }
+
+    private void part(String name, Instant from, Instant to) {
+      parts.computeIfAbsent(name, key -> new ArrayList<>()).add(Duration.between(from, to).toNanos() / 1e6);
+    }
+
+    void print(PrintStream out) {
+      parts.forEach((name, values) -> {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        out.printf("    %-60s %6.2f / %6.2f%n", name, percentile(sorted, 50), percentile(sorted, 99));
+      });
+    }
+  }
+
+  private static RecordedRequest lastAnswered(List<RecordedRequest> wave) {
+    return wave.stream().max(Comparator.comparing(RecordedRequest::answered)).orElseThrow();
+  }
+
+  /** Bytes allocated and CPU time spent so far by every live thread but the sandbox's (it answers ARM in this JVM). */
+  private static final class ThreadUsage {
     private final com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Map<Long, Boolean> sandboxThreads = new HashMap<>();
+    private long bytes;
+    private long cpuNanos;
 
-    long outsideSandbox() {
+    /** Takes the current totals. */
+    ThreadUsage sample() {
       long[] ids = threads.getAllThreadIds();
-      long[] bytes = threads.getThreadAllocatedBytes(ids);
-      long total = 0;
+      long[] allocated = threads.getThreadAllocatedBytes(ids);
+      bytes = 0;
+      cpuNanos = 0;
       for (int i = 0; i < ids.length; i++) {
-        if (bytes[i] > 0 && !sandboxThreads.computeIfAbsent(ids[i], this::isSandbox)) {
-          total += bytes[i];
+        if (allocated[i] > 0 && !sandboxThreads.computeIfAbsent(ids[i], this::isSandbox)) {
+          bytes += allocated[i];
+          cpuNanos += Math.max(0, threads.getThreadCpuTime(ids[i]));
         }
       }
-      return total;
+      return this;
     }
 
     private boolean isSandbox(long id) {
