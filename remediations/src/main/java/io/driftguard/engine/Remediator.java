@@ -318,14 +318,23 @@ public final class Remediator {
   private Optional<ArmException> apply(WriteEvent event, SiteState state, FixPlan plan, List<Finding> findings,
                                        Decisions decisions) {
     Optional<ArmException> retryableFailure = Optional.empty();
-    for (Map.Entry<Document, ObjectNode> patch : plan.bodies().entrySet()) {
-      List<Control> fixed = plan.controlsFixedBy(patch.getKey());
+    // Every intent is recorded before any write leaves; then the documents are written at once.
+    for (Document document : plan.bodies().keySet()) {
+      List<Control> fixed = plan.controlsFixedBy(document);
       List<Finding> intended = findings.stream()
           .filter(finding -> fixed.stream().anyMatch(control -> control.id().equals(finding.rule()))).toList();
       bestEffort(decisions, "fix intent not recorded, a lost answer from ARM would go unreported",
           () -> audit.intend(event, intended));
+    }
+    Map<Document, StateReader.Written> written = reader.writeAll(event.site(), plan.bodies(), decisions.usage());
+    for (Map.Entry<Document, ObjectNode> patch : plan.bodies().entrySet()) {
+      List<Control> fixed = plan.controlsFixedBy(patch.getKey());
       try {
-        Optional<JsonNode> answer = gateway.write(event.site(), patch.getKey(), patch.getValue(), decisions.usage());
+        StateReader.Written outcome = written.get(patch.getKey());
+        if (outcome.failure().isPresent()) {
+          throw outcome.failure().get();
+        }
+        Optional<JsonNode> answer = outcome.answer();
         for (Control control : fixed) {
           Optional<Evaluation> after = answer.map(resource -> control.evaluate(
               document -> document.equals(patch.getKey()) ? resource : state.resource(document)));

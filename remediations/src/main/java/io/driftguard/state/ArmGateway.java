@@ -23,6 +23,7 @@ import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.exception.ManagementException;
+import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.json.JsonSerializable;
 import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
@@ -166,15 +167,27 @@ public final class ArmGateway {
     }
     return call(what, () -> {
       try (HttpResponse response = pipeline.sendSync(request, usage.context())) {
-        String answer = response.getBodyAsBinaryData() == null ? "" : response.getBodyAsBinaryData().toString();
+        // Parsed from the bytes: no String copy of every answer.
+        BinaryData answered = response.getBodyAsBinaryData();
+        byte[] answer = answered == null ? new byte[0] : answered.toBytes();
         if (response.getStatusCode() >= 400) {
-          throw armError(what, response.getStatusCode(), answer);
+          throw armError(what, response.getStatusCode(), new String(answer, StandardCharsets.UTF_8));
         }
-        return answer.isBlank() ? Optional.<JsonNode>empty() : Optional.of(json.readTree(answer));
+        return isBlank(answer) ? Optional.<JsonNode>empty() : Optional.of(json.readTree(answer));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     });
+  }
+
+  /** No JSON at all: empty, or nothing but JSON whitespace (a 202 may carry either). */
+  private static boolean isBlank(byte[] answer) {
+    for (byte b : answer) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A name as one path segment, percent-encoded as the SDK does (resource groups may hold non-ASCII letters). */

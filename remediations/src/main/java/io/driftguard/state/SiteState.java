@@ -34,9 +34,16 @@ public record SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<
 
   /** Tag names are case-insensitive in Azure. */
   public Optional<String> tag(String name) {
-    return tags.entrySet().stream()
-        .filter(tag -> tag.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
-        .map(Map.Entry::getValue)
-        .findFirst();
+    // A loop, not a stream: asked several times per control on every event, mostly of apps with few or no tags.
+    if (tags.isEmpty()) {
+      return Optional.empty();
+    }
+    String wanted = name.toLowerCase(Locale.ROOT);
+    for (Map.Entry<String, String> tag : tags.entrySet()) {
+      if (tag.getKey().toLowerCase(Locale.ROOT).equals(wanted)) {
+        return Optional.of(tag.getValue());
+      }
+    }
+    return Optional.empty();
   }
 }

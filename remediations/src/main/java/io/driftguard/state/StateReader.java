@@ -1,6 +1,7 @@
 package io.driftguard.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
 import io.driftguard.resource.SiteRef;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,7 +20,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Reads a site's documents, in parallel where that costs nothing: other documents are fetched alongside the site only
- * for sites already known to be function apps, so a plain web app costs exactly one read.
+ * for sites already known to be function apps, so a plain web app costs exactly one read. Writes fixes of different
+ * documents in parallel too.
  */
 public final class StateReader {
 
@@ -26,8 +29,8 @@ public final class StateReader {
 
   private final ArmGateway gateway;
   private final BoundedLruSet knownFunctionApps = new BoundedLruSet(KNOWN_SITES);
-  private final ExecutorService readers = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "driftguard-arm-read");
+  private final ExecutorService armCalls = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "driftguard-arm");
     thread.setDaemon(true);
     return thread;
   });
@@ -83,13 +86,51 @@ public final class StateReader {
     }
     List<Document> order = new ArrayList<>(documents);
     List<CompletableFuture<JsonNode>> reads = order.stream()
-        .map(document -> CompletableFuture.supplyAsync(() -> gateway.read(ref, document, usage), readers))
+        .map(document -> CompletableFuture.supplyAsync(() -> gateway.read(ref, document, usage), armCalls))
         .toList();
     Map<Document, JsonNode> resources = new HashMap<>();
     for (int i = 0; i < order.size(); i++) {
       resources.put(order.get(i), join(reads.get(i)));
     }
     return resources;
+  }
+
+  /** What ARM answered one write: the resource (empty for a 202 without body), or why it failed. */
+  public record Written(Optional<JsonNode> answer, Optional<ArmException> failure) {}
+
+  /**
+   * Writes each document's sparse body, all at once (different documents are independent resources): the first on
+   * the calling thread, the others alongside. Every write ends before this returns; each outcome is its document's
+   * own, in the order of {@code bodies}. Failures other than ARM's answers are thrown, the first in that order.
+   */
+  public Map<Document, Written> writeAll(SiteRef ref, Map<Document, ObjectNode> bodies, CallBudget usage) {
+    List<Document> order = new ArrayList<>(bodies.keySet());
+    List<CompletableFuture<Written>> others = order.stream().skip(1)
+        .map(document -> CompletableFuture.supplyAsync(
+            () -> write(ref, document, bodies.get(document), usage), armCalls))
+        .toList();
+    Map<Document, Written> outcomes = new LinkedHashMap<>();
+    RuntimeException unexpected = null;
+    for (int i = 0; i < order.size(); i++) {
+      try {
+        outcomes.put(order.get(i), i == 0 ? write(ref, order.get(0), bodies.get(order.get(0)), usage)
+            : join(others.get(i - 1)));
+      } catch (RuntimeException e) {
+        unexpected = unexpected == null ? e : unexpected;
+      }
+    }
+    if (unexpected != null) {
+      throw unexpected;
+    }
+    return outcomes;
+  }
+
+  private Written write(SiteRef ref, Document document, ObjectNode body, CallBudget usage) {
+    try {
+      return new Written(gateway.write(ref, document, body, usage), Optional.empty());
+    } catch (ArmException e) {
+      return new Written(Optional.empty(), Optional.of(e));
+    }
   }
 
   private static <T> T join(CompletableFuture<T> future) {

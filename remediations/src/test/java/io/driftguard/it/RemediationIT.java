@@ -26,6 +26,7 @@ import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -269,6 +270,30 @@ class RemediationIT {
     assertEquals(Action.FIX_FAILED, finding.action());
     assertTrue(finding.detail().contains("AuthorizationFailed"), finding.detail());
     assertEquals(1, decision.armWrites(), "403 is not retried");
+  }
+
+  @Test
+  void fixesOfDifferentDocumentsAreWrittenAtOnceAndEachReportsItsOwnOutcome() {
+    SiteHandle app = functionApp(uniqueName("func-both"), Map.of(), true, compliantConfig());
+    arm().write(LocalAzure.ALICE, "PATCH", app.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.1\"}}");
+    String event = aliceWrites(app.id(), "{\"properties\":{\"httpsOnly\":false}}");
+    // The site's fix is answered late, config/web's is refused: neither may wait for, or spoil, the other.
+    arm().inject(Fault.on("PATCH", "/sites/" + app.site() + "$").delay(Duration.ofSeconds(1)).times(Fault.ALWAYS));
+    arm().inject(Fault.on("PATCH", app.site() + "/config/web").status(403).times(Fault.ALWAYS));
+
+    Decision decision = deliver(engine(AUTOFIX), event);
+
+    assertEquals(List.of("https-only", "min-tls"), decision.findings().stream().map(Finding::rule).toList());
+    assertEquals(Action.FIXED, decision.findings().get(0).action());
+    assertEquals(Action.FIX_FAILED, decision.findings().get(1).action());
+    assertTrue(decision.findings().get(1).detail().contains("AuthorizationFailed"), decision.findings().get(1).detail());
+    assertEquals(true, properties(arm().site(app.id())).get("httpsOnly"));
+    RecordedRequest sitePatch = writes(app).stream().filter(request -> !request.path().endsWith("/config/web"))
+        .findFirst().orElseThrow();
+    RecordedRequest configPatch = writes(app).stream().filter(request -> request.path().endsWith("/config/web"))
+        .findFirst().orElseThrow();
+    assertTrue(configPatch.at().isBefore(sitePatch.answered()),
+        "config/web's fix was sent at " + configPatch.at() + ", after the site's was answered at " + sitePatch.answered());
   }
 
   @Test

@@ -303,7 +303,7 @@ public final class FakeArm {
 
   private void record(ArmRequest request, int status, String callerObjectId) {
     requests.add(new RecordedRequest(request.at(), request.method(), request.path(), request.rawQuery(),
-        request.body(), status, callerObjectId));
+        request.body(), status, callerObjectId, Instant.now()));
   }
 
   private static ArmResponse unauthorized(String code, String message) {

@@ -123,6 +123,16 @@ class FaultInjectionTest {
   }
 
   @Test
+  void theRequestLogSaysHowLongTheSandboxHeldEachRequest() {
+    sandbox.arm().latency(Duration.ofMillis(150));
+
+    client.get(site.id());
+
+    RecordedRequest get = sandbox.arm().requests().get(0);
+    assertTrue(!get.answered().isBefore(get.at().plusMillis(150)), "received " + get.at() + ", answered " + get.answered());
+  }
+
+  @Test
   void resetDropsTheConnectionWithoutAnAnswer() {
     sandbox.arm().inject(Fault.on("PATCH", "/config/web$").resetConnection());
 
