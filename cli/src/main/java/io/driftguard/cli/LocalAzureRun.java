@@ -6,6 +6,7 @@ import io.driftguard.config.Settings;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,11 @@ final class LocalAzureRun {
     return Boolean.getBoolean(CHILD);
   }
 
-  /** Runs {@code driftguard ARGS} again in a child JVM with a token endpoint port and secret of its own. */
+  /**
+   * Runs {@code driftguard ARGS} again in a child JVM with a token endpoint port and secret of its own, and this JVM's
+   * own options (the launcher's Functions worker options, {@code JAVA_OPTS}), so the child runs as the parent was asked
+   * to.
+   */
   static int relaunch(String... args) throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -40,8 +45,9 @@ final class LocalAzureRun {
     }
     byte[] secret = new byte[16];
     new SecureRandom().nextBytes(secret);
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-D" + CHILD + "=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.addAll(List.of("-D" + CHILD + "=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder child = new ProcessBuilder(command).inheritIO();
     child.environment().put(Settings.IDENTITY_ENDPOINT, "http://127.0.0.1:" + port + "/msi/token");

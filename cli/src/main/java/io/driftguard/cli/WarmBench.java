@@ -144,6 +144,7 @@ final class WarmBench {
         + "%d ms latency on every ARM request; each app compliant with the default catalog but one control%n", events,
         warmUp, azurite.isPresent() ? "Table storage on Azurite, alerts on" : "no Table storage, no alerts",
         latency.toMillis());
+    out.printf("  JVM: %s %s%n", Runtime.version(), ManagementFactory.getRuntimeMXBean().getInputArguments());
     out.printf("  ARM requests per event: %.2f in %.2f waves (the critical path); load average: %s%n",
         (double) requests / events, (double) waves / events, StartBench.loadAverage());
     out.printf("  overhead A = wall time - latency x waves (sandbox, loopback TLS, client, SDK, driftguard): "
