@@ -223,7 +223,9 @@ final class WarmBench {
     void print(PrintStream out) {
       parts.forEach((name, values) -> {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        out.printf("    %-60s %6.2f / %6.2f%n", name, percentile(sorted, 50), percentile(sorted, 99));
+        // A part only some events have (a fourth wave, when an answer came late) says in how many.
+        out.printf("    %-60s %6.2f / %6.2f  (%d events)%n", name, percentile(sorted, 50), percentile(sorted, 99),
+            sorted.length);
       });
     }
   }
