@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param eventTypes the type suffixes Event Grid may name a write to it with, in {@code data.operationName}
  * @param extensions extension resources of the site or slot whose writes change it (the Tags API writes the site's
  *                   tags); they need no read action of driftguard's, as they arrive with the document's GET
+ * @param listedWith the collection under the site or slot whose GET returns it with its siblings in one read (a
+ *                   sweep screens documents Resource Graph does not index this way); empty when it is only read alone
  */
 public record Document(String name, Optional<String> child, Optional<WriteVerb> write, String rbacType,
-    List<String> eventTypes, List<Extension> extensions) {
+    List<String> eventTypes, List<Extension> extensions, Optional<String> listedWith) {
 
   /** An extension resource under a site or slot ({@code providers/...}) and the operation that writes it. */
   public record Extension(String child, String writeOperation) {}
@@ -39,6 +41,12 @@ public record Document(String name, Optional<String> child, Optional<WriteVerb> 
   /** The RBAC actions fixing it needs, for sites and slots; none for a document driftguard never writes. */
   public List<String> writeActions() {
     return write.isEmpty() ? List.of() : List.of(SITES + rbacType + "/write", SLOTS + rbacType + "/write");
+  }
+
+  /** The RBAC actions listing it with its siblings needs, for sites and slots; none when it is not listed. */
+  public List<String> listActions() {
+    return listedWith.map(collection -> List.of(SITES + "/" + collection + "/read", SLOTS + "/" + collection + "/read"))
+        .orElse(List.of());
   }
 
   /** The {@code data.operationName} values of the events that report a write to it, for sites and slots. */

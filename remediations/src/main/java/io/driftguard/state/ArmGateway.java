@@ -150,11 +150,16 @@ public final class ArmGateway {
    * limits, counting): the URL is the site or slot id, the document's path under it and the SDK's api-version.
    */
   private Optional<JsonNode> send(HttpMethod method, SiteRef ref, Document document, String body, CallBudget usage) {
-    String what = document.name() + " of " + ref.displayName();
+    return send(method, ref, document.name() + " of " + ref.displayName(), document.child(), body, usage);
+  }
+
+  /** One request to {@code path} under the site or slot ({@code child} of a document, or a collection of them). */
+  private Optional<JsonNode> send(HttpMethod method, SiteRef ref, String what, Optional<String> path, String body,
+                                  CallBudget usage) {
     String url = endpoint + "subscriptions/" + segment(ref.subscriptionId()) + "/resourceGroups/"
         + segment(ref.resourceGroup()) + "/providers/Microsoft.Web/sites/" + segment(ref.site())
         + ref.slot().map(slot -> "/slots/" + segment(slot)).orElse("")
-        + document.child().map(child -> "/" + child).orElse("") + "?api-version=" + API_VERSION;
+        + path.map(child -> "/" + child).orElse("") + "?api-version=" + API_VERSION;
     HttpRequest request = new HttpRequest(method, url);
     if (body != null) {
       request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body);
@@ -317,30 +322,18 @@ public final class ArmGateway {
     });
   }
 
-  /** The RBAC actions of {@link #listPublishingPolicies}, for sites and slots (the role grants them for sweeps). */
-  public static final List<String> PUBLISHING_POLICY_LIST_ACTIONS = List.of(
-      "Microsoft.Web/sites/basicPublishingCredentialsPolicies/read",
-      "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/read");
-
   /**
-   * GETs both basic-auth publishing policies ({@code ftp}, {@code scm}) of a site or slot in one list call: ARM has no
-   * list of many sites' policies, and Resource Graph does not index them, so a sweep reads them app by app this way.
+   * GETs the collection {@code document} is listed in ({@link Document#listedWith()}): it and its siblings in one read,
+   * for a sweep that screens documents Resource Graph does not index (ARM has no such list across sites). The
+   * collections driftguard lists hold a handful of entries, on one page.
    */
-  public List<JsonNode> listPublishingPolicies(SiteRef site, CallBudget budget) {
-    WebAppsClient client = client(site.subscriptionId());
-    return call("the publishing policies of " + site.displayName(), () -> {
-      List<JsonNode> policies = new ArrayList<>();
-      (site.slot().isPresent()
-          ? client.listBasicPublishingCredentialsPoliciesSlot(site.resourceGroup(), site.site(), site.slot().get(),
-              budget.context())
-          : client.listBasicPublishingCredentialsPolicies(site.resourceGroup(), site.site(), budget.context()))
-          .forEach(policy -> {
-            ObjectNode resource = (ObjectNode) toJson(policy).orElseThrow();
-            resource.put("id", policy.id());
-            policies.add(resource);
-          });
-      return policies;
-    });
+  public List<JsonNode> listWithSiblings(SiteRef site, Document document, CallBudget budget) {
+    String collection = document.listedWith()
+        .orElseThrow(() -> new IllegalArgumentException(document.name() + " is not listed with siblings"));
+    List<JsonNode> listed = new ArrayList<>();
+    send(HttpMethod.GET, site, collection + " of " + site.displayName(), Optional.of(collection), null, budget)
+        .ifPresent(answer -> answer.path("value").forEach(listed::add));
+    return listed;
   }
 
   /**

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.driftguard.controls.Control;
 import io.driftguard.documents.Document;
-import io.driftguard.documents.Documents;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.CallBudget;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,14 +18,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * For an app Resource Graph saw nothing wrong with: reads the documents it does not index that some controls judge (both
- * basic-auth publishing policies in one list call, ARM having no list across sites) and judges those controls. Only a
- * screen: drift, or a read that failed, sends the app to the engine, which reads everything afresh and decides; nothing
- * is fixed or reported from this read.
+ * For an app Resource Graph saw nothing wrong with: reads the documents it does not index that some controls judge
+ * (documents listed with their siblings, such as both basic-auth publishing policies, in one list call per collection,
+ * ARM having no list across sites) and judges those controls. Only a screen: drift, or a read that failed, sends the
+ * app to the engine, which reads everything afresh and decides; nothing is fixed or reported from this read.
  */
 final class UnindexedDocuments {
-
-  private static final List<Document> PUBLISHING_POLICIES = List.of(Documents.FTP_BASIC_AUTH, Documents.SCM_BASIC_AUTH);
 
   private UnindexedDocuments() {}
 
@@ -34,10 +33,11 @@ final class UnindexedDocuments {
     controls.forEach(control -> needed.addAll(control.reads()));
     Map<Document, JsonNode> documents = new HashMap<>();
     try {
-      if (needed.stream().anyMatch(PUBLISHING_POLICIES::contains)) {
-        listPolicies(gateway, site, budget, documents);
-      }
-      // Whatever the list did not give (or every document, where it failed) is read by itself.
+      Map<String, List<Document>> collections = new LinkedHashMap<>();
+      needed.forEach(document -> document.listedWith()
+          .ifPresent(collection -> collections.computeIfAbsent(collection, key -> new ArrayList<>()).add(document)));
+      collections.values().forEach(siblings -> list(gateway, site, siblings, budget, documents));
+      // Whatever a list did not give (or every document, where it failed) is read by itself.
       for (Document document : needed) {
         if (!documents.containsKey(document)) {
           documents.put(document, gateway.read(site, document, budget));
@@ -51,17 +51,18 @@ final class UnindexedDocuments {
   }
 
   /**
-   * Both policies in one read. A list the identity may not make (a role from before sweeps used it) or that fails
-   * for good leaves them to be read one by one; a retryable failure ends the screen.
+   * Sibling documents in one read, matched by the listed ids' last segments. A list the identity may not make (a role
+   * from before sweeps used it) or that fails for good leaves them to be read one by one; a retryable failure ends
+   * the screen.
    */
-  private static void listPolicies(ArmGateway gateway, SiteRef site, CallBudget budget,
-                                   Map<Document, JsonNode> documents) {
+  private static void list(ArmGateway gateway, SiteRef site, List<Document> siblings, CallBudget budget,
+                           Map<Document, JsonNode> documents) {
     try {
-      for (JsonNode policy : gateway.listPublishingPolicies(site, budget)) {
-        String id = policy.path("id").asText("").toLowerCase(Locale.ROOT);
-        PUBLISHING_POLICIES.stream()
+      for (JsonNode listed : gateway.listWithSiblings(site, siblings.get(0), budget)) {
+        String id = listed.path("id").asText("").toLowerCase(Locale.ROOT);
+        siblings.stream()
             .filter(document -> id.endsWith("/" + document.child().orElseThrow().toLowerCase(Locale.ROOT)))
-            .findFirst().ifPresent(document -> documents.put(document, policy));
+            .findFirst().ifPresent(document -> documents.put(document, listed));
       }
     } catch (ArmException e) {
       if (e.isRetryable()) {

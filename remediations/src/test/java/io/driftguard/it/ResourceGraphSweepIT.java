@@ -17,7 +17,6 @@ import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
-import io.driftguard.state.ArmGateway;
 import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
@@ -276,7 +275,7 @@ class ResourceGraphSweepIT {
     assertEquals(Set.of(), viaGraph.requests().stream().map(LeastPrivilegeIT::rbacAction).filter(action -> !granted.contains(action))
         .collect(Collectors.toSet()), "every request the role grants, the policy lists of sites and slots among them");
     assertTrue(viaGraph.requests().stream().map(LeastPrivilegeIT::rbacAction).collect(Collectors.toSet())
-        .containsAll(ArmGateway.PUBLISHING_POLICY_LIST_ACTIONS));
+        .containsAll(Documents.FTP_BASIC_AUTH.listActions()));
     long armRequests = viaArm.requests().size();
     // Four reads an app (site list share, slot list, config/web, two policies) against one an unflagged app and five a
     // candidate: at 21% drift, over 2x fewer.
