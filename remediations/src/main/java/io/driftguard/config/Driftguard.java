@@ -17,7 +17,6 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.engine.ScopeGuard;
 import io.driftguard.fanout.QueuedSweeps;
 import io.driftguard.fanout.SweepQueue;
-import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
 import io.driftguard.record.TableEventClaims;
@@ -157,10 +156,9 @@ public final class Driftguard {
    * carry such a tag.
    */
   private static ResourceGraphQuery graphQuery(ControlCatalog catalog, ModePolicy modes) {
-    List<Control> onBySettings = catalog.all().stream()
-        .filter(control -> modes.effectiveConfigured(control).mode() != Mode.OFF).toList();
+    List<Control> onBySettings = catalog.all().stream().filter(modes::isOnBySettings).toList();
     boolean onlyByTags = catalog.all().stream()
-        .anyMatch(control -> modes.mayBeOnForSomeApp(control) && !onBySettings.contains(control));
+        .anyMatch(control -> modes.mayBeOnForSomeApp(control) && !modes.isOnBySettings(control));
     return ResourceGraphQuery.forControls(onBySettings, onlyByTags ? modes.tagsThatTurnControlsOn() : List.of());
   }
 

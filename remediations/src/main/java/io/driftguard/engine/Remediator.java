@@ -77,7 +77,7 @@ public final class Remediator {
     this.clock = clock;
     this.eventBudget = eventBudget;
     this.likelyNeeded = documentsOf(controls.all().stream()
-        .filter(control -> modes.effectiveConfigured(control).mode() != Mode.OFF).toList());
+        .filter(modes::isOnBySettings).toList());
   }
 
   /** Starts fetching what the first evaluation needs (its ARM token) in the background: for a host warming up. */

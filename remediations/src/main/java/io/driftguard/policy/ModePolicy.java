@@ -117,7 +117,12 @@ public final class ModePolicy {
    * a tag that turns one on would hide that app's drift from it.
    */
   public boolean mayBeOnForSomeApp(Control control) {
-    return tagExemptions != TagExemptions.IGNORE || effectiveConfigured(control).mode() != Mode.OFF;
+    return tagExemptions != TagExemptions.IGNORE || isOnBySettings(control);
+  }
+
+  /** Whether settings alone turn the control on, that is for an app without driftguard's tags. */
+  public boolean isOnBySettings(Control control) {
+    return effectiveConfigured(control).mode() != Mode.OFF;
   }
 
   /** The mode from settings alone, within the control's risk and opt-in default: what an untagged app gets. */

@@ -7,7 +7,6 @@ import io.driftguard.concurrent.Background;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
@@ -28,7 +27,7 @@ public final class PrefetchedCredential implements TokenCredential {
 
   private final Background<TokenCredential> credential;
   private final Clock clock;
-  private final AtomicReference<Prefetch> prefetch = new AtomicReference<>();
+  private volatile Prefetch prefetch;
 
   private PrefetchedCredential(Supplier<? extends TokenCredential> build, Clock clock) {
     this.credential = Background.start("driftguard-credential", build);
@@ -42,10 +41,10 @@ public final class PrefetchedCredential implements TokenCredential {
 
   /** Starts fetching a token for {@code scope}, once: later calls, for any scope, do nothing. */
   public synchronized void prefetch(String scope) {
-    if (prefetch.get() == null) {
+    if (prefetch == null) {
       List<String> scopes = List.of(scope);
-      prefetch.set(new Prefetch(scopes, Background.start("driftguard-token-prefetch",
-          () -> credential.get().getTokenSync(new TokenRequestContext().setScopes(scopes)))));
+      prefetch = new Prefetch(scopes, Background.start("driftguard-token-prefetch",
+          () -> credential.get().getTokenSync(new TokenRequestContext().setScopes(scopes))));
     }
   }
 
@@ -81,7 +80,7 @@ public final class PrefetchedCredential implements TokenCredential {
 
   /** The prefetch that answers {@code request}: same scope, no claims challenge. */
   private Prefetch prefetchFor(TokenRequestContext request) {
-    Prefetch started = prefetch.get();
+    Prefetch started = prefetch;
     return started != null && request.getScopes().equals(started.scopes()) && request.getClaims() == null
         ? started : null;
   }
