@@ -1,6 +1,5 @@
 package io.driftguard.cli;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.sandbox.Sandbox;
@@ -9,7 +8,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,6 +72,6 @@ final class LocalAzureRun {
   /** An engine builder for those settings that trusts the sandbox's certificate. */
   static Driftguard builder(Sandbox sandbox, Settings settings) {
     return Driftguard.builder(settings)
-        .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox.sslContext())).build());
+        .trust(sandbox.sslContext());
   }
 }

@@ -1,6 +1,5 @@
 package io.driftguard.functions;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.microsoft.azure.functions.ExecutionContext;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
@@ -8,7 +7,6 @@ import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,7 +59,7 @@ final class TestHost {
 
   static Driftguard.Parts engine(Sandbox sandbox, Settings settings) {
     return Driftguard.builder(settings)
-        .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox.sslContext())).build())
+        .trust(sandbox.sslContext())
         .retryBaseDelay(Duration.ofMillis(20))
         .buildAll();
   }

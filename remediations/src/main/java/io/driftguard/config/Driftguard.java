@@ -2,6 +2,7 @@ package io.driftguard.config;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * Wires a {@link Remediator} from {@link Settings}: the same wiring for the Azure Function, the launcher and the
@@ -46,7 +48,8 @@ import java.util.function.Supplier;
 public final class Driftguard {
 
   private final Settings settings;
-  private HttpClient httpClient;
+  private SSLContext trust;
+  private Duration armTryTimeout;
   private TokenCredential credential;
   private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
   private Clock clock = Clock.systemUTC();
@@ -60,9 +63,18 @@ public final class Driftguard {
     return new Driftguard(settings);
   }
 
-  /** An HTTP client for ARM, e.g. one trusting a local certificate. Default: the JDK HttpClient. */
-  public Driftguard httpClient(HttpClient httpClient) {
-    this.httpClient = httpClient;
+  /**
+   * Whom every client trusts for TLS, e.g. a local certificate; default: the JVM's truststore. ARM's client is the
+   * gateway's own either way; the other Azure clients get a JDK client trusting this, else the SDK's default.
+   */
+  public Driftguard trust(SSLContext trust) {
+    this.trust = trust;
+    return this;
+  }
+
+  /** How long one ARM attempt may wait for its answer; default: the gateway's. */
+  public Driftguard armTryTimeout(Duration tryTimeout) {
+    this.armTryTimeout = tryTimeout;
     return this;
   }
 
@@ -102,17 +114,22 @@ public final class Driftguard {
 
   public Parts buildAll() {
     TokenCredential given = credential;
+    HttpClient httpClient = trust == null ? null
+        : new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(trust)).build();
     // Built in the background: the identity library's start overlaps the rest of the wiring.
     TokenCredential effectiveCredential = PrefetchedCredential.building(
         () -> given != null ? given : credentialFor(settings), clock);
     ArmGateway.Builder gateway = ArmGateway.builder()
         .endpoint(settings.armEndpoint())
         .credential(effectiveCredential)
-        .httpClient(httpClient)
+        .trust(trust)
         .retries(backoff)
         .rateLimits(settings.arm().rates())
         .circuitBreaker(settings.arm().breaker())
         .clock(clock);
+    if (armTryTimeout != null) {
+      gateway.tryTimeout(armTryTimeout);
+    }
     Supplier<String> self = settings.selfObjectId()
         .map(SelfIdentity::fixed)
         .orElseGet(() -> SelfIdentity.fromToken(effectiveCredential, ArmGateway.tokenScope(settings.armEndpoint())));

@@ -10,7 +10,6 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.AddDatePolicy;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
@@ -48,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * Reads and sparsely writes the {@link Document}s of sites and slots, one generic request each (one GET per read, one
@@ -93,10 +93,8 @@ public final class ArmGateway {
     this.tokenScope = tokenScope(builder.endpoint);
     this.environment = environmentFor(builder.endpoint);
     this.endpoint = URI.create(environment.getResourceManagerEndpoint());
-    HttpClient httpClient = builder.httpClient != null ? builder.httpClient
-        : new JdkHttpClientBuilder().responseTimeout(builder.tryTimeout).build();
     this.pipeline = new HttpPipelineBuilder()
-        .httpClient(httpClient)
+        .httpClient(ArmTransport.client(builder.trust, builder.tryTimeout))
         .policies(
             // First, so that nothing (a nextLink, a polling URL, a checkpoint) sends the token to another host.
             new EndpointPinPolicy(builder.endpoint),
@@ -439,7 +437,7 @@ public final class ArmGateway {
   public static final class Builder {
     private URI endpoint = URI.create(AzureEnvironment.AZURE.getResourceManagerEndpoint());
     private TokenCredential credential;
-    private HttpClient httpClient;
+    private SSLContext trust;
     private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
     private RateLimits rateLimits = RateLimits.ARM;
     private CircuitBreaker.Limits breaker = new CircuitBreaker.Limits(10, Duration.ofSeconds(30));
@@ -464,9 +462,9 @@ public final class ArmGateway {
       return this;
     }
 
-    /** An HTTP client of your own, e.g. one trusting a test certificate; default: the JDK HttpClient. */
-    public Builder httpClient(HttpClient httpClient) {
-      this.httpClient = httpClient;
+    /** Whom to trust for TLS, e.g. a local certificate; default: the JVM's truststore. */
+    public Builder trust(SSLContext trust) {
+      this.trust = trust;
       return this;
     }
 

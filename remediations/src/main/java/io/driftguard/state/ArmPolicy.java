@@ -6,6 +6,7 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A step of driftguard's HTTP pipelines (ARM, and the endpoint pin of the others): something to do before each request
@@ -37,11 +38,17 @@ abstract class ArmPolicy implements HttpPipelinePolicy {
     return response;
   }
 
+  /**
+   * Subscribed on a pool that may block: the SDK can start an async request (a list's next page) on the thread that
+   * delivered the previous answer, which for ARM is the HTTP client's selector thread, and a rate-limit wait there would
+   * stall every other exchange of that client.
+   */
   @Override
   public final Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
     return Mono.defer(() -> {
       before(context);
       return next.process();
-    }).doOnError(error -> failed(context, error)).doOnNext(response -> after(context, response));
+    }).subscribeOn(Schedulers.boundedElastic())
+        .doOnError(error -> failed(context, error)).doOnNext(response -> after(context, response));
   }
 }

@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CallBudget {
 
   static final String CONTEXT_KEY = "driftguard.call-budget";
+  /**
+   * azure-core's key (its generated clients set it for every answer they deserialize) for reading an answer whole as it
+   * arrives. Without it the JDK client hands the answer over as a stream whose every read, to be timed, runs on another
+   * thread: a hand-off and back for each ARM answer, all of them small JSON documents.
+   */
+  private static final String EAGERLY_READ_RESPONSE = "azure-eagerly-read-response";
 
   private final long deadlineNanos;
   private final AtomicInteger reads = new AtomicInteger();
@@ -39,7 +45,7 @@ public final class CallBudget {
   }
 
   Context context() {
-    return new Context(CONTEXT_KEY, this);
+    return new Context(CONTEXT_KEY, this).addData(EAGERLY_READ_RESPONSE, true);
   }
 
   static CallBudget of(com.azure.core.http.HttpPipelineCallContext context) {

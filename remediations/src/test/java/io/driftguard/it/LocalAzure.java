@@ -1,6 +1,5 @@
 package io.driftguard.it;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
@@ -17,7 +16,6 @@ import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import io.driftguard.sandbox.SiteHandle;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -138,8 +136,8 @@ final class LocalAzure {
     environment.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     environment.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
     return Driftguard.builder(Settings.from(environment))
-        .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(sandbox().sslContext()))
-            .responseTimeout(Duration.ofSeconds(5)).build())
+        .trust(sandbox().sslContext())
+        .armTryTimeout(Duration.ofSeconds(5))
         .retryBaseDelay(Duration.ofMillis(20))
         .clock(clock)
         .buildAll();

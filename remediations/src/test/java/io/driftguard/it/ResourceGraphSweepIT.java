@@ -5,7 +5,6 @@ import static io.driftguard.it.LocalAzure.botRequests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Action;
@@ -20,7 +19,6 @@ import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +87,7 @@ class ResourceGraphSweepIT {
     settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
     return Driftguard.builder(Settings.from(settings))
-        .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(LocalAzure.sandbox().sslContext())).build())
+        .trust(LocalAzure.sandbox().sslContext())
         .clock(clock);
   }
 

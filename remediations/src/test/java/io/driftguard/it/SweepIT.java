@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Outcome;
@@ -15,7 +14,6 @@ import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import io.driftguard.sweep.Sweeper;
-import java.net.http.HttpClient;
 import io.driftguard.documents.Documents;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,7 +51,7 @@ class SweepIT {
     settings.put("DRIFTGUARD_ARM_READ_BURST", String.valueOf(ARM_SCALED.readCapacity()));
     settings.put("DRIFTGUARD_ARM_READS_PER_SECOND", String.valueOf((int) ARM_SCALED.readRefillPerSecond()));
     return Driftguard.builder(Settings.from(settings))
-        .httpClient(new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(LocalAzure.sandbox().sslContext())).build())
+        .trust(LocalAzure.sandbox().sslContext())
         .buildAll().sweeper();
   }
 
