@@ -43,7 +43,7 @@ final class BenchCommand implements Main.Command {
       usage: driftguard bench burst [--apps N] [--events-per-app N] [--scale F]
              driftguard bench sweep [--apps N] [--scale F]
              driftguard bench start [--runs N] [--java PATH] [--java-options "OPTIONS"] [--no-storage]
-             driftguard bench warm [--events N] [--latency-ms N] [--storage]
+             driftguard bench warm [--events N] [--latency-ms N] [--storage] [--seen]
              driftguard bench estate [--subscriptions N] [--apps N] [--drifted P%] [--consumers N]
                                      [--arm-only-subscriptions N] [--mode notify|autofix] [--scale F]
 
@@ -78,7 +78,9 @@ final class BenchCommand implements Main.Command {
              20 ms) on every ARM request; prints the per-event overhead beyond the latency on its critical path (the
              waves of parallel requests in the sandbox's request log) and beyond what the sandbox held those requests
              (p50 target <= 3 ms, p99 <= 15 ms), the floor program's cost per request, allocations and CPU per event.
-             --storage adds Table storage (Azurite) and alerts, whose round trips then count as overhead.
+             --storage adds Table storage (Azurite) and alerts, whose round trips then count as overhead. Each app is
+             new to the engine (its site read first, then its documents); --seen hands the engine one compliant
+             write event of each app first, as its deployment would, so that it reads site and documents at once.
       Figures move with the machine's load: each figure is printed with the load average.
       """;
 
@@ -112,7 +114,8 @@ final class BenchCommand implements Main.Command {
     if (args[0].equals("warm")) {
       try (Sandbox sandbox = LocalAzureRun.startSandbox(SandboxOptions.defaults());
            Storage storage = Storage.start(options.storage())) {
-        return WarmBench.run(sandbox, storage.azurite(), options.events(), Duration.ofMillis(options.latencyMs()), out);
+        return WarmBench.run(sandbox, storage.azurite(), options.events(), Duration.ofMillis(options.latencyMs()),
+            options.seen(), out);
       }
     }
     ArmThrottle throttle = ArmThrottle.azureDefaults().scaled(options.scale());
@@ -257,7 +260,7 @@ final class BenchCommand implements Main.Command {
 
   private record Options(int apps, int eventsPerApp, double scale, int runs, String java, List<String> javaOptions,
                          boolean storage, int events, int latencyMs, int subscriptions, double driftedPercent,
-                         int consumers, int armOnlySubscriptions, Mode mode) {
+                         int consumers, int armOnlySubscriptions, Mode mode, boolean seen) {
     static Options parse(String[] args) {
       int apps = switch (args[0]) {
         case "burst" -> 100;
@@ -277,6 +280,7 @@ final class BenchCommand implements Main.Command {
       int consumers = 10;
       int armOnlySubscriptions = 1;
       Mode mode = Mode.NOTIFY;
+      boolean seen = false;
       for (int i = 1; i < args.length; i++) {
         switch (args[i]) {
           case "--apps" -> apps = positive(args, ++i);
@@ -294,11 +298,12 @@ final class BenchCommand implements Main.Command {
           case "--no-storage" -> storage = false;
           case "--events" -> events = positive(args, ++i);
           case "--latency-ms" -> latencyMs = positive(args, ++i);
+          case "--seen" -> seen = true;
           default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
         }
       }
       return new Options(apps, eventsPerApp, scale, runs, java, javaOptions, storage, events, latencyMs, subscriptions,
-          driftedPercent, consumers, armOnlySubscriptions, mode);
+          driftedPercent, consumers, armOnlySubscriptions, mode, seen);
     }
 
     /** {@code notify} or {@code autofix}: a mode that acts on findings ({@code off} would sweep nothing). */

@@ -43,6 +43,11 @@ public final class FloorProgram {
     this.bearer = "Bearer " + accessToken.group(1);
   }
 
+  /** The {@code Authorization} header it sends. */
+  public String authorization() {
+    return bearer;
+  }
+
   public static void main(String[] args) throws Exception {
     FloorProgram floor = new FloorProgram(HttpClient.newHttpClient(), URI.create(System.getenv("DRIFTGUARD_ARM_ENDPOINT")),
         URI.create(System.getenv("IDENTITY_ENDPOINT")), System.getenv("IDENTITY_HEADER"));
