@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /** The package {@code mvn package} builds for the Functions host (runs after packaging, in the verify phase). */
@@ -76,5 +79,25 @@ class FunctionPackageIT {
     try (var lib = Files.list(APP.resolve("lib"))) {
       assertTrue(lib.anyMatch(jar -> jar.getFileName().toString().startsWith("driftguard-remediations-")));
     }
+  }
+
+  /**
+   * Every Azure client built without an HTTP client of its own takes the first provider the service loader finds;
+   * with two in the package, which one depends on the order the host lists the jars in.
+   */
+  @Test
+  void thePackageCarriesOneHttpClientProviderTheJdkClient() throws Exception {
+    List<String> providers = new ArrayList<>();
+    try (var lib = Files.list(APP.resolve("lib"))) {
+      for (Path jar : lib.sorted().toList()) {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+          if (zip.getEntry("META-INF/services/com.azure.core.http.HttpClientProvider") != null) {
+            providers.add(jar.getFileName().toString());
+          }
+        }
+      }
+    }
+    assertEquals(1, providers.size(), "HTTP client providers: " + providers);
+    assertTrue(providers.get(0).startsWith("azure-core-http-jdk-httpclient-"), providers.get(0));
   }
 }
