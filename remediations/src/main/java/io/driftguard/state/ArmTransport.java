@@ -8,7 +8,7 @@ import javax.net.ssl.SSLContext;
 /**
  * The HTTP client under the ARM pipeline: azure-core's JDK client (HTTP/1.1), finishing each exchange on its selector
  * thread. Its default executor hands every answer to a pool thread before the waiting caller wakes: one thread
- * hand-off more per request, about 0.5 ms of it and most of the p99 in {@code bench warm}. Nothing blocks in those
+ * hand-off more per request, each a wake-up on a machine whose threads idle while ARM answers. Nothing blocks in those
  * callbacks: the engine calls the pipeline synchronously, list pages only deserialize there, and {@link ArmPolicy}
  * waits for rate limits off that thread.
  */
