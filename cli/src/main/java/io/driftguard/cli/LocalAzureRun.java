@@ -72,6 +72,6 @@ final class LocalAzureRun {
   /** An engine builder for those settings that trusts the sandbox's certificate. */
   static Driftguard builder(Sandbox sandbox, Settings settings) {
     return Driftguard.builder(settings)
-        .trust(sandbox.sslContext());
+        .trust(sandbox.trustManager());
   }
 }

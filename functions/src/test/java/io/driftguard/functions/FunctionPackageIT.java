@@ -86,7 +86,7 @@ class FunctionPackageIT {
    * with two in the package, which one depends on the order the host lists the jars in.
    */
   @Test
-  void thePackageCarriesOneHttpClientProviderTheJdkClient() throws Exception {
+  void thePackageCarriesOneHttpClientProviderOkHttp() throws Exception {
     List<String> providers = new ArrayList<>();
     try (var lib = Files.list(APP.resolve("lib"))) {
       for (Path jar : lib.sorted().toList()) {
@@ -98,6 +98,6 @@ class FunctionPackageIT {
       }
     }
     assertEquals(1, providers.size(), "HTTP client providers: " + providers);
-    assertTrue(providers.get(0).startsWith("azure-core-http-jdk-httpclient-"), providers.get(0));
+    assertTrue(providers.get(0).startsWith("azure-core-http-okhttp-"), providers.get(0));
   }
 }

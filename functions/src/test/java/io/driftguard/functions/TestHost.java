@@ -59,7 +59,7 @@ final class TestHost {
 
   static Driftguard.Parts engine(Sandbox sandbox, Settings settings) {
     return Driftguard.builder(settings)
-        .trust(sandbox.sslContext())
+        .trust(sandbox.trustManager())
         .retryBaseDelay(Duration.ofMillis(20))
         .buildAll();
   }

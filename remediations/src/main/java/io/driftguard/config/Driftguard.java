@@ -2,7 +2,6 @@ package io.driftguard.config;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
@@ -34,12 +33,13 @@ import io.driftguard.sweep.Sweeper;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.PrefetchedCredential;
 import io.driftguard.state.RetrySettings;
+import io.driftguard.state.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Wires a {@link Remediator} from {@link Settings}: the same wiring for the Azure Function, the launcher and the
@@ -48,7 +48,7 @@ import javax.net.ssl.SSLContext;
 public final class Driftguard {
 
   private final Settings settings;
-  private SSLContext trust;
+  private X509TrustManager trust;
   private Duration armTryTimeout;
   private TokenCredential credential;
   private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
@@ -63,11 +63,8 @@ public final class Driftguard {
     return new Driftguard(settings);
   }
 
-  /**
-   * Whom every client trusts for TLS, e.g. a local certificate; default: the JVM's truststore. ARM's client is the
-   * gateway's own either way; the other Azure clients get a JDK client trusting this, else the SDK's default.
-   */
-  public Driftguard trust(SSLContext trust) {
+  /** Whom every Azure client trusts for TLS, e.g. a local certificate; default: the JVM's truststore. */
+  public Driftguard trust(X509TrustManager trust) {
     this.trust = trust;
     return this;
   }
@@ -114,8 +111,8 @@ public final class Driftguard {
 
   public Parts buildAll() {
     TokenCredential given = credential;
-    HttpClient httpClient = trust == null ? null
-        : new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(trust)).build();
+    // Without a trust of their own, each SDK client takes its default: the package's one provider, OkHttp.
+    HttpClient httpClient = trust == null ? null : Transport.client(trust, null);
     // Built in the background: the identity library's start overlaps the rest of the wiring.
     TokenCredential effectiveCredential = PrefetchedCredential.building(
         () -> given != null ? given : credentialFor(settings), clock);

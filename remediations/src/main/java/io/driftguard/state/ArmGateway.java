@@ -47,7 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Reads and sparsely writes the {@link Document}s of sites and slots, one generic request each (one GET per read, one
@@ -94,7 +94,7 @@ public final class ArmGateway {
     this.environment = environmentFor(builder.endpoint);
     this.endpoint = URI.create(environment.getResourceManagerEndpoint());
     this.pipeline = new HttpPipelineBuilder()
-        .httpClient(ArmTransport.client(builder.trust, builder.tryTimeout))
+        .httpClient(Transport.client(builder.trust, builder.tryTimeout))
         .policies(
             // First, so that nothing (a nextLink, a polling URL, a checkpoint) sends the token to another host.
             new EndpointPinPolicy(builder.endpoint),
@@ -437,7 +437,7 @@ public final class ArmGateway {
   public static final class Builder {
     private URI endpoint = URI.create(AzureEnvironment.AZURE.getResourceManagerEndpoint());
     private TokenCredential credential;
-    private SSLContext trust;
+    private X509TrustManager trust;
     private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
     private RateLimits rateLimits = RateLimits.ARM;
     private CircuitBreaker.Limits breaker = new CircuitBreaker.Limits(10, Duration.ofSeconds(30));
@@ -463,7 +463,7 @@ public final class ArmGateway {
     }
 
     /** Whom to trust for TLS, e.g. a local certificate; default: the JVM's truststore. */
-    public Builder trust(SSLContext trust) {
+    public Builder trust(X509TrustManager trust) {
       this.trust = trust;
       return this;
     }

@@ -40,8 +40,8 @@ abstract class ArmPolicy implements HttpPipelinePolicy {
 
   /**
    * Subscribed on a pool that may block: the SDK can start an async request (a list's next page) on the thread that
-   * delivered the previous answer, which for ARM is the HTTP client's selector thread, and a rate-limit wait there would
-   * stall every other exchange of that client.
+   * delivered the previous answer, one of the HTTP client's own threads, where a rate-limit wait would stall the other
+   * exchanges that thread serves.
    */
   @Override
   public final Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {

@@ -13,9 +13,10 @@ public final class CallBudget {
 
   static final String CONTEXT_KEY = "driftguard.call-budget";
   /**
-   * azure-core's key (its generated clients set it for every answer they deserialize) for reading an answer whole as it
-   * arrives. Without it the JDK client hands the answer over as a stream whose every read, to be timed, runs on another
-   * thread: a hand-off and back for each ARM answer, all of them small JSON documents.
+   * azure-core's key (its generated clients set it for every answer they deserialize) for reading an answer whole as
+   * it arrives, the connection free again at once, instead of handing it over as a stream; every ARM answer driftguard
+   * reads is a small JSON document read whole anyway. (The JDK client also ran each read of such a stream on another
+   * thread, to time it.)
    */
   private static final String EAGERLY_READ_RESPONSE = "azure-eagerly-read-response";
 

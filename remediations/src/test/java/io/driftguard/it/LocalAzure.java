@@ -136,7 +136,7 @@ final class LocalAzure {
     environment.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     environment.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
     return Driftguard.builder(Settings.from(environment))
-        .trust(sandbox().sslContext())
+        .trust(sandbox().trustManager())
         .armTryTimeout(Duration.ofSeconds(5))
         .retryBaseDelay(Duration.ofMillis(20))
         .clock(clock)

@@ -87,7 +87,7 @@ class ResourceGraphSweepIT {
     settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
     return Driftguard.builder(Settings.from(settings))
-        .trust(LocalAzure.sandbox().sslContext())
+        .trust(LocalAzure.sandbox().trustManager())
         .clock(clock);
   }
 

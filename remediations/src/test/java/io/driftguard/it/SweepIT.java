@@ -51,7 +51,7 @@ class SweepIT {
     settings.put("DRIFTGUARD_ARM_READ_BURST", String.valueOf(ARM_SCALED.readCapacity()));
     settings.put("DRIFTGUARD_ARM_READS_PER_SECOND", String.valueOf((int) ARM_SCALED.readRefillPerSecond()));
     return Driftguard.builder(Settings.from(settings))
-        .trust(LocalAzure.sandbox().sslContext())
+        .trust(LocalAzure.sandbox().trustManager())
         .buildAll().sweeper();
   }
 

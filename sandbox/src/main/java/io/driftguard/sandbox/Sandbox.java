@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A local Azure for tests and the demo: an HTTPS fake of ARM for Microsoft.Web sites, an HTTPS fake of the Azure
@@ -114,6 +115,11 @@ public final class Sandbox implements AutoCloseable {
   /** Trusts the sandbox certificate (only), e.g. for {@code HttpClient.newBuilder().sslContext(...)}. */
   public SSLContext sslContext() {
     return tls.clientContext();
+  }
+
+  /** Trusts the sandbox certificate (only), for clients that take a trust manager, such as OkHttp. */
+  public X509TrustManager trustManager() {
+    return tls.trustManager();
   }
 
   /** A PKCS12 truststore with the sandbox certificate, password {@code changeit}; deleted on close. */

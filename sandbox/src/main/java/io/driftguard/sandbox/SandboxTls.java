@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -39,6 +41,7 @@ final class SandboxTls {
   private final X509Certificate certificate;
   private final SSLContext serverContext;
   private final SSLContext clientContext;
+  private final X509TrustManager trustManager;
 
   SandboxTls() {
     try {
@@ -58,8 +61,9 @@ final class SandboxTls {
 
       TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trustManagers.init(trustStore());
+      trustManager = (X509TrustManager) trustManagers.getTrustManagers()[0];
       clientContext = SSLContext.getInstance("TLS");
-      clientContext.init(null, trustManagers.getTrustManagers(), null);
+      clientContext.init(null, new TrustManager[] {trustManager}, null);
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot create the sandbox certificate", e);
     }
@@ -72,6 +76,11 @@ final class SandboxTls {
   /** Trusts the sandbox certificate only. */
   SSLContext clientContext() {
     return clientContext;
+  }
+
+  /** Trusts the sandbox certificate only. */
+  X509TrustManager trustManager() {
+    return trustManager;
   }
 
   /** Writes a PKCS12 truststore holding the certificate (no key) to a new temporary file. */

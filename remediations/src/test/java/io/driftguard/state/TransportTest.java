@@ -11,22 +11,24 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.Context;
 import com.sun.net.httpserver.HttpServer;
+import io.driftguard.sandbox.Sandbox;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The client under the ARM pipeline, against a local HTTP server that records what reached it. */
-class ArmTransportTest {
+/** The client under every Azure client, against local servers. */
+class TransportTest {
 
   private final List<Map<String, List<String>>> received = new CopyOnWriteArrayList<>();
   private HttpServer server;
@@ -53,36 +55,48 @@ class ArmTransportTest {
   }
 
   private static HttpPipeline pipeline(ArmPolicy... policies) {
-    return new HttpPipelineBuilder().httpClient(ArmTransport.client(null, Duration.ofSeconds(5)))
+    return new HttpPipelineBuilder().httpClient(Transport.client(null, Duration.ofSeconds(5)))
         .policies(policies).build();
   }
 
   @Test
-  void answersAreFinishedOnTheClientsSelectorThreadNotHandedToAPool() {
-    Set<String> before = jdkClientPoolThreads();
-    HttpPipeline pipeline = pipeline();
-    for (int i = 0; i < 3; i++) {
-      try (HttpResponse response = pipeline.sendSync(new HttpRequest(HttpMethod.GET, url), Context.NONE)) {
-        assertEquals("{}", response.getBodyAsBinaryData().toString());
+  void anExchangeRunsOnTheCallingThreadHandshakeIncluded() {
+    Map<String, String> checkedOn = new ConcurrentHashMap<>();
+    try (Sandbox sandbox = Sandbox.start()) {
+      X509TrustManager trust = sandbox.trustManager();
+      X509TrustManager recording = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+          trust.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+          checkedOn.put("server", Thread.currentThread().getName());
+          trust.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return trust.getAcceptedIssuers();
+        }
+      };
+      HttpPipeline pipeline = new HttpPipelineBuilder().httpClient(Transport.client(recording, Duration.ofSeconds(5)))
+          .build();
+      try (HttpResponse response = pipeline.sendSync(new HttpRequest(HttpMethod.GET,
+          sandbox.armEndpoint() + "subscriptions?api-version=2022-12-01"), Context.NONE)) {
+        assertEquals(401, response.getStatusCode(), "the sandbox answers a request without a token");
       }
     }
-    Set<String> started = jdkClientPoolThreads();
-    started.removeAll(before);
-    assertEquals(Set.of(), started, "the JDK client handed answers to its default executor's threads");
+    assertEquals(Thread.currentThread().getName(), checkedOn.get("server"), "the TLS handshake ran elsewhere");
   }
 
   @Test
-  void armAnswersArriveReadWholeNotAsAStreamEachReadOfWhichRunsOnAnotherThread() {
+  void armAnswersArriveReadWholeNotAsAStream() {
     try (HttpResponse response = pipeline().sendSync(new HttpRequest(HttpMethod.GET, url),
         new CallBudget(Duration.ofSeconds(5)).context())) {
       assertTrue(response.getBodyAsBinaryData().isReplayable(), "the answer came as a stream");
     }
-  }
-
-  /** The threads of the JDK clients' default executors, which the JDK names after the client and a count. */
-  private static Set<String> jdkClientPoolThreads() {
-    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-        .filter(name -> name.matches("HttpClient-\\d+-Worker-\\d+")).collect(Collectors.toSet());
   }
 
   @Test
