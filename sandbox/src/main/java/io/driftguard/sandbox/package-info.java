@@ -14,6 +14,8 @@
  *         .authenticate(credential, new AzureProfile(tenantId, subscriptionId, new AzureEnvironment(endpoints)))
  *         .serviceClient().getWebApps();
  * }</pre>
+ * (an OkHttp client, as driftguard's, takes {@link io.driftguard.sandbox.Sandbox#trustManager()} instead:
+ * {@code new OkHttpClient.Builder().sslSocketFactory(sandbox.sslContext().getSocketFactory(), sandbox.trustManager())})
  * and at the logs ingestion fake (azure-monitor-ingestion 1.1.0):
  * <pre>{@code
  * LogsIngestionClient logs = new LogsIngestionClientBuilder().endpoint(sandbox.logsIngestionEndpoint().toString())
