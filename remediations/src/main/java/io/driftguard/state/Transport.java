@@ -24,7 +24,9 @@ public final class Transport {
    * its answer, or the SDK's default when null.
    */
   public static HttpClient client(X509TrustManager trust, Duration responseTimeout) {
-    OkHttpClient.Builder okHttp = new OkHttpClient.Builder();
+    // OkHttp would resend a request whose pooled connection failed, below the pipeline: an ARM call that no retry
+    // policy, rate limit or counter sees. The pipelines' own retry policies retry it instead.
+    OkHttpClient.Builder okHttp = new OkHttpClient.Builder().retryOnConnectionFailure(false);
     if (trust != null) {
       okHttp.sslSocketFactory(trusting(trust).getSocketFactory(), trust);
     }

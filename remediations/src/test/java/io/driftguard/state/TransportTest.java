@@ -1,6 +1,7 @@
 package io.driftguard.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.http.HttpMethod;
@@ -39,6 +40,10 @@ class TransportTest {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/", exchange -> {
       received.add(Map.copyOf(exchange.getRequestHeaders()));
+      if (exchange.getRequestURI().getPath().equals("/drop")) {
+        exchange.close(); // no answer: the connection is closed
+        return;
+      }
       byte[] body = "{}".getBytes();
       exchange.sendResponseHeaders(200, body.length);
       try (var out = exchange.getResponseBody()) {
@@ -89,6 +94,18 @@ class TransportTest {
       }
     }
     assertEquals(Thread.currentThread().getName(), checkedOn.get("server"), "the TLS handshake ran elsewhere");
+  }
+
+  @Test
+  void aFailedConnectionIsLeftToThePipelinesRetryPolicyNotResentBelowIt() {
+    HttpPipeline pipeline = pipeline();
+    try (HttpResponse pooled = pipeline.sendSync(new HttpRequest(HttpMethod.GET, url), Context.NONE)) {
+      assertEquals(200, pooled.getStatusCode());
+    }
+    String dropped = url.replace("/site", "/drop");
+    assertThrows(RuntimeException.class,
+        () -> pipeline.sendSync(new HttpRequest(HttpMethod.PATCH, dropped).setBody("{}"), Context.NONE).close());
+    assertEquals(2, received.size(), "requests that reached the server");
   }
 
   @Test
