@@ -24,9 +24,10 @@ public final class Transport {
    * its answer, or the SDK's default when null.
    */
   public static HttpClient client(X509TrustManager trust, Duration responseTimeout) {
-    // OkHttp would resend a request whose pooled connection failed, below the pipeline: an ARM call that no retry
-    // policy, rate limit or counter sees. The pipelines' own retry policies retry it instead.
-    OkHttpClient.Builder okHttp = new OkHttpClient.Builder().retryOnConnectionFailure(false);
+    // OkHttp resends a request once, on a fresh connection, when its pooled one fails before an answer (the server had
+    // closed it). That resend is below the pipeline: one ARM call to the retry policy, the rate limit and the counter.
+    // Without it every stale connection would fail an attempt and count towards the circuit breaker.
+    OkHttpClient.Builder okHttp = new OkHttpClient.Builder();
     if (trust != null) {
       okHttp.sslSocketFactory(trusting(trust).getSocketFactory(), trust);
     }

@@ -97,7 +97,7 @@ class TransportTest {
   }
 
   @Test
-  void aFailedConnectionIsLeftToThePipelinesRetryPolicyNotResentBelowIt() {
+  void aRequestWhosePooledConnectionFailsIsSentOnceMoreOnAFreshOneBelowThePipeline() {
     HttpPipeline pipeline = pipeline();
     try (HttpResponse pooled = pipeline.sendSync(new HttpRequest(HttpMethod.GET, url), Context.NONE)) {
       assertEquals(200, pooled.getStatusCode());
@@ -105,7 +105,7 @@ class TransportTest {
     String dropped = url.replace("/site", "/drop");
     assertThrows(RuntimeException.class,
         () -> pipeline.sendSync(new HttpRequest(HttpMethod.PATCH, dropped).setBody("{}"), Context.NONE).close());
-    assertEquals(2, received.size(), "requests that reached the server");
+    assertEquals(3, received.size(), "requests that reached the server: one pooled, the dropped one twice");
   }
 
   @Test
