@@ -17,24 +17,29 @@ class FunctionPackageIT {
 
   private static final Path APP = Path.of("target", "azure-functions", "driftguard");
 
+  /**
+   * The function's one binding, after checking that it is a trigger of {@code type} on the function's {@code run}
+   * method in a jar the package carries.
+   */
+  private static JsonNode onlyTrigger(String function, String type) throws Exception {
+    JsonNode json = new ObjectMapper().readTree(APP.resolve(function + "/function.json").toFile());
+    assertEquals("io.driftguard.functions." + function + ".run", json.get("entryPoint").asText());
+    assertTrue(Files.exists(APP.resolve(json.get("scriptFile").asText().replace("../", ""))), function);
+    assertEquals(1, json.get("bindings").size(), function);
+    JsonNode binding = json.get("bindings").get(0);
+    assertEquals(type, binding.get("type").asText(), function);
+    assertEquals("in", binding.get("direction").asText(), function);
+    return binding;
+  }
+
   @Test
   void onResourceWriteIsAnEventGridTriggerOnTheEngineEntryPoint() throws Exception {
-    JsonNode function = new ObjectMapper().readTree(APP.resolve("OnResourceWrite/function.json").toFile());
-    assertEquals("io.driftguard.functions.OnResourceWrite.run", function.get("entryPoint").asText());
-    assertEquals(1, function.get("bindings").size());
-    JsonNode binding = function.get("bindings").get(0);
-    assertEquals("eventGridTrigger", binding.get("type").asText());
-    assertEquals("in", binding.get("direction").asText());
-    assertEquals("event", binding.get("name").asText());
-    assertTrue(Files.exists(APP.resolve(function.get("scriptFile").asText().replace("../", ""))));
+    assertEquals("event", onlyTrigger("OnResourceWrite", "eventGridTrigger").get("name").asText());
   }
 
   @Test
   void reconcileIsATimerOnTheScheduleSetting() throws Exception {
-    JsonNode function = new ObjectMapper().readTree(APP.resolve("Reconcile/function.json").toFile());
-    assertEquals("io.driftguard.functions.Reconcile.run", function.get("entryPoint").asText());
-    JsonNode binding = function.get("bindings").get(0);
-    assertEquals("timerTrigger", binding.get("type").asText());
+    JsonNode binding = onlyTrigger("Reconcile", "timerTrigger");
     assertEquals("%DRIFTGUARD_RECONCILE_SCHEDULE%", binding.get("schedule").asText(),
         "the schedule comes from the app setting, so admins change it without a redeploy");
   }
@@ -43,12 +48,7 @@ class FunctionPackageIT {
   void queuedSweepsAndAbandonedOnesAreQueueTriggersOnTheHostStorage() throws Exception {
     for (String[] expected : new String[][] {
         {"SweepSubscription", "driftguard-sweeps"}, {"SweepAbandoned", "driftguard-sweeps-poison"}}) {
-      JsonNode function = new ObjectMapper().readTree(APP.resolve(expected[0] + "/function.json").toFile());
-      assertEquals("io.driftguard.functions." + expected[0] + ".run", function.get("entryPoint").asText());
-      assertEquals(1, function.get("bindings").size(), expected[0]);
-      JsonNode binding = function.get("bindings").get(0);
-      assertEquals("queueTrigger", binding.get("type").asText());
-      assertEquals("in", binding.get("direction").asText());
+      JsonNode binding = onlyTrigger(expected[0], "queueTrigger");
       assertEquals(expected[1], binding.get("queueName").asText(), expected[0]);
       assertEquals("AzureWebJobsStorage", binding.get("connection").asText(),
           "identity-based in Azure through the AzureWebJobsStorage__* settings");
@@ -57,12 +57,7 @@ class FunctionPackageIT {
 
   @Test
   void warmupIsTheHostsWarmupTriggerOnTheWiring() throws Exception {
-    JsonNode function = new ObjectMapper().readTree(APP.resolve("Warmup/function.json").toFile());
-    assertEquals("io.driftguard.functions.Warmup.run", function.get("entryPoint").asText());
-    assertEquals(1, function.get("bindings").size());
-    JsonNode binding = function.get("bindings").get(0);
-    assertEquals("warmupTrigger", binding.get("type").asText());
-    assertEquals("in", binding.get("direction").asText());
+    onlyTrigger("Warmup", "warmupTrigger");
   }
 
   @Test
