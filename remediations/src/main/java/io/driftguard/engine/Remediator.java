@@ -275,7 +275,7 @@ public final class Remediator {
     FixPlan plan = new FixPlan();
     for (Map.Entry<Control, ModeDecision> entry : active.entrySet()) {
       Control control = entry.getKey();
-      Evaluation evaluation = control.evaluate(state::resource);
+      Evaluation evaluation = judge(control, state);
       evaluated.add(evaluation.judged() ? control.id() : control.id() + " (not judged: " + evaluation.observed() + ")");
       if (!evaluation.compliant()) {
         // An exempt control is never fixed; its finding reads exempted in a dry run too.
@@ -293,6 +293,14 @@ public final class Remediator {
       findings.addAll(earlierFixes(event, findings, decisions));
     }
     return decisions.evaluated(evaluated, findings, retryableFailure);
+  }
+
+  /** A control's verdict on the state; a control that reads a document ARM lacks for this app is not judged. */
+  private static Evaluation judge(Control control, SiteState state) {
+    Evaluation evaluation = control.evaluate(state::resource);
+    return state.lackingAny(control.reads())
+        .map(why -> Evaluation.notJudged(why, evaluation.desired()))
+        .orElse(evaluation);
   }
 
   /**

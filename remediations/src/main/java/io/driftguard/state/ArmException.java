@@ -27,6 +27,14 @@ public final class ArmException extends RuntimeException {
     return status == 404;
   }
 
+  /**
+   * ARM lacks the resource (404) or will not show it to driftguard (403): for a document of an app that exists, its
+   * kind or API has no such document, or the identity may not read it. No redelivery changes that.
+   */
+  public boolean isAbsence() {
+    return status == 404 || status == 403;
+  }
+
   /** Throttling, server errors and transport failures may pass; Event Grid should deliver the event again later. */
   public boolean isRetryable() {
     return status == 0 || status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505);

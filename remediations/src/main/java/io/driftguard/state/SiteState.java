@@ -7,14 +7,31 @@ import io.driftguard.resource.SiteRef;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
-/** A fresh read of a site or slot: its kind and tags and each document that was read, as ARM answered it. */
-public record SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<Document, JsonNode> resources) {
+/**
+ * A fresh read of a site or slot: its kind and tags and each document that was read, as ARM answered it.
+ * {@code lacking}: the documents ARM did not give for this app (it has none such, or refuses to show it), and why.
+ */
+public record SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<Document, JsonNode> resources,
+                        Map<Document, String> lacking) {
 
   public SiteState {
     tags = Map.copyOf(tags);
     resources = Map.copyOf(resources);
+    lacking = Map.copyOf(lacking);
+  }
+
+  /** A state every document of which was read. */
+  public SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<Document, JsonNode> resources) {
+    this(ref, kind, tags, resources, Map.of());
+  }
+
+  /** Why one of {@code documents} could not be read, if one could not: what reads it cannot be judged. */
+  public Optional<String> lackingAny(Set<Document> documents) {
+    return documents.stream().map(lacking::get).filter(Objects::nonNull).findFirst();
   }
 
   /** {@code kind} is a comma list such as {@code functionapp,linux}; a function app has {@code functionapp} in it. */

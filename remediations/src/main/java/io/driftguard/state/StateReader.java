@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
 import io.driftguard.resource.SiteRef;
+import io.driftguard.text.Printable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -45,8 +46,8 @@ public final class StateReader {
     if (knownFunctionApps.contains(ref.key())) {
       documents.addAll(likelyNeeded);
     }
-    Map<Document, JsonNode> resources = readAll(ref, documents, usage);
-    SiteState state = stateOf(ref, resources);
+    Reads reads = readAll(ref, documents, usage);
+    SiteState state = stateOf(ref, reads.resources(), reads.lacking());
     if (state.isFunctionApp()) {
       knownFunctionApps.add(ref.key());
     } else {
@@ -57,14 +58,14 @@ public final class StateReader {
 
   /** The state a site listing already holds: the site document, as listed. */
   public static SiteState fromListing(SiteRef ref, JsonNode listedSite) {
-    return stateOf(ref, Map.of(Documents.SITE, listedSite));
+    return stateOf(ref, Map.of(Documents.SITE, listedSite), Map.of());
   }
 
-  private static SiteState stateOf(SiteRef ref, Map<Document, JsonNode> resources) {
+  private static SiteState stateOf(SiteRef ref, Map<Document, JsonNode> resources, Map<Document, String> lacking) {
     JsonNode site = resources.get(Documents.SITE);
     Map<String, String> tags = new LinkedHashMap<>();
     site.path("tags").fields().forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
-    return new SiteState(ref, site.path("kind").asText(""), tags, resources);
+    return new SiteState(ref, site.path("kind").asText(""), tags, resources, lacking);
   }
 
   /** Reads the documents in {@code needed} that {@code state} lacks. */
@@ -74,25 +75,41 @@ public final class StateReader {
     if (missing.isEmpty()) {
       return state;
     }
+    Reads reads = readAll(state.ref(), missing, usage);
     Map<Document, JsonNode> resources = new HashMap<>(state.resources());
-    resources.putAll(readAll(state.ref(), missing, usage));
-    return new SiteState(state.ref(), state.kind(), state.tags(), resources);
+    resources.putAll(reads.resources());
+    Map<Document, String> lacking = new HashMap<>(state.lacking());
+    lacking.putAll(reads.lacking());
+    return new SiteState(state.ref(), state.kind(), state.tags(), resources, lacking);
   }
 
-  private Map<Document, JsonNode> readAll(SiteRef ref, Set<Document> documents, CallBudget usage) {
-    if (documents.size() == 1) {
-      Document only = documents.iterator().next();
-      return Map.of(only, gateway.read(ref, only, usage));
-    }
+  /** The documents read, and those ARM lacks for this app, with why. */
+  private record Reads(Map<Document, JsonNode> resources, Map<Document, String> lacking) {}
+
+  /**
+   * Reads the documents, in parallel when there are several. Only the site's own absence means the app is gone and is
+   * thrown; another document ARM lacks or refuses to show is noted as lacking, so that only its controls go unjudged.
+   */
+  private Reads readAll(SiteRef ref, Set<Document> documents, CallBudget usage) {
     List<Document> order = new ArrayList<>(documents);
-    List<CompletableFuture<JsonNode>> reads = order.stream()
+    // One document is read on the calling thread; several all at once.
+    List<CompletableFuture<JsonNode>> alongside = order.size() == 1 ? List.of() : order.stream()
         .map(document -> CompletableFuture.supplyAsync(() -> gateway.read(ref, document, usage), armCalls))
         .toList();
     Map<Document, JsonNode> resources = new HashMap<>();
+    Map<Document, String> lacking = new HashMap<>();
     for (int i = 0; i < order.size(); i++) {
-      resources.put(order.get(i), join(reads.get(i)));
+      Document document = order.get(i);
+      try {
+        resources.put(document, alongside.isEmpty() ? gateway.read(ref, document, usage) : join(alongside.get(i)));
+      } catch (ArmException e) {
+        if (document.equals(Documents.SITE) || !e.isAbsence()) {
+          throw e;
+        }
+        lacking.put(document, "ARM answered " + e.status() + " for " + Printable.abbreviate(e.getMessage()));
+      }
     }
-    return resources;
+    return new Reads(resources, lacking);
   }
 
   /** What ARM answered one write: the resource (empty for a 202 without body), or why it failed. */

@@ -257,6 +257,36 @@ class RemediationIT {
   }
 
   @Test
+  void aDocumentArmLacksLeavesOnlyItsControlsNotJudgedAndTheOthersAreFixed() {
+    SiteHandle app = compliantFunctionApp(uniqueName("func-lacks"));
+    String event = aliceWrites(app.id(), "{\"properties\":{\"httpsOnly\":false}}");
+    // This app's kind has no SCM policy (404), and FTP's is refused to read (403): neither means the app is gone.
+    arm().inject(Fault.on("GET", "/sites/" + app.site() + "/basicPublishingCredentialsPolicies/scm$").status(404)
+        .times(Fault.ALWAYS));
+    arm().inject(Fault.on("GET", "/sites/" + app.site() + "/basicPublishingCredentialsPolicies/ftp$").status(403)
+        .times(Fault.ALWAYS));
+
+    Decision decision = deliver(engine(AUTOFIX), event);
+
+    assertEquals(Outcome.FIXED, decision.outcome(), decision.reason());
+    assertEquals(Map.of("https-only", Action.FIXED), actions(decision));
+    assertEquals(true, properties(arm().site(app.id())).get("httpsOnly"));
+    assertEquals(LocalAzure.DEFAULT_READS, decision.armReads(), "each document read once, the lacking ones too");
+    String scm = notJudged(decision, "scm-basic-auth-off");
+    assertTrue(scm.contains("basicPublishingCredentialsPolicies/scm") && scm.contains("404"), scm);
+    String ftp = notJudged(decision, "ftp-basic-auth-off");
+    assertTrue(ftp.contains("basicPublishingCredentialsPolicies/ftp") && ftp.contains("AuthorizationFailed"), ftp);
+    assertTrue(decision.evaluated().contains("min-tls"), "the other controls are judged: " + decision.evaluated());
+  }
+
+  /** Why a control was not judged, as the decision's {@code evaluated} list says it. */
+  private static String notJudged(Decision decision, String rule) {
+    String prefix = rule + " (not judged: ";
+    return decision.evaluated().stream().filter(entry -> entry.startsWith(prefix)).findFirst()
+        .orElseThrow(() -> new AssertionError(rule + " is not among the unjudged: " + decision.evaluated()));
+  }
+
+  @Test
   void aForbiddenFixFailsPermanentlyWithTheReason() {
     SiteHandle app = compliantFunctionApp(uniqueName("func-denied"));
     String event = aliceWrites(app.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");
