@@ -18,33 +18,26 @@ final class Decisions {
   private final WriteEvent event;
   private final long start;
   private final CallBudget usage;
-  /** What Table storage could not do for this event (best effort): the decision says so. */
-  private final List<String> warnings = new ArrayList<>();
-  private boolean storageFailed;
+  /** What storage could not do for this event (best effort): the decision says so. */
+  private final Ledger.Entry ledger;
 
-  Decisions(WriteEvent event, long start, CallBudget budget) {
+  Decisions(WriteEvent event, long start, CallBudget budget, Ledger.Entry ledger) {
     this.event = event;
     this.start = start;
     this.usage = budget;
+    this.ledger = ledger;
+  }
+
+  WriteEvent event() {
+    return event;
   }
 
   CallBudget usage() {
     return usage;
   }
 
-  /** Table storage failed; the event goes on without {@code what}. */
-  void storageFailed(String what, RuntimeException cause) {
-    storageFailed = true;
-    warnings.add(what + ": Table storage failed (" + Remediator.describe(cause) + ")");
-  }
-
-  /** After a failure, storage is not asked again for this event, so an outage costs its retries once, not per call. */
-  boolean storageFailed() {
-    return storageFailed;
-  }
-
-  void skippedStorage(String what) {
-    warnings.add(what + ": Table storage is unavailable");
+  Ledger.Entry ledger() {
+    return ledger;
   }
 
   Decision skipped(String reason) {
@@ -77,6 +70,7 @@ final class Decisions {
 
   private Decision decision(Outcome outcome, String reason, List<String> evaluated, List<Finding> findings,
                             boolean retryable) {
+    List<String> warnings = ledger.warnings();
     return new Decision(event.eventId(), event.site().id(), outcome, Printable.clean(reason), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), evaluated, findings, usage.reads(),
         usage.writes(), elapsedMs(start), retryable, !warnings.isEmpty(), warnings);
@@ -84,7 +78,7 @@ final class Decisions {
 
   /** This event's decision when another event's evaluation, run just after its write, answered it. */
   Decision servedBy(Decision shared) {
-    List<String> allWarnings = new ArrayList<>(warnings);
+    List<String> allWarnings = new ArrayList<>(ledger.warnings());
     allWarnings.addAll(shared.warnings());
     return new Decision(event.eventId(), shared.resource(), shared.outcome(),
         "answered by the evaluation for event " + shared.eventId() + " after a write by " + shared.changedBy() + ": "
@@ -95,6 +89,7 @@ final class Decisions {
 
   /** The decision as it stands, with this event's storage warnings added (those after its evaluation). */
   Decision withWarnings(Decision decision) {
+    List<String> warnings = ledger.warnings();
     if (warnings.isEmpty() || decision.warnings().containsAll(warnings)) {
       return decision;
     }
@@ -120,6 +115,11 @@ final class Decisions {
   static Decision refused(String eventId, Optional<String> resource, Outcome outcome, String reason, long start) {
     return new Decision(eventId, resource.orElse(null), outcome, reason, null, null, null, List.of(), List.of(), 0, 0,
         elapsedMs(start), false);
+  }
+
+  static String describe(RuntimeException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + Printable.abbreviate(e.getMessage());
   }
 
   private static long elapsedMs(long start) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
+import io.driftguard.resource.InvalidResourceIdException;
+import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.text.Printable;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import java.util.concurrent.Executors;
  * for sites already known to be function apps, so a plain web app costs exactly one read. Writes fixes of different
  * documents in parallel too.
  */
-public final class StateReader {
+public final class StateReader implements SiteDocuments {
 
   private static final int KNOWN_SITES = 50_000;
 
@@ -40,7 +42,12 @@ public final class StateReader {
     this.gateway = gateway;
   }
 
-  /** Reads the site, and with it {@code likelyNeeded} when the site is known to be a function app. */
+  @Override
+  public void prepare() {
+    gateway.prepare();
+  }
+
+  @Override
   public SiteState read(SiteRef ref, Set<Document> likelyNeeded, CallBudget usage) {
     Set<Document> documents = new LinkedHashSet<>(List.of(Documents.SITE));
     if (knownFunctionApps.contains(ref.key())) {
@@ -68,7 +75,7 @@ public final class StateReader {
     return new SiteState(ref, site.path("kind").asText(""), tags, resources, lacking);
   }
 
-  /** Reads the documents in {@code needed} that {@code state} lacks. */
+  @Override
   public SiteState complete(SiteState state, Set<Document> needed, CallBudget usage) {
     Set<Document> missing = new LinkedHashSet<>();
     needed.stream().filter(document -> !state.resources().containsKey(document)).forEach(missing::add);
@@ -112,14 +119,11 @@ public final class StateReader {
     return new Reads(resources, lacking);
   }
 
-  /** What ARM answered one write: the resource (empty for a 202 without body), or why it failed. */
-  public record Written(Optional<JsonNode> answer, Optional<ArmException> failure) {}
-
   /**
-   * Writes each document's sparse body, all at once (different documents are independent resources): the first on
-   * the calling thread, the others alongside. Every write ends before this returns; each outcome is its document's
-   * own, in the order of {@code bodies}. Failures other than ARM's answers are thrown, the first in that order.
+   * Different documents are independent resources: the first is written on the calling thread, the others alongside.
+   * Failures other than ARM's answers are thrown, the first in the order of {@code bodies}.
    */
+  @Override
   public Map<Document, Written> writeAll(SiteRef ref, Map<Document, ObjectNode> bodies, CallBudget usage) {
     List<Document> order = new ArrayList<>(bodies.keySet());
     List<CompletableFuture<Written>> others = order.stream().skip(1)
@@ -140,6 +144,20 @@ public final class StateReader {
       throw unexpected;
     }
     return outcomes;
+  }
+
+  @Override
+  public Map<SiteRef, SiteState> slots(SiteRef site, CallBudget usage) {
+    Map<SiteRef, SiteState> slots = new LinkedHashMap<>();
+    for (JsonNode slot : gateway.listSlots(site, usage)) {
+      try {
+        SiteRef slotRef = ResourceIds.parse(slot.path("id").asText("")).site();
+        slots.put(slotRef, fromListing(slotRef, slot));
+      } catch (InvalidResourceIdException e) {
+        // A listed id driftguard would not act on either.
+      }
+    }
+    return slots;
   }
 
   private Written write(SiteRef ref, Document document, ObjectNode body, CallBudget usage) {

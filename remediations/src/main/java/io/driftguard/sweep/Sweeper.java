@@ -1,6 +1,7 @@
 package io.driftguard.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftguard.engine.Arrival;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
@@ -219,11 +220,11 @@ public final class Sweeper {
       if (swept.isEmpty()) {
         String refusal = "Resource Graph named a site outside the swept subscriptions; not touched";
         problems.add(refusal);
-        count(engine.refusedListing(candidate.path("id").asText(""), refusal, runId, request.dryRun()));
+        count(engine.handle(Arrival.refused(candidate.path("id").asText(""), refusal, runId, request.dryRun())));
         return true;
       }
       trusted(swept.get(), candidate).filter(site -> flagged.readFirst().isEmpty() || screen(site, flagged.readFirst()))
-          .ifPresent(site -> count(engine.confirmCandidate(site, runId, request.dryRun())));
+          .ifPresent(site -> count(engine.handle(Arrival.candidate(site, runId, request.dryRun()))));
       return true;
     }
 
@@ -298,12 +299,12 @@ public final class Sweeper {
         refusal = "a listed site's id was refused (" + e.getMessage() + "); not touched";
       }
       problems.add(refusal);
-      count(engine.refusedListing(id, refusal, runId, request.dryRun()));
+      count(engine.handle(Arrival.refused(id, refusal, runId, request.dryRun())));
       return Optional.empty();
     }
 
     private void decide(SiteRef site, JsonNode listed) {
-      count(engine.reconcile(site, listed, runId, request.dryRun()));
+      count(engine.handle(Arrival.listed(site, listed, runId, request.dryRun())));
     }
 
     private void count(Decision decision) {

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Action;
+import io.driftguard.engine.Arrival;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
 import io.driftguard.engine.Outcome;
@@ -173,8 +174,8 @@ class ExemptionIT {
         Map.of("ftpsState", "Disabled", "minTlsVersion", "1.0", "remoteDebuggingEnabled", false));
     Remediator engine = engine(settings());
 
-    Decision decision = engine.reconcile(ResourceIds.parse(app.id()).site(),
-        new ObjectMapper().valueToTree(arm().site(app.id())), "run-" + app.site(), false);
+    Decision decision = engine.handle(Arrival.listed(ResourceIds.parse(app.id()).site(),
+        new ObjectMapper().valueToTree(arm().site(app.id())), "run-" + app.site(), false));
 
     assertEquals(Outcome.EXEMPTED, decision.outcome(), decision.reason());
     assertEquals(List.of("exempted", "exempted"), rowsOf(decision).stream().map(row -> row.get("Action")).toList());

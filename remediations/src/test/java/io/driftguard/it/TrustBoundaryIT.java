@@ -14,6 +14,7 @@ import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftguard.config.Driftguard;
+import io.driftguard.engine.Arrival;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.resource.ResourceIds;
@@ -136,8 +137,8 @@ class TrustBoundaryIT {
         false, DRIFTED);
     int before = botRequests().size();
 
-    Decision decision = driftguard().engine().reconcile(ResourceIds.parse(foreign.id()).site(), listed(foreign),
-        "run-1", false);
+    Decision decision = driftguard().engine().handle(Arrival.listed(ResourceIds.parse(foreign.id()).site(),
+        listed(foreign), "run-1", false));
 
     assertEquals(Outcome.SKIPPED, decision.outcome(), decision.reason());
     assertTrue(decision.reason().contains("DRIFTGUARD_SUBSCRIPTIONS"), decision.reason());

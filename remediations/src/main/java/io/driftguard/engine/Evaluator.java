@@ -1,0 +1,117 @@
+package io.driftguard.engine;
+
+import io.driftguard.controls.Control;
+import io.driftguard.controls.ControlCatalog;
+import io.driftguard.controls.Evaluation;
+import io.driftguard.documents.Document;
+import io.driftguard.policy.ModeDecision;
+import io.driftguard.policy.ModePolicy;
+import io.driftguard.resource.SiteRef;
+import io.driftguard.state.CallBudget;
+import io.driftguard.state.SiteDocuments;
+import io.driftguard.state.SiteState;
+import io.driftguard.state.StateReader;
+import io.driftguard.text.Printable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The second stage: from a site to what is wrong with it. It reads the site (with the documents the controls on in
+ * settings likely need), resolves each control's mode from settings and tags, reads what the controls in force still
+ * need, and lets each judge the fresh state: never values from the event, so delivery order does not matter.
+ */
+final class Evaluator {
+
+  /** What an evaluation found: a reason to go no further, or the controls judged. */
+  sealed interface Assessment {}
+
+  /** Nothing to judge: not a function app, or every control off. */
+  record Skip(String reason) implements Assessment {}
+
+  /** The state judged, each control in force as {@code evaluated} names it, and the ones that are wrong. */
+  record Judged(SiteState state, List<String> evaluated, List<Drift> drifts) implements Assessment {}
+
+  /** A control in force whose verdict is not compliant, and the mode that says what to do about it. */
+  record Drift(Control control, Evaluation evaluation, ModeDecision mode) {}
+
+  private final SiteDocuments documents;
+  private final ControlCatalog controls;
+  private final ModePolicy modes;
+  /** The documents the controls on in settings need: read with the site when it is known to be a function app. */
+  private final Set<Document> likelyNeeded;
+
+  Evaluator(SiteDocuments documents, ControlCatalog controls, ModePolicy modes) {
+    this.documents = documents;
+    this.controls = controls;
+    this.modes = modes;
+    this.likelyNeeded = documentsOf(controls.all().stream().filter(modes::isOnBySettings).toList());
+  }
+
+  Assessment evaluate(Admitted admitted) {
+    SiteRef site = admitted.event().site();
+    SiteState state = admitted.listedSite()
+        .map(listed -> StateReader.fromListing(site, listed))
+        .orElseGet(() -> documents.read(site, likelyNeeded, admitted.usage()));
+    if (!state.isFunctionApp()) {
+      return new Skip("not a function app (kind '" + Printable.abbreviate(state.kind()) + "')");
+    }
+    Map<Control, ModeDecision> active = new LinkedHashMap<>();
+    for (Control control : controls.all()) {
+      ModeDecision mode = modes.effective(control, state);
+      if (mode.evaluated()) {
+        active.put(control, mode);
+      }
+    }
+    if (active.isEmpty()) {
+      return new Skip("every control is off for this app");
+    }
+    state = documents.complete(state, documentsOf(active.keySet()), admitted.usage());
+    List<String> evaluated = new ArrayList<>();
+    List<Drift> drifts = new ArrayList<>();
+    for (Map.Entry<Control, ModeDecision> entry : active.entrySet()) {
+      Control control = entry.getKey();
+      Evaluation evaluation = judge(control, state);
+      evaluated.add(evaluation.judged() ? control.id() : control.id() + " (not judged: " + evaluation.observed() + ")");
+      if (!evaluation.compliant()) {
+        drifts.add(new Drift(control, evaluation, entry.getValue()));
+      }
+    }
+    return new Judged(state, evaluated, drifts);
+  }
+
+  /**
+   * Each control's effective mode, and the setting or tag that chose it, for a site and each of its slots: one read of
+   * the site and one slot listing, nothing judged.
+   */
+  Map<SiteRef, Map<Control, ModeDecision>> explain(SiteRef site, CallBudget budget) {
+    Map<SiteRef, Map<Control, ModeDecision>> explained = new LinkedHashMap<>();
+    explained.put(site, effectiveModes(documents.read(site, Set.of(), budget)));
+    documents.slots(site, budget).forEach((slot, state) -> explained.put(slot, effectiveModes(state)));
+    return explained;
+  }
+
+  private Map<Control, ModeDecision> effectiveModes(SiteState state) {
+    Map<Control, ModeDecision> effective = new LinkedHashMap<>();
+    controls.all().forEach(control -> effective.put(control, modes.effective(control, state)));
+    return effective;
+  }
+
+  /** A control's verdict on the state; a control that reads a document ARM lacks for this app is not judged. */
+  private static Evaluation judge(Control control, SiteState state) {
+    Evaluation evaluation = control.evaluate(state::resource);
+    return state.lackingAny(control.reads())
+        .map(why -> Evaluation.notJudged(why, evaluation.desired()))
+        .orElse(evaluation);
+  }
+
+  private static Set<Document> documentsOf(Collection<Control> selected) {
+    Set<Document> documents = new LinkedHashSet<>();
+    selected.forEach(control -> documents.addAll(control.reads()));
+    return documents;
+  }
+}

@@ -1,0 +1,104 @@
+package io.driftguard.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftguard.controls.Control;
+import io.driftguard.controls.Evaluation;
+import io.driftguard.documents.Document;
+import io.driftguard.policy.Mode;
+import io.driftguard.state.ArmException;
+import io.driftguard.state.SiteDocuments;
+import io.driftguard.state.SiteState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The third stage: from what is wrong to what was done. The mode says fix or report; a fix someone keeps reverting is
+ * paused instead. The fixes go out as one sparse write per document, all at once, after their intents are recorded, and
+ * each counts only if ARM's answer shows the right value.
+ */
+final class Remedy {
+
+  /** Every finding with what was done about it, and a failure a redelivery may cure. */
+  record Remedied(List<String> evaluated, List<Finding> findings, Optional<ArmException> retryableFailure) {}
+
+  private final SiteDocuments documents;
+
+  Remedy(SiteDocuments documents) {
+    this.documents = documents;
+  }
+
+  Remedied apply(Admitted admitted, Evaluator.Judged judged) {
+    List<Finding> findings = new ArrayList<>();
+    FixPlan plan = new FixPlan();
+    for (Evaluator.Drift drift : judged.drifts()) {
+      // An exempt control is never fixed; its finding reads exempted in a dry run too.
+      Finding finding = admitted.dryRun() && !drift.mode().exempt()
+          ? Finding.of(drift.control(), drift.evaluation(), drift.mode(), admitted.event().site()).wouldBeHandled()
+          : decide(admitted, drift);
+      findings.add(finding);
+      if (finding.action() == Action.FIXED) {
+        plan.add(drift.control(), drift.evaluation());
+      }
+    }
+    // Every intent is recorded before any write leaves; then the documents are written at once.
+    admitted.ledger().intend(findings.stream().filter(finding -> finding.action() == Action.FIXED).toList());
+    Optional<ArmException> retryableFailure = write(admitted, judged.state(), plan, findings);
+    return new Remedied(judged.evaluated(), findings, retryableFailure);
+  }
+
+  /** Auto-fix, unless flapping pauses it; otherwise the finding as the mode leaves it. */
+  private static Finding decide(Admitted admitted, Evaluator.Drift drift) {
+    Finding finding = Finding.of(drift.control(), drift.evaluation(), drift.mode(), admitted.event().site());
+    if (drift.mode().mode() != Mode.AUTOFIX) {
+      return finding;
+    }
+    FlapGuard.Verdict verdict = admitted.ledger().mayFix(drift.control().id());
+    if (verdict.allowed()) {
+      return finding.fixing(drift.evaluation());
+    }
+    return verdict.started() ? finding.backedOff(verdict.explanation())
+        : finding.pausedUntil(verdict.until(), verdict.explanation());
+  }
+
+  /** Writes each document's sparse fix and checks ARM's answer; a fix counts only if the new value is right. */
+  private Optional<ArmException> write(Admitted admitted, SiteState state, FixPlan plan, List<Finding> findings) {
+    Optional<ArmException> retryableFailure = Optional.empty();
+    Map<Document, SiteDocuments.Written> written =
+        documents.writeAll(admitted.event().site(), plan.bodies(), admitted.usage());
+    for (Map.Entry<Document, ObjectNode> patch : plan.bodies().entrySet()) {
+      List<Control> fixed = plan.controlsFixedBy(patch.getKey());
+      try {
+        SiteDocuments.Written outcome = written.get(patch.getKey());
+        if (outcome.failure().isPresent()) {
+          throw outcome.failure().get();
+        }
+        Optional<JsonNode> answer = outcome.answer();
+        for (Control control : fixed) {
+          Optional<Evaluation> after = answer.map(resource -> control.evaluate(
+              document -> document.equals(patch.getKey()) ? resource : state.resource(document)));
+          if (after.isPresent() && !after.get().compliant()) {
+            markFailed(findings, control, "ARM accepted the write but the value is still " + after.get().observed());
+          } else {
+            admitted.ledger().landed(control.id());
+          }
+        }
+      } catch (ArmException e) {
+        if (e.isNotFound()) {
+          throw e;
+        }
+        fixed.forEach(control -> markFailed(findings, control, e.getMessage()));
+        if (e.isRetryable()) {
+          retryableFailure = Optional.of(e);
+        }
+      }
+    }
+    return retryableFailure;
+  }
+
+  private static void markFailed(List<Finding> findings, Control control, String why) {
+    findings.replaceAll(finding -> finding.rule().equals(control.id()) ? finding.failed(why) : finding);
+  }
+}
