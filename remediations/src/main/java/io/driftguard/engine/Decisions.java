@@ -12,13 +12,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Builds the decisions of one event, with what it cost: the ARM requests counted on the wire and the time taken. */
+/**
+ * Builds the decisions of one event, with what it cost (the ARM requests counted on the wire and the time taken) and
+ * what its ledger could not record; it carries the event, its budget and its ledger entry from stage to stage.
+ */
 final class Decisions {
 
   private final WriteEvent event;
   private final long start;
   private final CallBudget usage;
-  /** What storage could not do for this event (best effort): the decision says so. */
+  /** The event's storage, best effort: what it could not do, the decision says. */
   private final Ledger.Entry ledger;
 
   Decisions(WriteEvent event, long start, CallBudget budget, Ledger.Entry ledger) {
