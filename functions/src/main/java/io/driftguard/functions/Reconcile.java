@@ -56,7 +56,8 @@ public class Reconcile {
     if (fanOut.isPresent()) {
       QueuedSweeps.Queued queued = fanOut.get().enqueueAll(context.getInvocationId());
       log.info("driftguard reconcile " + context.getInvocationId() + " queued " + queued.messages().size()
-          + " subscription sweeps on " + SweepQueue.NAME + " and deleted " + queued.claimsDeleted() + " expired claims");
+          + " subscription sweeps on " + SweepQueue.NAME + " and deleted " + queued.claimsDeleted()
+          + " expired claims");
       if (!queued.unswept().isEmpty()) {
         log.severe("driftguard reconcile " + context.getInvocationId() + ": the sweeps of the last two runs did not run"
             + " for subscriptions " + queued.unswept() + " (raised as severity-1 rows)");

@@ -95,7 +95,8 @@ public final class QueuedSweeps {
    * What became of one message: refused and skipped messages are acknowledged, as redelivery cannot change them.
    * {@code warning} says why a claim found was taken over.
    */
-  public record Handled(Verdict verdict, String explanation, Optional<SweepSummary> summary, Optional<String> warning) {}
+  public record Handled(Verdict verdict, String explanation, Optional<SweepSummary> summary,
+                        Optional<String> warning) {}
 
   public enum Verdict { SWEPT, SKIPPED, REFUSED }
 

@@ -34,8 +34,8 @@ public final class TableUnsweptRuns implements UnsweptRuns {
     String key = key(subscription);
     for (int attempt = 1; ; attempt++) {
       Optional<TableEntity> stored = TableStorage.find(table.get(), PARTITION, key);
-      int runs = stored.map(entity -> entity.getProperty(RUNS)).filter(Integer.class::isInstance).map(Integer.class::cast)
-          .filter(count -> count >= 0 && count < MAX_RUNS).orElse(0) + 1;
+      int runs = stored.map(entity -> entity.getProperty(RUNS)).filter(Integer.class::isInstance)
+          .map(Integer.class::cast).filter(count -> count >= 0 && count < MAX_RUNS).orElse(0) + 1;
       try {
         if (stored.isPresent()) {
           table.get().updateEntityWithResponse(stored.get().addProperty(RUNS, runs), TableEntityUpdateMode.REPLACE,
