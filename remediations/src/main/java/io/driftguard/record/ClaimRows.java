@@ -33,6 +33,11 @@ final class ClaimRows {
    * outpaces the events an estate's writes raise. What is left is deleted by the next run.
    */
   static final int DELETED_PER_CLEANUP = 500;
+  /**
+   * How far beyond a lifetime an expiry is still believed: two instances' clocks differ a little, and one that read the
+   * time a moment before another wrote its claim sees that claim expire a little more than a lifetime ahead.
+   */
+  static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
 
   private static final String HOLDER = "Holder";
   private static final String STATE = "State";
@@ -86,7 +91,7 @@ final class ClaimRows {
     Object state = claim.getProperty(STATE);
     String why;
     if (DONE.equals(state)) {
-      if (credible(expiresAt, now, doneFor)) {
+      if (!doneFor.isZero() && credible(expiresAt, now, doneFor)) {
         return new Claimed(Found.DONE, "");
       }
       why = doneFor.isZero() ? "it was marked done, which this kind of claim never is"
@@ -153,9 +158,10 @@ final class ClaimRows {
     }
   }
 
-  /** Ahead of now, and no further than a claim lives: an expiry beyond that is not one driftguard wrote. */
+  /** Ahead of now, and no further than a claim lives (give or take clocks): one beyond is not driftguard's. */
   private static boolean credible(Optional<Instant> expiresAt, Instant now, Duration lifetime) {
-    return expiresAt.isPresent() && expiresAt.get().isAfter(now) && !expiresAt.get().isAfter(now.plus(lifetime));
+    return expiresAt.isPresent() && expiresAt.get().isAfter(now)
+        && !expiresAt.get().isAfter(now.plus(lifetime).plus(CLOCK_SLACK));
   }
 
   private static String lifetime(Optional<Instant> expiresAt, Instant now, Duration lifetime) {

@@ -231,6 +231,8 @@ class RecordingIT {
 
     assertEquals(Claim.CLAIMED, crashed.claim(event, now));
     assertEquals(Claim.HELD, survivor.claim(event, now.plusSeconds(30)), "its holder may still be at work");
+    assertEquals(Claim.HELD, survivor.claim(event, now.minusSeconds(5)),
+        "an instance whose clock is a little behind (or that read it a moment earlier) still believes the claim");
     assertEquals(Claim.CLAIMED, survivor.claim(event, now.plus(TableEventClaims.LIVE_FOR).plusSeconds(1)));
     crashed.release(event);
     assertEquals(Claim.HELD, crashed.claim(event, now.plus(TableEventClaims.LIVE_FOR).plusSeconds(2)),
