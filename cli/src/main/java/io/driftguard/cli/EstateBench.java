@@ -304,7 +304,7 @@ final class EstateBench {
       AtomicInteger incomplete = new AtomicInteger();
       int before = arm.requests().size();
       long start = System.nanoTime();
-      List<SweepMessage> sent = instances.get(0).enqueueAll("bench-" + Long.toHexString(start));
+      List<SweepMessage> sent = instances.get(0).enqueueAll("bench-" + Long.toHexString(start)).messages();
       ExecutorService pool = Executors.newFixedThreadPool(consumers);
       for (QueuedSweeps instance : instances) {
         pool.submit(() -> {

@@ -54,9 +54,14 @@ public class Reconcile {
     }
     Optional<QueuedSweeps> fanOut = queuedSweeps.get();
     if (fanOut.isPresent()) {
-      int queued = fanOut.get().enqueueAll(context.getInvocationId()).size();
-      log.info("driftguard reconcile " + context.getInvocationId() + " queued " + queued + " subscription sweeps on "
-          + SweepQueue.NAME);
+      QueuedSweeps.Queued queued = fanOut.get().enqueueAll(context.getInvocationId());
+      log.info("driftguard reconcile " + context.getInvocationId() + " queued " + queued.messages().size()
+          + " subscription sweeps on " + SweepQueue.NAME + " and deleted " + queued.claimsDeleted()
+          + " expired claims");
+      if (!queued.unswept().isEmpty()) {
+        log.severe("driftguard reconcile " + context.getInvocationId() + ": the sweeps of the last two runs did not run"
+            + " for subscriptions " + queued.unswept() + " (raised as severity-1 rows)");
+      }
       return;
     }
     SweepSummary summary = sweeper.get().run(

@@ -37,6 +37,7 @@ public class SweepSubscription {
                   ExecutionContext context) {
     Logger log = context.getLogger();
     Handled handled = fanOut(queuedSweeps).handle(message, Reconcile.loggingFindings(log));
+    handled.warning().ifPresent(warning -> log.warning("driftguard " + warning));
     switch (handled.verdict()) {
       case REFUSED -> log.warning("driftguard " + handled.explanation());
       case SKIPPED -> log.info("driftguard " + handled.explanation());

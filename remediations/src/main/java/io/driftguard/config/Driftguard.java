@@ -23,6 +23,8 @@ import io.driftguard.record.TableEventClaims;
 import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
 import io.driftguard.record.TableSweepCheckpoints;
+import io.driftguard.record.TableSweepClaims;
+import io.driftguard.record.TableUnsweptRuns;
 import io.driftguard.sweep.SweepCheckpoints;
 import io.driftguard.sweep.CandidateLister;
 import io.driftguard.sweep.ResourceGraphCandidates;
@@ -145,7 +147,7 @@ public final class Driftguard {
         modes,
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
         storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
-        storage.<EventClaims>map(TableEventClaims::new).orElse(EventClaims.NONE),
+        storage.<EventClaims>map(tables -> new TableEventClaims(tables, clock)).orElse(EventClaims.NONE),
         sink,
         clock,
         settings.arm().eventBudget());
@@ -160,7 +162,8 @@ public final class Driftguard {
         .map(target -> new QueuedSweeps(settings.subscriptions(),
             SweepQueue.connect(target.connectionString(), target.queueServiceUri(), effectiveCredential, httpClient, backoff),
             sweeper,
-            new TableEventClaims(tables, QueuedSweeps.claimLifetime(settings.sweeps().reconcileTimeLimit())),
+            new TableSweepClaims(tables, QueuedSweeps.claimLifetime(settings.sweeps().reconcileTimeLimit())),
+            new TableUnsweptRuns(tables),
             sink, settings.sweeps().reconcileTimeLimit(), clock)));
     return new Parts(engine, sweeper, queuedSweeps);
   }

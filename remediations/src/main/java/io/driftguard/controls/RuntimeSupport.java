@@ -20,7 +20,8 @@ import java.util.function.Function;
  * Consumption's {@code functionAppConfig.runtime} on the site, Linux's {@code linuxFxVersion}, Windows'
  * {@code javaVersion} / {@code powerShellVersion} / {@code netFrameworkVersion} (the last only when it names a .NET
  * newer than the Framework every Windows app shows). Otherwise the worker is named only by an app setting, which is a
- * secret-bearing read, so the control says it could not judge instead of guessing.
+ * secret-bearing read, so the control says it could not judge instead of guessing. A version older than every row of
+ * its language's table is out of support (fails closed); one newer than every row is not judged until it is added.
  */
 final class RuntimeSupport implements PropertyControl.Judge {
 
@@ -59,8 +60,16 @@ final class RuntimeSupport implements PropertyControl.Judge {
     if (runtime.isEmpty()) {
       return Evaluation.notJudged("the language is not shown without reading app settings", desired);
     }
-    JsonNode end = table.path("languages").path(runtime.get().language()).path(runtime.get().version());
+    JsonNode versions = table.path("languages").path(runtime.get().language());
+    JsonNode end = versions.path(runtime.get().version());
     if (!end.isTextual()) {
+      Optional<String> oldest = oldest(versions);
+      if (oldest.isPresent() && compareVersions(runtime.get().version(), oldest.get()) < 0) {
+        // Fails closed: a version older than every row went out of support before the oldest one the table still
+        // lists (Python 3.6, Node 12, .NET Core 3.1), so it is drift, not a version the table does not know.
+        return Evaluation.drift(runtime.get() + " (older than every version in the support table; the oldest, "
+            + oldest.get() + ", is supported until " + versions.path(oldest.get()).asText() + ")", desired);
+      }
       return Evaluation.notJudged(runtime.get() + " is not in the support table", desired);
     }
     LocalDate endOfSupport = LocalDate.parse(end.asText());
@@ -86,6 +95,32 @@ final class RuntimeSupport implements PropertyControl.Judge {
         }));
     return GraphPredicate.anyOf(GraphPredicate.notInIgnoringCase(Documents.WEB_CONFIG, "linuxFxVersion", supported),
         GraphPredicate.present(Documents.SITE, "functionAppConfig/runtime"));
+  }
+
+  /** The oldest version a language's row lists, or empty when the table has no row for the language. */
+  private static Optional<String> oldest(JsonNode versions) {
+    List<String> listed = new ArrayList<>();
+    versions.fieldNames().forEachRemaining(listed::add);
+    return listed.stream().min(RuntimeSupport::compareVersions);
+  }
+
+  /**
+   * Compares dotted versions part by part as numbers ({@code 3.9} before {@code 3.10}); parts are compared as digit
+   * strings, so a version of any length (it comes from ARM) never overflows.
+   */
+  static int compareVersions(String left, String right) {
+    String[] leftParts = left.split("\\.");
+    String[] rightParts = right.split("\\.");
+    for (int i = 0; i < Math.max(leftParts.length, rightParts.length); i++) {
+      String leftPart = i < leftParts.length ? leftParts[i].replaceFirst("^0+(?=.)", "") : "0";
+      String rightPart = i < rightParts.length ? rightParts[i].replaceFirst("^0+(?=.)", "") : "0";
+      int order = leftPart.length() != rightPart.length() ? Integer.compare(leftPart.length(), rightPart.length())
+          : leftPart.compareTo(rightPart);
+      if (order != 0) {
+        return order;
+      }
+    }
+    return 0;
   }
 
   static Optional<Runtime> runtimeOf(JsonNode site, JsonNode webConfig) {
@@ -118,11 +153,13 @@ final class RuntimeSupport implements PropertyControl.Judge {
       return Optional.empty();
     }
     String[] parts = version.split("\\.");
+    String majorMinor = parts[0] + "." + (parts.length > 1 ? parts[1] : "0");
     return switch (language) {
       case "java" -> Optional.of(new Runtime(language, parts[0].equals("1") && parts.length > 1 ? parts[1] : parts[0]));
       case "node" -> Optional.of(new Runtime(language, parts[0]));
-      case "python", "powershell", "dotnet", "dotnet-isolated" ->
-          Optional.of(new Runtime(language, parts[0] + "." + (parts.length > 1 ? parts[1] : "0")));
+      case "python", "powershell", "dotnet", "dotnet-isolated" -> Optional.of(new Runtime(language, majorMinor));
+      // Linux's name for the in-process .NET worker before .NET 6 (DOTNETCORE|3.1).
+      case "dotnetcore" -> Optional.of(new Runtime("dotnet", majorMinor));
       default -> Optional.empty();
     };
   }

@@ -1,22 +1,16 @@
 package io.driftguard.record;
 
-import com.azure.data.tables.TableClient;
-import com.azure.data.tables.models.TableEntity;
-import com.azure.data.tables.models.TableEntityUpdateMode;
-import com.azure.data.tables.models.TableServiceException;
 import io.driftguard.engine.EventClaims;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
- * Event claims in Table storage, one entity per event id: inserted only if absent, so of two instances handling one
- * event at once exactly one acts. A claim in hand lives {@link #LIVE_FOR}; then another instance may take it over (its
- * holder crashed). Handled events stay claimed as done, so later deliveries anywhere are duplicates.
+ * Event claims in Table storage, one entity per event id, in their own namespace (row key {@value #ROW}): inserted
+ * only if absent, so of two instances handling one event at once exactly one acts. A claim in hand lives
+ * {@link #LIVE_FOR}; then another instance may take it over (its holder crashed). A handled event stays claimed as done
+ * for {@link #DONE_FOR}, so later deliveries anywhere are duplicates; then the claim is deleted with the other expired
+ * ones ({@link io.driftguard.fanout.SweepClaims#deleteExpired}).
  */
 public final class TableEventClaims implements EventClaims {
 
@@ -25,86 +19,36 @@ public final class TableEventClaims implements EventClaims {
    * so a live claim means its holder is still at work; short next to Event Grid's later retry intervals (minutes).
    */
   public static final Duration LIVE_FOR = Duration.ofMinutes(1);
+  /** Event Grid stops delivering an event 24 hours after it was published: no duplicate comes later. */
+  public static final Duration DONE_FOR = ClaimRows.LONGEST_LIFETIME;
+  /** The row key of event claims, as before claims had kinds, so claims in flight during an upgrade still count. */
   private static final String ROW = "claim";
-  private static final String HOLDER = "Holder";
-  private static final String STATE = "State";
-  private static final String EXPIRES_AT = "ExpiresAt";
-  private static final String WORKING = "working";
-  private static final String DONE = "done";
 
-  private final Supplier<TableClient> table;
-  private final Duration liveFor;
-  /** This instance, so it releases only its own claims. */
-  private final String holder = UUID.randomUUID().toString();
+  private final ClaimRows rows;
+  private final Clock clock;
 
-  public TableEventClaims(TableStorage storage) {
-    this(storage, LIVE_FOR);
+  public TableEventClaims(TableStorage storage, Clock clock) {
+    this.rows = new ClaimRows(storage, ROW, LIVE_FOR, DONE_FOR);
+    this.clock = clock;
   }
 
-  /** Claims that live {@code liveFor}: a queued sweep holds its subscription's claim as long as the sweep may run. */
-  public TableEventClaims(TableStorage storage, Duration liveFor) {
-    this.table = storage.table(TableStorage.CLAIMS_TABLE);
-    this.liveFor = liveFor;
-  }
-
+  /** A claim taken over from a holder past its lifetime is this instance's: the event is handled as any other. */
   @Override
   public Claim claim(String eventId, Instant now) {
-    String key = TableKeys.of(eventId);
-    try {
-      table.get().createEntity(working(new TableEntity(key, ROW), now));
-      return Claim.CLAIMED;
-    } catch (TableServiceException e) {
-      if (!TableStorage.lostRace(e)) {
-        throw e;
-      }
-    }
-    Optional<TableEntity> existing = TableStorage.find(table.get(), key, ROW);
-    if (existing.isEmpty()) {
-      // Released between our insert and our read: its holder failed retryably; Event Grid delivers it again.
-      return Claim.HELD;
-    }
-    TableEntity claim = existing.get();
-    if (DONE.equals(claim.getProperty(STATE))) {
-      return Claim.DONE;
-    }
-    if (claim.getProperty(EXPIRES_AT) instanceof OffsetDateTime expiresAt && expiresAt.toInstant().isAfter(now)) {
-      return Claim.HELD;
-    }
-    try {
-      table.get().updateEntityWithResponse(working(claim, now), TableEntityUpdateMode.REPLACE, true, null, null);
-      return Claim.CLAIMED;
-    } catch (TableServiceException e) {
-      if (TableStorage.lostRace(e)) {
-        return Claim.HELD;
-      }
-      throw e;
-    }
+    return switch (rows.claim(TableKeys.of(eventId), now).found()) {
+      case CLAIMED, TAKEN_OVER -> Claim.CLAIMED;
+      case DONE -> Claim.DONE;
+      case HELD -> Claim.HELD;
+    };
   }
 
   @Override
   public void done(String eventId) {
-    TableEntity done = new TableEntity(TableKeys.of(eventId), ROW).addProperty(HOLDER, holder).addProperty(STATE, DONE);
-    table.get().upsertEntityWithResponse(done, TableEntityUpdateMode.REPLACE, null, null);
+    rows.done(TableKeys.of(eventId), clock.instant());
   }
 
-  /** Deletes the claim if it is still this instance's: after expiry another may hold it, and that one is not ours. */
   @Override
   public void release(String eventId) {
-    Optional<TableEntity> claim = TableStorage.find(table.get(), TableKeys.of(eventId), ROW)
-        .filter(entity -> holder.equals(entity.getProperty(HOLDER)) && WORKING.equals(entity.getProperty(STATE)));
-    if (claim.isPresent()) {
-      try {
-        table.get().deleteEntityWithResponse(claim.get(), true, null, null);
-      } catch (TableServiceException e) {
-        if (!TableStorage.lostRace(e)) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private TableEntity working(TableEntity claim, Instant now) {
-    return claim.addProperty(HOLDER, holder).addProperty(STATE, WORKING)
-        .addProperty(EXPIRES_AT, OffsetDateTime.ofInstant(now.plus(liveFor), ZoneOffset.UTC));
+    rows.release(TableKeys.of(eventId));
   }
 }

@@ -5,6 +5,8 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import io.driftguard.sweep.SweepCheckpoint;
 import io.driftguard.sweep.SweepCheckpoints;
+import io.driftguard.sweep.SweepSource;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -31,10 +33,12 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
           throw new IllegalArgumentException("it carries a page URL, which checkpoints no longer hold");
         }
         return new SweepCheckpoint(
+            source((String) entity.getProperty("Source")),
             (String) entity.getProperty("RunId"),
             (String) entity.getProperty("Subscription"),
             Optional.ofNullable((String) entity.getProperty("SkipToken")),
-            (Integer) entity.getProperty("DoneInPage"));
+            (Integer) entity.getProperty("DoneInPage"),
+            Optional.ofNullable((String) entity.getProperty("LastId")));
       } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
         throw new UnreadableCheckpointException("the stored checkpoint of sweep '" + sweep + "' was refused ("
             + (e instanceof IllegalArgumentException ? e.getMessage() : "a property has the wrong type or is missing")
@@ -43,13 +47,21 @@ public final class TableSweepCheckpoints implements SweepCheckpoints {
     });
   }
 
+  /** The source a stored label names, or null (refused) for another; none: saved before Resource Graph's were. */
+  private static SweepSource source(String label) {
+    return label == null ? SweepSource.ARM
+        : Arrays.stream(SweepSource.values()).filter(source -> source.label().equals(label)).findFirst().orElse(null);
+  }
+
   @Override
   public void save(String sweep, SweepCheckpoint checkpoint) {
     TableEntity entity = new TableEntity(PARTITION, TableKeys.of(sweep))
+        .addProperty("Source", checkpoint.source().label())
         .addProperty("RunId", checkpoint.runId())
         .addProperty("Subscription", checkpoint.subscription())
         .addProperty("DoneInPage", checkpoint.doneInPage());
     checkpoint.skipToken().ifPresent(token -> entity.addProperty("SkipToken", token));
+    checkpoint.lastId().ifPresent(id -> entity.addProperty("LastId", id));
     table.get().upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
   }
 

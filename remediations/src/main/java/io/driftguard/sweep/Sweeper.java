@@ -18,11 +18,13 @@ import io.driftguard.sweep.CandidateLister.Candidate;
 import io.driftguard.sweep.CandidateLister.CandidatePage;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,8 +44,10 @@ import java.util.function.Predicate;
  *
  * <p>With a {@link CandidateLister} (Resource Graph), only the apps it names are read, each afresh (an app named only
  * for the documents the index does not hold has just those read first, and is read afresh if they show drift); when it
- * cannot be used (the identity may not read it), the run says so and lists through ARM instead. Such a run keeps no checkpoint:
- * its query is cheap to run again, and what it fixed has dropped out of the next answer.
+ * cannot be used (the identity may not read it), the run says so and lists through ARM instead. A run cut short keeps a
+ * checkpoint of its own (the page's skip token and the last candidate done, by id, in the answer's id order), and the
+ * next resumes after it: otherwise, in notify mode (where nothing leaves the answer), a run that never finishes
+ * re-reads the head of the answer each time and never reaches its tail. The time limit is kept on the injected clock.
  */
 public final class Sweeper {
 
@@ -96,7 +100,7 @@ public final class Sweeper {
     private boolean checkpointRefused;
     private final String runId;
     private final long startNanos = System.nanoTime();
-    private final long deadlineNanos;
+    private final Instant deadline;
     private final Map<Outcome, AtomicInteger> outcomes = new EnumMap<>(Outcome.class);
     private final AtomicInteger decided = new AtomicInteger();
     private final AtomicInteger listReads = new AtomicInteger();
@@ -109,7 +113,7 @@ public final class Sweeper {
       this.resume = loadCheckpoint();
       this.runId = resume.map(SweepCheckpoint::runId).orElseGet(() -> RUN_ID.format(clock.instant()) + "-"
           + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
-      this.deadlineNanos = startNanos + request.timeLimit().toNanos();
+      this.deadline = clock.instant().plus(request.timeLimit());
       for (Outcome outcome : Outcome.values()) {
         outcomes.put(outcome, new AtomicInteger());
       }
@@ -128,12 +132,13 @@ public final class Sweeper {
 
     SweepSummary sweep(ExecutorService workers) {
       List<String> subscriptions = request.subscriptions();
-      int first = resume.map(checkpoint -> subscriptions.indexOf(checkpoint.subscription())).orElse(0);
+      Optional<SweepCheckpoint> from = resume.filter(checkpoint -> checkpoint.source() == SweepSource.ARM);
+      int first = from.map(checkpoint -> subscriptions.indexOf(checkpoint.subscription())).orElse(0);
       for (int index = first; index < subscriptions.size(); index++) {
         String subscription = subscriptions.get(index);
-        boolean resuming = index == first && resume.isPresent();
-        Optional<String> skipToken = resuming ? resume.get().skipToken() : Optional.empty();
-        int skip = resuming ? resume.get().doneInPage() : 0;
+        boolean resuming = index == first && from.isPresent();
+        Optional<String> skipToken = resuming ? from.get().skipToken() : Optional.empty();
+        int skip = resuming ? from.get().doneInPage() : 0;
         while (true) {
           if (outOfTime()) {
             return stop(subscription, skipToken, skip);
@@ -168,45 +173,91 @@ public final class Sweeper {
     }
 
     /**
-     * Sweeps the candidates an index names, page by page, each confirmed by a fresh read. An index the identity may
-     * not use (or that refuses the query) on its first page turns the run into an ARM listing, and the summary says so.
+     * Sweeps the candidates an index names, page by page, each confirmed by a fresh read, from a Resource Graph
+     * checkpoint if there is one: its page again, after its last id. An index the identity may not use (or that
+     * refuses the query) on its first page turns the run into an ARM listing, and the summary says so; a resumed page
+     * it refuses (its token too old, or not its own) starts the run over from the first page, and says so.
      */
     SweepSummary sweepCandidates(CandidateLister lister, ExecutorService workers) {
-      Optional<String> skipToken = Optional.empty();
+      Optional<SweepCheckpoint> from = resume.filter(checkpoint -> checkpoint.source() == SweepSource.RESOURCE_GRAPH);
+      Optional<String> skipToken = from.flatMap(SweepCheckpoint::skipToken);
+      Optional<String> lastId = from.flatMap(SweepCheckpoint::lastId);
       boolean firstPage = true;
       while (true) {
         if (outOfTime()) {
-          return summary(false);
+          return stopCandidates(skipToken, lastId);
         }
         CandidatePage page;
         CallBudget budget = new CallBudget(callBudget);
         try {
           page = lister.page(request.subscriptions(), skipToken, budget);
         } catch (ArmException e) {
+          if (firstPage && !e.isRetryable() && skipToken.isPresent()) {
+            problems.add("the Resource Graph page the checkpoint names was refused, so the sweep started over: "
+                + e.getMessage());
+            skipToken = Optional.empty();
+            lastId = Optional.empty();
+            continue;
+          }
           if (firstPage && !e.isRetryable()) {
             problems.add("Resource Graph could not be used, so every site was listed through ARM instead: "
                 + e.getMessage());
             return sweep(workers);
           }
           problems.add(e.getMessage());
-          return summary(false);
+          return stopCandidates(skipToken, lastId);
         } finally {
           listReads.addAndGet(budget.reads());
         }
         firstPage = false;
         listener.listed("Resource Graph", page.candidates().size());
-        if (sweepPage(page.candidates(), this::confirmCandidate, workers) < page.candidates().size()) {
-          return summary(false);
+        List<Candidate> rest = after(page.candidates(), lastId);
+        int done = sweepPage(rest, this::confirmCandidate, workers);
+        if (done < rest.size()) {
+          Optional<String> doneLast = lastTrusted(rest.subList(0, done));
+          return stopCandidates(skipToken, doneLast.isPresent() ? doneLast : lastId);
         }
         if (page.skipToken().isEmpty()) {
           break;
         }
         skipToken = page.skipToken();
+        lastId = Optional.empty();
       }
       if (resume.isPresent() || checkpointRefused) {
         checkpoints.clear(request.checkpointName().orElseThrow());
       }
       return summary(true);
+    }
+
+    /** The candidates after {@code lastId} in the answer's order (by id, which ARM compares ignoring case). */
+    private List<Candidate> after(List<Candidate> candidates, Optional<String> lastId) {
+      if (lastId.isEmpty()) {
+        return candidates;
+      }
+      String last = lastId.get().toLowerCase(Locale.ROOT);
+      return candidates.stream()
+          .filter(candidate -> candidate.row().path("id").asText("").toLowerCase(Locale.ROOT).compareTo(last) > 0)
+          .toList();
+    }
+
+    /** The id of the last of {@code done} that names a site or slot of a swept subscription: one a checkpoint holds. */
+    private Optional<String> lastTrusted(List<Candidate> done) {
+      for (int index = done.size() - 1; index >= 0; index--) {
+        String id = done.get(index).row().path("id").asText("");
+        if (sweptSubscriptionOf(id).isPresent()) {
+          return Optional.of(id);
+        }
+      }
+      return Optional.empty();
+    }
+
+    private Optional<String> sweptSubscriptionOf(String id) {
+      try {
+        String subscription = ResourceIds.parse(id).site().subscriptionId();
+        return request.subscriptions().stream().filter(subscription::equalsIgnoreCase).findFirst();
+      } catch (InvalidResourceIdException e) {
+        return Optional.empty();
+      }
     }
 
     /**
@@ -324,7 +375,14 @@ public final class Sweeper {
 
     private SweepSummary stop(String subscription, Optional<String> skipToken, int doneInPage) {
       request.checkpointName().ifPresent(name ->
-          checkpoints.save(name, new SweepCheckpoint(runId, subscription, skipToken, doneInPage)));
+          checkpoints.save(name, SweepCheckpoint.listing(runId, subscription, skipToken, doneInPage)));
+      return summary(false);
+    }
+
+    /** Keeps where a Resource Graph sweep stopped: the page it was in, and the last candidate it finished there. */
+    private SweepSummary stopCandidates(Optional<String> skipToken, Optional<String> lastId) {
+      request.checkpointName().ifPresent(name -> checkpoints.save(name, SweepCheckpoint.resourceGraph(runId,
+          lastId.flatMap(this::sweptSubscriptionOf).orElse(request.subscriptions().get(0)), skipToken, lastId)));
       return summary(false);
     }
 
@@ -340,7 +398,7 @@ public final class Sweeper {
     }
 
     private boolean outOfTime() {
-      return System.nanoTime() >= deadlineNanos;
+      return !clock.instant().isBefore(deadline);
     }
   }
 }

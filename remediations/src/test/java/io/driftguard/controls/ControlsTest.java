@@ -166,7 +166,14 @@ class ControlsTest {
       "{\"linuxFxVersion\":\"DOTNET-ISOLATED|8.0\"};false;dotnet-isolated 8.0",
       "{\"linuxFxVersion\":\"Java|21\"};true;java 21",
       "{\"javaVersion\":\"1.8\"};true;java 8",
-      "{\"powerShellVersion\":\"~7.2\"};false;powershell 7.2"})
+      "{\"powerShellVersion\":\"~7.2\"};false;powershell 7.2",
+      // Older than every row of its language's table: out of support (fails closed), never "not judged".
+      "{\"linuxFxVersion\":\"Python|3.6\"};false;python 3.6",
+      "{\"linuxFxVersion\":\"Python|2.7\"};false;python 2.7",
+      "{\"linuxFxVersion\":\"Node|12\"};false;node 12",
+      "{\"linuxFxVersion\":\"DOTNETCORE|3.1\"};false;dotnet 3.1",
+      "{\"javaVersion\":\"1.7\"};false;java 7",
+      "{\"powerShellVersion\":\"~6\"};false;powershell 6.0"})
   void runtimeSupportedJudgesWhatArmShows(String config, boolean compliant, String runtime) throws Exception {
     Evaluation evaluation = config("runtime-supported", config);
     assertTrue(evaluation.judged());
@@ -181,7 +188,9 @@ class ControlsTest {
         "{\"functionAppConfig\":{\"runtime\":{\"name\":\"node\",\"version\":\"22\"}}}");
     assertTrue(flex.compliant() && flex.judged(), flex.observed());
     for (String unknown : List.of("{\"netFrameworkVersion\":\"v4.0\"}", "{\"linuxFxVersion\":\"\"}",
-        "{\"linuxFxVersion\":\"DOCKER|nginx\"}", "{\"linuxFxVersion\":\"Python|2.7\"}")) {
+        "{\"linuxFxVersion\":\"DOCKER|nginx\"}",
+        // Newer than every row: a release the table does not know yet, not judged until it is added.
+        "{\"linuxFxVersion\":\"Python|3.99\"}", "{\"linuxFxVersion\":\"Node|99\"}")) {
       Evaluation evaluation = config("runtime-supported", unknown);
       assertFalse(evaluation.judged(), unknown);
       assertTrue(evaluation.compliant(), "no finding without knowing: " + unknown);

@@ -5,18 +5,27 @@ import static io.driftguard.it.LocalAzure.botRequests;
 import static io.driftguard.it.LocalAzure.properties;
 import static io.driftguard.it.LocalAzure.sandbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.TableEntity;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.QueueMessageEncoding;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.config.Settings.StorageTarget;
-import io.driftguard.engine.EventClaims;
+import io.driftguard.engine.Decision;
+import io.driftguard.engine.Outcome;
 import io.driftguard.fanout.QueuedSweeps;
 import io.driftguard.fanout.QueuedSweeps.Handled;
 import io.driftguard.fanout.QueuedSweeps.Verdict;
 import io.driftguard.fanout.SweepQueue;
-import io.driftguard.record.TableEventClaims;
+import io.driftguard.fanout.SweepClaims;
+import io.driftguard.record.TableSweepClaims;
 import io.driftguard.record.TableStorage;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
@@ -24,6 +33,8 @@ import io.driftguard.state.RetrySettings;
 import io.driftguard.sweep.SweepListener;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +46,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Reconcile fanned out over the sweep queue in Azurite: the timer queues one message per subscription, two instances
  * (two engines wired from the same settings) given the same subscription sweep it once, a crashed holder's claim
- * expires, hostile messages are refused, and a message the host gave up on raises a failed row.
+ * expires and a forged one is taken over (both with a warning), no event id stops a sweep, hostile messages are
+ * refused, and a message the host gave up on, or a subscription left unswept for two runs, raises a failed row.
  */
 class FanOutIT {
 
@@ -44,6 +56,7 @@ class FanOutIT {
   private static final String THIRD = "00000000-0000-0000-0000-0000000fa003";
   private static final String UNLISTED = "00000000-0000-0000-0000-0000000fa0ff";
   private static final int APPS = 4;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Map<String, String> settings() {
     Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
@@ -132,15 +145,18 @@ class FanOutIT {
     assertEquals(Verdict.SWEPT, later.verdict(), "the claim is released when the sweep ends: " + later.explanation());
   }
 
+  private static TableStorage storage() {
+    return TableStorage.connect(new StorageTarget(Optional.of(LocalAzure.azurite().connectionString()), Optional.empty()),
+        null, null, RetrySettings.sdkDefault());
+  }
+
   @Test
-  void aCrashedHoldersClaimExpires() {
+  void aCrashedHoldersClaimExpiresAndIsTakenOverWithAWarning() {
     List<SiteHandle> apps = driftedApps(SECOND, "func-crash");
     MovableClock clock = new MovableClock();
     // An instance that claimed the subscription's sweep and died: nothing releases its claim.
-    EventClaims crashed = new TableEventClaims(TableStorage.connect(
-        new StorageTarget(Optional.of(LocalAzure.azurite().connectionString()), Optional.empty()),
-        null, null, RetrySettings.sdkDefault()), QueuedSweeps.claimLifetime(Duration.ofMinutes(8)));
-    assertEquals(EventClaims.Claim.CLAIMED, crashed.claim(QueuedSweeps.claimKey(SECOND), clock.instant()));
+    SweepClaims crashed = new TableSweepClaims(storage(), QueuedSweeps.claimLifetime(Duration.ofMinutes(8)));
+    assertTrue(crashed.claim(SECOND, clock.instant()).claimed());
     QueuedSweeps survivor = instance(clock);
 
     Handled whileClaimed = survivor.handle(message(SECOND), new SweepListener() {});
@@ -151,6 +167,83 @@ class FanOutIT {
     Handled afterExpiry = survivor.handle(message(SECOND), new SweepListener() {});
 
     assertEquals(Verdict.SWEPT, afterExpiry.verdict(), afterExpiry.explanation());
+    assertTrue(afterExpiry.warning().orElseThrow().contains("held past its lifetime"), afterExpiry.warning().toString());
+    assertFixed(apps);
+  }
+
+  /**
+   * A Table writer (or an older version) leaves a sweep claim marked done, or held for ten years: neither is a claim a
+   * sweep makes, so each is taken over at once, with a warning that says why.
+   */
+  @Test
+  void aSweepClaimMarkedDoneOrHeldLongerThanASweepLivesIsTakenOverWithAWarning() {
+    QueuedSweeps sweeps = instance(Clock.systemUTC());
+    TableServiceClient tables = new TableServiceClientBuilder()
+        .connectionString(LocalAzure.azurite().connectionString()).buildClient();
+    tables.createTableIfNotExists("DriftguardClaims");
+    TableClient claims = tables.getTableClient("DriftguardClaims");
+    Map<String, TableEntity> forged = Map.of(
+        "it was marked done, which this kind of claim never is",
+        new TableEntity(FIRST, "sweep").addProperty("State", "done"),
+        "longer than such a claim lives",
+        new TableEntity(FIRST, "sweep").addProperty("State", "working").addProperty("Holder", "forger")
+            .addProperty("ExpiresAt", OffsetDateTime.now(ZoneOffset.UTC).plusYears(10)));
+
+    for (Map.Entry<String, TableEntity> claim : forged.entrySet()) {
+      claims.upsertEntity(claim.getValue());
+      Handled handled = sweeps.handle(message(FIRST), new SweepListener() {});
+
+      assertEquals(Verdict.SWEPT, handled.verdict(), handled.explanation());
+      assertTrue(handled.warning().orElseThrow().contains(claim.getKey()), handled.warning().toString());
+    }
+  }
+
+  /**
+   * Whatever keeps a subscription's sweeps from running, the timer run after two runs whose sweeps did not run raises
+   * a severity-1 row for it; a sweep that runs starts the count again.
+   */
+  @Test
+  void aSubscriptionLeftUnsweptForTwoSchedulesRaisesASeverityOneRow() {
+    QueuedSweeps sweeps = instance(Clock.systemUTC());
+    assertEquals(Verdict.SWEPT, sweeps.handle(message(FIRST), new SweepListener() {}).verdict());
+
+    // Three timer runs whose messages nobody sweeps.
+    List<QueuedSweeps.Queued> runs = new ArrayList<>();
+    for (String run : List.of("unswept-run-1", "unswept-run-2", "unswept-run-3")) {
+      runs.add(sweeps.enqueueAll(run));
+    }
+
+    assertFalse(runs.get(0).unswept().contains(FIRST), runs.toString());
+    assertFalse(runs.get(1).unswept().contains(FIRST), "one schedule unswept is not yet two: " + runs);
+    assertTrue(runs.get(2).unswept().contains(FIRST), runs.toString());
+    List<Map<String, Object>> rows = sandbox().logs().rows().stream()
+        .filter(row -> ("sweep-abandoned-unswept-" + FIRST + "-unswept-run-3").equals(row.get("EventId"))).toList();
+    assertEquals(1, rows.size(), rows.toString());
+    assertEquals(1, ((Number) rows.get(0).get("Severity")).intValue());
+    assertEquals("/subscriptions/" + FIRST, rows.get(0).get("TargetResourceId"));
+    assertTrue(rows.get(0).get("Message").toString().contains("the last 2 reconcile runs did not run"), rows.toString());
+
+    assertEquals(Verdict.SWEPT, sweeps.handle(message(FIRST), new SweepListener() {}).verdict());
+    assertFalse(sweeps.enqueueAll("unswept-run-4").unswept().contains(FIRST), "a sweep ran since");
+  }
+
+  /**
+   * Event claims and sweep claims are apart: an event whose id reads like a sweep's claim is handled as any event, and
+   * the subscription's queued sweeps still run.
+   */
+  @Test
+  void anEventWhoseIdNamesASweepClaimDoesNotStopThatSubscriptionsSweeps() throws Exception {
+    List<SiteHandle> apps = driftedApps(THIRD, "func-forged");
+    QueuedSweeps sweeps = instance(Clock.systemUTC());
+    ObjectNode event = (ObjectNode) JSON.readTree(LocalAzure.aliceWrites(apps.get(0).webConfigId(),
+        "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"));
+    event.put("id", "sweep-" + THIRD);
+
+    Decision decision = LocalAzure.deliver(LocalAzure.parts(settings(), Clock.systemUTC()).engine(), event.toString());
+    Handled handled = sweeps.handle(message(THIRD), new SweepListener() {});
+
+    assertEquals(Outcome.FIXED, decision.outcome(), decision.reason());
+    assertEquals(Verdict.SWEPT, handled.verdict(), handled.explanation());
     assertFixed(apps);
   }
 

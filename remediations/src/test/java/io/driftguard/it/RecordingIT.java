@@ -15,6 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.config.Settings.FlapLimits;
@@ -27,7 +30,9 @@ import io.driftguard.engine.Finding;
 import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
 import io.driftguard.record.AuditEntry;
+import io.driftguard.fanout.SweepClaims;
 import io.driftguard.record.TableEventClaims;
+import io.driftguard.record.TableSweepClaims;
 import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
 import io.driftguard.resource.SiteRef;
@@ -39,6 +44,7 @@ import io.driftguard.state.RetrySettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,24 +223,68 @@ class RecordingIT {
 
   @Test
   void aClaimHeldByACrashedInstanceExpiresAndOneReleasedAfterARetryableFailureIsFreeAtOnce() {
-    TableEventClaims crashed = new TableEventClaims(storage());
-    TableEventClaims survivor = new TableEventClaims(storage());
+    MovableClock clock = new MovableClock();
+    TableEventClaims crashed = new TableEventClaims(storage(), clock);
+    TableEventClaims survivor = new TableEventClaims(storage(), clock);
     String event = uniqueName("event");
-    Instant now = Instant.now();
+    Instant now = clock.instant();
 
     assertEquals(Claim.CLAIMED, crashed.claim(event, now));
     assertEquals(Claim.HELD, survivor.claim(event, now.plusSeconds(30)), "its holder may still be at work");
+    assertEquals(Claim.HELD, survivor.claim(event, now.minusSeconds(5)),
+        "an instance whose clock is a little behind (or that read it a moment earlier) still believes the claim");
     assertEquals(Claim.CLAIMED, survivor.claim(event, now.plus(TableEventClaims.LIVE_FOR).plusSeconds(1)));
     crashed.release(event);
     assertEquals(Claim.HELD, crashed.claim(event, now.plus(TableEventClaims.LIVE_FOR).plusSeconds(2)),
         "a late release does not free another instance's claim");
     survivor.done(event);
-    assertEquals(Claim.DONE, crashed.claim(event, now.plus(Duration.ofDays(1))));
+    assertEquals(Claim.DONE, crashed.claim(event, now.plus(TableEventClaims.DONE_FOR).minusSeconds(1)));
+    assertEquals(Claim.CLAIMED, crashed.claim(event, now.plus(TableEventClaims.DONE_FOR).plusSeconds(1)),
+        "Event Grid delivers nothing that late; a claim that says otherwise is not believed");
 
     String failing = uniqueName("event");
     assertEquals(Claim.CLAIMED, crashed.claim(failing, now));
     crashed.release(failing);
     assertEquals(Claim.CLAIMED, survivor.claim(failing, now), "the redelivery proceeds at once");
+  }
+
+  /**
+   * Claims are deleted once their lifetime has passed (the reconcile timer's cleanup), and not before: a claim in
+   * hand and a handled event's stay until they expire.
+   */
+  @Test
+  void claimsAreDeletedWhenTheirLifetimeHasPassed() {
+    MovableClock clock = new MovableClock();
+    TableEventClaims events = new TableEventClaims(storage(), clock);
+    SweepClaims cleanup = new TableSweepClaims(storage(), Duration.ofMinutes(10));
+    String working = uniqueName("event");
+    String handled = uniqueName("event");
+    Instant now = clock.instant();
+    assertEquals(Claim.CLAIMED, events.claim(working, now));
+    assertEquals(Claim.CLAIMED, events.claim(handled, now));
+    events.done(handled);
+
+    deleteAllExpired(cleanup, now.plusSeconds(30));
+    assertEquals(List.of(working, handled), stored(working, handled), "both live");
+    deleteAllExpired(cleanup, now.plus(TableEventClaims.LIVE_FOR).plusSeconds(1));
+    assertEquals(List.of(handled), stored(working, handled), "the abandoned claim is gone, the handled event's stays");
+    deleteAllExpired(cleanup, now.plus(TableEventClaims.DONE_FOR).plusSeconds(1));
+    assertEquals(List.of(), stored(working, handled));
+  }
+
+  /** Each call deletes a bounded number: as the timer's runs would, until none is left. */
+  private static void deleteAllExpired(SweepClaims claims, Instant now) {
+    for (int deleted = claims.deleteExpired(now); deleted > 0; deleted = claims.deleteExpired(now)) {
+      assertTrue(deleted <= 500, "bounded per call: " + deleted);
+    }
+  }
+
+  /** Which of the events still have a claim in the table. */
+  private static List<String> stored(String... eventIds) {
+    TableClient claims = new TableServiceClientBuilder().connectionString(LocalAzure.azurite().connectionString())
+        .buildClient().getTableClient("DriftguardClaims");
+    return Arrays.stream(eventIds).filter(id -> claims.listEntities(new ListEntitiesOptions()
+        .setFilter("PartitionKey eq '" + id + "'"), null, null).stream().findAny().isPresent()).toList();
   }
 
   /** A client of its own, as another host would have. */

@@ -3,8 +3,12 @@ package io.driftguard.it;
 import static io.driftguard.it.LocalAzure.arm;
 import static io.driftguard.it.LocalAzure.botRequests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.TableEntity;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Action;
@@ -61,6 +65,10 @@ class ResourceGraphSweepIT {
   }
 
   private static Driftguard driftguard(String subscription, String mode, String source, Clock clock) {
+    return driftguard(subscription, mode, source, clock, graphJudgedProfile());
+  }
+
+  private static Map<String, String> graphJudgedProfile() {
     Map<String, String> settings = new HashMap<>();
     // A control Resource Graph cannot judge makes every app a candidate (ResourceGraphQueryTest): these tests run the
     // profile the pre-filter serves best, every enabled control judged by the index, and no app tag able to turn on
@@ -68,7 +76,7 @@ class ResourceGraphSweepIT {
     LocalAzure.CATALOG.all().stream().filter(control -> control.graphPredicate().isEmpty())
         .forEach(control -> settings.put(ModePolicy.settingName(control.id()), "off"));
     settings.put("DRIFTGUARD_TAG_EXEMPTIONS", "ignore");
-    return driftguard(subscription, mode, source, clock, settings);
+    return settings;
   }
 
   /** Driftguard with the catalog's default profile: every default control on, app tags honoured. */
@@ -131,15 +139,18 @@ class ResourceGraphSweepIT {
   }
 
   private static Swept sweep(Driftguard driftguard, String subscription, boolean dryRun) {
+    return sweep(driftguard, SweepRequest.oneOff(List.of(subscription), dryRun, Duration.ofMinutes(2)));
+  }
+
+  private static Swept sweep(Driftguard driftguard, SweepRequest request) {
     int before = botRequests().size();
     List<Decision> decisions = new CopyOnWriteArrayList<>();
-    SweepSummary summary = driftguard.buildAll().sweeper().run(
-        SweepRequest.oneOff(List.of(subscription), dryRun, Duration.ofMinutes(2)), new SweepListener() {
-          @Override
-          public void decided(Decision decision) {
-            decisions.add(decision);
-          }
-        });
+    SweepSummary summary = driftguard.buildAll().sweeper().run(request, new SweepListener() {
+      @Override
+      public void decided(Decision decision) {
+        decisions.add(decision);
+      }
+    });
     List<RecordedRequest> requests = botRequests().subList(before, botRequests().size());
     return new Swept(summary, decisions, List.copyOf(requests));
   }
@@ -384,6 +395,82 @@ class ResourceGraphSweepIT {
     Duration waited = Duration.between(start, clock.instant());
     assertTrue(waited.compareTo(Duration.ofSeconds(10)) >= 0 && waited.compareTo(Duration.ofSeconds(15)) < 0,
         "two waits for the 5 s window to reset, on the test's clock: " + waited);
+  }
+
+  /**
+   * A Resource Graph sweep cut short by its time limit (the test's clock moves past it after the 15th of 30 apps)
+   * checkpoints the page it was in and the last app it finished; the next run, on another instance, continues the same
+   * run after it: every app decided once across both, none read twice, the tail reached.
+   */
+  @Test
+  void aSweepCutShortByItsTimeLimitResumesAfterItsCheckpointInNotifyMode() {
+    String subscription = "00000000-0000-0000-0000-00000000a7aa";
+    Set<String> apps = new TreeSet<>();
+    for (int i = 0; i < 30; i++) {
+      apps.add(arm().seedSite(subscription, "rg-resume", String.format("func-%02d", i), "functionapp", Map.of(), true,
+          DRIFTED_FTP).id());
+    }
+    arm().resourceGraph().pageSize(10);
+    MovableClock clock = new MovableClock();
+    Map<String, String> oneAtATime = graphJudgedProfile();
+    oneAtATime.put(Settings.SWEEP_PARALLELISM, "1");
+    SweepRequest request = SweepRequest.resumable(LocalAzure.uniqueName("graph-resume"), List.of(subscription), false,
+        Duration.ofMinutes(2));
+    List<Decision> first = new CopyOnWriteArrayList<>();
+    int before = botRequests().size();
+
+    SweepSummary cut = driftguard(subscription, "notify", "resourcegraph", clock, oneAtATime).buildAll().sweeper()
+        .run(request, new SweepListener() {
+          @Override
+          public void decided(Decision decision) {
+            if (first.add(decision) && first.size() == 15) {
+              clock.advance(Duration.ofMinutes(3));
+            }
+          }
+        });
+    List<RecordedRequest> cutRequests = List.copyOf(botRequests().subList(before, botRequests().size()));
+    Swept resumed = sweep(driftguard(subscription, "notify", "resourcegraph", clock, oneAtATime), request);
+
+    assertFalse(cut.complete(), "the first run must stop at its time limit: " + cut);
+    assertEquals(15, cut.decided(), cut.toString());
+    assertTrue(resumed.summary().complete() && resumed.summary().problems().isEmpty(), resumed.summary().toString());
+    assertEquals(cut.runId(), resumed.summary().runId(), "the second run continues the first");
+    Set<String> firstApps = first.stream().map(Decision::resource).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> all = new TreeSet<>(firstApps);
+    all.addAll(resumed.with(Outcome.ALERTED));
+    assertEquals(apps, all, "the tail is swept too");
+    assertEquals(15, resumed.with(Outcome.ALERTED).size(), "none of the first run's apps again: " + resumed.decisions());
+    assertEquals(30, cutRequests.stream().filter(ResourceGraphSweepIT::siteRead).count()
+        + resumed.count(ResourceGraphSweepIT::siteRead), "each app read once across both runs");
+    assertEquals(2, resumed.count(ResourceGraphSweepIT::graphQuery), "the page it stopped in, and the last one");
+  }
+
+  /**
+   * A stored Resource Graph checkpoint is hostile input: one whose last id names another subscription's app is refused,
+   * the sweep says so and starts over from the first page.
+   */
+  @Test
+  void aResourceGraphCheckpointNamingAnotherSubscriptionsAppIsRefused() {
+    String subscription = "00000000-0000-0000-0000-00000000a7ab";
+    SiteHandle app = arm().seedSite(subscription, "rg-forged", "func-aaa", "functionapp", Map.of(), true, DRIFTED_FTP);
+    String name = LocalAzure.uniqueName("graph-forged");
+    TableServiceClient tables = new TableServiceClientBuilder()
+        .connectionString(LocalAzure.azurite().connectionString()).buildClient();
+    tables.createTableIfNotExists("DriftguardSweeps");
+    tables.getTableClient("DriftguardSweeps").upsertEntity(new TableEntity("sweeps", name)
+        .addProperty("Source", "resourcegraph")
+        .addProperty("RunId", "20260101T000000-abcd")
+        .addProperty("Subscription", subscription)
+        .addProperty("DoneInPage", 0)
+        .addProperty("LastId", "/subscriptions/00000000-0000-0000-0000-0000000000ff/resourceGroups/rg/providers/"
+            + "Microsoft.Web/sites/zzz"));
+
+    Swept swept = sweep(driftguard(subscription, "notify", "resourcegraph", Clock.systemUTC()),
+        SweepRequest.resumable(name, List.of(subscription), false, Duration.ofMinutes(2)));
+
+    assertTrue(swept.summary().problems().stream().anyMatch(problem -> problem.contains("checkpoint")
+        && problem.contains("last id")), swept.summary().toString());
+    assertEquals(Set.of(app.id()), swept.with(Outcome.ALERTED), "swept from the first page");
   }
 
   /**
