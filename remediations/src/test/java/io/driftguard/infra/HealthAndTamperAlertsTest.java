@@ -183,6 +183,16 @@ class HealthAndTamperAlertsTest {
     assertTrue(roleOnly.contains("subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid)"));
   }
 
+  /** A watched resource group is the team's own and stays: remove.sh deletes driftguard's alerts in it by name. */
+  @Test
+  void removeDeletesTheTamperAlertItLeftInATeamsResourceGroup() {
+    assertTrue(moduleCall(text("modules/target-resource-group.bicep"), "tamper", "tamper-alert.bicep")
+        .contains("name: '${systemTopicName}-tampering'"));
+    assertTrue(text("remove.sh").contains(
+        "az resource delete --ids \"$watched/providers/Microsoft.Insights/activityLogAlerts/$groupTopic-tampering\""),
+        "remove.sh deletes the group's tamper alert with its topic");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   static BicepTree.Resource rule(String symbol) {
