@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.storage.queue.QueueClient;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
@@ -135,6 +137,22 @@ class HealthAlertQueriesIT {
     TestHost.CapturingContext context = new TestHost.CapturingContext("OnResourceWrite");
     new OnResourceWrite(parts::engine).run(driftEvent("func-health-storage"), context);
     assertTrue(context.messages().get(context.messages().size() - 1).contains("\"outcome\":\"fixed\""), context.messages().toString());
+  }
+
+  @Test
+  void withoutAnIdentityEveryEventFailsAndIsDeliveredAgain() {
+    Sandbox sandbox = TestHost.sandbox();
+    Settings settings = TestHost.settings(sandbox, Map.of("DRIFTGUARD_MODE", "autofix", "DRIFTGUARD_SUBSCRIPTIONS", SUBSCRIPTION));
+    // A real credential whose token service does not answer: what driftguard meets without its managed identity.
+    TokenCredential noIdentity = new ClientSecretCredentialBuilder().tenantId("00000000-0000-0000-0000-0000000000aa")
+        .clientId("00000000-0000-0000-0000-0000000000bb").clientSecret("none").authorityHost("https://127.0.0.1:9/")
+        .disableInstanceDiscovery().maxRetry(0).build();
+    OnResourceWrite function = new OnResourceWrite(Driftguard.builder(settings).trust(sandbox.trustManager())
+        .credential(noIdentity).buildAll()::engine);
+    String event = driftEvent("func-health-identity");
+    RetryableFailureException thrown = assertThrows(RetryableFailureException.class,
+        () -> function.run(event, new TestHost.CapturingContext("OnResourceWrite")), "a failed invocation, not an acknowledged one");
+    assertTrue(thrown.getMessage().contains("will be delivered again"), thrown.getMessage());
   }
 
   @Test
