@@ -136,7 +136,8 @@ class HealthAlertQueriesIT {
     // same account for itself: there, unreachable storage stops every function, and the host's errors are counted.)
     TestHost.CapturingContext context = new TestHost.CapturingContext("OnResourceWrite");
     new OnResourceWrite(parts::engine).run(driftEvent("func-health-storage"), context);
-    assertTrue(context.messages().get(context.messages().size() - 1).contains("\"outcome\":\"fixed\""), context.messages().toString());
+    String decision = context.messages().get(context.messages().size() - 1);
+    assertTrue(decision.contains("\"outcome\":\"fixed\"") && decision.contains("\"recordingDegraded\":true"), decision);
   }
 
   @Test
