@@ -86,6 +86,22 @@ param armLimits object = {}
 @description('When the Reconcile timer sweeps for drift no event announced: 6-field NCRONTAB (DRIFTGUARD_RECONCILE_SCHEDULE).')
 param reconcileSchedule string = '0 17 */3 * * *'
 
+@allowed([
+  'PT1H'
+  'PT2H'
+  'PT3H'
+  'PT4H'
+  'PT5H'
+  'PT6H'
+  'P1D'
+  'P2D'
+])
+@description('Two periods of reconcileSchedule (PT6H for the default, every 3 hours): a watched subscription whose reconcile sweep has not finished for this long raises a severity-1 alert.')
+param reconcileAlertWindow string = 'PT6H'
+
+@description('When the deployment runs (leave the default): the reconcile alert judges nothing until the deployment is a reconcileAlertWindow old.')
+param deployedAt string = utcNow()
+
 @description('How long one reconcile run may take before it checkpoints and leaves the rest to the next run (DRIFTGUARD_RECONCILE_TIME_LIMIT); keep it under the 10-minute function timeout in host.json.')
 param reconcileTimeLimit string = '8m'
 
@@ -110,6 +126,7 @@ var suffix = uniqueString(subscription().id, namePrefix)
 var resourceGroupName = 'rg-${namePrefix}'
 var eventsResourceGroupName = 'rg-${namePrefix}-events'
 var systemTopicName = '${namePrefix}-subscription-events'
+var eventSubscriptionName = '${namePrefix}-on-resource-write'
 var resourceGroupTopicName = '${namePrefix}-resource-group-events'
 var targetResourceGroupIds = map(targetResourceGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}')
 // Every system topic, subscriptions' first, then resource groups' (the order of the targets and targetGroups modules).
@@ -238,6 +255,7 @@ module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in
     roleDefinitionGuid: roleDefinitionGuid
     principalId: app.outputs.principalId
     actionGroupId: alerting.outputs.actionGroupId
+    eventSubscriptionName: eventSubscriptionName
   }
   dependsOn: [
     role
@@ -255,11 +273,30 @@ module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in t
     roleDefinitionGuid: roleDefinitionGuid
     principalId: app.outputs.principalId
     actionGroupId: alerting.outputs.actionGroupId
+    eventSubscriptionName: eventSubscriptionName
   }
   dependsOn: [
     role
   ]
 }]
+
+// Watching only resource groups, the custom role lives in driftguard's own subscription, which no target's tamper
+// alert watches: its own alert there. (A management group's role cannot be watched by an Activity Log alert.)
+module roleTamper 'modules/tamper-alert.bicep' = if (!useManagementGroup && empty(targetSubscriptionIds)) {
+  name: 'driftguard-role-tamper-alert'
+  scope: rg
+  params: {
+    name: '${namePrefix}-role-tampering'
+    watchedScope: subscription().id
+    resourceIds: [
+      subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid)
+    ]
+    actionGroupId: alerting.outputs.actionGroupId
+  }
+  dependsOn: [
+    role
+  ]
+}
 
 // Each system topic's identity may write dead letters into driftguard's dead-letter container, and nowhere else.
 module deadLetterAccess 'modules/dead-letter-access.bicep' = [for (source, i) in eventSources: {
@@ -277,7 +314,7 @@ module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) 
   scope: resourceGroup(source.subscriptionId, source.resourceGroup)
   params: {
     systemTopicName: source.topic
-    name: '${namePrefix}-on-resource-write'
+    name: eventSubscriptionName
     functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
     includedEventTypes: eventFilter.includedEventTypes
     operationNames: eventFilter.operationNames
@@ -291,6 +328,21 @@ module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) 
     settings
   ]
 }]
+
+// driftguard's own health: cannot start, reconcile not completed in two schedules.
+module health 'modules/health-alerts.bicep' = {
+  name: 'driftguard-health-alerts'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    workspaceName: app.outputs.workspaceName
+    actionGroupId: alerting.outputs.actionGroupId
+    watchedSubscriptionIds: watchedSubscriptionIds
+    reconcileAlertWindow: reconcileAlertWindow
+    deployedAt: deployedAt
+  }
+}
 
 // The estate at a glance in the portal: an Azure Monitor workbook over the findings table and the function's logs.
 module workbook 'modules/workbook.bicep' = {

@@ -89,8 +89,9 @@ for watched in "${groups[@]}"; do
     az role assignment delete --ids "$id" --output none
   done
   # The group is the team's own: only driftguard's topic (with its event subscription) and alert go.
-  say "2/5 az resource delete: system topic $groupTopic and its dead-letter alert in $watched"
+  say "2/5 az resource delete: system topic $groupTopic and its dead-letter and tamper alerts in $watched"
   az resource delete --ids "$watched/providers/Microsoft.Insights/metricAlerts/$groupTopic-dead-letters" --output none 2>/dev/null || true
+  az resource delete --ids "$watched/providers/Microsoft.Insights/activityLogAlerts/$groupTopic-tampering" --output none 2>/dev/null || true
   az resource delete --ids "$watched/providers/Microsoft.EventGrid/systemTopics/$groupTopic" --output none 2>/dev/null || true
 done
 

@@ -61,3 +61,4 @@ resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
 }
 
 output principalId string = topic.identity.principalId
+output id string = topic.id

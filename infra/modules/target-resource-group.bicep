@@ -15,8 +15,11 @@ param roleDefinitionGuid string
 @description('Object id of driftguard\'s managed identity.')
 param principalId string
 
-@description('Action group the dead-letter alert notifies.')
+@description('Action group the dead-letter and tamper alerts notify.')
 param actionGroupId string
+
+@description('Name of driftguard\'s event subscription on the system topic (created later by event-subscription.bicep).')
+param eventSubscriptionName string
 
 module topic 'system-topic.bicep' = {
   name: 'driftguard-system-topic'
@@ -34,6 +37,23 @@ resource remediator 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (a
     principalId: principalId
     principalType: 'ServicePrincipal'
     description: 'driftguard remediator on this resource group'
+  }
+}
+
+// Deleting or changing what connects driftguard to this resource group raises an Activity Log alert. The group itself
+// is the team's, not driftguard's: its deletion takes the apps along.
+module tamper 'tamper-alert.bicep' = {
+  name: 'driftguard-tamper-alert'
+  params: {
+    name: '${systemTopicName}-tampering'
+    watchedScope: resourceGroup().id
+    resourceIds: concat([
+      topic.outputs.id
+      '${topic.outputs.id}/eventSubscriptions/${eventSubscriptionName}'
+    ], assignRole ? [
+      remediator.id
+    ] : [])
+    actionGroupId: actionGroupId
   }
 }
 

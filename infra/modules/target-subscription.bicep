@@ -19,8 +19,11 @@ param roleDefinitionGuid string
 @description('Object id of driftguard\'s managed identity.')
 param principalId string
 
-@description('Action group the dead-letter alert notifies.')
+@description('Action group the dead-letter and tamper alerts notify.')
 param actionGroupId string
+
+@description('Name of driftguard\'s event subscription on the system topic (created later by event-subscription.bicep).')
+param eventSubscriptionName string
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
@@ -44,6 +47,26 @@ resource remediator 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (a
     principalId: principalId
     principalType: 'ServicePrincipal'
     description: 'driftguard remediator'
+  }
+}
+
+// Deleting or changing what connects driftguard to this subscription raises an Activity Log alert. The role definition
+// is named in every target: it lives in one of them, and only that one logs its changes.
+module tamper 'tamper-alert.bicep' = {
+  name: 'driftguard-tamper-alert'
+  scope: rg
+  params: {
+    name: '${systemTopicName}-tampering'
+    watchedScope: subscription().id
+    resourceIds: concat([
+      rg.id
+      topic.outputs.id
+      '${topic.outputs.id}/eventSubscriptions/${eventSubscriptionName}'
+      subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid)
+    ], assignRole ? [
+      remediator.id
+    ] : [])
+    actionGroupId: actionGroupId
   }
 }
 

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.queue.QueueClient;
-import com.azure.storage.queue.QueueClientBuilder;
-import com.azure.storage.queue.QueueMessageEncoding;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.sandbox.Sandbox;
@@ -74,10 +72,7 @@ class ReconcileIT {
         "DRIFTGUARD_SUBSCRIPTIONS", String.join(",", subscriptions),
         "AzureWebJobsStorage", TestHost.azurite().connectionString()));
     Driftguard.Parts parts = TestHost.engine(sandbox, settings);
-    QueueClient queue = new QueueClientBuilder().connectionString(TestHost.azurite().connectionString())
-        .queueName("driftguard-sweeps").messageEncoding(QueueMessageEncoding.BASE64).buildClient();
-    queue.createIfNotExists();
-    queue.clearMessages();
+    QueueClient queue = TestHost.emptySweepQueue();
     TestHost.CapturingContext timer = new TestHost.CapturingContext("Reconcile");
 
     new Reconcile(() -> settings, parts::sweeper, parts::queuedSweeps).run("{}", timer);

@@ -1,8 +1,12 @@
 package io.driftguard.functions;
 
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueClientBuilder;
+import com.azure.storage.queue.QueueMessageEncoding;
 import com.microsoft.azure.functions.ExecutionContext;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
+import io.driftguard.fanout.SweepQueue;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
@@ -47,6 +51,15 @@ final class TestHost {
       Runtime.getRuntime().addShutdownHook(new Thread(azurite::close));
     }
     return azurite;
+  }
+
+  /** Azurite's sweep queue, as the host's storage account holds it for the Reconcile fan-out, emptied. */
+  static QueueClient emptySweepQueue() {
+    QueueClient queue = new QueueClientBuilder().connectionString(azurite().connectionString())
+        .queueName(SweepQueue.NAME).messageEncoding(QueueMessageEncoding.BASE64).buildClient();
+    queue.createIfNotExists();
+    queue.clearMessages();
+    return queue;
   }
 
   static Settings settings(Sandbox sandbox, Map<String, String> extra) {

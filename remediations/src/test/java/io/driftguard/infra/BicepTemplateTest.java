@@ -65,6 +65,9 @@ class BicepTemplateTest {
       Map.entry("Microsoft.Insights/scheduledQueryRules", Set.of("2023-12-01")),
       Map.entry("Microsoft.Insights/actionGroups", Set.of("2023-01-01")),
       Map.entry("Microsoft.Insights/metricAlerts", Set.of("2018-03-01")),
+      // learn.microsoft.com/azure/templates/microsoft.insights/activitylogalerts; the anyOf conditions are in 2020-10-01
+      // (the Az.Monitor models Api20201001.AlertRuleAnyOfOrLeafCondition).
+      Map.entry("Microsoft.Insights/activityLogAlerts", Set.of("2020-10-01")),
       Map.entry("Microsoft.Insights/workbooks", Set.of("2023-06-01")),
       Map.entry("Microsoft.EventGrid/systemTopics", Set.of("2025-02-15")),
       Map.entry("Microsoft.EventGrid/systemTopics/eventSubscriptions", Set.of("2025-02-15")),
@@ -556,13 +559,16 @@ class BicepTemplateTest {
     }
     assertEquals(1, topics, "one system topic declaration (system-topic.bicep), for subscriptions and resource groups");
     String main = text("main.bicep");
-    assertEquals(2, count(main, "actionGroupId: alerting.outputs.actionGroupId"),
-        "both kinds of target get driftguard's action group");
+    for (String[] target : new String[][] {
+        {"targets", "modules/target-subscription.bicep"}, {"targetGroups", "modules/target-resource-group.bicep"}}) {
+      assertTrue(HealthAndTamperAlertsTest.moduleCall(main, target[0], target[1])
+          .contains("actionGroupId: alerting.outputs.actionGroupId"), target[0] + " gets driftguard's action group");
+    }
   }
 
+  /** The rules over the findings table; driftguard's health rules (HealthAndTamperAlertsTest) watch its own logs. */
   static List<BicepTree.Resource> queryRules() {
-    return bicepFiles().stream()
-        .flatMap(file -> BicepTree.resources(file, "Microsoft.Insights/scheduledQueryRules").stream()).toList();
+    return BicepTree.resources(INFRA.resolve("modules/alerting.bicep"), "Microsoft.Insights/scheduledQueryRules");
   }
 
   static Duration duration(BicepTree.Resource resource, String path) {
