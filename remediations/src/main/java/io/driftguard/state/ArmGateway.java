@@ -69,6 +69,9 @@ public final class ArmGateway {
   /** The status of an {@link ArmException} for a request driftguard refused to send (421 Misdirected Request). */
   public static final int REFUSED = 421;
 
+  /** The code of an {@link ArmException} for an answer below 400 that is not the resource (nothing shows a write). */
+  public static final String NOT_THE_RESOURCE = "NotTheResource";
+
   /** The api-version the App Service SDK lists sites with; ARM's nextLink repeats its list's version. */
   private static final String SITE_LIST_API_VERSION = "2025-03-01";
 
@@ -128,16 +131,15 @@ public final class ArmGateway {
 
   /** GETs one document of a site or slot and returns the whole resource as JSON. */
   public JsonNode read(SiteRef ref, Document document, CallBudget usage) {
-    return send(HttpMethod.GET, ref, document, null, usage).orElseThrow(() -> new ArmException(200, "EmptyResponse",
-        "ARM answered GET " + document.name() + " with no body", null));
+    return send(HttpMethod.GET, ref, document, null, usage);
   }
 
   /**
    * Writes a document with the verb it declares and a body holding only {@code properties} (for PUT documents, which
-   * are that small, that is all of it). Returns the resource as ARM answered it, or empty when ARM accepted the change
-   * asynchronously (202 with no body): the next read judges it.
+   * are that small, that is all of it). Returns the resource as ARM answered it; any other answer (a redirect, a 202 or
+   * 204, an empty body, no JSON object) fails with {@link #NOT_THE_RESOURCE}: only the resource shows what was written.
    */
-  public Optional<JsonNode> write(SiteRef ref, Document document, ObjectNode properties, CallBudget usage) {
+  public JsonNode write(SiteRef ref, Document document, ObjectNode properties, CallBudget usage) {
     WriteVerb verb = document.write()
         .orElseThrow(() -> new IllegalArgumentException("driftguard never writes " + document.name()));
     String body = json.createObjectNode().set("properties", properties).toString();
@@ -148,13 +150,16 @@ public final class ArmGateway {
    * One request for one document, through the same pipeline as the SDK's calls (retry, deadline, breaker, rate
    * limits, counting): the URL is the site or slot id, the document's path under it and the SDK's api-version.
    */
-  private Optional<JsonNode> send(HttpMethod method, SiteRef ref, Document document, String body, CallBudget usage) {
+  private JsonNode send(HttpMethod method, SiteRef ref, Document document, String body, CallBudget usage) {
     return send(method, ref, document.name() + " of " + ref.displayName(), document.child(), body, usage);
   }
 
-  /** One request to {@code path} under the site or slot ({@code child} of a document, or a collection of them). */
-  private Optional<JsonNode> send(HttpMethod method, SiteRef ref, String what, Optional<String> path, String body,
-                                  CallBudget usage) {
+  /**
+   * One request to {@code path} under the site or slot ({@code child} of a document, or a collection of them), whose
+   * answer must be the resource: 200 (or 201 for a PUT that created it) and a JSON object.
+   */
+  private JsonNode send(HttpMethod method, SiteRef ref, String what, Optional<String> path, String body,
+                        CallBudget usage) {
     String url = endpoint + "subscriptions/" + segment(ref.subscriptionId()) + "/resourceGroups/"
         + segment(ref.resourceGroup()) + "/providers/Microsoft.Web/sites/" + segment(ref.site())
         + ref.slot().map(slot -> "/slots/" + segment(slot)).orElse("")
@@ -168,24 +173,29 @@ public final class ArmGateway {
         // Parsed from the bytes: no String copy of every answer.
         BinaryData answered = response.getBodyAsBinaryData();
         byte[] answer = answered == null ? new byte[0] : answered.toBytes();
-        if (response.getStatusCode() >= 400) {
-          throw armError(what, response.getStatusCode(), new String(answer, StandardCharsets.UTF_8));
+        int status = response.getStatusCode();
+        if (status >= 400) {
+          throw armError(what, status, new String(answer, StandardCharsets.UTF_8));
         }
-        return isBlank(answer) ? Optional.<JsonNode>empty() : Optional.of(json.readTree(answer));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        JsonNode resource = status == 200 || status == 201 ? parsedObject(answer) : null;
+        if (resource == null) {
+          // OkHttp follows no redirect (Transport): a 3xx arrives here, as do 202 and 204, and none shows the resource.
+          throw new ArmException(status, NOT_THE_RESOURCE, what + ": ARM answered HTTP " + status
+              + (answer.length == 0 ? " with no body" : "") + ", not the resource", null);
+        }
+        return resource;
       }
     });
   }
 
-  /** No JSON at all: empty, or nothing but JSON whitespace (a 202 may carry either). */
-  private static boolean isBlank(byte[] answer) {
-    for (byte b : answer) {
-      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-        return false;
-      }
+  /** The answer as a JSON object, or null when it is empty, not JSON, or another JSON value. */
+  private JsonNode parsedObject(byte[] answer) {
+    try {
+      JsonNode parsed = answer.length == 0 ? null : json.readTree(answer);
+      return parsed != null && parsed.isObject() ? parsed : null;
+    } catch (IOException e) {
+      return null;
     }
-    return true;
   }
 
   /** A name as one path segment, percent-encoded as the SDK does (resource groups may hold non-ASCII letters). */
@@ -344,7 +354,7 @@ public final class ArmGateway {
         .orElseThrow(() -> new IllegalArgumentException(document.name() + " is not listed with siblings"));
     List<JsonNode> listed = new ArrayList<>();
     send(HttpMethod.GET, site, collection + " of " + site.displayName(), Optional.of(collection), null, budget)
-        .ifPresent(answer -> answer.path("value").forEach(listed::add));
+        .path("value").forEach(listed::add);
     return listed;
   }
 

@@ -95,7 +95,7 @@ public final class StateReader {
     return resources;
   }
 
-  /** What ARM answered one write: the resource (empty for a 202 without body), or why it failed. */
+  /** What ARM answered one write: the resource as written, or why it failed (empty when it did not). */
   public record Written(Optional<JsonNode> answer, Optional<ArmException> failure) {}
 
   /**
@@ -127,7 +127,7 @@ public final class StateReader {
 
   private Written write(SiteRef ref, Document document, ObjectNode body, CallBudget usage) {
     try {
-      return new Written(gateway.write(ref, document, body, usage), Optional.empty());
+      return new Written(Optional.of(gateway.write(ref, document, body, usage)), Optional.empty());
     } catch (ArmException e) {
       return new Written(Optional.empty(), Optional.of(e));
     }
