@@ -112,7 +112,8 @@ class HostileInputIT {
   /** Terminal escapes, bidi overrides and floods in every field a person reads: shown clean and short, never whole. */
   @Test
   void hostileTextIsAbbreviatedAndStrippedOfControlCharacters() throws Exception {
-    String hostile = "\u001b[2J\u001b]0;pwned\u0007\u202eevil\u202c\u2066x\u2069\u0085\u009b31m\u0000";
+    String hostile = "\u001b[2J\u001b]0;pwned\u0007\u202eevil\u202c\u2066x\u2069\u0085\u009b31m\u0000"
+        + "in\u200bvis\u2063ible\ufeff\u00ad\udb40\udc41";
     String operation = "Microsoft.Web/sites/" + hostile + "A".repeat(3_075 - 20 - hostile.length());
     assertEquals(3_075, operation.length());
     List<String> delivery = List.of(
@@ -173,6 +174,29 @@ class HostileInputIT {
         sandbox.arm().clearFaults();
       }
     }
+  }
+
+  /** Values an app owner writes (CORS origins here) shown in a markdown report: as text, never as markup. */
+  @Test
+  void aMarkdownReportShowsHostileValuesAsTextNotMarkup() throws Exception {
+    String subscription = "00000000-0000-0000-0000-00000000bad1";
+    sandbox.arm().seedSite(subscription, "rg", "func-cors", "functionapp", Map.of(), true, Map.of("cors",
+        Map.of("allowedOrigins", List.of("*", "[docs](https://attacker.example)", "<img src=x>", "a|b", "`x`", "**y**",
+            "&#x202e;", "\\"))));
+
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of(), "", "scan", "--subscription", subscription,
+        "--format", "markdown");
+
+    assertEquals(ExitCode.FINDINGS, run.exit(), run.stderr());
+    String row = run.stdout().lines().filter(line -> line.startsWith("| func-cors |")).findFirst().orElseThrow();
+    String header = run.stdout().lines().findFirst().orElseThrow();
+    assertEquals(header.split("(?<!\\\\)\\|", -1).length, row.split("(?<!\\\\)\\|", -1).length,
+        "as many cells as the header: " + row);
+    for (String escaped : List.of("\\[docs\\]\\(https://attacker.example\\)", "\\<img src=x\\>", "a\\|b",
+        "\\`x\\`", "\\*\\*y\\*\\*", "\\&\\#x202e;", "\\\\\\\\")) {
+      assertTrue(row.contains(escaped), escaped + " in " + row);
+    }
+    assertNoStackTrace(run);
   }
 
   @Test
