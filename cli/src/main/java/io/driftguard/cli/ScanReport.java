@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -46,6 +47,9 @@ final class ScanReport {
   record Totals(String runId, boolean dryRun, boolean complete, List<String> subscriptions, int scanned, int compliant,
                 int withFindings, int fixed, int alerted, int failed, int skipped, int left, int notFunctionApps,
                 int listReads, long elapsedMs, List<String> problems) {}
+
+  /** What markdown reads as syntax within a line: every one may be backslash-escaped (CommonMark, GitHub). */
+  private static final Pattern MARKDOWN_SYNTAX = Pattern.compile("[\\\\`*_{}\\[\\]()<>#+!|~&]");
 
   private final List<Decision> decisions;
   private final Totals totals;
@@ -86,8 +90,8 @@ final class ScanReport {
         out.println("|---".repeat(rows.get(0).length) + "|");
         rows.subList(1, rows.size()).forEach(row -> out.println(markdownRow(row)));
         out.println();
-        summary().forEach(line -> out.println("- " + line[0] + ": " + line[1]));
-        problems().forEach(problem -> out.println("- problem: " + Printable.clean(problem)));
+        summary().forEach(line -> out.println("- " + markdown(line[0]) + ": " + markdown(line[1])));
+        problems().forEach(problem -> out.println("- problem: " + markdown(problem)));
         hint().ifPresent(hint -> out.println("\n" + hint));
       }
       case JSON -> {
@@ -224,8 +228,17 @@ final class ScanReport {
   private static String markdownRow(String[] cells) {
     StringBuilder row = new StringBuilder("|");
     for (String cell : cells) {
-      row.append(' ').append(Printable.clean(cell).replace("|", "\\|")).append(" |");
+      row.append(' ').append(markdown(cell)).append(" |");
     }
     return row.toString();
+  }
+
+  /**
+   * Text from ARM and tags as markdown that shows it as it is: {@link Printable}, and every character markdown gives a
+   * meaning inside a line backslash-escaped (emphasis, code, links and images, HTML and entities, table pipes), so a
+   * value such as a CORS origin {@code [docs](https://attacker.example)} can neither hide a link nor end a cell.
+   */
+  private static String markdown(String text) {
+    return MARKDOWN_SYNTAX.matcher(Printable.clean(text)).replaceAll("\\\\$0");
   }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.sandbox.Caller;
+import io.driftguard.sandbox.Fault;
+import io.driftguard.sandbox.ForeignHost;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SiteHandle;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileInputIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000bad0";
   private static Sandbox sandbox;
   private static String validEvent;
   private static SiteHandle app;
@@ -37,7 +40,7 @@ class HostileInputIT {
   @BeforeAll
   static void start() {
     sandbox = Sandbox.start();
-    app = sandbox.arm().seedSite("00000000-0000-0000-0000-00000000bad0", "rg", "func-target", "functionapp", Map.of(),
+    app = sandbox.arm().seedSite(SUBSCRIPTION, "rg", "func-target", "functionapp", Map.of(),
         true, Map.of("ftpsState", "AllAllowed"));
     sandbox.arm().write(Caller.user("mallory@contoso.com", "Mallory", "99999999-0000-4000-8000-000000000009", "192.0.2.1"),
         "PATCH", app.webConfigId(), "{\"properties\":{}}");
@@ -109,7 +112,8 @@ class HostileInputIT {
   /** Terminal escapes, bidi overrides and floods in every field a person reads: shown clean and short, never whole. */
   @Test
   void hostileTextIsAbbreviatedAndStrippedOfControlCharacters() throws Exception {
-    String hostile = "\u001b[2J\u001b]0;pwned\u0007\u202eevil\u202c\u2066x\u2069\u0085\u009b31m\u0000";
+    String hostile = "\u001b[2J\u001b]0;pwned\u0007\u202eevil\u202c\u2066x\u2069\u0085\u009b31m\u0000"
+        + "in\u200bvis\u2063ible\ufeff\u00ad\udb40\udc41";
     String operation = "Microsoft.Web/sites/" + hostile + "A".repeat(3_075 - 20 - hostile.length());
     assertEquals(3_075, operation.length());
     List<String> delivery = List.of(
@@ -143,6 +147,56 @@ class HostileInputIT {
       Printed.assertPrintable(node.asText());
     }
     node.elements().forEachRemaining(HostileInputIT::assertPrintableValues);
+  }
+
+  /**
+   * A slot list whose {@code nextLink} reads as ARM to java.net.URL but as another host to OkHttp
+   * ({@code https://OTHER\\@ARM/...}; with a port in OTHER it once crashed the scan): refused before it leaves, the
+   * scan incomplete (75) and one line naming the refused host.
+   */
+  @Test
+  void aNextLinkToAHostOnlyTheHttpClientSeesEndsTheScanIncompleteNamingTheHost() throws Exception {
+    try (ForeignHost attacker = sandbox.startForeignHost()) {
+      String refused = attacker.endpoint().getAuthority();
+      sandbox.arm().inject(Fault.on("GET", app.site() + "/slots$").times(Fault.ALWAYS).answer("{\"value\":[],"
+          + "\"nextLink\":\"https://" + refused + "\\\\@" + sandbox.armEndpoint().getAuthority() + app.id()
+          + "/slots?api-version=2025-03-01&$skipToken=x\"}"));
+      try {
+        CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of(), "", "scan", "--subscription", SUBSCRIPTION);
+
+        assertEquals(ExitCode.TEMPORARY_FAILURE, run.exit(), run.stderr());
+        assertEquals(List.of(), attacker.visits(), "nothing was sent to the other host");
+        List<String> naming = (run.stdout() + run.stderr()).lines().filter(line -> line.contains(refused)).toList();
+        assertEquals(1, naming.size(), run.stdout() + run.stderr());
+        assertTrue(naming.get(0).contains("refused to send a request to https://" + refused), naming.get(0));
+        assertNoStackTrace(run);
+      } finally {
+        sandbox.arm().clearFaults();
+      }
+    }
+  }
+
+  /** Values an app owner writes (CORS origins here) shown in a markdown report: as text, never as markup. */
+  @Test
+  void aMarkdownReportShowsHostileValuesAsTextNotMarkup() throws Exception {
+    String subscription = "00000000-0000-0000-0000-00000000bad1";
+    sandbox.arm().seedSite(subscription, "rg", "func-cors", "functionapp", Map.of(), true, Map.of("cors",
+        Map.of("allowedOrigins", List.of("*", "[docs](https://attacker.example)", "<img src=x>", "a|b", "`x`", "**y**",
+            "&#x202e;", "\\"))));
+
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of(), "", "scan", "--subscription", subscription,
+        "--format", "markdown");
+
+    assertEquals(ExitCode.FINDINGS, run.exit(), run.stderr());
+    String row = run.stdout().lines().filter(line -> line.startsWith("| func-cors |")).findFirst().orElseThrow();
+    String header = run.stdout().lines().findFirst().orElseThrow();
+    assertEquals(header.split("(?<!\\\\)\\|", -1).length, row.split("(?<!\\\\)\\|", -1).length,
+        "as many cells as the header: " + row);
+    for (String escaped : List.of("\\[docs\\]\\(https://attacker.example\\)", "\\<img src=x\\>", "a\\|b",
+        "\\`x\\`", "\\*\\*y\\*\\*", "\\&\\#x202e;", "\\\\\\\\")) {
+      assertTrue(row.contains(escaped), escaped + " in " + row);
+    }
+    assertNoStackTrace(run);
   }
 
   @Test

@@ -28,14 +28,14 @@ public final class FindingRows {
   public static List<Map<String, Object>> of(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision,
                                              Instant now) {
     if (decision.findings().isEmpty() && decision.outcome() == Outcome.FAILED) {
-      return List.of(row(event, decision, now, "driftguard", "", "", "failed", "", ERROR, Printable.clean(
+      return List.of(row(event, decision, now, "driftguard", "", "", "failed", "", null, ERROR, Printable.clean(
           "driftguard could not evaluate " + decision.resource() + " after a write by " + event.caller().actor()
               + AlertMessage.alsoWrittenBy(event, alsoAnswered) + ": " + decision.reason())));
     }
     return decision.findings().stream()
         .map(finding -> row(event, decision, now, finding.rule(), finding.observed(), finding.desired(),
-            finding.action().label(), finding.mode() + " (" + finding.modeSource() + ")", severity(finding.action()),
-            AlertMessage.of(event, alsoAnswered, finding)))
+            finding.action().label(), finding.mode() + " (" + finding.modeSource() + ")", finding.exemptUntil(),
+            severity(finding.action()), AlertMessage.of(event, alsoAnswered, finding)))
         .toList();
   }
 
@@ -44,8 +44,8 @@ public final class FindingRows {
    * wrote it through an event, so the sweep run is its correlation id and the refusal its message.
    */
   public static Map<String, Object> ofRefusedListing(Decision decision, String runId, Instant now) {
-    return row(now, decision.resource(), "driftguard", "", "", "failed", "", ERROR, "driftguard sweep " + runId, "",
-        runId, decision.eventId(), Printable.clean("A driftguard sweep refused a listed site " + decision.resource()
+    return row(now, decision.resource(), "driftguard", "", "", "failed", "", null, ERROR, "driftguard sweep " + runId,
+        "", runId, decision.eventId(), Printable.clean("A driftguard sweep refused a listed site " + decision.resource()
             + ": " + decision.reason()
             + ". Check who can write this subscription's site list or its stored sweep state."));
   }
@@ -53,7 +53,7 @@ public final class FindingRows {
   /** The one row of a sweep the Functions host gave up on (its message went to the poison queue). */
   public static Map<String, Object> abandonedSweep(String subscription, String messageId, String problem, Instant now) {
     return row(now, subscription.isEmpty() ? "" : "/subscriptions/" + subscription, "driftguard", "", "", "failed", "",
-        ERROR, "driftguard sweep queue", "", "", "sweep-abandoned-" + messageId,
+        null, ERROR, "driftguard sweep queue", "", "", "sweep-abandoned-" + messageId,
         Printable.clean("driftguard could not sweep " + (subscription.isEmpty() ? "a queued subscription" : "subscription "
             + subscription) + ": " + problem));
   }
@@ -67,14 +67,20 @@ public final class FindingRows {
   }
 
   private static Map<String, Object> row(WriteEvent event, Decision decision, Instant now, String rule, String observed,
-                                         String desired, String action, String mode, int severity, String message) {
-    return row(now, decision.resource(), rule, observed, desired, action, mode, severity, event.caller().actor(),
-        event.caller().ipAddress().orElse(""), event.correlationId().orElse(""), event.eventId(), message);
+                                         String desired, String action, String mode, String exemptUntil, int severity,
+                                         String message) {
+    return row(now, decision.resource(), rule, observed, desired, action, mode, exemptUntil, severity,
+        event.caller().actor(), event.caller().ipAddress().orElse(""), event.correlationId().orElse(""), event.eventId(),
+        message);
   }
 
+  /**
+   * {@code exemptUntil}: when a tag exemption ends, as driftguard read it, in a column of its own so that views never
+   * take a date from the reason's free text; null (an empty cell) otherwise.
+   */
   private static Map<String, Object> row(Instant now, String resource, String rule, String observed, String desired,
-                                         String action, String mode, int severity, String actor, String actorIp,
-                                         String correlationId, String eventId, String message) {
+                                         String action, String mode, String exemptUntil, int severity, String actor,
+                                         String actorIp, String correlationId, String eventId, String message) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("TimeGenerated", now.toString());
     row.put("TargetResourceId", resource);
@@ -83,6 +89,7 @@ public final class FindingRows {
     row.put("Desired", desired);
     row.put("Action", action);
     row.put("Mode", mode);
+    row.put("ExemptUntil", exemptUntil);
     row.put("Severity", severity);
     row.put("Actor", actor);
     row.put("ActorIp", actorIp);

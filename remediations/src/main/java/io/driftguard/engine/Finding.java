@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * One wrong setting and what was done about it. {@code modeSource} names the setting or tag that chose the mode;
  * {@code written} is the value a fix wrote; {@code manualFix} is the command a person runs instead;
  * {@code detail} explains a failed fix; {@code peers} names the Azure Policy built-in and Defender recommendation that
- * check the same.
+ * check the same; {@code exemptUntil} is when an exemption by tag ends (ISO 8601, as driftguard read it), null for a
+ * finding that is not exempted or an exemption without an end.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(
@@ -29,13 +30,21 @@ public record Finding(
     String written,
     String manualFix,
     String detail,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> peers) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> peers,
+    String exemptUntil) {
+
+  /** A finding that is not exempted until a date. */
+  public Finding(String rule, String title, String document, String observed, String desired, String mode,
+                 String modeSource, Action action, String written, String manualFix, String detail, List<String> peers) {
+    this(rule, title, document, observed, desired, mode, modeSource, action, written, manualFix, detail, peers, null);
+  }
 
   /** A finding as the mode leaves it: {@code alerted}, or {@code exempted} by tag; {@link #fixing} turns it into a fix. */
   static Finding of(Control control, Evaluation evaluation, ModeDecision mode, SiteRef site) {
     return new Finding(control.id(), control.title(), control.document().name(), evaluation.observed(),
         evaluation.desired(), mode.mode().label(), mode.source(), mode.exempt() ? Action.EXEMPTED : Action.ALERTED, null,
-        control.manualFix(site), null, control.peers());
+        control.manualFix(site), null, control.peers(),
+        mode.exemptUntil() == null ? null : mode.exemptUntil().toString());
   }
 
   /** The finding as a fix, with the value the fix writes. */

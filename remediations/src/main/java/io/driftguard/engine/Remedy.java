@@ -63,7 +63,10 @@ final class Remedy {
         : finding.pausedUntil(verdict.until(), verdict.explanation());
   }
 
-  /** Writes each document's sparse fix and checks ARM's answer; a fix counts only if the new value is right. */
+  /**
+   * Writes each document's sparse fix and checks ARM's answer: a fix counts only if ARM answered with the resource and
+   * it shows the new value (anything else fails in the gateway, as not the resource).
+   */
   private Optional<ArmException> write(Admitted admitted, SiteState state, FixPlan plan, List<Finding> findings) {
     Optional<ArmException> retryableFailure = Optional.empty();
     Map<Document, SiteDocuments.Written> written =
@@ -75,12 +78,12 @@ final class Remedy {
         if (outcome.failure().isPresent()) {
           throw outcome.failure().get();
         }
-        Optional<JsonNode> answer = outcome.answer();
+        JsonNode answer = outcome.answer().orElseThrow();
         for (Control control : fixed) {
-          Optional<Evaluation> after = answer.map(resource -> control.evaluate(
-              document -> document.equals(patch.getKey()) ? resource : state.resource(document)));
-          if (after.isPresent() && !after.get().compliant()) {
-            markFailed(findings, control, "ARM accepted the write but the value is still " + after.get().observed());
+          Evaluation after = control.evaluate(
+              document -> document.equals(patch.getKey()) ? answer : state.resource(document));
+          if (!after.compliant() || !after.judged()) {
+            markFailed(findings, control, "ARM accepted the write but the value is still " + after.observed());
           } else {
             admitted.ledger().landed(control.id());
           }

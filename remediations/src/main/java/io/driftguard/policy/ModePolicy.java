@@ -88,7 +88,7 @@ public final class ModePolicy {
     if (!clock.instant().isBefore(expiry.get())) {
       return normal.noting(exemption + ": expired at " + expiry.get());
     }
-    return new ModeDecision(Mode.OFF, exemption + ", until " + expiry.get(), true);
+    return new ModeDecision(Mode.OFF, exemption + ", until " + expiry.get(), true, expiry.get());
   }
 
   /** Names opt-in controls to turn on for an app (in the mode resolved for it). */

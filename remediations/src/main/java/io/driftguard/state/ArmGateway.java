@@ -17,6 +17,7 @@ import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.exception.ManagementException;
+import com.azure.core.http.rest.PagedIterable;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.json.JsonSerializable;
@@ -35,8 +36,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +46,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.HttpUrl;
 
 /**
  * Reads and sparsely writes the {@link Document}s of sites and slots, one generic request each (one GET per read, one
@@ -69,6 +69,9 @@ public final class ArmGateway {
   /** The status of an {@link ArmException} for a request driftguard refused to send (421 Misdirected Request). */
   public static final int REFUSED = 421;
 
+  /** The code of an {@link ArmException} for an answer below 400 that is not the resource (nothing shows a write). */
+  public static final String NOT_THE_RESOURCE = "NotTheResource";
+
   /** The api-version the App Service SDK lists sites with; ARM's nextLink repeats its list's version. */
   private static final String SITE_LIST_API_VERSION = "2025-03-01";
 
@@ -79,6 +82,7 @@ public final class ArmGateway {
   private static final String PUBLIC_MANAGEMENT_AUDIENCE = AzureEnvironment.AZURE.getManagementEndpoint();
 
   private final HttpPipeline pipeline;
+  private final EndpointPinPolicy pin;
   private final PrefetchedCredential credential;
   private final String tokenScope;
   private final AzureEnvironment environment;
@@ -92,11 +96,12 @@ public final class ArmGateway {
     this.tokenScope = tokenScope(builder.endpoint);
     this.environment = environmentFor(builder.endpoint);
     this.endpoint = URI.create(environment.getResourceManagerEndpoint());
+    this.pin = new EndpointPinPolicy(builder.endpoint);
     this.pipeline = new HttpPipelineBuilder()
         .httpClient(Transport.client(builder.trust, builder.tryTimeout))
         .policies(
             // First, so that nothing (a nextLink, a polling URL, a checkpoint) sends the token to another host.
-            new EndpointPinPolicy(builder.endpoint),
+            pin,
             new WriteTargetPolicy(),
             new UserAgentPolicy("driftguard"),
             new RequestIdPolicy(),
@@ -126,16 +131,15 @@ public final class ArmGateway {
 
   /** GETs one document of a site or slot and returns the whole resource as JSON. */
   public JsonNode read(SiteRef ref, Document document, CallBudget usage) {
-    return send(HttpMethod.GET, ref, document, null, usage).orElseThrow(() -> new ArmException(200, "EmptyResponse",
-        "ARM answered GET " + document.name() + " with no body", null));
+    return send(HttpMethod.GET, ref, document, null, usage);
   }
 
   /**
    * Writes a document with the verb it declares and a body holding only {@code properties} (for PUT documents, which
-   * are that small, that is all of it). Returns the resource as ARM answered it, or empty when ARM accepted the change
-   * asynchronously (202 with no body): the next read judges it.
+   * are that small, that is all of it). Returns the resource as ARM answered it; any other answer (a redirect, a 202 or
+   * 204, an empty body, no JSON object) fails with {@link #NOT_THE_RESOURCE}: only the resource shows what was written.
    */
-  public Optional<JsonNode> write(SiteRef ref, Document document, ObjectNode properties, CallBudget usage) {
+  public JsonNode write(SiteRef ref, Document document, ObjectNode properties, CallBudget usage) {
     WriteVerb verb = document.write()
         .orElseThrow(() -> new IllegalArgumentException("driftguard never writes " + document.name()));
     String body = json.createObjectNode().set("properties", properties).toString();
@@ -146,13 +150,16 @@ public final class ArmGateway {
    * One request for one document, through the same pipeline as the SDK's calls (retry, deadline, breaker, rate
    * limits, counting): the URL is the site or slot id, the document's path under it and the SDK's api-version.
    */
-  private Optional<JsonNode> send(HttpMethod method, SiteRef ref, Document document, String body, CallBudget usage) {
+  private JsonNode send(HttpMethod method, SiteRef ref, Document document, String body, CallBudget usage) {
     return send(method, ref, document.name() + " of " + ref.displayName(), document.child(), body, usage);
   }
 
-  /** One request to {@code path} under the site or slot ({@code child} of a document, or a collection of them). */
-  private Optional<JsonNode> send(HttpMethod method, SiteRef ref, String what, Optional<String> path, String body,
-                                  CallBudget usage) {
+  /**
+   * One request to {@code path} under the site or slot ({@code child} of a document, or a collection of them), whose
+   * answer must be the resource: 200 (or 201 for a PUT that created it) and a JSON object.
+   */
+  private JsonNode send(HttpMethod method, SiteRef ref, String what, Optional<String> path, String body,
+                        CallBudget usage) {
     String url = endpoint + "subscriptions/" + segment(ref.subscriptionId()) + "/resourceGroups/"
         + segment(ref.resourceGroup()) + "/providers/Microsoft.Web/sites/" + segment(ref.site())
         + ref.slot().map(slot -> "/slots/" + segment(slot)).orElse("")
@@ -166,24 +173,29 @@ public final class ArmGateway {
         // Parsed from the bytes: no String copy of every answer.
         BinaryData answered = response.getBodyAsBinaryData();
         byte[] answer = answered == null ? new byte[0] : answered.toBytes();
-        if (response.getStatusCode() >= 400) {
-          throw armError(what, response.getStatusCode(), new String(answer, StandardCharsets.UTF_8));
+        int status = response.getStatusCode();
+        if (status >= 400) {
+          throw armError(what, status, new String(answer, StandardCharsets.UTF_8));
         }
-        return isBlank(answer) ? Optional.<JsonNode>empty() : Optional.of(json.readTree(answer));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        JsonNode resource = status == 200 || status == 201 ? parsedObject(answer) : null;
+        if (resource == null) {
+          // OkHttp follows no redirect (Transport): a 3xx arrives here, as do 202 and 204, and none shows the resource.
+          throw new ArmException(status, NOT_THE_RESOURCE, what + ": ARM answered HTTP " + status
+              + (answer.length == 0 ? " with no body" : "") + ", not the resource", null);
+        }
+        return resource;
       }
     });
   }
 
-  /** No JSON at all: empty, or nothing but JSON whitespace (a 202 may carry either). */
-  private static boolean isBlank(byte[] answer) {
-    for (byte b : answer) {
-      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-        return false;
-      }
+  /** The answer as a JSON object, or null when it is empty, not JSON, or another JSON value. */
+  private JsonNode parsedObject(byte[] answer) {
+    try {
+      JsonNode parsed = answer.length == 0 ? null : json.readTree(answer);
+      return parsed != null && parsed.isObject() ? parsed : null;
+    } catch (IOException e) {
+      return null;
     }
-    return true;
   }
 
   /** A name as one path segment, percent-encoded as the SDK does (resource groups may hold non-ASCII letters). */
@@ -204,28 +216,31 @@ public final class ArmGateway {
   }
 
   /**
-   * One page of a subscription's site list (sites only; slots are listed per site), and the skip token of the next
-   * page: only the token, so that whoever stores it cannot choose where the next request goes.
+   * One page of a subscription's site list (sites only; slots are listed per site) or of a site's slots, and the skip
+   * token of the next page: only the token, so that whoever stores it cannot choose where the next request goes.
    */
   public record SitePage(List<JsonNode> sites, Optional<String> skipToken) {}
 
   /** GETs one page of {@code /subscriptions/{id}/providers/Microsoft.Web/sites}: from the start, or at a skip token. */
   public SitePage listSites(String subscriptionId, Optional<String> skipToken, CallBudget budget) {
-    WebAppsClient client = client(subscriptionId);
-    Context context = budget.context();
     String scope = "the site list of subscription " + subscriptionId;
     URI listUri = endpoint.resolve("subscriptions/" + subscriptionId + "/providers/Microsoft.Web/sites");
     skipToken.ifPresent(token -> requireValidSkipToken(scope, token));
-    return call(scope, () -> {
-      var list = client.list(context);
-      var pages = skipToken.isPresent()
-          ? list.iterableByPage(nextLink(listUri, skipToken.get()))
-          : list.iterableByPage();
-      var first = pages.iterator().next();
-      List<JsonNode> sites = new ArrayList<>();
-      first.getValue().forEach(site -> sites.add(listed(site)));
-      return new SitePage(sites, Optional.ofNullable(first.getContinuationToken()).map(next -> skipTokenOf(scope, listUri, next)));
-    });
+    return call(scope, () -> page(client(subscriptionId).list(budget.context()), scope, listUri, skipToken));
+  }
+
+  /**
+   * One page of an SDK list, from the start or at a skip token. The SDK would follow ARM's {@code nextLink} verbatim,
+   * through a URL parser of its own; each page's link is instead judged as the HTTP client would send it, and the next
+   * one is built from the endpoint, the list's path and the skip token alone.
+   */
+  private SitePage page(PagedIterable<SiteInner> list, String scope, URI listUri, Optional<String> skipToken) {
+    var pages = skipToken.isPresent() ? list.iterableByPage(nextLink(listUri, skipToken.get())) : list.iterableByPage();
+    var page = pages.iterator().next();
+    List<JsonNode> sites = new ArrayList<>();
+    page.getValue().forEach(site -> sites.add(listed(site)));
+    return new SitePage(sites,
+        Optional.ofNullable(page.getContinuationToken()).map(next -> skipTokenOf(scope, listUri, next)));
   }
 
   /** The next page's link, built here from the endpoint, the list path and the token: never taken from storage. */
@@ -234,22 +249,23 @@ public final class ArmGateway {
         + "&$skipToken=" + URLEncoder.encode(skipToken, StandardCharsets.UTF_8);
   }
 
-  /** The skip token of ARM's {@code nextLink}, which must continue the same list on the same endpoint. */
-  private static String skipTokenOf(String scope, URI listUri, String nextLink) {
-    URI next;
+  /**
+   * The skip token of ARM's {@code nextLink}, which must continue the same list on the same endpoint, as the HTTP
+   * client would read the link.
+   */
+  private String skipTokenOf(String scope, URI listUri, String nextLink) {
+    HttpUrl next;
     try {
-      next = new URI(nextLink);
-    } catch (URISyntaxException e) {
-      throw refused(scope, "ARM's nextLink is not a URL");
+      next = pin.check(nextLink);
+    } catch (RefusedRequestException e) {
+      throw refused(scope, "ARM's nextLink: " + e.getMessage());
     }
-    if (!EndpointPinPolicy.sameOrigin(next, listUri) || !listUri.getPath().equalsIgnoreCase(next.getPath())) {
+    if (!listUri.getPath().equalsIgnoreCase("/" + String.join("/", next.pathSegments()))) {
       throw refused(scope, "ARM's nextLink does not continue this list on " + listUri.getAuthority());
     }
-    for (String parameter : Optional.ofNullable(next.getRawQuery()).orElse("").split("&")) {
-      int equals = parameter.indexOf('=');
-      String name = URLDecoder.decode(equals < 0 ? parameter : parameter.substring(0, equals), StandardCharsets.UTF_8);
-      if (equals > 0 && name.equalsIgnoreCase("$skipToken")) {
-        String token = URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8);
+    for (String name : next.queryParameterNames()) {
+      String token = next.queryParameter(name);
+      if (name.equalsIgnoreCase("$skipToken") && token != null) {
         requireValidSkipToken(scope, token);
         return token;
       }
@@ -312,9 +328,18 @@ public final class ArmGateway {
   /** GETs the deployment slots of a site, every page. */
   public List<JsonNode> listSlots(SiteRef site, CallBudget budget) {
     WebAppsClient client = client(site.subscriptionId());
-    return call("the slots of " + site.displayName(), () -> {
+    String scope = "the slots of " + site.displayName();
+    URI listUri = endpoint.resolve("subscriptions/" + segment(site.subscriptionId()) + "/resourceGroups/"
+        + segment(site.resourceGroup()) + "/providers/Microsoft.Web/sites/" + segment(site.site()) + "/slots");
+    return call(scope, () -> {
       List<JsonNode> slots = new ArrayList<>();
-      client.listSlots(site.resourceGroup(), site.site(), budget.context()).forEach(slot -> slots.add(listed(slot)));
+      Optional<String> skipToken = Optional.empty();
+      do {
+        SitePage page = page(client.listSlots(site.resourceGroup(), site.site(), budget.context()), scope, listUri,
+            skipToken);
+        slots.addAll(page.sites());
+        skipToken = page.skipToken();
+      } while (skipToken.isPresent());
       return slots;
     });
   }
@@ -329,7 +354,7 @@ public final class ArmGateway {
         .orElseThrow(() -> new IllegalArgumentException(document.name() + " is not listed with siblings"));
     List<JsonNode> listed = new ArrayList<>();
     send(HttpMethod.GET, site, collection + " of " + site.displayName(), Optional.of(collection), null, budget)
-        .ifPresent(answer -> answer.path("value").forEach(listed::add));
+        .path("value").forEach(listed::add);
     return listed;
   }
 

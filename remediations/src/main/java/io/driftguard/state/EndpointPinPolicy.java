@@ -5,11 +5,16 @@ import com.azure.core.http.HttpPipelinePosition;
 import java.net.URI;
 import java.net.URL;
 import java.util.Locale;
+import okhttp3.HttpUrl;
 
 /**
  * Refuses every request whose scheme, host and port differ from one configured endpoint's, whatever asked for it: a
  * {@code nextLink} in a list page, a stored checkpoint, a long-running operation's polling URL. It runs before the
  * retry and the bearer token policies, so a refused request never carries a token.
+ *
+ * <p>The URL is judged as the HTTP client will send it: {@link #asSent} parses it with OkHttp's own parser, which reads
+ * a backslash as a slash where {@link URL} reads it as part of the user info ({@code https://other\@arm/} goes to
+ * {@code other}). A URL with user info or a backslash anywhere is refused outright: no two parsers agree on it.
  */
 public final class EndpointPinPolicy extends ArmPolicy {
 
@@ -17,12 +22,6 @@ public final class EndpointPinPolicy extends ArmPolicy {
 
   public EndpointPinPolicy(URI endpoint) {
     this.origin = origin(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort());
-  }
-
-  /** Whether two URLs have the same scheme, host and port (default ports spelt out or not). */
-  static boolean sameOrigin(URI one, URI other) {
-    return origin(one.getScheme(), one.getHost(), one.getPort())
-        .equals(origin(other.getScheme(), other.getHost(), other.getPort()));
   }
 
   @Override
@@ -33,12 +32,40 @@ public final class EndpointPinPolicy extends ArmPolicy {
 
   @Override
   void before(HttpPipelineCallContext context) {
-    URL url = context.getHttpRequest().getUrl();
-    String requested = origin(url.getProtocol(), url.getHost(), url.getPort());
+    check(context.getHttpRequest().getUrl().toString());
+  }
+
+  /**
+   * {@code url} as the HTTP client will send it, when that goes to the configured endpoint; else a refusal that names
+   * where it would have gone.
+   */
+  HttpUrl check(String url) {
+    HttpUrl sent = asSent(url);
+    String requested = origin(sent.scheme(), sent.host(), sent.port());
     if (!requested.equals(origin)) {
       throw new RefusedRequestException("refused to send a request to " + requested + ": only " + origin
           + " is trusted with driftguard's credentials");
     }
+    return sent;
+  }
+
+  /**
+   * {@code url} parsed as OkHttp (under azure-core's OkHttp client, {@link Transport}) parses the request's URL, or a
+   * refusal when it holds what parsers disagree on: user info, a backslash, or nothing OkHttp can parse.
+   */
+  static HttpUrl asSent(String url) {
+    HttpUrl sent = HttpUrl.parse(url);
+    if (sent == null) {
+      throw new RefusedRequestException("refused to send a request to a URL the HTTP client cannot parse");
+    }
+    String host = origin(sent.scheme(), sent.host(), sent.port());
+    if (url.indexOf('\\') >= 0) {
+      throw new RefusedRequestException("refused to send a request to " + host + ": its URL holds a backslash");
+    }
+    if (!sent.username().isEmpty() || !sent.password().isEmpty()) {
+      throw new RefusedRequestException("refused to send a request to " + host + ": its URL holds user info");
+    }
+    return sent;
   }
 
   private static String origin(String scheme, String host, int port) {

@@ -35,6 +35,6 @@ public interface SiteDocuments {
   /** The slots of a site, each as listed (its site document); a listed id that does not parse is left out. */
   Map<SiteRef, SiteState> slots(SiteRef site, CallBudget usage);
 
-  /** What ARM answered one write: the resource (empty for a 202 without body), or why it failed. */
+  /** What ARM answered one write: the resource as written, or why it failed (empty when it did not). */
   record Written(Optional<JsonNode> answer, Optional<ArmException> failure) {}
 }

@@ -162,7 +162,7 @@ public final class StateReader implements SiteDocuments {
 
   private Written write(SiteRef ref, Document document, ObjectNode body, CallBudget usage) {
     try {
-      return new Written(gateway.write(ref, document, body, usage), Optional.empty());
+      return new Written(Optional.of(gateway.write(ref, document, body, usage)), Optional.empty());
     } catch (ArmException e) {
       return new Written(Optional.empty(), Optional.of(e));
     }

@@ -27,7 +27,9 @@ public final class Transport {
     // OkHttp resends a request once, on a fresh connection, when its pooled one fails before an answer (the server had
     // closed it). That resend is below the pipeline: one ARM call to the retry policy, the rate limit and the counter.
     // Without it every stale connection would fail an attempt and count towards the circuit breaker.
-    OkHttpClient.Builder okHttp = new OkHttpClient.Builder();
+    // It follows no redirect, though: ARM sends none, and a followed one would go out below the pipeline's endpoint pin
+    // and write guard, and could turn a PATCH into a GET whose answer passed for the write's. A 3xx is the caller's.
+    OkHttpClient.Builder okHttp = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false);
     if (trust != null) {
       okHttp.sslSocketFactory(trusting(trust).getSocketFactory(), trust);
     }

@@ -44,7 +44,8 @@ final class WriteTargetPolicy extends ArmPolicy {
     if (method == HttpMethod.GET || ArmGateway.isResourceGraphQuery(context.getHttpRequest())) {
       return;
     }
-    String path = context.getHttpRequest().getUrl().getPath();
+    // The path as OkHttp sends it: java.net.URL keeps a '\\' that OkHttp turns into a '/', one segment into two.
+    String path = EndpointPinPolicy.asSent(context.getHttpRequest().getUrl().toString()).encodedPath();
     String lower = path.toLowerCase(Locale.ROOT);
     Pattern writable = WRITABLE.get(method);
     // An encoded '/' or '\' could turn one segment into several once ARM decodes it.

@@ -4,8 +4,11 @@ import java.util.regex.Pattern;
 
 /**
  * Text from events, ARM and storage as it may be shown to people: terminal escape sequences, control characters
- * (C0, DEL, C1) and bidi controls that reorder a line become {@code ?}, and an echoed value is cut short, so a crafted
- * value can neither drive a terminal nor flood a log or an alert. Letters of every script are kept: names may be Unicode.
+ * (C0, DEL, C1), bidi controls that reorder a line, and invisible characters (zero-width, invisible format characters,
+ * the soft hyphen, the byte order mark, the tag block that spells hidden ASCII) become {@code ?}, and an echoed value
+ * is cut short, so a crafted value can neither drive a terminal, hide text nor flood a log or an alert. An invisible
+ * character shows as {@code ?} rather than vanishing, so that {@code func\u200bprod} cannot pass for
+ * {@code funcprod}. Letters of every script are kept: names may be Unicode.
  */
 public final class Printable {
 
@@ -15,8 +18,9 @@ public final class Printable {
   /** CSI ({@code ESC [ ... final}), OSC ({@code ESC ] ... BEL or ESC \}) and two-character ESC sequences. */
   private static final Pattern ESCAPE_SEQUENCE =
       Pattern.compile("\u001b(?:\\[[0-?]*[ -/]*[@-~]?|\\][^\u0007\u001b]*(?:\u0007|\u001b\\\\)?|[ -~]?)");
-  private static final Pattern UNPRINTABLE =
-      Pattern.compile("[\\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]");
+  /** Matched per code point: a tag character (U+E0000 to U+E007F, a surrogate pair) becomes one {@code ?}. */
+  private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\u00ad\u061c\u200b-\u200f\u2028\u2029"
+      + "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\\x{E0000}-\\x{E007F}]");
 
   private Printable() {}
 

@@ -96,10 +96,11 @@ class FindingRowsTest {
     Finding exempted = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher",
         "off", "tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z", Action.EXEMPTED, null,
         "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null,
-        List.of());
+        List.of(), "2027-01-01T00:00:00Z");
     Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.EXEMPTED, List.of(exempted)), NOW).get(0);
     assertEquals(3, row.get("Severity"));
     assertEquals("exempted", row.get("Action"));
+    assertEquals("2027-01-01T00:00:00Z", row.get("ExemptUntil"), "the expiry in its own column");
     assertEquals("off (tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z)", row.get("Mode"));
     assertEquals("alice@contoso.com", row.get("Actor"));
     assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z"
@@ -115,6 +116,7 @@ class FindingRowsTest {
     assertEquals(1, rows.size());
     assertEquals("driftguard", rows.get(0).get("Rule"));
     assertEquals(1, rows.get(0).get("Severity"));
+    assertEquals(null, rows.get(0).get("ExemptUntil"), "nothing exempt, no expiry");
   }
 
   @Test

@@ -84,6 +84,24 @@ class WorkbookTemplateTest {
     assertTrue(findingsQueries >= 8, "the estate view reads the findings table");
   }
 
+  /**
+   * An exemption's reason is free text the tag writer chooses, and it reaches Mode and Message
+   * ({@code reason 'expires 2099-12-31'}): the exemptions view shows the expiry driftguard read, from its own datetime
+   * column, and reads no date, nor anything else, out of text.
+   */
+  @Test
+  void exemptionExpiryComesFromItsOwnColumnNeverFromText() throws IOException {
+    JsonNode column = null;
+    for (JsonNode candidate : InfraContractTest.read("alerts/findings-table.json").get("columns")) {
+      column = candidate.get("name").asText().equals("ExemptUntil") ? candidate : column;
+    }
+    assertTrue(column != null && column.get("type").asText().equals("datetime"), "the rows carry ExemptUntil");
+    String exemptions = queries(InfraContractTest.read(WORKBOOK)).get("exemptions");
+    assertTrue(Pattern.compile("\\bExpires\\s*=\\s*ExemptUntil\\b").matcher(exemptions).find(), exemptions);
+    assertFalse(Pattern.compile("\\b(extract|parse|split|substring|todatetime)\\b").matcher(exemptions.replaceAll(
+        "split\\(TargetResourceId", "")).find(), "nothing parsed out of text:\n" + exemptions);
+  }
+
   @Test
   void theColumnCheckFindsAMisspelledColumnAndAnUnknownTable() {
     Map<String, Set<String>> tables = Map.of("DriftguardFindings_CL", Set.of("TimeGenerated", "Action", "Rule"));

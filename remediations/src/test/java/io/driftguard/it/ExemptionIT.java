@@ -139,6 +139,23 @@ class ExemptionIT {
     assertEquals(slot.id(), decision.resource());
   }
 
+  /** The reason is the tag writer's text: the row's expiry is the one driftguard read, in its own column. */
+  @Test
+  void theRowCarriesTheExpiryDriftguardReadWhateverTheReasonSays() {
+    MovableClock clock = new MovableClock();
+    Instant until = clock.instant().plus(Duration.ofDays(10));
+    SiteHandle app = functionApp(uniqueName("func-until"), Map.of("driftguard-exempt", "https-only",
+        "driftguard-exempt-reason", "expires 2099-12-31", "driftguard-exempt-until", until.toString()), true,
+        compliantConfig());
+
+    Decision exempted = deliver(engine(settings(), clock), aliceWrites(app.id(), HTTPS_OFF));
+
+    assertEquals(Outcome.EXEMPTED, exempted.outcome(), exempted.reason());
+    Map<String, Object> row = rowsOf(exempted).get(0);
+    assertEquals(until.toString(), row.get("ExemptUntil"));
+    assertTrue(((String) row.get("Message")).contains("expires 2099-12-31"), "the text still says what it says");
+  }
+
   @Test
   void anExemptionPastItsDateOnTheEnginesClockIsVoidAndTheFixSaysItExpired() {
     MovableClock clock = new MovableClock();

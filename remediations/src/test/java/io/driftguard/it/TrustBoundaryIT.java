@@ -114,6 +114,31 @@ class TrustBoundaryIT {
     }
   }
 
+  /**
+   * {@code https://OTHER\\@ARM/...}: java.net.URL reads {@code OTHER\\} as user info and ARM as the host; OkHttp reads
+   * the backslash as a slash and connects to OTHER. Every list judges the link as OkHttp will send it.
+   */
+  @Test
+  void aNextLinkWhoseHostOnlyOneParserSeesIsRefusedOnEveryList() {
+    SiteHandle app = arm().seedSite(SWEPT, "rg-trust", uniqueName("func-backslash"), "functionapp", Map.of(), true,
+        LocalAzure.compliantConfig());
+    try (ForeignHost attacker = LocalAzure.sandbox().startForeignHost()) {
+      String authority = attacker.endpoint().getAuthority();
+      String hostile = "https://" + authority + "\\\\@" + LocalAzure.sandbox().armEndpoint().getAuthority();
+      for (String list : List.of(app.site() + "/slots$", "^/subscriptions/" + SWEPT + "/providers/Microsoft.Web/sites$")) {
+        arm().clearFaults();
+        arm().inject(Fault.on("GET", list).times(Fault.ALWAYS).answer("{\"value\":[],\"nextLink\":\"" + hostile
+            + "/subscriptions/" + SWEPT + "/providers/Microsoft.Web/sites?api-version=2025-03-01&$skipToken=x\"}"));
+
+        SweepSummary summary = sweep(SweepRequest.oneOff(List.of(SWEPT), true, Duration.ofMinutes(1)),
+            new CopyOnWriteArrayList<>());
+
+        assertEquals(List.of(), attacker.visits(), list + ": nothing was sent to the other host");
+        assertTrue(summary.problems().stream().anyMatch(problem -> problem.contains(authority)), summary.toString());
+      }
+    }
+  }
+
   @Test
   void aListingThatNamesAnAppOfAnotherSubscriptionIsRefusedNotPatched() {
     SiteHandle foreign = arm().seedSite(FOREIGN, "rg-victim", uniqueName("func-victim"), "functionapp", Map.of(), false,

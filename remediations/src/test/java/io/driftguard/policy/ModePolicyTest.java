@@ -89,7 +89,8 @@ class ModePolicyTest {
     Map<String, String> tags = Map.of("driftguard-exempt", "min-tls", "driftguard-exempt-reason", "old clients");
     ModeDecision throughTheDay = policy.resolve(minTls, siteTagged(with(tags, "2026-06-01")));
     assertEquals(new ModeDecision(Mode.OFF,
-        "tag driftguard-exempt=min-tls, reason 'old clients', until 2026-06-02T00:00:00Z", true), throughTheDay);
+        "tag driftguard-exempt=min-tls, reason 'old clients', until 2026-06-02T00:00:00Z", true,
+        Instant.parse("2026-06-02T00:00:00Z")), throughTheDay);
     assertTrue(policy.resolve(minTls, siteTagged(with(tags, "2026-06-01T12:00:01Z"))).exempt());
     assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_RULE_MIN_TLS (tag driftguard-exempt=min-tls, reason 'old clients': "
         + "expired at 2026-06-01T12:00:00Z)"), policy.resolve(minTls, siteTagged(with(tags, "2026-06-01T12:00:00"))));

@@ -76,6 +76,22 @@ class EndpointPinPolicyTest {
     assertEquals(List.of(), sent, "nothing left");
   }
 
+  /** java.net.URL reads {@code attacker.example\\} as user info; OkHttp reads the backslash as a slash and goes there. */
+  @Test
+  void aUrlWhoseHostDependsOnTheParserIsRefusedNamingTheHostTheClientWouldReach() {
+    HttpPipeline pinned = pipeline(new EndpointPinPolicy(URI.create(ARM)));
+    for (String ambiguous : List.of("https://attacker.example\\@management.azure.com/subscriptions/s",
+        "https://attacker.example:8443\\@management.azure.com/subscriptions/s")) {
+      RefusedRequestException refused = assertThrows(RefusedRequestException.class,
+          () -> send(pinned, HttpMethod.GET, ambiguous), ambiguous);
+      assertTrue(refused.getMessage().contains("attacker.example"), refused.getMessage());
+    }
+    for (String withUserInfo : List.of("https://user@management.azure.com/x", "https://u:p@management.azure.com/x")) {
+      assertThrows(RefusedRequestException.class, () -> send(pinned, HttpMethod.GET, withUserInfo), withUserInfo);
+    }
+    assertEquals(List.of(), sent, "nothing left");
+  }
+
   @Test
   void onlyTheCatalogsDocumentsAreWrittenEachWithItsOwnVerb() {
     HttpPipeline guarded = pipeline(new WriteTargetPolicy());
@@ -99,6 +115,9 @@ class EndpointPinPolicyTest {
     }
     assertThrows(RefusedRequestException.class,
         () -> send(guarded, HttpMethod.PATCH, SITE + "/basicPublishingCredentialsPolicies/ftp"), "ARM has no PATCH here");
+    // OkHttp sends "app\\config\\appsettings" as app/config/appsettings: a site PATCH that is an app settings PATCH.
+    assertThrows(RefusedRequestException.class,
+        () -> send(guarded, HttpMethod.PATCH, SITE + "\\config\\appsettings"), "a backslashed path");
     assertEquals(7, sent.size(), "no other write left");
   }
 }

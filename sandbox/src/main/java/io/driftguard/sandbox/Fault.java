@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  * @param delay             waited before answering (or before normal handling when status is 0)
  * @param times             how many matching requests it affects; {@link #ALWAYS} for all
  * @param resetsConnection  drop the connection without an answer
- * @param answer            a JSON body to answer with status 200 instead of the real one (a crafted list page, say);
- *                          null = none
+ * @param answer            a body to answer instead of the real one (a crafted list page, say), the request not
+ *                          handled (a write is not applied); null = none
+ * @param answerStatus      the status {@code answer} is served with: 2xx, or 3xx with a {@code Location} back to the
+ *                          request's own path (a redirect ARM never sends)
  * @param losesAnswer       handle the request as usual (a write is applied), then drop the connection without the
  *                          answer: the client never learns that its write landed. Fake ARM only.
  */
@@ -31,6 +33,7 @@ public record Fault(
     int times,
     boolean resetsConnection,
     String answer,
+    int answerStatus,
     boolean losesAnswer) {
 
   public static final int ALWAYS = Integer.MAX_VALUE;
@@ -41,6 +44,9 @@ public record Fault(
     Objects.requireNonNull(delay, "delay");
     if (answer != null && status != 0) {
       throw new IllegalArgumentException("a fault answers either an error status or a body, not both");
+    }
+    if (answerStatus < 200 || answerStatus > 399) {
+      throw new IllegalArgumentException("a forged answer's status must be 2xx or 3xx: " + answerStatus);
     }
     if (status != 0 && (status < 400 || status > 599)) {
       throw new IllegalArgumentException("a fault status must be 0 or 4xx/5xx: " + status);
@@ -53,38 +59,52 @@ public record Fault(
 
   public static Fault on(String method, String pathRegex) {
     return new Fault(
-        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false, null, false);
+        method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, -1, Duration.ZERO, 1, false, null, 200, false);
   }
 
   public Fault status(int newStatus) {
-    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection, answer, losesAnswer);
+    return new Fault(method, path, newStatus, retryAfterSeconds, delay, times, resetsConnection, answer, answerStatus,
+        losesAnswer);
   }
 
   public Fault retryAfterSeconds(int seconds) {
-    return new Fault(method, path, status, seconds, delay, times, resetsConnection, answer, losesAnswer);
+    return new Fault(method, path, status, seconds, delay, times, resetsConnection, answer, answerStatus,
+        losesAnswer);
   }
 
   public Fault delay(Duration newDelay) {
-    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection, answer, losesAnswer);
+    return new Fault(method, path, status, retryAfterSeconds, newDelay, times, resetsConnection, answer, answerStatus,
+        losesAnswer);
   }
 
   public Fault times(int newTimes) {
-    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection, answer, losesAnswer);
+    return new Fault(method, path, status, retryAfterSeconds, delay, newTimes, resetsConnection, answer, answerStatus,
+        losesAnswer);
   }
 
   public Fault resetConnection() {
-    return new Fault(method, path, status, retryAfterSeconds, delay, times, true, answer, losesAnswer);
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, true, answer, answerStatus,
+        losesAnswer);
   }
 
   /** Answers 200 with this JSON body, as if the endpoint had sent it: a forged list page or document. */
   public Fault answer(String jsonBody) {
+    return answer(200, jsonBody);
+  }
+
+  /**
+   * Answers {@code answerStatus} (2xx, or 3xx with a {@code Location} back to the request's path) with this body,
+   * possibly empty, and does not handle the request: a write answered 204, 202 or with a redirect, and not applied.
+   */
+  public Fault answer(int answerStatus, String body) {
     return new Fault(method, path, status, retryAfterSeconds, delay, times, resetsConnection,
-        Objects.requireNonNull(jsonBody, "jsonBody"), losesAnswer);
+        Objects.requireNonNull(body, "body"), answerStatus, losesAnswer);
   }
 
   /** The request is handled (a write lands), then the connection drops: an answer lost on the way back. */
   public Fault loseAnswer() {
-    return new Fault(method, path, status, retryAfterSeconds, delay, times, resetsConnection, answer, true);
+    return new Fault(method, path, status, retryAfterSeconds, delay, times, resetsConnection, answer, answerStatus,
+        true);
   }
 
   boolean matches(String requestMethod, String requestPath) {

@@ -48,7 +48,8 @@ final class Faults {
       return ArmResponse.DROP_CONNECTION;
     }
     if (fault.answer() != null) {
-      return new ArmResponse(200, fault.answer(), Map.of());
+      return new ArmResponse(fault.answerStatus(), fault.answer(),
+          fault.answerStatus() >= 300 ? Map.of("Location", path) : Map.of());
     }
     if (fault.losesAnswer()) {
       return ArmResponse.LOSE_ANSWER;

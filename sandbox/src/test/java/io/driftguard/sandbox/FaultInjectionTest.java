@@ -74,6 +74,25 @@ class FaultInjectionTest {
   }
 
   @Test
+  void aWriteCanBeAnsweredWithAnyStatusOrARedirectWithoutBeingApplied() {
+    String body = "{\"properties\":{\"ftpsState\":\"Disabled\"}}";
+    String before = client.get(site.webConfigId()).body();
+    sandbox.arm().inject(Fault.on("PATCH", "/config/web$").answer(204, ""));
+    sandbox.arm().inject(Fault.on("PATCH", "/config/web$").answer(307, ""));
+
+    HttpResponse<String> noContent = client.arm("PATCH", site.webConfigId(), body);
+    HttpResponse<String> redirected = client.arm("PATCH", site.webConfigId(), body);
+
+    assertEquals(204, noContent.statusCode());
+    assertEquals("", noContent.body());
+    assertEquals(307, redirected.statusCode());
+    assertEquals(site.webConfigId(), redirected.headers().firstValue("Location").orElseThrow(), "back to itself");
+    assertEquals(before, client.get(site.webConfigId()).body(), "neither write was applied");
+    assertEquals(List.of(), sandbox.arm().emittedEvents(), "nor announced");
+    assertThrows(IllegalArgumentException.class, () -> Fault.on("PATCH", "/").answer(404, ""));
+  }
+
+  @Test
   void faultsMatchOnlyTheirMethodAndPath() {
     sandbox.arm().inject(Fault.on("PATCH", "/config/web$").status(500).times(Fault.ALWAYS));
 
