@@ -1,7 +1,7 @@
 package io.driftguard.cli;
 
 import io.driftguard.config.Driftguard;
-import io.driftguard.config.Durations;
+import io.driftguard.text.Durations;
 import io.driftguard.config.Settings;
 import io.driftguard.record.AuditEntry;
 import io.driftguard.record.TableAuditTrail;

@@ -8,7 +8,7 @@ import com.azure.identity.ManagedIdentityCredentialBuilder;
 import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.alert.LogsIngestionSink;
-import io.driftguard.config.Settings.StorageTarget;
+import io.driftguard.record.StorageTarget;
 import io.driftguard.engine.AuditTrail;
 import io.driftguard.engine.EventClaims;
 import io.driftguard.engine.FindingsSink;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.QueueMessageEncoding;
-import io.driftguard.config.Settings.StorageTarget;
+import io.driftguard.record.StorageTarget;
 import io.driftguard.engine.EventClaims;
 import io.driftguard.fanout.QueuedSweeps;
 import io.driftguard.fanout.QueuedSweeps.Handled;

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
-import io.driftguard.config.Settings.FlapLimits;
-import io.driftguard.config.Settings.StorageTarget;
+import io.driftguard.record.FlapLimits;
+import io.driftguard.record.StorageTarget;
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.EventClaims.Claim;
