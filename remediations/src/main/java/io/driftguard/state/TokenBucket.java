@@ -6,6 +6,10 @@ import java.util.Optional;
 /**
  * A token bucket like ARM's own: {@code capacity} tokens, refilled at {@code perSecond}. A request reserves a token and
  * is told how long to wait for it; reservations queue up in order, so a burst is spread at the refill rate.
+ *
+ * <p>Kept rather than Resilience4j's rate limiter (whose circuit breaker driftguard uses): that one hands out a fixed
+ * number of permits per fixed period, all at once at the period's start, so it cannot express a bucket that holds a
+ * burst of 250 and refills at 25 a second; nor can ARM's remaining-count headers pull it down.
  */
 final class TokenBucket {
 
