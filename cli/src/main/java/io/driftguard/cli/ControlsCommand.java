@@ -39,9 +39,9 @@ final class ControlsCommand implements Main.Command {
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Settings settings = Settings.fromEnvironment();
-    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(),
-        Clock.systemUTC());
-    List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()).all().stream()
+    Clock clock = Clock.systemUTC();
+    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
+    List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
     if (json) {
       listed.forEach(control -> out.println(Json.write(control)));

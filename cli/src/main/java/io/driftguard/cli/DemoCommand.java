@@ -21,8 +21,8 @@ import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -156,8 +156,9 @@ final class DemoCommand implements Main.Command {
       summary(payments);
       out.println();
       out.println("audit trail of func-payments (./driftguard history --app func-payments):");
-      HistoryCommand.print(Driftguard.auditTrail(settings).history(Optional.of("func-payments"),
-          Instant.now().minus(Duration.ofHours(1))), out);
+      Clock clock = Clock.systemUTC();
+      HistoryCommand.print(Driftguard.auditTrail(settings, clock).history(Optional.of("func-payments"),
+          clock.instant().minus(Duration.ofHours(1))), out);
       out.println();
       Path page = Path.of(System.getProperty("java.io.tmpdir"), "driftguard-demo-report.html").toAbsolutePath();
       try {

@@ -7,7 +7,9 @@ import io.driftguard.policy.ModeDecision;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
+import io.driftguard.time.Ticker;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,8 @@ final class ExplainCommand implements Main.Command {
     }
     Map<SiteRef, Map<Control, ModeDecision>> explained;
     try {
-      explained = Driftguard.builder(Settings.fromEnvironment()).build().explain(site);
+      explained = Driftguard.builder(Settings.fromEnvironment(), Clock.systemUTC(), Ticker.SYSTEM).build()
+          .explain(site);
     } catch (ArmException e) {
       err.println("driftguard explain: " + e.getMessage());
       return e.isNotFound() ? ExitCode.USAGE : ExitCode.TEMPORARY_FAILURE;

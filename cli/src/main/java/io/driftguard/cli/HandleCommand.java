@@ -6,6 +6,7 @@ import io.driftguard.engine.Decision;
 import io.driftguard.engine.DecisionJson;
 import io.driftguard.engine.Remediator;
 import io.driftguard.intake.MalformedDeliveryException;
+import io.driftguard.time.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -48,7 +50,7 @@ final class HandleCommand implements Main.Command {
       err.println("driftguard: no such file: " + file);
       return ExitCode.NO_INPUT;
     }
-    Remediator engine = Driftguard.builder(Settings.fromEnvironment()).build();
+    Remediator engine = Driftguard.builder(Settings.fromEnvironment(), Clock.systemUTC(), Ticker.SYSTEM).build();
     trace.mark("wired");
     List<Decision> decisions;
     try {

@@ -6,8 +6,8 @@ import io.driftguard.record.AuditEntry;
 import io.driftguard.record.TableAuditTrail;
 import io.driftguard.text.Durations;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -42,8 +42,9 @@ final class HistoryCommand implements Main.Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    TableAuditTrail audit = Driftguard.auditTrail(Settings.fromEnvironment());
-    List<AuditEntry> entries = audit.history(app, Instant.now().minus(since));
+    Clock clock = Clock.systemUTC();
+    TableAuditTrail audit = Driftguard.auditTrail(Settings.fromEnvironment(), clock);
+    List<AuditEntry> entries = audit.history(app, clock.instant().minus(since));
     if (json) {
       entries.forEach(entry -> out.println(Json.write(entry)));
     } else {

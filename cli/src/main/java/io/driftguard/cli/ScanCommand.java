@@ -6,9 +6,11 @@ import io.driftguard.engine.Decision;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
+import io.driftguard.time.Ticker;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -90,7 +92,7 @@ final class ScanCommand implements Main.Command {
       return ExitCode.USAGE;
     }
     ScanProgress progress = new ScanProgress(err, System.console() != null);
-    SweepSummary summary = Driftguard.builder(settings).buildAll().sweeper()
+    SweepSummary summary = Driftguard.builder(settings, Clock.systemUTC(), Ticker.SYSTEM).buildAll().sweeper()
         .run(SweepRequest.oneOff(List.copyOf(subscriptions), !fix, TIME_LIMIT), progress);
     progress.finish();
     List<Decision> decisions = progress.decisions();

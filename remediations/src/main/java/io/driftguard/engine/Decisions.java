@@ -3,6 +3,7 @@ package io.driftguard.engine;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.CallBudget;
+import io.driftguard.time.Ticker;
 import io.driftguard.text.Printable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ final class Decisions {
                             boolean retryable) {
     return new Decision(event.eventId(), event.site().id(), outcome, Printable.clean(reason), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), evaluated, findings, usage.reads(),
-        usage.writes(), elapsedMs(start), retryable, !warnings.isEmpty(), warnings);
+        usage.writes(), usage.ticker().millisSince(start), retryable, !warnings.isEmpty(), warnings);
   }
 
   /** This event's decision when another event's evaluation, run just after its write, answered it. */
@@ -90,7 +91,7 @@ final class Decisions {
         "answered by the evaluation for event " + shared.eventId() + " after a write by " + shared.changedBy() + ": "
             + shared.reason(), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), shared.evaluated(), shared.findings(), 0, 0,
-        elapsedMs(start), shared.retryable(), !allWarnings.isEmpty(), allWarnings);
+        usage.ticker().millisSince(start), shared.retryable(), !allWarnings.isEmpty(), allWarnings);
   }
 
   /** The decision as it stands, with this event's storage warnings added (those after its evaluation). */
@@ -117,12 +118,9 @@ final class Decisions {
         decision.warnings());
   }
 
-  static Decision refused(String eventId, Optional<String> resource, Outcome outcome, String reason, long start) {
+  static Decision refused(String eventId, Optional<String> resource, Outcome outcome, String reason, Ticker ticker,
+                          long start) {
     return new Decision(eventId, resource.orElse(null), outcome, reason, null, null, null, List.of(), List.of(), 0, 0,
-        elapsedMs(start), false);
-  }
-
-  private static long elapsedMs(long start) {
-    return (System.nanoTime() - start) / 1_000_000;
+        ticker.millisSince(start), false);
   }
 }

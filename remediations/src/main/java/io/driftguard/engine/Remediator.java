@@ -23,6 +23,7 @@ import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.text.Printable;
+import io.driftguard.time.Ticker;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class Remediator {
 
   private static final int REMEMBERED_EVENTS = 100_000;
 
-  private final EventIntake intake = new EventIntake();
+  private final EventIntake intake;
   private final ScopeGuard scope;
   private final StateReader reader;
   private final ArmGateway gateway;
@@ -57,6 +58,7 @@ public final class Remediator {
   private final EventClaims claims;
   private final FindingsSink sink;
   private final Clock clock;
+  private final Ticker ticker;
   private final Duration eventBudget;
   /** The documents the controls on in settings need: read with the site when it is known to be a function app. */
   private final Set<Document> likelyNeeded;
@@ -64,7 +66,8 @@ public final class Remediator {
   private final Coalescer<WriteEvent, Decision> coalescer = new Coalescer<>();
 
   public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
-                    AuditTrail audit, EventClaims claims, FindingsSink sink, Clock clock, Duration eventBudget) {
+                    AuditTrail audit, EventClaims claims, FindingsSink sink, Clock clock, Ticker ticker,
+                    Duration eventBudget) {
     this.scope = scope;
     this.gateway = gateway;
     this.reader = new StateReader(gateway);
@@ -75,6 +78,8 @@ public final class Remediator {
     this.claims = claims;
     this.sink = sink;
     this.clock = clock;
+    this.ticker = ticker;
+    this.intake = new EventIntake(clock);
     this.eventBudget = eventBudget;
     this.likelyNeeded = documentsOf(controls.all().stream()
         .filter(modes::isOnBySettings).toList());
@@ -91,18 +96,18 @@ public final class Remediator {
   }
 
   public Decision handle(Screened screened) {
-    long start = System.nanoTime();
+    long start = ticker.nanos();
     if (screened instanceof Screened.Ignored ignored) {
-      return Decisions.refused(ignored.eventId(), ignored.resource(), Outcome.SKIPPED, ignored.reason(), start);
+      return Decisions.refused(ignored.eventId(), ignored.resource(), Outcome.SKIPPED, ignored.reason(), ticker, start);
     }
     if (screened instanceof Screened.Rejected rejected) {
-      return Decisions.refused(rejected.eventId(), rejected.resource(), Outcome.REJECTED, rejected.reason(), start);
+      return Decisions.refused(rejected.eventId(), rejected.resource(), Outcome.REJECTED, rejected.reason(), ticker, start);
     }
     return handleWrite(((Screened.Accepted) screened).event(), start);
   }
 
   private Decision handleWrite(WriteEvent event, long start) {
-    Decisions decisions = new Decisions(event, start, new CallBudget(eventBudget));
+    Decisions decisions = new Decisions(event, start, new CallBudget(eventBudget, ticker));
     if (handledEvents.contains(event.eventId())) {
       return decisions.skipped("duplicate delivery of an event already handled");
     }
@@ -166,7 +171,7 @@ public final class Remediator {
 
   private Decision reconcile(SiteRef site, Optional<JsonNode> listedSite, String runId, boolean dryRun) {
     WriteEvent sweep = WriteEvent.sweep(site, runId, OffsetDateTime.now(clock));
-    Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget));
+    Decisions decisions = new Decisions(sweep, ticker.nanos(), new CallBudget(eventBudget, ticker));
     Optional<String> outOfScope = scope.refusal(sweep);
     if (outOfScope.isPresent()) {
       return decisions.skipped(outOfScope.get());
@@ -180,7 +185,7 @@ public final class Remediator {
    * the site and one slot listing, nothing evaluated or written.
    */
   public Map<SiteRef, Map<Control, ModeDecision>> explain(SiteRef site) {
-    CallBudget budget = new CallBudget(eventBudget);
+    CallBudget budget = new CallBudget(eventBudget, ticker);
     Map<SiteRef, Map<Control, ModeDecision>> explained = new LinkedHashMap<>();
     explained.put(site, effectiveModes(reader.read(site, Set.of(), budget)));
     for (JsonNode slot : gateway.listSlots(site, budget)) {
@@ -207,8 +212,8 @@ public final class Remediator {
   public Decision refusedListing(String listedId, String reason, String runId, boolean dryRun) {
     String eventId = "sweep-" + runId + "-refused-" + Integer.toHexString(listedId.hashCode());
     Optional<String> shown = Optional.of(Printable.abbreviate(listedId));
-    long start = System.nanoTime();
-    Decision refusal = Decisions.refused(eventId, shown, Outcome.FAILED, reason, start);
+    long start = ticker.nanos();
+    Decision refusal = Decisions.refused(eventId, shown, Outcome.FAILED, reason, ticker, start);
     if (dryRun) {
       return refusal;
     }
@@ -217,7 +222,7 @@ public final class Remediator {
       return refusal;
     } catch (RuntimeException e) {
       return Decisions.refused(eventId, shown, Outcome.FAILED,
-          reason + "; alert upload failed, nobody was told: " + describe(e), start);
+          reason + "; alert upload failed, nobody was told: " + describe(e), ticker, start);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.driftguard.state;
 
+import io.driftguard.time.Ticker;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -13,16 +14,18 @@ import java.util.Optional;
  */
 final class TokenBucket {
 
+  private final Ticker ticker;
   private final double capacity;
   private final double perNano;
   private double tokens;
   private long lastNanos;
 
-  TokenBucket(double capacity, double perSecond) {
+  TokenBucket(double capacity, double perSecond, Ticker ticker) {
+    this.ticker = ticker;
     this.capacity = capacity;
     this.perNano = perSecond / 1e9;
     this.tokens = capacity;
-    this.lastNanos = System.nanoTime();
+    this.lastNanos = ticker.nanos();
   }
 
   /** Reserves a token if it will be available within {@code maxWait}; returns the wait, or empty (nothing reserved). */
@@ -46,7 +49,7 @@ final class TokenBucket {
   }
 
   private void refill() {
-    long now = System.nanoTime();
+    long now = ticker.nanos();
     tokens = Math.min(capacity, tokens + (now - lastNanos) * perNano);
     lastNanos = now;
   }

@@ -36,6 +36,7 @@ import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.state.RetrySettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ class RecordingIT {
   }
 
   private static List<AuditEntry> auditOf(SiteHandle app) {
-    return Driftguard.auditTrail(Settings.from(recordingSettings()))
+    return Driftguard.auditTrail(Settings.from(recordingSettings()), Clock.systemUTC())
         .history(Optional.of(app.site()), Instant.now().minus(Duration.ofMinutes(5)));
   }
 

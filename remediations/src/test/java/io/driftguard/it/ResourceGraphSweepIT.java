@@ -19,6 +19,7 @@ import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
+import io.driftguard.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,9 +87,8 @@ class ResourceGraphSweepIT {
     settings.put("DRIFTGUARD_ARM_ENDPOINT", LocalAzure.sandbox().armEndpoint().toString());
     settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
-    return Driftguard.builder(Settings.from(settings))
-        .trust(LocalAzure.sandbox().trustManager())
-        .clock(clock);
+    return Driftguard.builder(Settings.from(settings), clock, Ticker.SYSTEM)
+        .trust(LocalAzure.sandbox().trustManager());
   }
 
   private record Swept(SweepSummary summary, List<Decision> decisions, List<RecordedRequest> requests) {
