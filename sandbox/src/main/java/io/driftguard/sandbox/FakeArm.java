@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The fake Azure Resource Manager for Microsoft.Web sites: state, request log, faults, throttling and the events Azure
@@ -169,7 +170,12 @@ public final class FakeArm {
    * A throttled request is answered 429 with {@code Retry-After}, changes nothing and is logged with status 429.
    */
   public void throttle(ArmThrottle limits) {
-    throttling = limits == null || limits.isOff() ? null : new ArmThrottling(limits, System::nanoTime);
+    throttle(limits, System::nanoTime);
+  }
+
+  /** As {@link #throttle(ArmThrottle)}, the buckets refilling on {@code nanoTime}: a test moves it instead of waiting. */
+  public void throttle(ArmThrottle limits, LongSupplier nanoTime) {
+    throttling = limits == null || limits.isOff() ? null : new ArmThrottling(limits, nanoTime);
     throttledCount.set(0);
   }
 
