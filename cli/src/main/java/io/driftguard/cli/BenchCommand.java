@@ -32,117 +32,210 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * {@code bench burst|sweep|estate}: measures driftguard against the sandbox with ARM's token buckets on, and prints figures
- * beside the floor those buckets allow. Figures, not verdicts: nothing here passes or fails.
+ * {@code bench burst|sweep|start|warm|estate}: measures driftguard against the sandbox with ARM's token buckets on, and
+ * prints figures beside the floor those buckets allow. Figures, not verdicts: nothing here passes or fails.
  */
-final class BenchCommand implements Main.Command {
-
-  static final String HELP = """
-      usage: driftguard bench burst [--apps N] [--events-per-app N] [--scale F]
-             driftguard bench sweep [--apps N] [--scale F]
-             driftguard bench start [--runs N] [--java PATH] [--java-options "OPTIONS"] [--no-storage]
-             driftguard bench warm [--events N] [--latency-ms N] [--storage] [--seen]
-             driftguard bench estate [--subscriptions N] [--apps N] [--drifted P%] [--consumers N]
-                                     [--arm-only-subscriptions N] [--mode notify|autofix] [--scale F]
-
-      burst  a deployment touching N apps (default 100): 5 write events each (default), shuffled, delivered by 16
-             workers as Event Grid would (a retryable decision is delivered again), half the apps drifted, auto-fix.
-      sweep  a reconcile sweep of N function apps (default 2000), one in ten drifted, notify mode, ARM listing.
-      estate N function apps (default 20000) spread over S subscriptions (default 20), secure as the catalog's fixes
-             leave them, P% (default 5%) drifted on the default controls (config/web, httpsOnly, CORS, runtime,
-             basic-auth policies), the catalog's default profile, in notify mode (default) or autofix mode (each
-             control fixed or alerted as its risk allows). The Resource Graph sweep runs through the queue fan-out:
-             one message per subscription on Azurite's queue, taken by C consumers (default 10, each its own engine,
-             as scale-out instances) under the Table claim, with Resource Graph's quota on (15 queries per 5 s).
-             Beside it the ARM-only sweep of mirror copies of the first A subscriptions (default 1; the same apps
-             and drift under other subscription ids, so that its fixes leave the estate as seeded; paced by
-             driftguard's own buckets at ARM's rates, about 160 s a subscription), from which its reads and floor
-             for the whole estate are computed. Both sweeps' findings are checked against the seeded drift set, and
-             their outcomes and writes app for app on the sampled subscriptions; in autofix mode an ARM-only dry run
-             then re-judges the sampled subscriptions: nothing left that the catalog would fix.
-
-      ARM's token buckets are on (reads 250 at 25/s, writes 200 at 10/s per subscription), scaled by F (default 1);
-      driftguard's own buckets match them. Prints wall time, ARM requests, 429s, the floor time the buckets allow and
-      the ratio; sweep also prints peak heap. The sandbox runs in the same JVM: its state is in the heap figures.
-
-      start  N (default 7) cold processes of 'handle' on one drifted event each, started with the Functions Java
-             worker's JVM options, interleaved with as many of the floor program (plain JDK: a managed-identity
-             token, one GET of the site, one PATCH of config/web) as a bare JVM and as many under the worker's
-             options, all against the sandbox with Table storage on Azurite and alerts (--no-storage: neither).
-             Prints the medians, the ratios to each floor (target <= 2.0) and the phases of one traced run
-             (-Ddriftguard.traceStartup=true). --java and --java-options choose the JVM of the 'handle' processes
-             and add options after the worker's (e.g. a CDS archive, or -XX:TieredStopAtLevel=4 for C2).
-      warm   N (default 1000) drifted events, one at a time, through one warm engine, with a fixed latency (default
-             20 ms) on every ARM request; prints the per-event overhead beyond the latency on its critical path (the
-             waves of parallel requests in the sandbox's request log) and beyond what the sandbox held those requests
-             (p50 target <= 3 ms, p99 <= 15 ms), the floor program's cost per request, allocations and CPU per event.
-             --storage adds Table storage (Azurite) and alerts, whose round trips then count as overhead. Each app is
-             new to the engine (its site read first, then its documents); --seen hands the engine one compliant
-             write event of each app first, as its deployment would, so that it reads site and documents at once.
-      Figures move with the machine's load: each figure is printed with the load average.
-      """;
+@Command(name = "bench", customSynopsis = "driftguard bench burst|sweep|start|warm|estate [options]",
+    description = "measure a burst, a sweep, cold start or warm per-event cost (prints figures)",
+    subcommands = {BenchCommand.Burst.class, BenchCommand.Sweep.class, BenchCommand.Start.class,
+        BenchCommand.Warm.class, BenchCommand.Estate.class},
+    footer = {"",
+        "ARM's token buckets are on (reads 250 at 25/s, writes 200 at 10/s per subscription), scaled by F (default 1);",
+        "driftguard's own buckets match them. Figures move with the machine's load: each figure is printed with the",
+        "load average. Run 'driftguard bench <sub-command> --help' for each one's options."})
+final class BenchCommand {
 
   private static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000be4c";
   private static final Caller PEOPLE = Caller.servicePrincipal("0de10000-0000-4000-8000-000000000001",
       "0de10000-0000-4000-8000-000000000002", "release-pipeline");
 
-  @Override
-  public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || Main.isHelp(args[0])
-        || !List.of("burst", "sweep", "start", "warm", "estate").contains(args[0])) {
-      (args.length > 0 && Main.isHelp(args[0]) ? out : err).print(HELP);
-      return args.length > 0 && Main.isHelp(args[0]) ? ExitCode.OK : ExitCode.USAGE;
+  /** ARM's buckets scaled by F, for the benchmarks that run under them. */
+  static final class Scale {
+    @Option(names = "--scale", paramLabel = "F", description = "scales ARM's token buckets (default 1)")
+    double factor = 1;
+  }
+
+  @Command(name = "burst", customSynopsis = "driftguard bench burst [--apps N] [--events-per-app N] [--scale F]",
+      description = "a burst of write events, as a deployment makes",
+      footer = {"",
+          "a deployment touching N apps (default 100): 5 write events each (default), shuffled, delivered by 16 workers",
+          "as Event Grid would (a retryable decision is delivered again), half the apps drifted, auto-fix. Prints wall",
+          "time, ARM requests, 429s, the floor time the buckets allow and the ratio."})
+  static final class Burst implements Main.Command {
+    @Option(names = "--apps", paramLabel = "N", converter = Main.Positive.class, description = "apps (default 100)")
+    int apps = 100;
+    @Option(names = "--events-per-app", paramLabel = "N", converter = Main.Positive.class,
+        description = "write events per app (default 5)")
+    int eventsPerApp = 5;
+    @Mixin
+    Scale scale;
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+      return throttled(args, scale, (sandbox, throttle, limits) -> burst(sandbox, throttle, limits, this, out));
     }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("driftguard bench: " + e.getMessage());
-      return ExitCode.USAGE;
+  }
+
+  @Command(name = "sweep", customSynopsis = "driftguard bench sweep [--apps N] [--scale F]",
+      description = "a reconcile sweep of one subscription under ARM's buckets",
+      footer = {"",
+          "a reconcile sweep of N function apps (default 2000), one in ten drifted, notify mode, ARM listing. Prints",
+          "wall time, ARM requests, 429s, the floor time the buckets allow, the ratio and peak heap (the sandbox runs",
+          "in the same JVM: its state is in the heap figures)."})
+  static final class Sweep implements Main.Command {
+    @Option(names = "--apps", paramLabel = "N", converter = Main.Positive.class, description = "apps (default 2000)")
+    int apps = 2000;
+    @Mixin
+    Scale scale;
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+      return throttled(args, scale, (sandbox, throttle, limits) -> sweep(sandbox, throttle, limits, apps, out));
     }
-    if (args[0].equals("start")) {
+  }
+
+  @Command(name = "estate", customSynopsis = {
+      "driftguard bench estate [--subscriptions N] [--apps N] [--drifted P%%] [--consumers N]",
+      "                        [--arm-only-subscriptions N] [--mode notify|autofix] [--scale F]"},
+      description = "a many-subscription estate through Resource Graph and the queue fan-out, beside the ARM-only sweep",
+      footer = {"",
+          "N function apps (default 20000) spread over S subscriptions (default 20), secure as the catalog's fixes",
+          "leave them, P%% (default 5%%) drifted on the default controls (config/web, httpsOnly, CORS, runtime,",
+          "basic-auth policies), the catalog's default profile, in notify mode (default) or autofix mode (each control",
+          "fixed or alerted as its risk allows). The Resource Graph sweep runs through the queue fan-out: one message",
+          "per subscription on Azurite's queue, taken by C consumers (default 10, each its own engine, as scale-out",
+          "instances) under the Table claim, with Resource Graph's quota on (15 queries per 5 s). Beside it the",
+          "ARM-only sweep of mirror copies of the first A subscriptions (default 1; the same apps and drift under other",
+          "subscription ids, so that its fixes leave the estate as seeded; paced by driftguard's own buckets at ARM's",
+          "rates, about 160 s a subscription), from which its reads and floor for the whole estate are computed. Both",
+          "sweeps' findings are checked against the seeded drift set, and their outcomes and writes app for app on the",
+          "sampled subscriptions; in autofix mode an ARM-only dry run then re-judges the sampled subscriptions: nothing",
+          "left that the catalog would fix."})
+  static final class Estate implements Main.Command {
+    @Option(names = "--subscriptions", paramLabel = "N", converter = Main.Positive.class,
+        description = "subscriptions (default 20)")
+    int subscriptions = 20;
+    @Option(names = "--apps", paramLabel = "N", converter = Main.Positive.class, description = "apps (default 20000)")
+    int apps = 20_000;
+    @Option(names = "--drifted", paramLabel = "P%", converter = Percent.class,
+        description = "the share of apps drifted (default 5%%)")
+    double driftedPercent = 5;
+    @Option(names = "--consumers", paramLabel = "N", converter = Main.Positive.class,
+        description = "queue consumers (default 10)")
+    int consumers = 10;
+    @Option(names = "--arm-only-subscriptions", paramLabel = "N", converter = Main.Positive.class,
+        description = "subscriptions the ARM-only sweep measures (default 1)")
+    int armOnlySubscriptions = 1;
+    @Option(names = "--mode", paramLabel = "notify|autofix", converter = ActingMode.class,
+        description = "the mode of every control (default notify)")
+    Mode mode = Mode.NOTIFY;
+    @Mixin
+    Scale scale;
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+      return throttled(args, scale, (sandbox, throttle, limits) -> new EstateBench(sandbox, throttle, limits)
+          .run(subscriptions, apps, driftedPercent, consumers, armOnlySubscriptions, mode, out));
+    }
+  }
+
+  @Command(name = "start",
+      customSynopsis = "driftguard bench start [--runs N] [--java PATH] [--java-options \"OPTIONS\"] [--no-storage]",
+      description = "cold start: processes of handle beside a plain-JDK floor program",
+      footer = {"",
+          "N (default 7) cold processes of 'handle' on one drifted event each, started with the Functions Java worker's",
+          "JVM options, interleaved with as many of the floor program (plain JDK: a managed-identity token, one GET of",
+          "the site, one PATCH of config/web) as a bare JVM and as many under the worker's options, all against the",
+          "sandbox with Table storage on Azurite and alerts (--no-storage: neither). Prints the medians, the ratios to",
+          "each floor (target <= 2.0) and the phases of one traced run (-Ddriftguard.traceStartup=true)."})
+  static final class Start implements Main.Command {
+    @Option(names = "--runs", paramLabel = "N", converter = Main.Positive.class, description = "cold runs (default 7)")
+    int runs = 7;
+    @Option(names = "--java", paramLabel = "PATH", description = "the JVM of the 'handle' processes (default: this one)")
+    String java = ProcessHandle.current().info().command().orElse("java");
+    @Option(names = "--java-options", paramLabel = "OPTIONS", 
+        description = "added after the worker's options (e.g. a CDS archive, or -XX:TieredStopAtLevel=4 for C2)")
+    String javaOptions = "";
+    @Option(names = "--no-storage", description = "without Table storage and alerts")
+    boolean noStorage;
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+      List<String> options = javaOptions.isBlank() ? List.of() : List.of(javaOptions.trim().split("\\s+"));
       // Each measured process gets the sandbox's endpoints in its environment: this JVM needs none of its own.
-      try (Sandbox sandbox = Sandbox.start(); Storage storage = Storage.start(options.storage())) {
-        return new StartBench(sandbox, storage.azurite(), options.java(), options.javaOptions()).run(options.runs(), out);
+      try (Sandbox sandbox = Sandbox.start(); Storage storage = Storage.start(!noStorage)) {
+        return new StartBench(sandbox, storage.azurite(), java, options).run(runs, out);
       }
     }
-    if (!LocalAzureRun.isChild()) {
-      return LocalAzureRun.relaunch(prepend("bench", args));
-    }
-    if (args[0].equals("warm")) {
+  }
+
+  @Command(name = "warm", customSynopsis = "driftguard bench warm [--events N] [--latency-ms N] [--storage] [--seen]",
+      description = "warm per-event cost beyond the ARM latency",
+      footer = {"",
+          "N (default 1000) drifted events, one at a time, through one warm engine, with a fixed latency (default 20",
+          "ms) on every ARM request; prints the per-event overhead beyond the latency on its critical path (the waves",
+          "of parallel requests in the sandbox's request log) and beyond what the sandbox held those requests (p50",
+          "target <= 3 ms, p99 <= 15 ms), the floor program's cost per request, allocations and CPU per event."})
+  static final class Warm implements Main.Command {
+    @Option(names = "--events", paramLabel = "N", converter = Main.Positive.class, description = "events (default 1000)")
+    int events = 1000;
+    @Option(names = "--latency-ms", paramLabel = "N", converter = Main.Positive.class,
+        description = "latency of every ARM request (default 20)")
+    int latencyMs = 20;
+    @Option(names = "--storage",
+        description = "adds Table storage (Azurite) and alerts, whose round trips then count as overhead")
+    boolean storage;
+    @Option(names = "--seen", description = "each app is new to the engine unless this hands it one compliant write "
+        + "event of each app first, as its deployment would, so that it reads site and documents at once")
+    boolean seen;
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+      if (!LocalAzureRun.isChild()) {
+        return LocalAzureRun.relaunch(args);
+      }
       try (Sandbox sandbox = LocalAzureRun.startSandbox(SandboxOptions.defaults());
-           Storage storage = Storage.start(options.storage())) {
-        return WarmBench.run(sandbox, storage.azurite(), options.events(), Duration.ofMillis(options.latencyMs()),
-            options.seen(), out);
+           Storage storage = Storage.start(this.storage)) {
+        return WarmBench.run(sandbox, storage.azurite(), events, Duration.ofMillis(latencyMs), seen, out);
       }
     }
-    ArmThrottle throttle = ArmThrottle.azureDefaults().scaled(options.scale());
+  }
+
+  /** A benchmark under ARM's buckets: the sandbox throttled, and driftguard's own buckets at the same rates. */
+  private interface Throttled {
+    int run(Sandbox sandbox, ArmThrottle throttle, Map<String, String> limits) throws Exception;
+  }
+
+  private static int throttled(String[] args, Scale scale, Throttled bench) throws Exception {
+    if (!LocalAzureRun.isChild()) {
+      return LocalAzureRun.relaunch(args);
+    }
+    ArmThrottle throttle = ArmThrottle.azureDefaults().scaled(scale.factor);
     try (Sandbox sandbox = LocalAzureRun.startSandbox(SandboxOptions.defaults().withThrottling(throttle))) {
       Map<String, String> limits = Map.of(
           "DRIFTGUARD_ARM_READ_BURST", String.valueOf(throttle.readCapacity()),
           "DRIFTGUARD_ARM_READS_PER_SECOND", String.valueOf((int) throttle.readRefillPerSecond()),
           "DRIFTGUARD_ARM_WRITE_BURST", String.valueOf(throttle.writeCapacity()),
           "DRIFTGUARD_ARM_WRITES_PER_SECOND", String.valueOf((int) throttle.writeRefillPerSecond()));
-      return switch (args[0]) {
-        case "burst" -> burst(sandbox, throttle, limits, options, out);
-        case "estate" -> new EstateBench(sandbox, throttle, limits).run(options.subscriptions(), options.apps(),
-            options.driftedPercent(), options.consumers(), options.armOnlySubscriptions(), options.mode(), out);
-        default -> sweep(sandbox, throttle, limits, options, out);
-      };
+      return bench.run(sandbox, throttle, limits);
     }
   }
 
-  private static int burst(Sandbox sandbox, ArmThrottle throttle, Map<String, String> limits, Options options,
+  private static int burst(Sandbox sandbox, ArmThrottle throttle, Map<String, String> limits, Burst options,
                            PrintStream out) throws InterruptedException {
     FakeArm arm = sandbox.arm();
     Random random = new Random(1);
     List<String> events = new ArrayList<>();
-    for (int i = 0; i < options.apps(); i++) {
+    for (int i = 0; i < options.apps; i++) {
       SiteHandle app = arm.seedSite(SUBSCRIPTION, "rg-burst", String.format("func-burst-%04d", i), "functionapp",
           Map.of(), true, Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false));
-      for (int event = 0; event < options.eventsPerApp(); event++) {
+      for (int event = 0; event < options.eventsPerApp; event++) {
         String body = event == 0 && i % 2 == 0 ? "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"
             : "{\"properties\":{\"http20Enabled\":" + random.nextBoolean() + "}}";
         arm.write(PEOPLE, "PATCH", app.webConfigId(), body);
@@ -183,7 +276,7 @@ final class BenchCommand implements Main.Command {
     double floor = floor(reads, throttle.readCapacity(), throttle.readRefillPerSecond(),
         writes, throttle.writeCapacity(), throttle.writeRefillPerSecond());
     out.printf("burst: %d apps, %d events, %d deliveries (%d redelivered after a retryable failure)%n",
-        options.apps(), events.size(), deliveries.get(), deliveries.get() - events.size());
+        options.apps, events.size(), deliveries.get(), deliveries.get() - events.size());
     out.printf("  ARM requests: %d reads, %d writes; throttled (429): %d%n", reads, writes, arm.throttledCount());
     out.printf("  wall time %.1f s; token-bucket floor %.1f s (reads %d beyond the burst of %d at %.0f/s); ratio %.2f%n",
         wall, floor, Math.max(0, reads - throttle.readCapacity()), throttle.readCapacity(),
@@ -191,10 +284,10 @@ final class BenchCommand implements Main.Command {
     return ExitCode.OK;
   }
 
-  private static int sweep(Sandbox sandbox, ArmThrottle throttle, Map<String, String> limits, Options options,
+  private static int sweep(Sandbox sandbox, ArmThrottle throttle, Map<String, String> limits, int apps,
                            PrintStream out) {
     FakeArm arm = sandbox.arm();
-    for (int i = 0; i < options.apps(); i++) {
+    for (int i = 0; i < apps; i++) {
       arm.seedSite(SUBSCRIPTION, "rg-estate", String.format("func-%05d", i), "functionapp,linux", Map.of(), true,
           i % 10 == 0 ? Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0")
               : Map.of("ftpsState", "Disabled", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false));
@@ -215,7 +308,7 @@ final class BenchCommand implements Main.Command {
     long reads = requests.stream().filter(request -> request.method().equals("GET")).count();
     double floor = floor(reads, throttle.readCapacity(), throttle.readRefillPerSecond(), 0, 1, 1);
     double wall = summary.elapsedMs() / 1000.0;
-    out.printf("sweep: %d function apps, %d decided %s, complete %s%n", options.apps(), summary.decided(),
+    out.printf("sweep: %d function apps, %d decided %s, complete %s%n", apps, summary.decided(),
         summary.outcomes(), summary.complete());
     out.printf("  ARM reads %d (%d list reads); throttled (429): %d%n", reads, summary.listReads(), arm.throttledCount());
     out.printf("  wall time %.1f s; read-bucket floor %.1f s; ratio %.2f%n", wall, floor, floor == 0 ? 0 : wall / floor);
@@ -239,13 +332,6 @@ final class BenchCommand implements Main.Command {
     return all;
   }
 
-  private static String[] prepend(String first, String[] rest) {
-    String[] all = new String[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
-  }
-
   /** Azurite when the benchmark includes Table storage. */
   private record Storage(Optional<Azurite> azurite) implements AutoCloseable {
     static Storage start(boolean wanted) {
@@ -258,78 +344,29 @@ final class BenchCommand implements Main.Command {
     }
   }
 
-  private record Options(int apps, int eventsPerApp, double scale, int runs, String java, List<String> javaOptions,
-                         boolean storage, int events, int latencyMs, int subscriptions, double driftedPercent,
-                         int consumers, int armOnlySubscriptions, Mode mode, boolean seen) {
-    static Options parse(String[] args) {
-      int apps = switch (args[0]) {
-        case "burst" -> 100;
-        case "estate" -> 20_000;
-        default -> 2000;
-      };
-      int eventsPerApp = 5;
-      double scale = 1;
-      int runs = 7;
-      String java = ProcessHandle.current().info().command().orElse("java");
-      List<String> javaOptions = List.of();
-      boolean storage = args[0].equals("start");
-      int events = 1000;
-      int latencyMs = 20;
-      int subscriptions = 20;
-      double driftedPercent = 5;
-      int consumers = 10;
-      int armOnlySubscriptions = 1;
-      Mode mode = Mode.NOTIFY;
-      boolean seen = false;
-      for (int i = 1; i < args.length; i++) {
-        switch (args[i]) {
-          case "--apps" -> apps = positive(args, ++i);
-          case "--events-per-app" -> eventsPerApp = positive(args, ++i);
-          case "--subscriptions" -> subscriptions = positive(args, ++i);
-          case "--drifted" -> driftedPercent = percent(args, ++i);
-          case "--consumers" -> consumers = positive(args, ++i);
-          case "--arm-only-subscriptions" -> armOnlySubscriptions = positive(args, ++i);
-          case "--mode" -> mode = acting(args, ++i);
-          case "--scale" -> scale = Double.parseDouble(Arguments.value(args, ++i));
-          case "--runs" -> runs = positive(args, ++i);
-          case "--java" -> java = Arguments.value(args, ++i);
-          case "--java-options" -> javaOptions = List.of(Arguments.value(args, ++i).trim().split("\\s+"));
-          case "--storage" -> storage = true;
-          case "--no-storage" -> storage = false;
-          case "--events" -> events = positive(args, ++i);
-          case "--latency-ms" -> latencyMs = positive(args, ++i);
-          case "--seen" -> seen = true;
-          default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
-        }
-      }
-      return new Options(apps, eventsPerApp, scale, runs, java, javaOptions, storage, events, latencyMs, subscriptions,
-          driftedPercent, consumers, armOnlySubscriptions, mode, seen);
-    }
-
-    /** {@code notify} or {@code autofix}: a mode that acts on findings ({@code off} would sweep nothing). */
-    private static Mode acting(String[] args, int index) {
-      String text = Arguments.value(args, index);
+  /** {@code notify} or {@code autofix}: a mode that acts on findings ({@code off} would sweep nothing). */
+  static final class ActingMode implements CommandLine.ITypeConverter<Mode> {
+    @Override
+    public Mode convert(String text) {
       if (!List.of(Mode.NOTIFY.label(), Mode.AUTOFIX.label()).contains(text)) {
-        throw new IllegalArgumentException(args[index - 1] + " must be notify or autofix, not '" + text + "'");
+        throw new CommandLine.TypeConversionException("must be notify or autofix, not '" + text + "'");
       }
       return Mode.parse(text);
     }
+  }
 
-    private static double percent(String[] args, int index) {
-      String text = Arguments.value(args, index);
-      double percent = Double.parseDouble(text.endsWith("%") ? text.substring(0, text.length() - 1) : text);
-      if (!(percent > 0 && percent <= 100)) {
-        throw new IllegalArgumentException(args[index - 1] + " must be a percentage above 0, such as 5%");
+  static final class Percent implements CommandLine.ITypeConverter<Double> {
+    @Override
+    public Double convert(String text) {
+      try {
+        double percent = Double.parseDouble(text.endsWith("%") ? text.substring(0, text.length() - 1) : text);
+        if (percent > 0 && percent <= 100) {
+          return percent;
+        }
+      } catch (NumberFormatException e) {
+        // the reason below
       }
-      return percent;
-    }
-
-    private static int positive(String[] args, int index) {
-      int number = Integer.parseInt(Arguments.value(args, index));
-      if (number < 1) {
-        throw new IllegalArgumentException(args[index - 1] + " must be at least 1");
-      }
-      return number;
+      throw new CommandLine.TypeConversionException("must be a percentage above 0, such as 5%, not '" + text + "'");
     }
   }
 }

@@ -8,22 +8,23 @@ import io.driftguard.policy.ModePolicy;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code controls}: the catalog, with each control's effective mode under the current settings and its source. */
+@Command(name = "controls", customSynopsis = "driftguard controls [--json]",
+    description = "every control: what it checks, risk, default, effective mode and its source",
+    footer = {"",
+        "Lists every control driftguard knows: id, what it checks, the ARM document it reads, its risk (safe, guarded,",
+        "report-only), its default (on or opt-in), and its effective mode under the settings in the environment",
+        "(DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it. App tags can change the mode per app:",
+        "see 'driftguard explain'.",
+        "",
+        "exit: 0 listed, 64 bad arguments, 78 invalid settings"})
 final class ControlsCommand implements Main.Command {
 
-  static final String HELP = """
-      usage: driftguard controls [--json]
-
-      Lists every control driftguard knows: id, what it checks, the ARM document it reads, its risk (safe, guarded,
-      report-only), its default (on or opt-in), and its effective mode under the settings in the environment
-      (DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it. App tags can change the mode per app:
-      see 'driftguard explain'.
-
-        --json   one JSON object per control instead of a table
-
-      exit: 0 listed, 64 bad arguments, 78 invalid settings
-      """;
+  @Option(names = "--json", description = "one JSON object per control instead of a table")
+  boolean json;
 
   /** One control as listed. */
   record Listed(String id, String title, String document, String risk, String defaultState, String mode,
@@ -37,25 +38,10 @@ final class ControlsCommand implements Main.Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    boolean json = false;
-    for (String arg : args) {
-      switch (arg) {
-        case "--help", "-h" -> {
-          out.print(HELP);
-          return ExitCode.OK;
-        }
-        case "--json" -> json = true;
-        default -> {
-          err.println("driftguard controls: unknown argument '" + arg + "'");
-          err.print(HELP);
-          return ExitCode.USAGE;
-        }
-      }
-    }
     Settings settings = Settings.fromEnvironment();
-    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(),
-        Clock.systemUTC());
-    List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()).all().stream()
+    Clock clock = Clock.systemUTC();
+    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
+    List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
     if (json) {
       listed.forEach(control -> out.println(Json.write(control)));

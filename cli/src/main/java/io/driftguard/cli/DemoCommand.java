@@ -21,33 +21,32 @@ import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Command;
 
 /**
  * {@code demo}: a small estate in the sandbox, the writes people and pipelines make to it, the events Azure sends, and
  * what driftguard does about each, narrated. The engine is wired exactly as in Azure (managed identity, real SDK,
  * HTTPS); only the endpoints are local.
  */
+@Command(name = "demo", customSynopsis = "driftguard demo",
+    description = "run driftguard against a local Azure (sandbox) and narrate what happens",
+    footer = {"",
+        "Starts a local Azure (the sandbox: fake ARM over HTTPS, a managed-identity token endpoint, a Logs Ingestion",
+        "endpoint; Azurite for Table storage), seeds a few function apps, a slot, a plain web app and an app exempt by",
+        "tag, makes the writes people and pipelines make, delivers the events Azure would send, and narrates what",
+        "driftguard does about each: fixes, the alert an on-call engineer receives, a pipeline that keeps reverting a fix",
+        "(flapping), a sweep that finds drift no event announced, and the audit trail. Ends with a summary table, and",
+        "writes the estate as the sweep saw it to an HTML page (as scan --format html) and prints where it is.",
+        "Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify."})
 final class DemoCommand implements Main.Command {
-
-  static final String HELP = """
-      usage: driftguard demo
-
-      Starts a local Azure (the sandbox: fake ARM over HTTPS, a managed-identity token endpoint, a Logs Ingestion
-      endpoint; Azurite for Table storage), seeds a few function apps, a slot, a plain web app and an app exempt by
-      tag, makes the writes people and pipelines make, delivers the events Azure would send, and narrates what
-      driftguard does about each: fixes, the alert an on-call engineer receives, a pipeline that keeps reverting a fix
-      (flapping), a sweep that finds drift no event announced, and the audit trail. Ends with a summary table, and
-      writes the estate as the sweep saw it to an HTML page (as scan --format html) and prints where it is.
-      Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify.
-      """;
 
   private static final String SUBSCRIPTION = "7c1b5e2a-0d3f-4a61-9b8e-2f4d6a8c0e11";
   private static final String GROUP = "rg-shop";
@@ -61,10 +60,6 @@ final class DemoCommand implements Main.Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length > 0) {
-      (Main.isHelp(args[0]) ? out : err).print(HELP);
-      return Main.isHelp(args[0]) ? ExitCode.OK : ExitCode.USAGE;
-    }
     return LocalAzureRun.isChild() ? narrate(out) : LocalAzureRun.relaunch("demo");
   }
 
@@ -161,8 +156,9 @@ final class DemoCommand implements Main.Command {
       summary(payments);
       out.println();
       out.println("audit trail of func-payments (./driftguard history --app func-payments):");
-      HistoryCommand.print(Driftguard.auditTrail(settings).history(Optional.of("func-payments"),
-          Instant.now().minus(Duration.ofHours(1))), out);
+      Clock clock = Clock.systemUTC();
+      HistoryCommand.print(Driftguard.auditTrail(settings, clock).history(Optional.of("func-payments"),
+          clock.instant().minus(Duration.ofHours(1))), out);
       out.println();
       Path page = Path.of(System.getProperty("java.io.tmpdir"), "driftguard-demo-report.html").toAbsolutePath();
       try {

@@ -7,69 +7,52 @@ import io.driftguard.policy.ModeDecision;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
+import io.driftguard.time.Ticker;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code explain}: each control's effective mode for one app and its slots, and which setting or tag chose it. */
+@Command(name = "explain", customSynopsis = "driftguard explain --subscription ID --resource-group GROUP --app NAME [--json]",
+    description = "each control's effective mode for one app and its slots, and what chose it",
+    footer = {"",
+        "Reads the app (one GET) and lists its slots (one GET), and prints for the app and each slot every control's",
+        "effective mode with the setting or tag that chose it (driftguard-exempt, driftguard-mode, driftguard-autofix,",
+        "driftguard-enable, DRIFTGUARD_RULE_<ID>, DRIFTGUARD_MODE, or the control's risk). Nothing is evaluated or",
+        "written. Settings and credentials as for scan.",
+        "",
+        "exit: 0 explained, 64 bad arguments, 75 ARM could not be read, 78 invalid settings"})
 final class ExplainCommand implements Main.Command {
 
-  static final String HELP = """
-      usage: driftguard explain --subscription ID --resource-group GROUP --app NAME [--json]
-
-      Reads the app (one GET) and lists its slots (one GET), and prints for the app and each slot every control's
-      effective mode with the setting or tag that chose it (driftguard-exempt, driftguard-mode, driftguard-autofix,
-      driftguard-enable, DRIFTGUARD_RULE_<ID>, DRIFTGUARD_MODE, or the control's risk). Nothing is evaluated or
-      written. Settings and credentials as for scan.
-
-        --json   one JSON object per app or slot and control instead of a table
-
-      exit: 0 explained, 64 bad arguments, 75 ARM could not be read, 78 invalid settings
-      """;
+  @Option(names = "--subscription", required = true, paramLabel = "ID", description = "the app's subscription")
+  String subscription;
+  @Option(names = {"--resource-group", "-g"}, required = true, paramLabel = "GROUP", description = "the app's resource group")
+  String group;
+  @Option(names = {"--app", "-n"}, required = true, paramLabel = "NAME", description = "the function app")
+  String app;
+  @Option(names = "--json", description = "one JSON object per app or slot and control instead of a table")
+  boolean json;
 
   /** One control's mode on one app or slot. */
   record Explained(String app, String control, String mode, String modeSource) {}
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    String subscription = null;
-    String group = null;
-    String app = null;
-    boolean json = false;
-    try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--help", "-h" -> {
-            out.print(HELP);
-            return ExitCode.OK;
-          }
-          case "--subscription" -> subscription = Arguments.value(args, ++i);
-          case "--resource-group", "-g" -> group = Arguments.value(args, ++i);
-          case "--app", "-n" -> app = Arguments.value(args, ++i);
-          case "--json" -> json = true;
-          default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
-        }
-      }
-      if (subscription == null || group == null || app == null) {
-        throw new IllegalArgumentException("--subscription, --resource-group and --app are required");
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("driftguard explain: " + e.getMessage());
-      err.print(HELP);
-      return ExitCode.USAGE;
-    }
     SiteRef site;
     try {
       site = ResourceIds.parse("/subscriptions/" + subscription + "/resourceGroups/" + group
           + "/providers/Microsoft.Web/sites/" + app).site();
     } catch (RuntimeException e) {
-      err.println("driftguard explain: not an app: " + e.getMessage());
-      return ExitCode.USAGE;
+      throw new Main.UsageException("not an app: " + e.getMessage());
     }
     Map<SiteRef, Map<Control, ModeDecision>> explained;
     try {
-      explained = Driftguard.builder(Settings.fromEnvironment()).build().explain(site);
+      explained = Driftguard.builder(Settings.fromEnvironment(), Clock.systemUTC(), Ticker.SYSTEM).build()
+          .explain(site);
     } catch (ArmException e) {
       err.println("driftguard explain: " + e.getMessage());
       return e.isNotFound() ? ExitCode.USAGE : ExitCode.TEMPORARY_FAILURE;

@@ -6,6 +6,7 @@ import io.driftguard.engine.Decision;
 import io.driftguard.engine.DecisionJson;
 import io.driftguard.engine.Remediator;
 import io.driftguard.intake.MalformedDeliveryException;
+import io.driftguard.time.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -13,43 +14,43 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code handle [FILE|-]}: the function's path, from a file or stdin, with the same settings (environment). */
+@Command(name = "handle", customSynopsis = "driftguard handle [FILE|-]",
+    description = "handle an Event Grid delivery exactly as the function does; one JSON decision per line",
+    footer = {"",
+        "Handles an Event Grid delivery (one event or an array; Event Grid schema or CloudEvents 1.0) exactly as the",
+        "OnResourceWrite function does, with the same settings, read from the environment (see README: Settings).",
+        "",
+        "stdout: one JSON decision per event, one per line. stderr: a line per decision for people, and logs.",
+        "exit:   0  every event handled (skipped and rejected included)",
+        "        64 bad arguments",
+        "        65 the input cannot be parsed as events",
+        "        66 FILE does not exist",
+        "        75 a retryable failure (throttling, ARM errors, timeouts, an alert upload that failed, another",
+        "           instance handling the event): deliver the same input again later. Table storage being down is",
+        "           not one: the decision says recordingDegraded, and fixes and alerts still go out",
+        "        78 invalid settings"})
 final class HandleCommand implements Main.Command {
 
-  static final String HELP = """
-      usage: driftguard handle [FILE|-]
-
-      Handles an Event Grid delivery (one event or an array; Event Grid schema or CloudEvents 1.0) exactly as the
-      OnResourceWrite function does, with the same settings, read from the environment (see README: Settings).
-      Reads FILE, or stdin when FILE is '-' or absent.
-
-      stdout: one JSON decision per event, one per line. stderr: a line per decision for people, and logs.
-      exit:   0  every event handled (skipped and rejected included)
-              65 the input cannot be parsed as events
-              66 FILE does not exist
-              75 a retryable failure (throttling, ARM errors, timeouts, an alert upload that failed, another
-                 instance handling the event): deliver the same input again later. Table storage being down is
-                 not one: the decision says recordingDegraded, and fixes and alerts still go out
-              78 invalid settings
-      """;
+  @Parameters(arity = "0..1", paramLabel = "FILE|-", description = "the delivery; stdin when '-' or absent")
+  String file = "-";
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length > 1 || (args.length == 1 && Main.isHelp(args[0]))) {
-      (args.length == 1 ? out : err).print(HELP);
-      return args.length == 1 ? ExitCode.OK : ExitCode.USAGE;
-    }
     StartupTrace trace = StartupTrace.fromSystemProperty(err);
     String delivery;
     try {
-      delivery = args.length == 0 || args[0].equals("-") ? read(System.in) : Files.readString(Path.of(args[0]));
+      delivery = file.equals("-") ? read(System.in) : Files.readString(Path.of(file));
     } catch (NoSuchFileException e) {
-      err.println("driftguard: no such file: " + args[0]);
+      err.println("driftguard: no such file: " + file);
       return ExitCode.NO_INPUT;
     }
-    Remediator engine = Driftguard.builder(Settings.fromEnvironment()).build();
+    Remediator engine = Driftguard.builder(Settings.fromEnvironment(), Clock.systemUTC(), Ticker.SYSTEM).build();
     trace.mark("wired");
     List<Decision> decisions;
     try {

@@ -1,58 +1,50 @@
 package io.driftguard.cli;
 
 import io.driftguard.config.Driftguard;
-import io.driftguard.config.Durations;
 import io.driftguard.config.Settings;
 import io.driftguard.record.AuditEntry;
 import io.driftguard.record.TableAuditTrail;
+import io.driftguard.text.Durations;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code history}: what driftguard did, from the audit trail in Table storage, newest first. */
+@Command(name = "history", customSynopsis = "driftguard history [--app NAME] [--since DURATION] [--json]",
+    description = "what driftguard did, from its audit trail (Table storage)",
+    footer = {"",
+        "Lists what driftguard did (fixed, alerted, fix-failed, backed-off), newest first, from its audit trail in the",
+        "Functions storage account: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName",
+        "(your own identity, e.g. az login, needs Storage Table Data Reader).",
+        "",
+        "exit: 0 listed (even if empty), 64 bad arguments, 78 no storage configured"})
 final class HistoryCommand implements Main.Command {
 
-  static final String HELP = """
-      usage: driftguard history [--app NAME] [--since DURATION] [--json]
+  @Option(names = "--app", paramLabel = "NAME", description = "one app, or one slot as NAME/SLOT (case-insensitive)")
+  Optional<String> app = Optional.empty();
+  @Option(names = "--since", paramLabel = "DURATION", converter = Since.class,
+      description = "how far back: 90s, 15m, 1h, 7d or ISO-8601 (default 24h)")
+  Duration since = Duration.ofHours(24);
+  @Option(names = "--json", description = "one JSON object per line instead of a table")
+  boolean json;
 
-      Lists what driftguard did (fixed, alerted, fix-failed, backed-off), newest first, from its audit trail in the
-      Functions storage account: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName
-      (your own identity, e.g. az login, needs Storage Table Data Reader).
-
-        --app NAME        one app, or one slot as NAME/SLOT (case-insensitive)
-        --since DURATION  how far back: 90s, 15m, 1h, 7d or ISO-8601 (default 24h)
-        --json            one JSON object per line instead of a table
-
-      exit: 0 listed (even if empty), 64 bad arguments, 78 no storage configured
-      """;
+  static final class Since implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return Main.parse(value, Durations::parse);
+    }
+  }
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Optional<String> app = Optional.empty();
-    Duration since = Duration.ofHours(24);
-    boolean json = false;
-    try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--help", "-h" -> {
-            out.print(HELP);
-            return ExitCode.OK;
-          }
-          case "--app" -> app = Optional.of(Arguments.value(args, ++i));
-          case "--since" -> since = Durations.parse(Arguments.value(args, ++i));
-          case "--json" -> json = true;
-          default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("driftguard history: " + e.getMessage());
-      err.print(HELP);
-      return ExitCode.USAGE;
-    }
-    TableAuditTrail audit = Driftguard.auditTrail(Settings.fromEnvironment());
-    List<AuditEntry> entries = audit.history(app, Instant.now().minus(since));
+    Clock clock = Clock.systemUTC();
+    TableAuditTrail audit = Driftguard.auditTrail(Settings.fromEnvironment(), clock);
+    List<AuditEntry> entries = audit.history(app, clock.instant().minus(since));
     if (json) {
       entries.forEach(entry -> out.println(Json.write(entry)));
     } else {

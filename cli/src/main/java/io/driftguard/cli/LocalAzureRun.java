@@ -4,11 +4,13 @@ import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
+import io.driftguard.time.Ticker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -71,7 +73,7 @@ final class LocalAzureRun {
 
   /** An engine builder for those settings that trusts the sandbox's certificate. */
   static Driftguard builder(Sandbox sandbox, Settings settings) {
-    return Driftguard.builder(settings)
+    return Driftguard.builder(settings, Clock.systemUTC(), Ticker.SYSTEM)
         .trust(sandbox.trustManager());
   }
 }

@@ -1,47 +1,57 @@
 package io.driftguard.cli;
 
 import io.driftguard.config.SettingsException;
+import io.driftguard.sandbox.SandboxMain;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
-/** The commands of {@code ./driftguard}. stdout carries results; everything meant for people goes to stderr. */
+/**
+ * The commands of {@code ./driftguard}, parsed by picocli: every command and sub-command answers {@code --help} on
+ * stdout (exit 0) and a bad argument with the reason on stderr (exit 64). stdout carries results; everything meant for
+ * people goes to stderr.
+ */
+@Command(name = "driftguard", customSynopsis = "driftguard <command> [options]",
+    description = "Keeps Azure Function Apps secure when their configuration drifts.",
+    footer = "%nRun 'driftguard <command> --help' for a command's options and settings.")
 public final class Main {
 
   /** When this class was loaded, just before {@code main} runs: the end of the JVM's own start (see StartupTrace). */
   static final long LOADED_AT_MILLIS = System.currentTimeMillis();
 
-  private static final String USAGE = """
-      usage: driftguard <command> [options]
-
-      commands:
-        demo                 run driftguard against a local Azure (sandbox) and narrate what happens
-        handle [FILE|-]      handle an Event Grid delivery exactly as the function does; one JSON decision per line
-        history              what driftguard did, from its audit trail (Table storage)
-        sandbox              run the local Azure as a process (prints its endpoints as JSON)
-        bench burst|sweep|start|warm  measure a burst, a sweep, cold start or warm per-event cost (prints figures)
-        scan --subscription ID ...  sweep subscriptions and report each function app and slot (dry run unless --fix)
-        controls             every control: what it checks, risk, default, effective mode and its source
-        explain --app NAME ...      each control's effective mode for one app and its slots, and what chose it
-
-      Run 'driftguard <command> --help' for a command's options and settings.
-      """;
-
+  /** A command that runs once its options are parsed into it. */
   interface Command {
+    /** {@code args} as given to driftguard, for a command that runs itself again in a child JVM. */
     int run(String[] args, PrintStream out, PrintStream err) throws Exception;
   }
 
-  /** Built on demand: a cold {@code handle} should not load the demo's seeds and catalog, nor the sandbox. */
-  private static final Map<String, Supplier<Command>> COMMANDS = Map.of(
+  /**
+   * Built on demand: a cold {@code handle} should not load the demo's seeds and catalog, nor the sandbox (a lambda, not
+   * {@code SandboxMain::new}: linking a constructor reference loads its class).
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = Map.of(
       "demo", DemoCommand::new,
       "handle", HandleCommand::new,
       "history", HistoryCommand::new,
-      "sandbox", SandboxCommand::new,
+      "sandbox", () -> new SandboxMain(),
       "scan", ScanCommand::new,
       "bench", BenchCommand::new,
       "controls", ControlsCommand::new,
       "explain", ExplainCommand::new);
+
+  static final List<String> ORDER = List.of("demo", "handle", "history", "sandbox", "bench", "scan", "controls", "explain");
 
   private Main() {}
 
@@ -50,18 +60,32 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || isHelp(args[0])) {
-      (args.length == 0 ? err : out).print(USAGE);
-      return args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
-    }
-    Supplier<Command> command = COMMANDS.get(args[0]);
-    if (command == null) {
-      err.println("driftguard: unknown command '" + args[0] + "'");
-      err.print(USAGE);
-      return ExitCode.USAGE;
-    }
+    CommandLine line = commandLine(args.length > 0 && COMMANDS.containsKey(args[0]) ? List.of(args[0]) : ORDER, out, err);
+    ParseResult parsed;
     try {
-      return command.get().run(Arrays.copyOfRange(args, 1, args.length), out, err);
+      parsed = line.parseArgs(args);
+      if (CommandLine.printHelpIfRequested(parsed)) {
+        return ExitCode.OK;
+      }
+    } catch (ParameterException e) {
+      return usageError(e.getCommandLine(), e.getMessage(), err);
+    }
+    ParseResult leaf = parsed;
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    Object command = leaf.commandSpec().userObject();
+    try {
+      if (command instanceof Command runnable) {
+        return runnable.run(args, out, err);
+      }
+      if (command instanceof Callable<?> callable) {
+        return (Integer) callable.call();
+      }
+      return usageError(leaf.commandSpec().commandLine(),
+          args.length == 0 ? "a command is needed" : "a sub-command is needed", err);
+    } catch (UsageException e) {
+      return usageError(leaf.commandSpec().commandLine(), e.getMessage(), err);
     } catch (SettingsException e) {
       err.println("driftguard: " + e.getMessage());
       return ExitCode.CONFIG;
@@ -71,7 +95,68 @@ public final class Main {
     }
   }
 
-  static boolean isHelp(String arg) {
-    return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+  /** The reason, then where to read more: the same for every command. */
+  private static int usageError(CommandLine command, String reason, PrintStream err) {
+    String name = command.getCommandSpec().qualifiedName();
+    err.println(name + ": " + reason);
+    err.println("Run '" + name + " --help' for its options.");
+    return ExitCode.USAGE;
+  }
+
+  /** The commands named, or all of them (for the list in {@code driftguard --help} and an unknown command). */
+  static CommandLine commandLine(List<String> commands, PrintStream out, PrintStream err) {
+    CommandLine line = new CommandLine(new Main());
+    for (String name : commands) {
+      line.addSubcommand(name, COMMANDS.get(name).get());
+    }
+    line.setOut(writer(out)).setErr(writer(err)).setSeparator(" ");
+    configure(line);
+    return line;
+  }
+
+  /** One look and one help option for every command and sub-command. */
+  private static void configure(CommandLine line) {
+    CommandSpec spec = line.getCommandSpec();
+    spec.usageMessage().synopsisHeading("usage: ").commandListHeading("%ncommands:%n").width(120);
+    if (!spec.optionsMap().containsKey("--help")) {
+      spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this help").build());
+    }
+    line.getSubcommands().values().forEach(Main::configure);
+  }
+
+  private static PrintWriter writer(PrintStream stream) {
+    return new PrintWriter(new OutputStreamWriter(stream, Charset.defaultCharset()), true);
+  }
+
+  /** A check after parsing that the options alone cannot express, e.g. an output file in a directory that exists. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String reason) {
+      super(reason);
+    }
+  }
+
+  /** For picocli converters: a parser's {@link IllegalArgumentException} becomes the option's reason. */
+  static <T> T parse(String value, Function<String, T> parser) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
+    }
+  }
+
+  /** A count of something: at least 1. */
+  static final class Positive implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        int number = Integer.parseInt(value.trim());
+        if (number >= 1) {
+          return number;
+        }
+      } catch (NumberFormatException e) {
+        // the reason below
+      }
+      throw new CommandLine.TypeConversionException("must be a whole number of at least 1, not '" + value + "'");
+    }
   }
 }

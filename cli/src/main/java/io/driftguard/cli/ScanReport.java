@@ -39,7 +39,7 @@ final class ScanReport {
           return format;
         }
       }
-      throw new IllegalArgumentException("--format must be table, json, markdown or html, not '" + text + "'");
+      throw new IllegalArgumentException("must be table, json, markdown or html, not '" + text + "'");
     }
   }
 

@@ -3,6 +3,8 @@ package io.driftguard.functions;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
 import io.driftguard.engine.Remediator;
+import io.driftguard.time.Ticker;
+import java.time.Clock;
 
 /**
  * The engine and sweeper of this Functions host, built once on first use from the app settings, shared by every
@@ -26,7 +28,7 @@ final class SharedEngine {
       synchronized (SharedEngine.class) {
         if (host == null) {
           Settings settings = Settings.fromEnvironment();
-          host = new Host(settings, Driftguard.builder(settings).buildAll());
+          host = new Host(settings, Driftguard.builder(settings, Clock.systemUTC(), Ticker.SYSTEM).buildAll());
         }
         built = host;
       }

@@ -15,9 +15,11 @@ import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.sweep.SweepSummary;
+import io.driftguard.time.Ticker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -98,7 +100,7 @@ class HealthAlertQueriesIT {
     Map<String, String> environment = Map.of("DRIFTGUARD_MODE", "fix-everything", "DRIFTGUARD_MIN_TLS", "1.0.0");
     // What SharedEngine does on the host's first invocation, with these app settings.
     Supplier<Settings> settings = () -> Settings.from(environment);
-    Supplier<Driftguard.Parts> parts = () -> Driftguard.builder(settings.get()).buildAll();
+    Supplier<Driftguard.Parts> parts = () -> Driftguard.builder(settings.get(), Clock.systemUTC(), Ticker.SYSTEM).buildAll();
     Map<String, Executable> invocations = Map.of(
         "OnResourceWrite", () -> new OnResourceWrite(() -> parts.get().engine()).run(driftEvent("func-health-settings"),
             new TestHost.CapturingContext("OnResourceWrite")),
@@ -148,7 +150,7 @@ class HealthAlertQueriesIT {
     TokenCredential noIdentity = new ClientSecretCredentialBuilder().tenantId("00000000-0000-0000-0000-0000000000aa")
         .clientId("00000000-0000-0000-0000-0000000000bb").clientSecret("none").authorityHost("https://127.0.0.1:9/")
         .disableInstanceDiscovery().maxRetry(0).build();
-    OnResourceWrite function = new OnResourceWrite(Driftguard.builder(settings).trust(sandbox.trustManager())
+    OnResourceWrite function = new OnResourceWrite(Driftguard.builder(settings, Clock.systemUTC(), Ticker.SYSTEM).trust(sandbox.trustManager())
         .credential(noIdentity).buildAll()::engine);
     String event = driftEvent("func-health-identity");
     RetryableFailureException thrown = assertThrows(RetryableFailureException.class,

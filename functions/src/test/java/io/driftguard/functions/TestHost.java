@@ -10,6 +10,8 @@ import io.driftguard.fanout.SweepQueue;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
+import io.driftguard.time.Ticker;
+import java.time.Clock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +73,7 @@ final class TestHost {
   }
 
   static Driftguard.Parts engine(Sandbox sandbox, Settings settings) {
-    return Driftguard.builder(settings)
+    return Driftguard.builder(settings, Clock.systemUTC(), Ticker.SYSTEM)
         .trust(sandbox.trustManager())
         .retryBaseDelay(Duration.ofMillis(20))
         .buildAll();

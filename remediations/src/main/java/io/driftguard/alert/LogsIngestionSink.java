@@ -8,7 +8,6 @@ import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import com.azure.monitor.ingestion.models.LogsUploadError;
 import com.azure.monitor.ingestion.models.LogsUploadOptions;
-import io.driftguard.config.Settings.AlertTarget;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.FindingsSink;
 import io.driftguard.intake.WriteEvent;

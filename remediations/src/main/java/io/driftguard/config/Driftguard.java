@@ -8,7 +8,7 @@ import com.azure.identity.ManagedIdentityCredentialBuilder;
 import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.alert.LogsIngestionSink;
-import io.driftguard.config.Settings.StorageTarget;
+import io.driftguard.record.StorageTarget;
 import io.driftguard.engine.AuditTrail;
 import io.driftguard.engine.EventClaims;
 import io.driftguard.engine.FindingsSink;
@@ -36,6 +36,7 @@ import io.driftguard.state.ArmGateway;
 import io.driftguard.state.PrefetchedCredential;
 import io.driftguard.state.RetrySettings;
 import io.driftguard.state.Transport;
+import io.driftguard.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -54,15 +55,23 @@ public final class Driftguard {
   private Duration armTryTimeout;
   private TokenCredential credential;
   private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
-  private Clock clock = Clock.systemUTC();
+  private final Clock clock;
+  private final Ticker ticker;
   private ResourceGraphQuota.Pause pause = ResourceGraphQuota.Pause.SLEEP;
 
-  private Driftguard(Settings settings) {
+  private Driftguard(Settings settings, Clock clock, Ticker ticker) {
     this.settings = settings;
+    this.clock = clock;
+    this.ticker = ticker;
   }
 
-  public static Driftguard builder(Settings settings) {
-    return new Driftguard(settings);
+  /**
+   * The clock gives dates (flapping windows, records, the runtime table's end-of-support dates, the circuit breaker's
+   * open periods); the ticker measures deadlines and rate limits, and waits for tokens. Production passes the system's;
+   * tests move their own.
+   */
+  public static Driftguard builder(Settings settings, Clock clock, Ticker ticker) {
+    return new Driftguard(settings, clock, ticker);
   }
 
   /** Whom every Azure client trusts for TLS, e.g. a local certificate; default: the JVM's truststore. */
@@ -86,12 +95,6 @@ public final class Driftguard {
   /** How a sweep waits for Resource Graph's quota to reset: a sleep, or in tests a clock moved forward. */
   public Driftguard resourceGraphPause(ResourceGraphQuota.Pause pause) {
     this.pause = pause;
-    return this;
-  }
-
-  /** The time flapping windows, records and the ARM circuit breaker are measured in; tests move it forward. */
-  public Driftguard clock(Clock clock) {
-    this.clock = clock;
     return this;
   }
 
@@ -125,7 +128,8 @@ public final class Driftguard {
         .retries(backoff)
         .rateLimits(settings.arm().rates())
         .circuitBreaker(settings.arm().breaker())
-        .clock(clock);
+        .clock(clock)
+        .ticker(ticker);
     if (armTryTimeout != null) {
       gateway.tryTimeout(armTryTimeout);
     }
@@ -138,7 +142,7 @@ public final class Driftguard {
         .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
-    ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget());
+    ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock);
     ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
     Remediator engine = new Remediator(
         new ScopeGuard(settings.subscriptions(), self),
@@ -150,13 +154,14 @@ public final class Driftguard {
         storage.<EventClaims>map(tables -> new TableEventClaims(tables, clock)).orElse(EventClaims.NONE),
         sink,
         clock,
+        ticker,
         settings.arm().eventBudget());
     SweepCheckpoints checkpoints = storage.<SweepCheckpoints>map(TableSweepCheckpoints::new).orElse(SweepCheckpoints.NONE);
     Optional<CandidateLister> candidates = settings.sweeps().source() == SweepSource.RESOURCE_GRAPH
         ? Optional.of(new ResourceGraphCandidates(arm, () -> graphQuery(catalog, modes), new ResourceGraphQuota(clock, pause)))
         : Optional.empty();
     Sweeper sweeper = new Sweeper(engine, arm, checkpoints, settings.sweeps().parallelism(),
-        settings.arm().eventBudget(), clock, candidates);
+        settings.arm().eventBudget(), clock, ticker, candidates);
     Optional<QueuedSweeps> queuedSweeps = storage.flatMap(tables -> settings.storage()
         .filter(target -> target.connectionString().isPresent() || target.queueServiceUri().isPresent())
         .map(target -> new QueuedSweeps(settings.subscriptions(),
@@ -180,10 +185,10 @@ public final class Driftguard {
   }
 
   /** The audit trail alone, for {@code history}: nothing else is built. */
-  public static TableAuditTrail auditTrail(Settings settings) {
+  public static TableAuditTrail auditTrail(Settings settings, Clock clock) {
     StorageTarget target = settings.storage().orElseThrow(() -> new SettingsException(List.of(
         "no Table storage configured: set " + Settings.STORAGE_CONNECTION + " or " + Settings.STORAGE_ACCOUNT)));
-    return new TableAuditTrail(TableStorage.connect(target, credentialFor(settings), null, RetrySettings.sdkDefault()), Clock.systemUTC());
+    return new TableAuditTrail(TableStorage.connect(target, credentialFor(settings), null, RetrySettings.sdkDefault()), clock);
   }
 
   private static TokenCredential credentialFor(Settings settings) {

@@ -1,5 +1,6 @@
 package io.driftguard.config;
 
+import io.driftguard.alert.AlertTarget;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.Risk;
@@ -7,10 +8,13 @@ import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.policy.TagExemptions;
+import io.driftguard.record.FlapLimits;
+import io.driftguard.record.StorageTarget;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.sweep.SweepSource;
 import io.driftguard.state.CircuitBreaker;
 import io.driftguard.state.RateLimits;
+import io.driftguard.text.Durations;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,23 +90,6 @@ public record Settings(
     controlModes = Map.copyOf(controlModes);
     subscriptions = Set.copyOf(subscriptions);
   }
-
-  /** Where alert rows go: the Logs Ingestion endpoint of a data collection endpoint, the DCR's immutable id, the stream. */
-  public record AlertTarget(URI endpoint, String ruleId, String stream) {}
-
-  /**
-   * Table storage for the audit trail and flapping state, and the queue of per-subscription sweeps: a connection
-   * string, or service URIs used with the identity (no queue URI: the reconcile timer sweeps in its own instance).
-   */
-  public record StorageTarget(Optional<String> connectionString, Optional<URI> tableServiceUri,
-                              Optional<URI> queueServiceUri) {
-    public StorageTarget(Optional<String> connectionString, Optional<URI> tableServiceUri) {
-      this(connectionString, tableServiceUri, Optional.empty());
-    }
-  }
-
-  /** A control fixed more than {@code maxFixes} times within {@code window} on one app stops being auto-fixed for {@code coolDown}. */
-  public record FlapLimits(int maxFixes, Duration window, Duration coolDown) {}
 
   /**
    * How driftguard treats ARM under load: each event's time budget (well inside Event Grid's 30 s), the client-side

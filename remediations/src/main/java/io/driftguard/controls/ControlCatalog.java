@@ -29,10 +29,6 @@ public final class ControlCatalog {
     this.controls = List.copyOf(controls);
   }
 
-  public static ControlCatalog standard(TlsVersion minimumTls, FtpsTarget ftpsTarget) {
-    return standard(minimumTls, ftpsTarget, Clock.systemUTC());
-  }
-
   /** {@code clock}: the day end-of-support dates are compared with. */
   public static ControlCatalog standard(TlsVersion minimumTls, FtpsTarget ftpsTarget, Clock clock) {
     return new ControlCatalog(List.of(
@@ -147,7 +143,8 @@ public final class ControlCatalog {
 
   /** The catalog with the default settings: what settings, tags and documentation may name. */
   public static ControlCatalog defaults() {
-    return standard(new TlsVersion(1, 2), FtpsTarget.DISABLED);
+    // What the catalog lists (ids, documents, risks) does not depend on the day; judging uses standard's clock.
+    return standard(new TlsVersion(1, 2), FtpsTarget.DISABLED, Clock.systemUTC());
   }
 
   /** The ids of all known controls. */

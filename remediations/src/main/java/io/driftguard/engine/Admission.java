@@ -5,6 +5,7 @@ import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.BoundedLruSet;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteDocuments;
+import io.driftguard.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -25,29 +26,33 @@ final class Admission {
   private final SiteDocuments documents;
   private final Ledger ledger;
   private final Clock clock;
+  private final Ticker ticker;
   private final Duration eventBudget;
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
   private final Coalescer<WriteEvent, Decision> coalescer = new Coalescer<>();
 
-  Admission(ScopeGuard scope, SiteDocuments documents, Ledger ledger, Clock clock, Duration eventBudget) {
+  Admission(ScopeGuard scope, SiteDocuments documents, Ledger ledger, Clock clock, Ticker ticker, Duration eventBudget) {
     this.scope = scope;
     this.documents = documents;
     this.ledger = ledger;
     this.clock = clock;
+    this.ticker = ticker;
     this.eventBudget = eventBudget;
   }
 
   /** An event of a delivery: refused, a duplicate, out of scope, in another instance's hands, or decided. */
   Decision admit(Screened screened, Function<Admitted, Decision> pipeline) {
-    long start = System.nanoTime();
+    long start = ticker.nanos();
     if (screened instanceof Screened.Ignored ignored) {
-      return Decisions.refused(ignored.eventId(), ignored.resource(), Outcome.SKIPPED, ignored.reason(), start);
+      return Decisions.refused(ignored.eventId(), ignored.resource(), Outcome.SKIPPED, ignored.reason(), ticker,
+          start);
     }
     if (screened instanceof Screened.Rejected rejected) {
-      return Decisions.refused(rejected.eventId(), rejected.resource(), Outcome.REJECTED, rejected.reason(), start);
+      return Decisions.refused(rejected.eventId(), rejected.resource(), Outcome.REJECTED, rejected.reason(), ticker,
+          start);
     }
     WriteEvent event = ((Screened.Accepted) screened).event();
-    Decisions decisions = new Decisions(event, start, new CallBudget(eventBudget), ledger.open(event));
+    Decisions decisions = new Decisions(event, start, new CallBudget(eventBudget, ticker), ledger.open(event));
     if (handledEvents.contains(event.eventId())) {
       return decisions.skipped("duplicate delivery of an event already handled");
     }
@@ -70,7 +75,8 @@ final class Admission {
    */
   Decision admit(Arrival.Swept swept, Function<Admitted, Decision> pipeline) {
     WriteEvent sweep = WriteEvent.sweep(swept.site(), swept.runId(), OffsetDateTime.now(clock));
-    Decisions decisions = new Decisions(sweep, System.nanoTime(), new CallBudget(eventBudget), ledger.open(sweep));
+    Decisions decisions = new Decisions(sweep, ticker.nanos(), new CallBudget(eventBudget, ticker),
+        ledger.open(sweep));
     Optional<String> outOfScope = scope.refusal(sweep);
     if (outOfScope.isPresent()) {
       return decisions.skipped(outOfScope.get());

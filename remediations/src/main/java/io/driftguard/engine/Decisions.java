@@ -4,6 +4,7 @@ import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.CallBudget;
 import io.driftguard.text.Printable;
+import io.driftguard.time.Ticker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ final class Decisions {
     List<String> warnings = ledger.warnings();
     return new Decision(event.eventId(), event.site().id(), outcome, Printable.clean(reason), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), evaluated, findings, usage.reads(),
-        usage.writes(), elapsedMs(start), retryable, !warnings.isEmpty(), warnings);
+        usage.writes(), usage.ticker().millisSince(start), retryable, !warnings.isEmpty(), warnings);
   }
 
   /** This event's decision when another event's evaluation, run just after its write, answered it. */
@@ -87,7 +88,7 @@ final class Decisions {
         "answered by the evaluation for event " + shared.eventId() + " after a write by " + shared.changedBy() + ": "
             + shared.reason(), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), shared.evaluated(), shared.findings(), 0, 0,
-        elapsedMs(start), shared.retryable(), !allWarnings.isEmpty(), allWarnings);
+        usage.ticker().millisSince(start), shared.retryable(), !allWarnings.isEmpty(), allWarnings);
   }
 
   /** The decision as it stands, with this event's storage warnings added (those after its evaluation). */
@@ -115,17 +116,14 @@ final class Decisions {
         decision.warnings());
   }
 
-  static Decision refused(String eventId, Optional<String> resource, Outcome outcome, String reason, long start) {
+  static Decision refused(String eventId, Optional<String> resource, Outcome outcome, String reason, Ticker ticker,
+                          long start) {
     return new Decision(eventId, resource.orElse(null), outcome, reason, null, null, null, List.of(), List.of(), 0, 0,
-        elapsedMs(start), false);
+        ticker.millisSince(start), false);
   }
 
   static String describe(RuntimeException e) {
     return e.getMessage() == null ? e.getClass().getSimpleName()
         : e.getClass().getSimpleName() + ": " + Printable.abbreviate(e.getMessage());
-  }
-
-  private static long elapsedMs(long start) {
-    return (System.nanoTime() - start) / 1_000_000;
   }
 }

@@ -12,6 +12,7 @@ import io.driftguard.state.ArmGateway;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteDocuments;
 import io.driftguard.state.StateReader;
+import io.driftguard.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -25,29 +26,33 @@ import java.util.Map;
  */
 public final class Remediator {
 
-  private final EventIntake intake = new EventIntake();
+  private final EventIntake intake;
   private final SiteDocuments documents;
   private final Admission admission;
   private final Evaluator evaluator;
   private final Remedy remedy;
   private final Report report;
+  private final Ticker ticker;
   private final Duration eventBudget;
 
   /** The engine over ARM and, where configured, Table storage. */
   public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
-                    AuditTrail audit, EventClaims claims, FindingsSink sink, Clock clock, Duration eventBudget) {
+                    AuditTrail audit, EventClaims claims, FindingsSink sink, Clock clock, Ticker ticker,
+                    Duration eventBudget) {
     this(scope, new StateReader(gateway), controls, modes, new Ledger(claims, flapGuard, audit, clock), sink, clock,
-        eventBudget);
+        ticker, eventBudget);
   }
 
   /** The engine over its two ports: the site's documents and the ledger. */
   public Remediator(ScopeGuard scope, SiteDocuments documents, ControlCatalog controls, ModePolicy modes, Ledger ledger,
-                    FindingsSink sink, Clock clock, Duration eventBudget) {
+                    FindingsSink sink, Clock clock, Ticker ticker, Duration eventBudget) {
+    this.intake = new EventIntake(clock);
     this.documents = documents;
-    this.admission = new Admission(scope, documents, ledger, clock, eventBudget);
+    this.admission = new Admission(scope, documents, ledger, clock, ticker, eventBudget);
     this.evaluator = new Evaluator(documents, controls, modes);
     this.remedy = new Remedy(documents);
-    this.report = new Report(sink);
+    this.report = new Report(sink, ticker);
+    this.ticker = ticker;
     this.eventBudget = eventBudget;
   }
 
@@ -77,7 +82,7 @@ public final class Remediator {
    * the site and one slot listing, nothing evaluated or written.
    */
   public Map<SiteRef, Map<Control, ModeDecision>> explain(SiteRef site) {
-    return evaluator.explain(site, new CallBudget(eventBudget));
+    return evaluator.explain(site, new CallBudget(eventBudget, ticker));
   }
 
   /** Evaluation, remedy and report of an admitted write; a dry run is neither recorded nor reported. */

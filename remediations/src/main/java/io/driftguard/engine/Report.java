@@ -1,6 +1,7 @@
 package io.driftguard.engine;
 
 import io.driftguard.text.Printable;
+import io.driftguard.time.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +16,11 @@ import java.util.stream.Collectors;
 final class Report {
 
   private final FindingsSink sink;
+  private final Ticker ticker;
 
-  Report(FindingsSink sink) {
+  Report(FindingsSink sink, Ticker ticker) {
     this.sink = sink;
+    this.ticker = ticker;
   }
 
   /**
@@ -61,8 +64,8 @@ final class Report {
   Decision refused(Arrival.Refused refused) {
     String eventId = "sweep-" + refused.runId() + "-refused-" + Integer.toHexString(refused.listedId().hashCode());
     Optional<String> shown = Optional.of(Printable.abbreviate(refused.listedId()));
-    long start = System.nanoTime();
-    Decision refusal = Decisions.refused(eventId, shown, Outcome.FAILED, refused.reason(), start);
+    long start = ticker.nanos();
+    Decision refusal = Decisions.refused(eventId, shown, Outcome.FAILED, refused.reason(), ticker, start);
     if (refused.dryRun()) {
       return refusal;
     }
@@ -71,7 +74,7 @@ final class Report {
       return refusal;
     } catch (RuntimeException e) {
       return Decisions.refused(eventId, shown, Outcome.FAILED,
-          refused.reason() + "; alert upload failed, nobody was told: " + Decisions.describe(e), start);
+          refused.reason() + "; alert upload failed, nobody was told: " + Decisions.describe(e), ticker, start);
     }
   }
 }

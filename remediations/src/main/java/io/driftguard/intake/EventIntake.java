@@ -18,6 +18,7 @@ import io.driftguard.resource.ResourceTarget;
 import io.driftguard.text.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +51,11 @@ public final class EventIntake {
           + "(?:/(?i:resourceGroups)/([^/]+))?");
 
   private final ObjectMapper json;
+  /** Stamps an event that carries no time of its own (a CloudEvent's {@code time} is optional). */
+  private final Clock clock;
 
-  public EventIntake() {
+  public EventIntake(Clock clock) {
+    this.clock = clock;
     json = JsonMapper.builder().build();
     json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
         .maxNestingDepth(MAX_NESTING_DEPTH)
@@ -191,7 +195,7 @@ public final class EventIntake {
       return new Screened.Ignored(id, shownResource,
           "a write to " + target.child().orElse("?") + " cannot change a controlled setting");
     }
-    OffsetDateTime time = envelope.time() == null ? OffsetDateTime.now() : envelope.time();
+    OffsetDateTime time = envelope.time() == null ? OffsetDateTime.now(clock) : envelope.time();
     return new Screened.Accepted(new WriteEvent(id, time, target, operation, caller(data),
         Optional.ofNullable(data.getCorrelationId()), false));
   }

@@ -11,7 +11,6 @@ import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import io.driftguard.concurrent.Background;
-import io.driftguard.config.Settings.StorageTarget;
 import io.driftguard.state.EndpointPinPolicy;
 import java.net.URI;
 import java.util.Optional;

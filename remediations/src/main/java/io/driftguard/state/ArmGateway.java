@@ -27,6 +27,7 @@ import com.azure.resourcemanager.appservice.implementation.WebSiteManagementClie
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftguard.time.Ticker;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.WriteVerb;
 import io.driftguard.resource.SiteRef;
@@ -110,7 +111,7 @@ public final class ArmGateway {
             // Per try, in this order: inside the event's budget, past the breaker, with a rate-limit token.
             new DeadlinePolicy(),
             new CircuitBreakerPolicy(new CircuitBreaker(builder.breaker, builder.clock)),
-            new RateLimitPolicy(builder.rateLimits),
+            new RateLimitPolicy(builder.rateLimits, builder.ticker),
             new AddDatePolicy(),
             new BearerTokenAuthenticationPolicy(credential, tokenScope),
             new ArmRequestCounter())
@@ -466,13 +467,20 @@ public final class ArmGateway {
     private RateLimits rateLimits = RateLimits.ARM;
     private CircuitBreaker.Limits breaker = new CircuitBreaker.Limits(10, Duration.ofSeconds(30));
     private Duration tryTimeout = Duration.ofSeconds(10);
-    private Clock clock = Clock.systemUTC();
+    private Clock clock;
+    private Ticker ticker;
 
     private Builder() {}
 
-    /** The time the circuit breaker measures its open periods in. */
+    /** The time the circuit breaker measures its open periods in, and the credential its tokens' expiry. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** The time the rate limits refill and wait in. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker);
       return this;
     }
 
@@ -515,6 +523,8 @@ public final class ArmGateway {
 
     public ArmGateway build() {
       Objects.requireNonNull(credential, "credential");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(ticker, "ticker");
       return new ArmGateway(this);
     }
   }

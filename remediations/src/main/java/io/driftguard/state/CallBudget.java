@@ -1,6 +1,7 @@
 package io.driftguard.state;
 
 import com.azure.core.util.Context;
+import io.driftguard.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,12 +21,19 @@ public final class CallBudget {
    */
   private static final String EAGERLY_READ_RESPONSE = "azure-eagerly-read-response";
 
+  private final Ticker ticker;
   private final long deadlineNanos;
   private final AtomicInteger reads = new AtomicInteger();
   private final AtomicInteger writes = new AtomicInteger();
 
-  public CallBudget(Duration allowed) {
-    this.deadlineNanos = System.nanoTime() + allowed.toNanos();
+  public CallBudget(Duration allowed, Ticker ticker) {
+    this.ticker = ticker;
+    this.deadlineNanos = ticker.nanos() + allowed.toNanos();
+  }
+
+  /** The ticker the deadline is measured on. */
+  public Ticker ticker() {
+    return ticker;
   }
 
   public int reads() {
@@ -38,7 +46,7 @@ public final class CallBudget {
 
   /** Time left before the deadline; zero or negative once it has passed. */
   public Duration remaining() {
-    return Duration.ofNanos(deadlineNanos - System.nanoTime());
+    return Duration.ofNanos(deadlineNanos - ticker.nanos());
   }
 
   void record(boolean read) {

@@ -1,12 +1,15 @@
 package io.driftguard.state;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Stops calling a sick part of ARM, one circuit per subscription and one per resource, so that one sick app or
@@ -15,17 +18,22 @@ import java.util.Set;
  * (one app answering 500 again and again says nothing about its neighbours). An open circuit fails fast for
  * {@code openFor} on the clock; then one probe is let through, and its answer closes or re-opens it. Throttling (429)
  * and client errors are answers, not sickness.
+ *
+ * <p>Each circuit is a Resilience4j circuit breaker on the injected clock: a count window of {@code failures} calls
+ * that opens when all of them failed, one call in half-open state. A circuit exists only from a failure to the next
+ * success (a success closes it, as a new one is closed), so a healthy estate keeps, and loads, none.
  */
 public final class CircuitBreaker {
 
   /** Thresholds; immutable. */
   public record Limits(int failures, Duration openFor) {}
 
+  private static final Throwable SICK = new IllegalStateException("server error or transport failure");
+
   private final Limits limits;
   private final Clock clock;
-  private final Map<String, Circuit> subscriptions = new HashMap<>();
-  /** Only resources with failures since their last success: a healthy estate leaves this empty. */
-  private final Map<String, Circuit> resources = new HashMap<>();
+  private final Map<String, SubscriptionCircuit> subscriptions = new HashMap<>();
+  private final Map<String, io.github.resilience4j.circuitbreaker.CircuitBreaker> resources = new HashMap<>();
 
   public CircuitBreaker(Limits limits, Clock clock) {
     this.limits = limits;
@@ -37,101 +45,82 @@ public final class CircuitBreaker {
    * lets exactly one probe through.
    */
   synchronized void acquire(String subscription, String resource) {
-    Instant now = clock.instant();
-    Circuit forSubscription = subscriptions.computeIfAbsent(subscription, key -> new Circuit());
-    forSubscription.acquire(now, "subscription " + subscription + " after server errors on " + limits.failures()
-        + " different resources");
-    Circuit forResource = resources.get(resource);
-    if (forResource != null) {
-      try {
-        forResource.acquire(now, resource + " after " + limits.failures() + " consecutive server errors");
-      } catch (FailFastException e) {
-        forSubscription.abandoned();
-        throw e;
+    SubscriptionCircuit forSubscription = subscriptions.get(subscription);
+    if (forSubscription != null && !forSubscription.circuit.tryAcquirePermission()) {
+      throw open("subscription " + subscription + " after server errors on " + limits.failures()
+          + " different resources");
+    }
+    var forResource = resources.get(resource);
+    if (forResource != null && !forResource.tryAcquirePermission()) {
+      if (forSubscription != null) {
+        forSubscription.circuit.releasePermission();
       }
+      throw open(resource + " after " + limits.failures() + " consecutive server errors");
     }
   }
 
   synchronized void succeeded(String subscription, String resource) {
-    subscriptions.computeIfAbsent(subscription, key -> new Circuit()).succeeded();
+    subscriptions.remove(subscription);
     resources.remove(resource);
   }
 
   synchronized void failed(String subscription, String resource) {
-    Instant now = clock.instant();
-    Circuit forSubscription = subscriptions.computeIfAbsent(subscription, key -> new Circuit());
-    forSubscription.failedOn(resource, now);
-    resources.computeIfAbsent(resource, key -> new Circuit()).failedOn(null, now);
+    subscriptions.computeIfAbsent(subscription, key -> new SubscriptionCircuit(circuit())).failedOn(resource);
+    resources.computeIfAbsent(resource, key -> circuit()).onError(0, TimeUnit.NANOSECONDS, SICK);
   }
 
   /** A try that ended without telling anything about ARM's health (e.g. failed fast for another reason). */
   synchronized void abandoned(String subscription, String resource) {
-    subscriptions.computeIfAbsent(subscription, key -> new Circuit()).abandoned();
-    Circuit forResource = resources.get(resource);
+    SubscriptionCircuit forSubscription = subscriptions.get(subscription);
+    if (forSubscription != null) {
+      forSubscription.circuit.releasePermission();
+    }
+    var forResource = resources.get(resource);
     if (forResource != null) {
-      forResource.abandoned();
+      forResource.releasePermission();
     }
   }
 
   synchronized boolean isOpen(String subscription, String resource) {
-    Instant now = clock.instant();
-    Circuit forSubscription = subscriptions.get(subscription);
-    Circuit forResource = resources.get(resource);
-    return (forSubscription != null && forSubscription.isOpen(now)) || (forResource != null && forResource.isOpen(now));
+    SubscriptionCircuit forSubscription = subscriptions.get(subscription);
+    var forResource = resources.get(resource);
+    return (forSubscription != null && forSubscription.circuit.getState() == State.OPEN)
+        || (forResource != null && forResource.getState() == State.OPEN);
   }
 
-  private enum State { CLOSED, OPEN, HALF_OPEN }
+  private FailFastException open(String what) {
+    return new FailFastException("ARM circuit open for " + what + "; calls resume within "
+        + limits.openFor().toSeconds() + " s");
+  }
 
-  /** One circuit; its owner's lock guards it. */
-  private final class Circuit {
-    private State state = State.CLOSED;
-    /** Failures in a row; for a subscription, the different resources they came from. */
+  private io.github.resilience4j.circuitbreaker.CircuitBreaker circuit() {
+    return io.github.resilience4j.circuitbreaker.CircuitBreaker.of("arm", CircuitBreakerConfig.custom()
+        .slidingWindow(limits.failures(), limits.failures(), SlidingWindowType.COUNT_BASED)
+        .failureRateThreshold(100)
+        // Resilience4j lets the probe through strictly after its wait (in milliseconds); calls resume at openFor.
+        .waitDurationInOpenState(limits.openFor().minusMillis(1))
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .clock(clock)
+        .build());
+  }
+
+  /** A subscription's circuit counts a failing resource once: its own circuit speaks for its repeats. */
+  private static final class SubscriptionCircuit {
+    private final io.github.resilience4j.circuitbreaker.CircuitBreaker circuit;
     private final Set<String> failingResources = new HashSet<>();
-    private int failures;
-    private Instant openUntil = Instant.MIN;
-    private boolean probing;
 
-    void acquire(Instant now, String what) {
-      if (state == State.OPEN && !now.isBefore(openUntil)) {
-        state = State.HALF_OPEN;
-        probing = false;
-      }
-      if (state == State.OPEN || (state == State.HALF_OPEN && probing)) {
-        throw new FailFastException("ARM circuit open for " + what + "; calls resume within "
-            + limits.openFor().toSeconds() + " s");
-      }
-      if (state == State.HALF_OPEN) {
-        probing = true;
-      }
+    SubscriptionCircuit(io.github.resilience4j.circuitbreaker.CircuitBreaker circuit) {
+      this.circuit = circuit;
     }
 
-    void succeeded() {
-      state = State.CLOSED;
-      failures = 0;
-      failingResources.clear();
-      probing = false;
-    }
-
-    /** @param resource the failing resource, counted once each; null to count every failure */
-    void failedOn(String resource, Instant now) {
-      if (resource == null || failingResources.add(resource)) {
-        failures++;
+    void failedOn(String resource) {
+      // A probe's failure re-opens the circuit whichever resource it came from.
+      if (circuit.getState() != State.CLOSED || failingResources.add(resource)) {
+        circuit.onError(0, TimeUnit.NANOSECONDS, SICK);
       }
-      if (state == State.HALF_OPEN || failures >= limits.failures()) {
-        state = State.OPEN;
-        openUntil = now.plus(limits.openFor());
-        probing = false;
-        failures = 0;
+      if (circuit.getState() != State.CLOSED) {
         failingResources.clear();
       }
-    }
-
-    void abandoned() {
-      probing = false;
-    }
-
-    boolean isOpen(Instant now) {
-      return state == State.OPEN && now.isBefore(openUntil);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpResponse;
+import io.driftguard.time.Ticker;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -25,10 +26,12 @@ final class RateLimitPolicy extends ArmPolicy {
   private static final HttpHeaderName REMAINING_WRITES = HttpHeaderName.fromString("x-ms-ratelimit-remaining-subscription-writes");
 
   private final RateLimits limits;
+  private final Ticker ticker;
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-  RateLimitPolicy(RateLimits limits) {
+  RateLimitPolicy(RateLimits limits, Ticker ticker) {
     this.limits = limits;
+    this.ticker = ticker;
   }
 
   @Override
@@ -66,16 +69,16 @@ final class RateLimitPolicy extends ArmPolicy {
     Matcher matcher = SUBSCRIPTION.matcher(context.getHttpRequest().getUrl().getPath());
     String subscription = matcher.find() ? matcher.group(1).toLowerCase(Locale.ROOT) : "";
     return buckets.computeIfAbsent(subscription + (read ? "/reads" : "/writes"), key -> read
-        ? new TokenBucket(limits.readBurst(), limits.readsPerSecond())
-        : new TokenBucket(limits.writeBurst(), limits.writesPerSecond()));
+        ? new TokenBucket(limits.readBurst(), limits.readsPerSecond(), ticker)
+        : new TokenBucket(limits.writeBurst(), limits.writesPerSecond(), ticker));
   }
 
-  private static void sleep(Duration wait) {
+  private void sleep(Duration wait) {
     if (wait.isZero()) {
       return;
     }
     try {
-      Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
+      ticker.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FailFastException("interrupted while waiting for an ARM rate-limit token");

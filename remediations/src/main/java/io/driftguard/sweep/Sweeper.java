@@ -16,9 +16,9 @@ import io.driftguard.state.SiteState;
 import io.driftguard.controls.Control;
 import io.driftguard.sweep.CandidateLister.Candidate;
 import io.driftguard.sweep.CandidateLister.CandidatePage;
+import io.driftguard.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -59,6 +59,7 @@ public final class Sweeper {
   private final int parallelism;
   private final Duration callBudget;
   private final Clock clock;
+  private final Ticker ticker;
   private final Optional<CandidateLister> candidates;
 
   /**
@@ -67,13 +68,14 @@ public final class Sweeper {
    * @param candidates the index that names candidates, or empty to list every site through ARM
    */
   public Sweeper(Remediator engine, ArmGateway gateway, SweepCheckpoints checkpoints, int parallelism,
-                 Duration callBudget, Clock clock, Optional<CandidateLister> candidates) {
+                 Duration callBudget, Clock clock, Ticker ticker, Optional<CandidateLister> candidates) {
     this.engine = engine;
     this.gateway = gateway;
     this.checkpoints = checkpoints;
     this.parallelism = parallelism;
     this.callBudget = callBudget;
     this.clock = clock;
+    this.ticker = ticker;
     this.candidates = candidates;
   }
 
@@ -99,8 +101,8 @@ public final class Sweeper {
     /** A stored checkpoint was refused: the run starts over, and clears it when it completes. */
     private boolean checkpointRefused;
     private final String runId;
-    private final long startNanos = System.nanoTime();
-    private final Instant deadline;
+    private final long startNanos = ticker.nanos();
+    private final long deadlineNanos;
     private final Map<Outcome, AtomicInteger> outcomes = new EnumMap<>(Outcome.class);
     private final AtomicInteger decided = new AtomicInteger();
     private final AtomicInteger listReads = new AtomicInteger();
@@ -113,7 +115,7 @@ public final class Sweeper {
       this.resume = loadCheckpoint();
       this.runId = resume.map(SweepCheckpoint::runId).orElseGet(() -> RUN_ID.format(clock.instant()) + "-"
           + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
-      this.deadline = clock.instant().plus(request.timeLimit());
+      this.deadlineNanos = startNanos + request.timeLimit().toNanos();
       for (Outcome outcome : Outcome.values()) {
         outcomes.put(outcome, new AtomicInteger());
       }
@@ -188,7 +190,7 @@ public final class Sweeper {
           return stopCandidates(skipToken, lastId);
         }
         CandidatePage page;
-        CallBudget budget = new CallBudget(callBudget);
+        CallBudget budget = new CallBudget(callBudget, ticker);
         try {
           page = lister.page(request.subscriptions(), skipToken, budget);
         } catch (ArmException e) {
@@ -280,7 +282,7 @@ public final class Sweeper {
     }
 
     private boolean screen(SiteRef site, List<Control> controls) {
-      CallBudget budget = new CallBudget(callBudget);
+      CallBudget budget = new CallBudget(callBudget, ticker);
       try {
         return UnindexedDocuments.mayShowDrift(gateway, site, controls, budget);
       } finally {
@@ -319,7 +321,7 @@ public final class Sweeper {
         return true;
       }
       decide(site.get(), listed);
-      CallBudget budget = new CallBudget(callBudget);
+      CallBudget budget = new CallBudget(callBudget, ticker);
       try {
         for (JsonNode slot : gateway.listSlots(site.get(), budget)) {
           trusted(subscription, slot).ifPresent(slotRef -> decide(slotRef, slot));
@@ -365,7 +367,7 @@ public final class Sweeper {
     }
 
     private SitePage listPage(String subscription, Optional<String> skipToken) {
-      CallBudget budget = new CallBudget(callBudget);
+      CallBudget budget = new CallBudget(callBudget, ticker);
       try {
         return gateway.listSites(subscription, skipToken, budget);
       } finally {
@@ -394,11 +396,11 @@ public final class Sweeper {
         }
       });
       return new SweepSummary(runId, complete, decided.get(), counts, listReads.get(), notFunctionApps.get(), problems,
-          (System.nanoTime() - startNanos) / 1_000_000);
+          ticker.millisSince(startNanos));
     }
 
     private boolean outOfTime() {
-      return !clock.instant().isBefore(deadline);
+      return ticker.nanos() >= deadlineNanos;
     }
   }
 }

@@ -17,6 +17,7 @@ import io.driftguard.intake.TestEvents;
 import io.driftguard.intake.WriteEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -34,7 +35,7 @@ class FindingRowsTest {
   private static final Instant NOW = Instant.parse("2026-11-22T10:16:00Z");
 
   private static WriteEvent event() throws Exception {
-    return ((Screened.Accepted) new EventIntake().screen(TestEvents.configWrite("func-orders").toString()).get(0)).event();
+    return ((Screened.Accepted) new EventIntake(Clock.systemUTC()).screen(TestEvents.configWrite("func-orders").toString()).get(0)).event();
   }
 
   private static Finding finding(String rule, Action action, String written, String detail) {
@@ -172,6 +173,6 @@ class FindingRowsTest {
 
   private static WriteEvent written(String upn, ObjectNode event) throws Exception {
     ((ObjectNode) event.get("data").get("claims")).put("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn", upn);
-    return ((Screened.Accepted) new EventIntake().screen(event.toString()).get(0)).event();
+    return ((Screened.Accepted) new EventIntake(Clock.systemUTC()).screen(event.toString()).get(0)).event();
   }
 }

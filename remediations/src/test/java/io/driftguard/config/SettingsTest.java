@@ -81,7 +81,7 @@ class SettingsTest {
     Settings settings = Settings.from(Map.of());
     assertEquals(Optional.empty(), settings.alerts());
     assertEquals(Optional.empty(), settings.storage());
-    assertEquals(new Settings.FlapLimits(3, java.time.Duration.ofHours(1), java.time.Duration.ofHours(24)), settings.flapping());
+    assertEquals(new io.driftguard.record.FlapLimits(3, java.time.Duration.ofHours(1), java.time.Duration.ofHours(24)), settings.flapping());
   }
 
   @Test
@@ -99,7 +99,7 @@ class SettingsTest {
         settings.storage().orElseThrow().tableServiceUri().orElseThrow());
     assertEquals(URI.create("https://stdriftguard.queue.core.windows.net/"),
         settings.storage().orElseThrow().queueServiceUri().orElseThrow(), "the sweep queue is in the same account");
-    assertEquals(new Settings.FlapLimits(5, java.time.Duration.ofMinutes(30), java.time.Duration.ofHours(12)),
+    assertEquals(new io.driftguard.record.FlapLimits(5, java.time.Duration.ofMinutes(30), java.time.Duration.ofHours(12)),
         settings.flapping());
     assertEquals(Optional.of("UseDevelopmentStorage=true"),
         Settings.from(Map.of("AzureWebJobsStorage", "UseDevelopmentStorage=true")).storage().orElseThrow().connectionString());

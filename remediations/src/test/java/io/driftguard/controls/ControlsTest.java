@@ -82,7 +82,7 @@ class ControlsTest {
   @ParameterizedTest
   @CsvSource({"Disabled,true", "FtpsOnly,true", "AllAllowed,false"})
   void ftpsOnlyTargetAcceptsFtpsAndWritesIt(String state, boolean compliant) throws Exception {
-    Control control = ControlCatalog.standard(new TlsVersion(1, 2), FtpsTarget.FTPS_ONLY).find("ftp-disabled").orElseThrow();
+    Control control = ControlCatalog.standard(new TlsVersion(1, 2), FtpsTarget.FTPS_ONLY, NOV_2026).find("ftp-disabled").orElseThrow();
     JsonNode resource = JSON.readTree("{\"properties\":{\"ftpsState\":\"" + state + "\"}}");
     Evaluation evaluation = control.evaluate(document -> resource);
     assertEquals(compliant, evaluation.compliant());
@@ -107,7 +107,7 @@ class ControlsTest {
 
   @Test
   void minTlsFollowsTheConfiguredMinimum() throws Exception {
-    Control strict = ControlCatalog.standard(new TlsVersion(1, 3), FtpsTarget.DISABLED).find("min-tls").orElseThrow();
+    Control strict = ControlCatalog.standard(new TlsVersion(1, 3), FtpsTarget.DISABLED, NOV_2026).find("min-tls").orElseThrow();
     JsonNode resource = JSON.readTree("{\"properties\":{\"minTlsVersion\":\"1.2\"}}");
     assertEquals(Map.of("minTlsVersion", "1.3"), strict.evaluate(document -> resource).fix());
   }
@@ -222,7 +222,7 @@ class ControlsTest {
         "`touch " + marker + "`", "a;touch " + marker, "it's", "'$(touch " + marker + ")'", "*", "~", "a b\tc", "$HOME",
         "!!", "\\", "\"", "x\ny", "-n");
     for (FtpsTarget ftps : FtpsTarget.values()) {
-      for (Control control : ControlCatalog.standard(new TlsVersion(1, 2), ftps).all()) {
+      for (Control control : ControlCatalog.standard(new TlsVersion(1, 2), ftps, NOV_2026).all()) {
         // Where the names go, in any argument (an option's value, or inside a resource id): marked, then replaced.
         List<String> marked = shellArguments(control.manualFix(new SiteRef("NAME", "NAME", "NAME", Optional.of("NAME"))));
         for (String name : hostile) {

@@ -23,7 +23,7 @@ class AdmissionTest {
 
   private Admission admission(Set<String> subscriptions) {
     return new Admission(new ScopeGuard(subscriptions, () -> "driftguard-oid"), ports.documents, ports.ledger(),
-        CLOCK, BUDGET);
+        CLOCK, ports.ticker, BUDGET);
   }
 
   /** A pipeline that records what it was handed and decides as told. */

@@ -10,6 +10,7 @@ import io.driftguard.intake.EventIntake;
 import io.driftguard.intake.Screened;
 import io.driftguard.intake.TestEvents;
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.it.MovableTicker;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.policy.TagExemptions;
@@ -39,6 +40,8 @@ final class InMemoryPorts {
   static final ObjectMapper JSON = new ObjectMapper();
   static final ControlCatalog CATALOG = ControlCatalog.defaults();
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC);
+  /** Time that passes only when a test moves it. */
+  final MovableTicker ticker = new MovableTicker();
   static final Duration BUDGET = Duration.ofSeconds(25);
   static final String APP = "func-orders";
   static final SiteRef SITE = SiteRef.site(TestEvents.SUBSCRIPTION, "rg", APP);
@@ -60,7 +63,7 @@ final class InMemoryPorts {
   /** A fresh write by Alice to the app's config/web, as intake passes it. */
   static Screened screened() {
     try {
-      return new EventIntake().screen(TestEvents.configWrite(APP).toString()).get(0);
+      return new EventIntake(CLOCK).screen(TestEvents.configWrite(APP).toString()).get(0);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -71,7 +74,7 @@ final class InMemoryPorts {
   }
 
   Decisions decisions(WriteEvent event) {
-    return new Decisions(event, System.nanoTime(), new CallBudget(BUDGET), ledger().open(event));
+    return new Decisions(event, ticker.nanos(), new CallBudget(BUDGET, ticker), ledger().open(event));
   }
 
   Admitted admitted(boolean dryRun) {
@@ -80,7 +83,7 @@ final class InMemoryPorts {
 
   Remediator engine(Mode mode) {
     return new Remediator(new ScopeGuard(Set.of(), () -> "driftguard-oid"), documents, CATALOG, modes(mode), ledger(),
-        sink, CLOCK, BUDGET);
+        sink, CLOCK, ticker, BUDGET);
   }
 
   /**

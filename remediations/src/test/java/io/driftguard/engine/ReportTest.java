@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
 
   private final InMemoryPorts ports = new InMemoryPorts();
-  private final Report report = new Report(ports.sink);
+  private final Report report = new Report(ports.sink, ports.ticker);
 
   private static Finding finding(String rule, Action action) {
     return new Finding(rule, rule, "config/web", "1.0", "1.2", "autofix", "DRIFTGUARD_MODE", action, null,

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.documents.Document;
+import io.driftguard.documents.Documents;
+import io.driftguard.documents.WriteVerb;
 import io.driftguard.policy.ModePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,26 +16,44 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The README's control table is the catalog's, row for row: a control added to one and not the other fails here. */
+/**
+ * The README's tables of controls and of documents are the catalog's, row for row: a control or a document added to
+ * one and not the other fails here.
+ */
 class ReadmeControlsTest {
 
   private static final String HEADER = "| control id | what it checks | document | risk | default |";
+  private static final String DOCUMENTS_HEADER = "| document | read | fix | RBAC type |";
 
   static String row(Control control) {
     return "| `" + control.id() + "` | " + control.title() + " | `" + control.document().name() + "` | "
         + control.risk().label() + " | " + (control.optIn() ? "opt-in" : "on") + " |";
   }
 
+  static String row(Document document) {
+    return "| `" + document.name() + "` | GET | " + document.write().map(WriteVerb::name).orElse("never written")
+        + " | `Microsoft.Web/sites" + document.rbacType() + "` |";
+  }
+
   @Test
   void theReadmeControlTableIsTheCatalog() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
-    int start = lines.indexOf(HEADER);
-    assertTrue(start >= 0, "README.md has the control table, header: " + HEADER);
-    List<String> table = lines.subList(start + 2, lines.size()).stream()
-        .takeWhile(line -> line.startsWith("|")).toList();
     String expected = ControlCatalog.defaults().all().stream().map(ReadmeControlsTest::row)
         .collect(Collectors.joining("\n"));
-    assertEquals(expected, String.join("\n", table), "README.md's control table differs from the catalog");
+    assertEquals(expected, table(HEADER), "README.md's control table differs from the catalog");
+  }
+
+  @Test
+  void theReadmeDocumentTableIsTheCatalogs() throws IOException {
+    String expected = Documents.ALL.stream().map(ReadmeControlsTest::row).collect(Collectors.joining("\n"));
+    assertEquals(expected, table(DOCUMENTS_HEADER), "README.md's document table differs from Documents");
+  }
+
+  private static String table(String header) throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+    int start = lines.indexOf(header);
+    assertTrue(start >= 0, "README.md has the table, header: " + header);
+    return String.join("\n", lines.subList(start + 2, lines.size()).stream()
+        .takeWhile(line -> line.startsWith("|")).toList());
   }
 
   @Test

@@ -10,6 +10,7 @@ import static org.quicktheories.generators.SourceDSL.strings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.quicktheories.generators.Generate;
 class EventIntakePropertiesTest {
 
   private static final int EXAMPLES = 3_000;
-  private final EventIntake intake = new EventIntake();
+  private final EventIntake intake = new EventIntake(Clock.systemUTC());
 
   /** A JSON value of a surprising type: what a crafted event puts where a string or object belongs. */
   private static final List<JsonNode> ODD_VALUES = List.of(

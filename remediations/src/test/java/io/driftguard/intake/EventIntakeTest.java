@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,7 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class EventIntakeTest {
 
-  private final EventIntake intake = new EventIntake();
+  private static final Instant NOW = Instant.parse("2031-05-06T07:08:09Z");
+
+  private final EventIntake intake = new EventIntake(Clock.fixed(NOW, ZoneOffset.UTC));
 
   private Screened screenOne(String json) throws MalformedDeliveryException {
     List<Screened> screened = intake.screen(json);
@@ -34,6 +40,14 @@ class EventIntakeTest {
     assertEquals("alice@contoso.com", accepted.caller().displayName());
     assertEquals(Optional.of(TestEvents.ALICE_OID), accepted.caller().objectId());
     assertEquals(Optional.of("203.0.113.7"), accepted.caller().ipAddress());
+  }
+
+  @Test
+  void anEventWithoutATimeOfItsOwnTakesTheIntakesClock() throws Exception {
+    ObjectNode event = TestEvents.asCloudEvent(configWrite("func-a"));
+    event.remove("time");
+    WriteEvent accepted = assertInstanceOf(Screened.Accepted.class, screenOne(event.toString())).event();
+    assertEquals(OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC), accepted.eventTime());
   }
 
   @Test

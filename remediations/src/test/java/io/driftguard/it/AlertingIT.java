@@ -26,6 +26,7 @@ import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.FaultHandle;
 import io.driftguard.sandbox.SiteHandle;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class AlertingIT {
   static void noTokenOrSecretInAnyRowDecisionOrAuditEntry() {
     List<String> texts = new ArrayList<>(DECISIONS);
     sandbox().logs().rows().forEach(row -> texts.add(row.toString()));
-    Driftguard.auditTrail(Settings.from(recordingSettings())).history(Optional.empty(), Instant.EPOCH)
+    Driftguard.auditTrail(Settings.from(recordingSettings()), Clock.systemUTC()).history(Optional.empty(), Instant.EPOCH)
         .forEach(entry -> texts.add(entry.toString()));
     assertFalse(texts.isEmpty());
     String accountKey = LocalAzure.azurite().connectionString().replaceAll(".*AccountKey=([^;]+);.*", "$1");
@@ -105,7 +106,7 @@ class AlertingIT {
     assertTrue(rows.stream().allMatch(row -> row.get("Severity").equals(2) && row.get("Actor").equals("alice@contoso.com")
         && row.get("TargetResourceId").equals(app.id()) && ((String) row.get("Message")).contains("Exempt: tag the app")));
 
-    List<AuditEntry> history = Driftguard.auditTrail(Settings.from(recordingSettings()))
+    List<AuditEntry> history = Driftguard.auditTrail(Settings.from(recordingSettings()), Clock.systemUTC())
         .history(Optional.of(app.site()), Instant.now().minus(Duration.ofMinutes(5)));
     assertEquals(3, history.size());
     assertTrue(history.stream().allMatch(entry -> entry.action().equals("alerted") && entry.eventId().equals(decision.eventId())));

@@ -87,7 +87,8 @@ class ChaosIT {
     Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
     settings.put("DRIFTGUARD_MODE", "autofix");
     settings.put("DRIFTGUARD_ARM_BREAKER_OPEN", "1s");
-    Remediator engine = LocalAzure.engine(settings);
+    MovableClock clock = new MovableClock();
+    Remediator engine = LocalAzure.engine(settings, clock);
     int before = botRequests().size();
     ChaosHandle chaos = arm().inject(Chaos.of(0.08, SEED,
         Fault.on("*", "func-chaos").status(429).retryAfterSeconds(1),
@@ -98,7 +99,7 @@ class ChaosIT {
     arm().inject(Fault.on("GET", "func-chaos-01\\d/config/web").status(503).times(12));
     sandbox().logs().inject(Fault.on("POST", ".").status(503).times(12));
 
-    Deliveries deliveries = deliverUntilAcknowledged(engine, events);
+    Deliveries deliveries = deliverUntilAcknowledged(engine, clock, events);
 
     assertTrue(chaos.injectedTotal() > 20, "the chaos was real: " + chaos.injected());
     assertTrue(deliveries.retried.get() > 0, "some deliveries failed retryably and were delivered again");
@@ -153,14 +154,15 @@ class ChaosIT {
         events.size(), deliveries.attempts.get(), deliveries.retried.get(), chaos.injected(), writes.size());
   }
 
-  /** Delivers each event, and delivers again (after a pause) those whose decision is retryable. */
+  /** Delivers each event, and delivers again (the clock moved on) those whose decision is retryable. */
   private static final class Deliveries {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger retried = new AtomicInteger();
     final List<String> unacknowledged = Collections.synchronizedList(new ArrayList<>());
   }
 
-  private static Deliveries deliverUntilAcknowledged(Remediator engine, List<String> events) throws InterruptedException {
+  private static Deliveries deliverUntilAcknowledged(Remediator engine, MovableClock clock, List<String> events)
+      throws InterruptedException {
     Deliveries deliveries = new Deliveries();
     ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(events);
     ExecutorService threads = Executors.newFixedThreadPool(8);
@@ -176,7 +178,7 @@ class ChaosIT {
             if (tries.merge(event, 1, Integer::sum) > 20) {
               deliveries.unacknowledged.add(decision.reason());
             } else {
-              sleep(Duration.ofMillis(100));
+              clock.advance(Duration.ofMillis(100));
               queue.add(event);
             }
           }
@@ -186,13 +188,5 @@ class ChaosIT {
     threads.shutdown();
     assertTrue(threads.awaitTermination(5, TimeUnit.MINUTES), "deliveries did not finish");
     return deliveries;
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -26,6 +26,7 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.record.AuditEntry;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.sandbox.SiteHandle;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ class ExemptionIT {
   }
 
   private static List<AuditEntry> auditOf(Decision decision) {
-    return Driftguard.auditTrail(Settings.from(recordingSettings()))
+    return Driftguard.auditTrail(Settings.from(recordingSettings()), Clock.systemUTC())
         .history(Optional.empty(), Instant.now().minus(Duration.ofMinutes(10))).stream()
         .filter(entry -> entry.eventId().equals(decision.eventId())).toList();
   }

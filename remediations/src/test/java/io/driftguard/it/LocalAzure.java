@@ -15,6 +15,7 @@ import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import io.driftguard.sandbox.SiteHandle;
+import io.driftguard.time.Ticker;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,11 +136,10 @@ final class LocalAzure {
     environment.put("DRIFTGUARD_ARM_ENDPOINT", sandbox().armEndpoint().toString());
     environment.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     environment.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
-    return Driftguard.builder(Settings.from(environment))
+    return Driftguard.builder(Settings.from(environment), clock, Ticker.SYSTEM)
         .trust(sandbox().trustManager())
         .armTryTimeout(Duration.ofSeconds(5))
         .retryBaseDelay(Duration.ofMillis(20))
-        .clock(clock)
         .buildAll();
   }
 

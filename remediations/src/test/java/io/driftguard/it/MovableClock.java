@@ -11,7 +11,7 @@ public final class MovableClock extends Clock {
 
   private volatile Instant now = Instant.now();
 
-  public void advance(Duration duration) {
+  public synchronized void advance(Duration duration) {
     now = now.plus(duration);
   }
 

@@ -20,8 +20,8 @@ import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
-import io.driftguard.config.Settings.FlapLimits;
-import io.driftguard.config.Settings.StorageTarget;
+import io.driftguard.record.FlapLimits;
+import io.driftguard.record.StorageTarget;
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.EventClaims.Claim;
@@ -41,6 +41,7 @@ import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.state.RetrySettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ class RecordingIT {
   }
 
   private static List<AuditEntry> auditOf(SiteHandle app) {
-    return Driftguard.auditTrail(Settings.from(recordingSettings()))
+    return Driftguard.auditTrail(Settings.from(recordingSettings()), Clock.systemUTC())
         .history(Optional.of(app.site()), Instant.now().minus(Duration.ofMinutes(5)));
   }
 

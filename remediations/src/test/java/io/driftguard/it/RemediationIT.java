@@ -26,7 +26,11 @@ import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -60,6 +64,19 @@ class RemediationIT {
 
   private static List<RecordedRequest> writes(SiteHandle site) {
     return requestsFor(site).stream().filter(request -> !request.method().equals("GET")).toList();
+  }
+
+  @Test
+  void theRuntimeTableIsReadOnTheEnginesClock() {
+    Map<String, Object> config = new HashMap<>(compliantConfig());
+    config.put("linuxFxVersion", "Python|3.8");
+    SiteHandle app = functionApp(uniqueName("func-py38"), Map.of(), true, config);
+    Clock beforeItsEndOfSupport = Clock.fixed(Instant.parse("2024-10-06T12:00:00Z"), ZoneOffset.UTC);
+
+    Decision decision = deliver(engine(Map.of(), beforeItsEndOfSupport),
+        aliceWrites(app.webConfigId(), "{\"properties\":{}}"));
+
+    assertEquals(Outcome.COMPLIANT, decision.outcome(), "Python 3.8 was supported until 2024-10-07: " + decision);
   }
 
   @Test

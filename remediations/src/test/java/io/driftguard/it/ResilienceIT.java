@@ -15,6 +15,7 @@ import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.Fault;
+import io.driftguard.sandbox.FaultHandle;
 import io.driftguard.sandbox.SiteHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,7 +125,8 @@ class ResilienceIT {
     SiteHandle app = compliantFunctionApp(uniqueName("func-busy"));
     Remediator engine = engine(AUTOFIX);
     deliver(engine, aliceWrites(app.webConfigId(), "{\"properties\":{}}"));
-    arm().inject(Fault.on("GET", app.site() + "/config/web").delay(Duration.ofMillis(600)).times(Fault.ALWAYS));
+    FaultHandle slow = arm().inject(Fault.on("GET", app.site() + "/config/web").delay(Duration.ofMillis(600))
+        .times(Fault.ALWAYS));
     List<String> burst = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       burst.add(aliceWrites(app.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"));
@@ -133,7 +135,9 @@ class ResilienceIT {
     ExecutorService threads = Executors.newFixedThreadPool(5);
     try {
       CompletableFuture<Decision> first = CompletableFuture.supplyAsync(() -> deliver(engine, burst.get(0)), threads);
-      Thread.sleep(200);
+      while (slow.hits() == 0 && !first.isDone()) {
+        Thread.onSpinWait(); // until the first evaluation is reading: the others then arrive during it
+      }
       List<CompletableFuture<Decision>> rest = burst.subList(1, 5).stream()
           .map(event -> CompletableFuture.supplyAsync(() -> deliver(engine, event), threads)).toList();
 

@@ -23,6 +23,7 @@ import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
+import io.driftguard.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +87,11 @@ class ResourceGraphSweepIT {
 
   private static Driftguard driftguard(String subscription, String mode, String source, Clock clock,
                                        Map<String, String> profile) {
+    return driftguard(subscription, mode, source, clock, Ticker.SYSTEM, profile);
+  }
+
+  private static Driftguard driftguard(String subscription, String mode, String source, Clock clock, Ticker ticker,
+                                       Map<String, String> profile) {
     Map<String, String> settings = new HashMap<>(LocalAzure.recordingSettings());
     settings.putAll(profile);
     settings.put("DRIFTGUARD_MODE", mode);
@@ -94,9 +100,8 @@ class ResourceGraphSweepIT {
     settings.put("DRIFTGUARD_ARM_ENDPOINT", LocalAzure.sandbox().armEndpoint().toString());
     settings.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     settings.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
-    return Driftguard.builder(Settings.from(settings))
-        .trust(LocalAzure.sandbox().trustManager())
-        .clock(clock);
+    return Driftguard.builder(Settings.from(settings), clock, ticker)
+        .trust(LocalAzure.sandbox().trustManager());
   }
 
   private record Swept(SweepSummary summary, List<Decision> decisions, List<RecordedRequest> requests) {
@@ -398,7 +403,7 @@ class ResourceGraphSweepIT {
   }
 
   /**
-   * A Resource Graph sweep cut short by its time limit (the test's clock moves past it after the 15th of 30 apps)
+   * A Resource Graph sweep cut short by its time limit (the test's time moves past it after the 15th of 30 apps)
    * checkpoints the page it was in and the last app it finished; the next run, on another instance, continues the same
    * run after it: every app decided once across both, none read twice, the tail reached.
    */
@@ -412,6 +417,7 @@ class ResourceGraphSweepIT {
     }
     arm().resourceGraph().pageSize(10);
     MovableClock clock = new MovableClock();
+    MovableTicker ticker = new MovableTicker();
     Map<String, String> oneAtATime = graphJudgedProfile();
     oneAtATime.put(Settings.SWEEP_PARALLELISM, "1");
     SweepRequest request = SweepRequest.resumable(LocalAzure.uniqueName("graph-resume"), List.of(subscription), false,
@@ -419,12 +425,14 @@ class ResourceGraphSweepIT {
     List<Decision> first = new CopyOnWriteArrayList<>();
     int before = botRequests().size();
 
-    SweepSummary cut = driftguard(subscription, "notify", "resourcegraph", clock, oneAtATime).buildAll().sweeper()
+    SweepSummary cut = driftguard(subscription, "notify", "resourcegraph", clock, ticker, oneAtATime).buildAll()
+        .sweeper()
         .run(request, new SweepListener() {
           @Override
           public void decided(Decision decision) {
             if (first.add(decision) && first.size() == 15) {
               clock.advance(Duration.ofMinutes(3));
+              ticker.advance(Duration.ofMinutes(3));
             }
           }
         });

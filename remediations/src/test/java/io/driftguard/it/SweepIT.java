@@ -15,6 +15,8 @@ import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import io.driftguard.sweep.Sweeper;
 import io.driftguard.documents.Documents;
+import io.driftguard.time.Ticker;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +52,7 @@ class SweepIT {
     settings.put("IDENTITY_HEADER", System.getenv("IDENTITY_HEADER"));
     settings.put("DRIFTGUARD_ARM_READ_BURST", String.valueOf(ARM_SCALED.readCapacity()));
     settings.put("DRIFTGUARD_ARM_READS_PER_SECOND", String.valueOf((int) ARM_SCALED.readRefillPerSecond()));
-    return Driftguard.builder(Settings.from(settings))
+    return Driftguard.builder(Settings.from(settings), Clock.systemUTC(), Ticker.SYSTEM)
         .trust(LocalAzure.sandbox().trustManager())
         .buildAll().sweeper();
   }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class ModePolicyTest {
 
-  private final ControlCatalog catalog = ControlCatalog.standard(new TlsVersion(1, 2), FtpsTarget.DISABLED);
+  private final ControlCatalog catalog = ControlCatalog.standard(new TlsVersion(1, 2), FtpsTarget.DISABLED, Clock.systemUTC());
   private final Control minTls = catalog.find("min-tls").orElseThrow();
   private final Control ftp = catalog.find("ftp-disabled").orElseThrow();
   private static final Clock NOON_1_JUNE = Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC);

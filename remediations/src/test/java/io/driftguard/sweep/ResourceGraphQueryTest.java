@@ -45,7 +45,7 @@ class ResourceGraphQueryTest {
   @Test
   void eachEnabledControlAddsTheConditionThatHoldsWhenItsValueIsNotCompliant() {
     ResourceGraphQuery query = ResourceGraphQuery.forControls(
-        indexed(ControlCatalog.standard(new TlsVersion(1, 2), FtpsTarget.DISABLED)), List.of());
+        indexed(ControlCatalog.standard(new TlsVersion(1, 2), FtpsTarget.DISABLED, Clock.systemUTC())), List.of());
 
     assertTrue(query.text().contains("| where isnull(config)"
         + " or tostring(properties.httpsOnly) !in ('true')"
@@ -59,7 +59,7 @@ class ResourceGraphQueryTest {
 
   @Test
   void theConditionsFollowTheSettingsAndLeaveOutDisabledControls() {
-    List<Control> controls = new ArrayList<>(indexed(ControlCatalog.standard(new TlsVersion(1, 3), FtpsTarget.FTPS_ONLY)));
+    List<Control> controls = new ArrayList<>(indexed(ControlCatalog.standard(new TlsVersion(1, 3), FtpsTarget.FTPS_ONLY, Clock.systemUTC())));
     controls.removeIf(control -> control.id().equals("https-only"));
 
     String query = ResourceGraphQuery.forControls(controls, List.of()).text();

@@ -2,6 +2,7 @@ package io.driftguard.sandbox;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,8 @@ import java.util.regex.Pattern;
  * @param resourceId the path without a trailing slash: the {@code scope}, {@code subject} and {@code resourceUri} of events
  * @param subscriptionId from a path under {@code /subscriptions/{id}}, even an unknown one (for throttling); else null
  * @param site       the addressed site or slot; null for subscription and resource group lists
- * @param child      {@code ftp}/{@code scm} for {@link Target#PUBLISHING_POLICY}, else null
+ * @param child      {@code ftp}/{@code scm} for {@link Target#PUBLISHING_POLICY}, the table's path (e.g. {@code config/web})
+ *                   for {@link Target#DOCUMENT}, else null
  * @param secret     the endpoint for {@link Target#SECRET}, else null
  */
 record ArmRoute(
@@ -29,8 +31,8 @@ record ArmRoute(
     GROUP_SITES,
     SITE,
     SLOTS,
-    WEB_CONFIG,
-    AUTH_SETTINGS,
+    /** A document served from {@link SiteDocuments}' table. */
+    DOCUMENT,
     PUBLISHING_POLICIES,
     PUBLISHING_POLICY,
     /** The Tags API's extension resource of a site or slot: {@code providers/Microsoft.Resources/tags/default}. */
@@ -98,14 +100,17 @@ record ArmRoute(
     Target target = switch (rest) {
       case "" -> Target.SITE;
       case "slots" -> site.isSlot() ? Target.UNKNOWN : Target.SLOTS;
-      case "config/web" -> Target.WEB_CONFIG;
-      case "config/authsettingsv2" -> Target.AUTH_SETTINGS;
       case "basicpublishingcredentialspolicies" -> Target.PUBLISHING_POLICIES;
       case "providers/microsoft.resources/tags/default" -> Target.TAGS;
       default -> null;
     };
     if (target != null) {
       return new ArmRoute(target, id, site.subscriptionId(), site.resourceGroup(), site, null, null);
+    }
+    Optional<SiteDocuments.Kind> document = SiteDocuments.at(rest);
+    if (document.isPresent()) {
+      return new ArmRoute(Target.DOCUMENT, id, site.subscriptionId(), site.resourceGroup(), site,
+          document.get().path(), null);
     }
     Matcher policy = POLICY.matcher(rest);
     if (policy.matches()) {
@@ -144,12 +149,17 @@ record ArmRoute(
   /** The ARM resource type written or read, e.g. {@code Microsoft.Web/sites/config}. */
   String resourceType() {
     return switch (target) {
-      case WEB_CONFIG, AUTH_SETTINGS -> siteType() + "/config";
+      case DOCUMENT -> siteType() + "/" + document().type();
       case PUBLISHING_POLICIES, PUBLISHING_POLICY -> siteType() + "/basicPublishingCredentialsPolicies";
       case SLOTS -> "Microsoft.Web/sites/slots";
       case TAGS -> "Microsoft.Resources/tags";
       default -> siteType();
     };
+  }
+
+  /** The table's row for a {@link Target#DOCUMENT} route. */
+  SiteDocuments.Kind document() {
+    return SiteDocuments.at(child.toLowerCase(Locale.ROOT)).orElseThrow();
   }
 
   /** The provider whose operation a write on this route is, as events name it in {@code data.resourceProvider}. */

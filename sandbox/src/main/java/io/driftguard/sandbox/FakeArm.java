@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The fake Azure Resource Manager for Microsoft.Web sites: state, request log, faults, throttling and the events Azure
@@ -124,7 +125,7 @@ public final class FakeArm {
 
   /** The GET config/web JSON, or null if the site (or slot) is absent. */
   public Map<String, Object> webConfig(String siteOrSlotId) {
-    return asMap(provider.render(siteOrSlotId, SiteState::webConfigResource));
+    return asMap(provider.render(siteOrSlotId, state -> state.documentResource(SiteState.WEB_CONFIG)));
   }
 
   /** Deletes a site with its slots, or one slot. */
@@ -169,7 +170,12 @@ public final class FakeArm {
    * A throttled request is answered 429 with {@code Retry-After}, changes nothing and is logged with status 429.
    */
   public void throttle(ArmThrottle limits) {
-    throttling = limits == null || limits.isOff() ? null : new ArmThrottling(limits, System::nanoTime);
+    throttle(limits, System::nanoTime);
+  }
+
+  /** As {@link #throttle(ArmThrottle)}, the buckets refilling on {@code nanoTime}: a test moves it instead of waiting. */
+  public void throttle(ArmThrottle limits, LongSupplier nanoTime) {
+    throttling = limits == null || limits.isOff() ? null : new ArmThrottling(limits, nanoTime);
     throttledCount.set(0);
   }
 
@@ -205,15 +211,16 @@ public final class FakeArm {
     return ArmRoute.parse(request.path()).target() == ArmRoute.Target.SECRET;
   }
 
-  /** True for a PUT of a whole site, slot or config/web: it overwrites whatever it does not carry. */
+  /**
+   * True for a PUT of a whole site, slot or document that also takes a PATCH (config/web): it overwrites whatever it
+   * does not carry.
+   */
   public static boolean isWholeDocumentPut(RecordedRequest request) {
-    ArmRoute.Target target = ArmRoute.parse(request.path()).target();
-    return request.method().equals("PUT")
-        && (target == ArmRoute.Target.SITE || target == ArmRoute.Target.WEB_CONFIG);
+    return request.method().equals("PUT") && isPatchable(ArmRoute.parse(request.path()));
   }
 
   /**
-   * True for any write but a PATCH of a site, a slot or their {@code config/web}, or a PUT of a basic-auth publishing
+   * True for any write but a PATCH of a site, a slot or a document of theirs that takes one, or a PUT of a basic-auth publishing
    * policy (the only verb ARM offers there): app settings, connection strings, other config documents, whole-document
    * PUTs. driftguard's role could write some of these; its code never may.
    */
@@ -221,13 +228,18 @@ public final class FakeArm {
     if (isResourceGraphQuery(request)) {
       return false;
     }
-    ArmRoute.Target target = ArmRoute.parse(request.path()).target();
+    ArmRoute route = ArmRoute.parse(request.path());
     return switch (request.method()) {
       case "GET" -> false;
-      case "PATCH" -> target != ArmRoute.Target.SITE && target != ArmRoute.Target.WEB_CONFIG;
-      case "PUT" -> target != ArmRoute.Target.PUBLISHING_POLICY;
+      case "PATCH" -> !isPatchable(route);
+      case "PUT" -> route.target() != ArmRoute.Target.PUBLISHING_POLICY;
       default -> true;
     };
+  }
+
+  private static boolean isPatchable(ArmRoute route) {
+    return route.target() == ArmRoute.Target.SITE
+        || (route.target() == ArmRoute.Target.DOCUMENT && route.document().accepts("PATCH"));
   }
 
   // --- The HTTP entry point.

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -15,8 +17,8 @@ import java.util.TreeMap;
  */
 final class SiteState {
   private static final ObjectNode SITE_DEFAULTS = Json.resource("site-properties.json");
-  private static final ObjectNode WEB_CONFIG_DEFAULTS = Json.resource("web-config-properties.json");
-  private static final ObjectNode AUTH_SETTINGS_DEFAULTS = Json.resource("auth-settings-properties.json");
+  /** The document that site writes reach too ({@code siteConfig}) and site reads show in part. */
+  static final SiteDocuments.Kind WEB_CONFIG = SiteDocuments.at("config/web").orElseThrow();
   private static final String LOCATION = "East US";
 
   /** The few config values ARM fills in {@code properties.siteConfig} of a GET site; all others are null there. */
@@ -29,9 +31,8 @@ final class SiteState {
   ObjectNode tags;
   private String location = LOCATION;
   private ObjectNode siteProperties;
-  private ObjectNode webConfigProperties;
-  /** Null until written: a new site shows the defaults (authentication off). */
-  private ObjectNode authSettingsProperties;
+  /** What was written to each document of the table, by its path: a new site shows the table's defaults. */
+  private final Map<String, ObjectNode> documents = new HashMap<>();
   /** basicPublishingCredentialsPolicies: ftp and scm, allowed unless changed, as on a new site. */
   private final TreeMap<String, Boolean> basicAuthAllowed = new TreeMap<>();
   private Instant lastModified = Instant.now();
@@ -41,7 +42,7 @@ final class SiteState {
     this.kind = kind;
     this.tags = tags;
     this.siteProperties = siteProperties;
-    this.webConfigProperties = webConfigProperties;
+    documents.put(WEB_CONFIG.path(), webConfigProperties);
     basicAuthAllowed.put("ftp", true);
     basicAuthAllowed.put("scm", true);
   }
@@ -76,23 +77,19 @@ final class SiteState {
     } else {
       Json.deepMerge(siteProperties, properties);
     }
-    if (siteConfig instanceof ObjectNode) {
-      Json.deepMerge(webConfigProperties, siteConfig);
+    if (siteConfig instanceof ObjectNode config) {
+      writeDocument(WEB_CONFIG, config, false);
     }
     touch();
   }
 
-  void writeWebConfig(ObjectNode properties, boolean replace) {
-    if (replace) {
-      webConfigProperties = properties.deepCopy();
+  void writeDocument(SiteDocuments.Kind document, ObjectNode properties, boolean replace) {
+    ObjectNode written = documents.get(document.path());
+    if (replace || written == null) {
+      documents.put(document.path(), properties.deepCopy());
     } else {
-      Json.deepMerge(webConfigProperties, properties);
+      Json.deepMerge(written, properties);
     }
-    touch();
-  }
-
-  void replaceAuthSettings(ObjectNode properties) {
-    authSettingsProperties = properties.deepCopy();
     touch();
   }
 
@@ -138,18 +135,10 @@ final class SiteState {
     return resource;
   }
 
-  ObjectNode webConfigResource() {
-    ObjectNode resource = header(handle.webConfigId(), "web", childType("config"));
+  ObjectNode documentResource(SiteDocuments.Kind document) {
+    ObjectNode resource = header(handle.id() + "/" + document.path(), document.name(), childType(document.type()));
     resource.put("location", location);
-    resource.set("properties", effectiveWebConfig());
-    return resource;
-  }
-
-  ObjectNode authSettingsResource() {
-    ObjectNode resource = header(handle.id() + "/config/authsettingsV2", "authsettingsV2", childType("config"));
-    resource.put("location", location);
-    resource.set("properties", authSettingsProperties == null ? AUTH_SETTINGS_DEFAULTS.deepCopy()
-        : authSettingsProperties.deepCopy());
+    resource.set("properties", effective(document));
     return resource;
   }
 
@@ -161,7 +150,7 @@ final class SiteState {
   GraphQuery.Row graphRow() {
     return new GraphQuery.Row(handle.id(), handle.subscriptionId(),
         handle.isSlot() ? "microsoft.web/sites/slots" : "microsoft.web/sites", kind, tags.deepCopy(),
-        (ObjectNode) siteResource().get("properties"), (ObjectNode) pascalCase(effectiveWebConfig()));
+        (ObjectNode) siteResource().get("properties"), (ObjectNode) pascalCase(effective(WEB_CONFIG)));
   }
 
   private static JsonNode pascalCase(JsonNode node) {
@@ -186,14 +175,17 @@ final class SiteState {
     return resource;
   }
 
-  private ObjectNode effectiveWebConfig() {
-    ObjectNode config = WEB_CONFIG_DEFAULTS.deepCopy();
-    Json.deepMerge(config, webConfigProperties);
-    return config;
+  private ObjectNode effective(SiteDocuments.Kind document) {
+    ObjectNode properties = document.defaults().deepCopy();
+    ObjectNode written = documents.get(document.path());
+    if (written != null) {
+      Json.deepMerge(properties, written);
+    }
+    return properties;
   }
 
   private ObjectNode siteConfigAsShownOnSite() {
-    ObjectNode config = effectiveWebConfig();
+    ObjectNode config = effective(WEB_CONFIG);
     config.fieldNames().forEachRemaining(name -> {
       if (!CONFIG_VALUES_SHOWN_ON_SITE.contains(name)) {
         config.putNull(name);

@@ -80,8 +80,7 @@ final class WebResourceProvider {
       case SUBSCRIPTION_SITES, GROUP_SITES -> onlyGet(method, () -> listSites(route, query));
       case SITE -> site(route, method, body);
       case SLOTS -> onlyGet(method, () -> existing(route, state -> ArmResponse.ok(listSlots(state.handle))));
-      case WEB_CONFIG -> webConfig(route, method, body);
-      case AUTH_SETTINGS -> authSettings(route, method, body);
+      case DOCUMENT -> document(route, method, body);
       case PUBLISHING_POLICIES -> onlyGet(method, () -> existing(route, state -> {
         ObjectNode list = Json.object();
         ArrayNode value = list.putArray("value");
@@ -124,28 +123,20 @@ final class WebResourceProvider {
     return ArmResponse.ok(state.siteResource());
   }
 
-  private ArmResponse webConfig(ArmRoute route, String method, String body) {
-    return switch (method) {
-      case "GET" -> existing(route, state -> ArmResponse.ok(state.webConfigResource()));
-      case "PUT", "PATCH" -> withBody(body, config -> existing(route, state -> {
-        ObjectNode properties = config.get("properties") instanceof ObjectNode p ? p : Json.object();
-        state.writeWebConfig(properties, method.equals("PUT"));
-        return ArmResponse.ok(state.webConfigResource());
-      }));
-      default -> methodNotAllowed(method);
-    };
-  }
-
-  /** The GET without secrets; a PUT replaces the whole authentication configuration, as in ARM. */
-  private ArmResponse authSettings(ArmRoute route, String method, String body) {
-    return switch (method) {
-      case "GET" -> existing(route, state -> ArmResponse.ok(state.authSettingsResource()));
-      case "PUT" -> withBody(body, settings -> existing(route, state -> {
-        state.replaceAuthSettings(settings.get("properties") instanceof ObjectNode p ? p : Json.object());
-        return ArmResponse.ok(state.authSettingsResource());
-      }));
-      default -> methodNotAllowed(method);
-    };
+  /** A document of the table: the verbs its row names; a PUT replaces what was written, a PATCH merges into it. */
+  private ArmResponse document(ArmRoute route, String method, String body) {
+    SiteDocuments.Kind document = route.document();
+    if (!document.accepts(method)) {
+      return methodNotAllowed(method);
+    }
+    if (method.equals("GET")) {
+      return existing(route, state -> ArmResponse.ok(state.documentResource(document)));
+    }
+    return withBody(body, written -> existing(route, state -> {
+      state.writeDocument(document, written.get("properties") instanceof ObjectNode p ? p : Json.object(),
+          method.equals("PUT"));
+      return ArmResponse.ok(state.documentResource(document));
+    }));
   }
 
   private ArmResponse publishingPolicy(ArmRoute route, String method, String body) {

@@ -1,4 +1,4 @@
-package io.driftguard.config;
+package io.driftguard.text;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,4 +1,4 @@
-package io.driftguard.config;
+package io.driftguard.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
