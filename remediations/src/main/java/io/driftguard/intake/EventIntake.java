@@ -42,6 +42,12 @@ public final class EventIntake {
   public static final int MAX_DELIVERY_BYTES = 1024 * 1024;
 
   private static final int MAX_NESTING_DEPTH = 32;
+  /**
+   * An event's time is shown and recorded, never acted on; Table storage holds dates of these years only, so a time
+   * beyond them (the SDK reads {@code +999999999-12-31T23:59:59Z}) is refused at intake, not by every record later.
+   */
+  private static final int FIRST_RECORDABLE_YEAR = 1601;
+  private static final int LAST_RECORDABLE_YEAR = 9999;
   private static final String OBJECT_ID_CLAIM = "http://schemas.microsoft.com/identity/claims/objectidentifier";
   private static final String UPN_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
   /** A subscription's system topic, or a resource group's ({@code /subscriptions/{id}/resourceGroups/{name}}). */
@@ -190,6 +196,12 @@ public final class EventIntake {
     if (!HandledOperations.writes(target.child())) {
       return new Screened.Ignored(id, shownResource,
           "a write to " + target.child().orElse("?") + " cannot change a controlled setting");
+    }
+    if (envelope.time() != null && (envelope.time().getYear() < FIRST_RECORDABLE_YEAR
+        || envelope.time().getYear() > LAST_RECORDABLE_YEAR)) {
+      return new Screened.Rejected(id, shownResource, "the event's time " + Printable.abbreviate(envelope.time().toString())
+          + " lies outside the years " + FIRST_RECORDABLE_YEAR + " to " + LAST_RECORDABLE_YEAR
+          + " that records and alerts hold");
     }
     OffsetDateTime time = envelope.time() == null ? OffsetDateTime.now() : envelope.time();
     return new Screened.Accepted(new WriteEvent(id, time, target, operation, caller(data),

@@ -4,18 +4,19 @@ import io.driftguard.controls.Control;
 import io.driftguard.state.SiteState;
 import io.driftguard.text.Printable;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Resolves the mode of a control on an app. The most specific word wins:
@@ -35,11 +36,15 @@ public final class ModePolicy {
   public static final String EXEMPT_UNTIL_TAG = "driftguard-exempt-until";
   public static final String EXEMPT_REASON_TAG = "driftguard-exempt-reason";
 
-  /** The forms of {@code driftguard-exempt-until}, each to the first instant the exemption no longer holds. */
-  private static final List<Function<String, Instant>> EXPIRY_FORMS = List.of(
-      text -> LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
-      text -> OffsetDateTime.parse(text).toInstant(),
-      text -> LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+  /**
+   * The readable forms of {@code driftguard-exempt-until}: a date, or a date-time with an optional offset, always with
+   * a four-digit year, so that no value (e.g. {@code +999999999-12-31}) lies beyond what a clock or Table storage
+   * reaches. The length bound keeps the patterns' work small whatever the tag holds.
+   */
+  private static final int MAX_UNTIL_LENGTH = 40;
+  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  private static final Pattern DATE_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?");
+  private static final Pattern OFFSET = Pattern.compile("(Z|[+-]\\d{2}:\\d{2})$");
 
   private final Mode globalMode;
   private final Map<String, Mode> controlModes;
@@ -83,7 +88,7 @@ public final class ModePolicy {
     Optional<Instant> expiry = expiry(until.get());
     if (expiry.isEmpty()) {
       return normal.noting(exemption + ": void, " + EXEMPT_UNTIL_TAG + " '" + Printable.abbreviate(until.get())
-          + "' is not an ISO date or date-time");
+          + "' is not an ISO date or date-time with a four-digit year");
     }
     if (!clock.instant().isBefore(expiry.get())) {
       return normal.noting(exemption + ": expired at " + expiry.get());
@@ -187,17 +192,29 @@ public final class ModePolicy {
     return modeTag.trim().equalsIgnoreCase(Mode.OFF.label());
   }
 
-  /** The first instant the exemption no longer holds, or empty when the tag is unreadable. */
+  /** The first instant the exemption no longer holds, or empty when the tag is not one of the readable forms. */
   static Optional<Instant> expiry(String until) {
     String text = until.trim();
-    for (Function<String, Instant> form : EXPIRY_FORMS) {
-      try {
-        return Optional.of(form.apply(text));
-      } catch (DateTimeParseException e) {
-        // try the next form
-      }
+    if (text.length() > MAX_UNTIL_LENGTH) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    String local = OFFSET.matcher(text).replaceFirst("");
+    Function<String, Instant> form;
+    if (DATE.matcher(text).matches()) {
+      form = date -> LocalDate.parse(date).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    } else if (DATE_TIME.matcher(local).matches()) {
+      form = local.equals(text)
+          ? dateTime -> LocalDateTime.parse(dateTime).toInstant(ZoneOffset.UTC)
+          : dateTime -> OffsetDateTime.parse(dateTime).toInstant();
+    } else {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(form.apply(text));
+    } catch (DateTimeException e) {
+      // 2026-02-30, 25:00, an offset beyond +18:00: not a day or time
+      return Optional.empty();
+    }
   }
 
   /** Tag values are written by app owners and end up in alerts and logs: no control characters. */

@@ -59,6 +59,20 @@ class EventIntakeTest {
     assertTrue(assertInstanceOf(Screened.Ignored.class, screenOne(delete.toString())).reason().contains("not handled"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+      "0000-12-31T23:59:59Z", "1600-12-31T23:59:59Z"})
+  void anEventTimeNoClockOrTableReachesIsRejectedWithTheReasonInEitherSchema(String time) throws Exception {
+    ObjectNode event = configWrite("func-a");
+    event.put("eventTime", time);
+    ObjectNode cloudEvent = TestEvents.asCloudEvent(configWrite("func-a"));
+    cloudEvent.put("time", time);
+    for (ObjectNode hostile : List.of(event, cloudEvent)) {
+      String reason = assertInstanceOf(Screened.Rejected.class, screenOne(hostile.toString()), time).reason();
+      assertTrue(reason.contains("lies outside the years 1601 to 9999"), reason);
+    }
+  }
+
   @Test
   void ignoresWritesThatCannotChangeAControl() throws Exception {
     ObjectNode appSettings = TestEvents.write(siteId("func-a") + "/config/appsettings", "Microsoft.Web/sites/config/write");

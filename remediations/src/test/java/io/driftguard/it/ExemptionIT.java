@@ -157,6 +157,20 @@ class ExemptionIT {
   }
 
   @Test
+  void anExpiryNoClockReachesVoidsTheExemptionAndTheDeliverySucceeds() {
+    SiteHandle app = functionApp(uniqueName("func-farfuture"), Map.of("driftguard-exempt", "all",
+        "driftguard-exempt-reason", "forever", "driftguard-exempt-until", "+999999999-12-31"), true, compliantConfig());
+
+    Decision decision = deliver(engine(settings()), aliceWrites(app.id(), HTTPS_OFF));
+
+    assertEquals(Outcome.FIXED, decision.outcome(), decision.reason());
+    assertFalse(decision.retryable());
+    assertTrue(httpsOnly(app));
+    assertTrue(decision.findings().get(0).modeSource().contains("void, driftguard-exempt-until '+999999999-12-31' is not"),
+        decision.findings().get(0).modeSource());
+  }
+
+  @Test
   void reportModeNamesTheExemptionButFixes() {
     SiteHandle app = functionApp(uniqueName("func-report"), Map.of("driftguard-exempt", "all"), true, compliantConfig());
 

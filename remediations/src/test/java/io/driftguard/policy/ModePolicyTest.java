@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -102,7 +103,22 @@ class ModePolicyTest {
   void anUnreadableExpiryVoidsTheExemptionInsteadOfExtendingIt() {
     ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "off", "driftguard-exempt-until", "31/12/2099")));
     assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_MODE (tag driftguard-mode=off, no reason given: void, "
-        + "driftguard-exempt-until '31/12/2099' is not an ISO date or date-time)"), decision);
+        + "driftguard-exempt-until '31/12/2099' is not an ISO date or date-time with a four-digit year)"), decision);
+  }
+
+  @Test
+  void anExpiryNoClockReachesOrThatIsNoDayVoidsTheExemptionInsteadOfThrowing() {
+    for (String until : List.of("+999999999-12-31", "999999999-12-31", "+10000-01-01", "-999999999-01-01",
+        "2026-02-30", "2026-06-30T25:00", "2026-06-30T12:00+19:00", "2026-06-30T12:00:00.0000000001Z", "20260630",
+        "2026-06-30T12:00:00Z[Europe/Paris]", "9".repeat(5_000))) {
+      ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "all",
+          "driftguard-exempt-reason", "legacy", "driftguard-exempt-until", until)));
+      assertEquals(Mode.NOTIFY, decision.mode(), until);
+      assertFalse(decision.exempt(), until);
+      assertTrue(decision.source().contains(": void, driftguard-exempt-until '"), decision.source());
+    }
+    assertTrue(policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "all", "driftguard-exempt-until",
+        "9999-12-31"))).source().contains("until +10000-01-01T00:00:00Z"), "the last day a four-digit year names");
   }
 
   @Test
