@@ -53,8 +53,7 @@ final class ControlsCommand implements Main.Command {
       }
     }
     Settings settings = Settings.fromEnvironment();
-    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(),
-        Clock.systemUTC());
+    ModePolicy modes = settings.modePolicy(Clock.systemUTC());
     List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
     if (json) {

@@ -23,6 +23,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -115,7 +117,9 @@ final class DemoCommand implements Main.Command {
       SiteHandle staging = CatalogSeeds.secureBeyondSiteAndConfig(arm,
           arm.seedSlot(SUBSCRIPTION, GROUP, "func-payments", "staging", true, SECURE_CONFIG));
       SiteHandle reports = functionApp("func-reports", Map.of());
-      SiteHandle legacy = functionApp("func-legacy", Map.of("driftguard-mode", "off"));
+      // A governed exemption: a reason, and an expiry within the 90-day horizon.
+      SiteHandle legacy = functionApp("func-legacy", Map.of("driftguard-mode", "off", "driftguard-exempt-reason",
+          "clients pinned to TLS 1.0", "driftguard-exempt-until", LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()));
       SiteHandle storefront = arm.seedSite(SUBSCRIPTION, GROUP, "web-storefront", "app,linux", Map.of(), true, SECURE_CONFIG);
       arm.seedSite(SUBSCRIPTION, GROUP, "func-inherited", "functionapp", Map.of(), false,
           Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", false));

@@ -80,8 +80,9 @@ class ControlsCommandIT {
     assertEquals(2 * ControlCatalog.ids().size(), modes.size());
     assertEquals("autofix", modes.get("func-explain cors-no-wildcard").get("mode").asText());
     assertEquals("tag driftguard-autofix", modes.get("func-explain cors-no-wildcard").get("modeSource").asText());
-    assertEquals("off", modes.get("func-explain min-tls").get("mode").asText());
-    assertTrue(modes.get("func-explain min-tls").get("modeSource").asText().startsWith("tag driftguard-exempt=min-tls"));
+    assertEquals("notify", modes.get("func-explain min-tls").get("mode").asText(), "an exemption without reason or expiry");
+    String exemption = modes.get("func-explain min-tls").get("modeSource").asText();
+    assertTrue(exemption.startsWith("tag driftguard-exempt=min-tls") && exemption.contains("it lacks a reason"), exemption);
     assertEquals("off", modes.get("func-explain auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue min-tls").get("mode").asText(), "the slot has its own tags");

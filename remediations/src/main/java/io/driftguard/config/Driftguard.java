@@ -137,7 +137,7 @@ public final class Driftguard {
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
     ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget());
-    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
+    ModePolicy modes = settings.modePolicy(clock);
     Remediator engine = new Remediator(
         new ScopeGuard(settings.subscriptions(), self),
         arm,

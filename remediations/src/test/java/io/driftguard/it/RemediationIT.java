@@ -27,6 +27,8 @@ import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -131,7 +133,8 @@ class RemediationIT {
     assertEquals(Map.of("ftp-disabled", Action.FIXED, "min-tls", Action.ALERTED), actions(mixed));
     assertEquals(Map.of("properties", Map.of("ftpsState", "Disabled")), parse(writes(app).get(0).body()));
 
-    SiteHandle exempt = functionApp(uniqueName("func-exempt"), Map.of("driftguard-mode", "off"), true, drifted);
+    SiteHandle exempt = functionApp(uniqueName("func-exempt"), Map.of("driftguard-mode", "off", "driftguard-exempt-reason",
+        "legacy", "driftguard-exempt-until", LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()), true, drifted);
     Decision exempted = deliver(engine(AUTOFIX), aliceWrites(exempt.webConfigId(), "{\"properties\":{}}"));
     assertEquals(Outcome.EXEMPTED, exempted.outcome(), "evaluated and reported, not skipped: " + exempted.reason());
     assertEquals(Map.of("ftp-disabled", Action.EXEMPTED, "min-tls", Action.EXEMPTED), actions(exempted));

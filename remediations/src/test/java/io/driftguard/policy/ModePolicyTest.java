@@ -12,11 +12,13 @@ import io.driftguard.controls.TlsVersion;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.SiteState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ModePolicyTest {
@@ -45,25 +47,25 @@ class ModePolicyTest {
   void appTagOverridesSettingsAndTagNamesAreCaseInsensitive() {
     SiteState optedOut = siteTagged(Map.of("DriftGuard-Mode", "notify"));
     assertEquals(Mode.NOTIFY, policy.resolve(minTls, optedOut).mode());
-    assertTrue(policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "off"))).exempt());
+    assertTrue(policy.resolve(ftp, siteTagged(governed(Map.of("driftguard-mode", "off")))).exempt());
     assertEquals(Mode.AUTOFIX, policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "AutoFix"))).mode());
   }
 
   @Test
   void exemptTagExemptsListedControlsWhateverElseSaysAndSaysSo() {
-    SiteState exempt = siteTagged(Map.of("driftguard-exempt", "ftp-disabled, https-only", "driftguard-mode", "autofix"));
+    SiteState exempt = siteTagged(governed(Map.of("driftguard-exempt", "ftp-disabled, https-only", "driftguard-mode", "autofix")));
     ModeDecision decision = policy.resolve(ftp, exempt);
-    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=ftp-disabled, https-only, no reason given, "
-        + "no expiry (no driftguard-exempt-until tag)", true), decision);
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=ftp-disabled, https-only, reason 'legacy', "
+        + "until 2026-07-01T00:00:00Z", true), decision);
     assertTrue(decision.evaluated(), "an exempt control is still evaluated, so its findings are recorded");
     assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-mode"), policy.resolve(minTls, exempt));
-    assertTrue(policy.resolve(minTls, siteTagged(Map.of("driftguard-exempt", "all"))).exempt());
+    assertTrue(policy.resolve(minTls, siteTagged(governed(Map.of("driftguard-exempt", "all")))).exempt());
   }
 
   @Test
   void modeTagOffIsAnExemptionButNotifyAndAutofixAreModeChoices() {
-    ModeDecision off = policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", " OFF ", "driftguard-exempt-reason", "legacy")));
-    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode= OFF , reason 'legacy', no expiry (no driftguard-exempt-until tag)",
+    ModeDecision off = policy.resolve(ftp, siteTagged(governed(Map.of("driftguard-mode", " OFF "))));
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode= OFF , reason 'legacy', until 2026-07-01T00:00:00Z",
         true), off);
     assertFalse(policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))).exempt());
   }
@@ -122,9 +124,54 @@ class ModePolicyTest {
   }
 
   @Test
+  void anExemptionWithoutReasonOrExpiryStopsFixesButIsReportedAsNotifyAndSaysWhatItLacks() {
+    ModeDecision ungoverned = policy.effective(minTls, siteTagged(Map.of("driftguard-exempt", "min-tls")));
+    assertEquals(new ModeDecision(Mode.NOTIFY, "tag driftguard-exempt=min-tls, no reason given, no expiry (no "
+        + "driftguard-exempt-until tag): not a governed exemption, it lacks a reason (driftguard-exempt-reason) and an "
+        + "expiry (driftguard-exempt-until); reported in notify mode, never fixed"), ungoverned);
+    assertTrue(ungoverned.evaluated());
+    ModeDecision noReason = policy.effective(minTls, siteTagged(Map.of("driftguard-mode", "off",
+        "driftguard-exempt-until", "2026-06-30", "driftguard-autofix", "min-tls")));
+    assertEquals(Mode.NOTIFY, noReason.mode(), "the owner asked not to be written: no tag turns that into a fix");
+    assertTrue(noReason.source().endsWith("it lacks a reason (driftguard-exempt-reason); reported in notify mode, never fixed"),
+        noReason.source());
+  }
+
+  @Test
+  void anExemptionWhoseExpiryLiesBeyondTheHorizonDoesNotSilence() {
+    Map<String, String> tags = Map.of("driftguard-exempt", "min-tls", "driftguard-exempt-reason", "old clients");
+    ModeDecision tooFar = policy.effective(minTls, siteTagged(with(tags, "2026-12-31")));
+    assertEquals(Mode.NOTIFY, tooFar.mode());
+    assertTrue(tooFar.source().contains("it lacks an expiry within 90 days (driftguard-exempt-until at most "
+        + "2026-08-30T12:00:00Z)"), tooFar.source());
+    assertTrue(policy.effective(minTls, siteTagged(with(tags, "2026-08-29"))).exempt());
+  }
+
+  @Test
+  void anAdministratorSetsTheHorizonOrTurnsTheRequirementOff() {
+    ModePolicy yearLong = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR,
+        Optional.of(Duration.ofDays(365)), NOON_1_JUNE);
+    assertTrue(yearLong.effective(ftp, siteTagged(Map.of("driftguard-exempt", "all", "driftguard-exempt-reason", "x",
+        "driftguard-exempt-until", "2026-12-31"))).exempt());
+    ModeDecision ungoverned = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, Optional.empty(), NOON_1_JUNE)
+        .effective(ftp, siteTagged(Map.of("driftguard-mode", "off")));
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode=off, no reason given, no expiry (no "
+        + "driftguard-exempt-until tag)", true), ungoverned);
+  }
+
+  @Test
+  void anExemptionNamesWhoWroteTheTags() {
+    ModeDecision decision = policy.effective(ftp, siteTagged(Map.of("driftguard-exempt", "all",
+        "driftguard-exempt-reason", "legacy", "driftguard-exempt-until", "2026-07-01")), Optional.of("alice@contoso.com"));
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=all, reason 'legacy', written by alice@contoso.com, "
+        + "until 2026-07-02T00:00:00Z", true), decision);
+  }
+
+  @Test
   void tagTextReachesAlertsWithoutControlCharacters() {
-    ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "ftp-disabled,\u001b[2J", "driftguard-exempt-reason", "a\nb")));
-    assertEquals("tag driftguard-exempt=ftp-disabled,?, reason 'a?b', no expiry (no driftguard-exempt-until tag)", decision.source());
+    ModeDecision decision = policy.resolve(ftp, siteTagged(with(Map.of("driftguard-exempt", "ftp-disabled,\u001b[2J",
+        "driftguard-exempt-reason", "a\nb"), "2026-06-30")));
+    assertEquals("tag driftguard-exempt=ftp-disabled,?, reason 'a?b', until 2026-07-01T00:00:00Z", decision.source());
   }
 
   @Test
@@ -149,6 +196,13 @@ class ModePolicyTest {
   void tagExemptionsParseStrictly() {
     assertEquals(TagExemptions.REPORT, TagExemptions.parse(" Report "));
     assertThrows(IllegalArgumentException.class, () -> TagExemptions.parse("honor"));
+  }
+
+  /** The tags with a reason and an expiry within the horizon: a governed exemption. */
+  private static Map<String, String> governed(Map<String, String> tags) {
+    Map<String, String> all = new HashMap<>(with(tags, "2026-06-30"));
+    all.put("driftguard-exempt-reason", "legacy");
+    return all;
   }
 
   private static Map<String, String> with(Map<String, String> tags, String until) {
@@ -178,7 +232,7 @@ class ModePolicyTest {
     assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
         policy.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
     assertEquals(Mode.OFF, policy.effective(cors,
-        siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard", "driftguard-exempt", "cors-no-wildcard"))).mode());
+        siteTagged(governed(Map.of("driftguard-autofix", "cors-no-wildcard", "driftguard-exempt", "cors-no-wildcard")))).mode());
     assertEquals(Mode.AUTOFIX, globalAutofix.effective(ftp, siteTagged(Map.of())).mode(), "safe controls follow the mode");
   }
 
