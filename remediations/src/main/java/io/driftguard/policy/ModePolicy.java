@@ -1,6 +1,7 @@
 package io.driftguard.policy;
 
 import io.driftguard.controls.Control;
+import io.driftguard.controls.Risk;
 import io.driftguard.state.SiteState;
 import io.driftguard.text.Printable;
 import java.time.Clock;
@@ -15,6 +16,10 @@ import java.util.Optional;
  * tag {@code driftguard-exempt} (control ids) &gt; tag {@code driftguard-mode} &gt; {@code DRIFTGUARD_RULE_<ID>} &gt;
  * {@code DRIFTGUARD_MODE}. An unreadable tag value means {@code notify}: never a write the owner did not ask for.
  *
+ * <p>A tag may lower a mode, never raise it on its own: a tag that asks for a fix settings would not write gets
+ * {@code notify} (and says so) unless {@link TagOptIn} ({@code DRIFTGUARD_TAG_OPT_IN}) lets tags turn on that
+ * control's fix.
+ *
  * <p>Two tags exempt a control: {@code driftguard-exempt} listing it (or {@code all}) and {@code driftguard-mode=off}.
  * An exemption is never silent: the control is still evaluated and its findings recorded as exempted; one without a
  * reason and a bounded expiry stops fixes but is reported in notify mode ({@link Exemption}). {@link TagExemptions}
@@ -26,26 +31,30 @@ public final class ModePolicy {
   public static final String EXEMPT_TAG = Exemption.EXEMPT_TAG;
   public static final String EXEMPT_UNTIL_TAG = Exemption.EXEMPT_UNTIL_TAG;
   public static final String EXEMPT_REASON_TAG = Exemption.EXEMPT_REASON_TAG;
+  /** The setting that lets tags ask for fixes; named in what a tag asked for and did not get. */
+  public static final String TAG_OPT_IN_SETTING = "DRIFTGUARD_TAG_OPT_IN";
   /** How far ahead an exemption's expiry may lie, unless an administrator says otherwise. */
   public static final Duration DEFAULT_EXEMPTION_HORIZON = Duration.ofDays(90);
 
   private final Mode globalMode;
   private final Map<String, Mode> controlModes;
   private final TagExemptions tagExemptions;
+  private final TagOptIn tagOptIn;
   private final Optional<Duration> exemptionHorizon;
   private final Clock clock;
 
-  /** With exemptions governed with the default horizon. */
+  /** With the defaults for tags: no tag may ask for a fix, exemptions governed with a 90-day horizon. */
   public ModePolicy(Mode globalMode, Map<String, Mode> controlModes, TagExemptions tagExemptions, Clock clock) {
-    this(globalMode, controlModes, tagExemptions, Optional.of(DEFAULT_EXEMPTION_HORIZON), clock);
+    this(globalMode, controlModes, tagExemptions, TagOptIn.NONE, Optional.of(DEFAULT_EXEMPTION_HORIZON), clock);
   }
 
   /** @param exemptionHorizon the furthest an exemption's expiry may lie; empty: exemptions need no reason nor expiry */
-  public ModePolicy(Mode globalMode, Map<String, Mode> controlModes, TagExemptions tagExemptions,
+  public ModePolicy(Mode globalMode, Map<String, Mode> controlModes, TagExemptions tagExemptions, TagOptIn tagOptIn,
                     Optional<Duration> exemptionHorizon, Clock clock) {
     this.globalMode = globalMode;
     this.controlModes = Map.copyOf(controlModes);
     this.tagExemptions = tagExemptions;
+    this.tagOptIn = tagOptIn;
     this.exemptionHorizon = exemptionHorizon;
     this.clock = clock;
   }
@@ -110,14 +119,16 @@ public final class ModePolicy {
   }
 
   /**
-   * The mode in force for a control on an app: {@link #resolve} within the control's risk and opt-in default.
-   * {@code tagWriter}: who wrote the app's tags, where the write being handled set them, named with an exemption.
+   * The mode in force for a control on an app: {@link #resolve} within the control's risk and opt-in default, and what
+   * tags may ask for. {@code tagWriter}: who wrote the app's tags, where the write being handled set them, named with an
+   * exemption.
    */
   public ModeDecision effective(Control control, SiteState site, Optional<String> tagWriter) {
     boolean tagsCount = tagExemptions != TagExemptions.IGNORE;
     Resolution resolved = resolution(control, site, tagWriter);
-    return withinRisk(control, resolved, site.tag(ENABLE_TAG).filter(tag -> tagsCount),
+    ModeDecision withinRisk = withinRisk(control, resolved, site.tag(ENABLE_TAG).filter(tag -> tagsCount),
         site.tag(AUTOFIX_TAG).filter(tag -> tagsCount));
+    return withinTagOptIn(control, withinRisk);
   }
 
   /**
@@ -137,6 +148,28 @@ public final class ModePolicy {
   /** The mode from settings alone, within the control's risk and opt-in default: what an untagged app gets. */
   public ModeDecision effectiveConfigured(Control control) {
     return withinRisk(control, new Resolution(configured(control)), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The most an app's tags can get for a control: {@code autofix} where settings fix it anyway or
+   * {@code DRIFTGUARD_TAG_OPT_IN} lets tags ask for its fix, else {@code notify} (tags may always turn a control to
+   * notify or exempt it); where tags are ignored, what settings say.
+   */
+  public ModeDecision mostATagCanGet(Control control) {
+    ModeDecision bySettings = effectiveConfigured(control);
+    if (tagExemptions == TagExemptions.IGNORE) {
+      return new ModeDecision(bySettings.mode(), "tags ignored: DRIFTGUARD_TAG_EXEMPTIONS=ignore");
+    }
+    if (control.risk() == Risk.REPORT_ONLY) {
+      return new ModeDecision(Mode.NOTIFY, "report-only: no fix exists");
+    }
+    if (bySettings.mode() == Mode.AUTOFIX) {
+      return new ModeDecision(Mode.AUTOFIX, "settings fix it anyway (" + bySettings.source() + ")");
+    }
+    return tagOptIn.allows(control)
+        ? new ModeDecision(Mode.AUTOFIX, TAG_OPT_IN_SETTING + "=" + tagOptIn.label())
+        : new ModeDecision(Mode.NOTIFY, "a tag asking for autofix gets notify: " + TAG_OPT_IN_SETTING + "="
+            + tagOptIn.label());
   }
 
   /**
@@ -169,6 +202,23 @@ public final class ModePolicy {
               + " asks for the fix (" + wanted.source() + " says autofix)");
       case REPORT_ONLY -> new ModeDecision(Mode.NOTIFY, "report-only: no fix exists (" + wanted.source() + " says autofix)");
     };
+  }
+
+  /**
+   * A fix settings alone would not write is a tag's doing: it stands only where {@code DRIFTGUARD_TAG_OPT_IN} lets tags
+   * ask for this control's fix; otherwise the control is reported, and the decision says what the tag asked for.
+   */
+  private ModeDecision withinTagOptIn(Control control, ModeDecision decided) {
+    if (decided.mode() != Mode.AUTOFIX || tagOptIn.allows(control)) {
+      return decided;
+    }
+    ModeDecision bySettings = effectiveConfigured(control);
+    if (bySettings.mode() == Mode.AUTOFIX) {
+      return decided;
+    }
+    return new ModeDecision(Mode.NOTIFY, "a tag asked for more than it got: autofix (" + decided.source()
+        + "), granted notify: " + TAG_OPT_IN_SETTING + "=" + tagOptIn.label() + " lets no tag turn on the fix of "
+        + control.id() + " (settings alone: " + bySettings.mode().label() + ", " + bySettings.source() + ")");
   }
 
   /** {@code DRIFTGUARD_RULE_MIN_TLS} for {@code min-tls}. */

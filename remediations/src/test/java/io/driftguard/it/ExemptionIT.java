@@ -24,6 +24,7 @@ import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
 import io.driftguard.record.AuditEntry;
 import io.driftguard.resource.ResourceIds;
+import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.SiteHandle;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -218,6 +220,39 @@ class ExemptionIT {
     assertEquals(Outcome.EXEMPTED, widened.outcome(), widened.reason());
     assertEquals(Outcome.EXEMPTED, dropped.outcome(), dropped.reason());
     assertEquals(List.of(), LocalAzure.requestsFor(app).stream().filter(request -> !request.method().equals("GET")).toList());
+  }
+
+  /**
+   * The attack of issue 19: someone who may only write tags (Tag Contributor, a tagging bot) asks for every fix. With
+   * default settings (notify, exemptions honoured) driftguard reports and writes nothing; an administrator who lets
+   * tags opt in to the safe controls' fixes gets those, and only those.
+   */
+  @Test
+  void aTagOnlyWriterCannotMakeDriftguardWriteAFixTheSettingsWouldNot() {
+    Caller tagBot = Caller.servicePrincipal("33333333-3333-3333-3333-333333333333", "44444444-4444-4444-4444-444444444444",
+        "tagging-bot");
+    Map<String, Object> drifted = new HashMap<>(compliantConfig());
+    drifted.putAll(Map.of("ftpsState", "AllAllowed", "cors", Map.of("allowedOrigins", List.of("*"))));
+    SiteHandle app = functionApp(uniqueName("func-tagbot"), Map.of(), false, drifted);
+    Remediator defaults = engine(recordingSettings());
+
+    for (String tags : List.of("{\"driftguard-autofix\":\"all\"}", "{\"driftguard-mode\":\"autofix\"}")) {
+      arm().drainEmittedEvents();
+      arm().write(tagBot, "PATCH", app.tagsId(), "{\"operation\":\"Replace\",\"properties\":{\"tags\":" + tags + "}}");
+      Decision decision = deliver(defaults, arm().drainEmittedEvents().get(0));
+
+      assertEquals(Outcome.ALERTED, decision.outcome(), tags + ": " + decision.reason());
+      assertEquals(0, decision.armWrites(), tags);
+      assertTrue(decision.findings().stream().allMatch(finding -> finding.action() == Action.ALERTED), decision.reason());
+      String httpsOnly = decision.findings().stream().filter(finding -> finding.rule().equals("https-only")).findFirst()
+          .orElseThrow().modeSource();
+      assertTrue(httpsOnly.startsWith("a tag asked for more than it got: autofix (tag driftguard-"), httpsOnly);
+    }
+    assertFalse(httpsOnly(app));
+
+    Decision optedIn = deliver(engine(Map.of("DRIFTGUARD_TAG_OPT_IN", "safe")), aliceWrites(app.id(), HTTPS_OFF));
+    assertEquals(Map.of("https-only", Action.FIXED, "ftp-disabled", Action.FIXED, "cors-no-wildcard", Action.ALERTED),
+        optedIn.findings().stream().collect(Collectors.toMap(Finding::rule, Finding::action)), optedIn.reason());
   }
 
   @Test

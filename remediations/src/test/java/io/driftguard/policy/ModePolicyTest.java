@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ModePolicyTest {
@@ -149,11 +150,12 @@ class ModePolicyTest {
 
   @Test
   void anAdministratorSetsTheHorizonOrTurnsTheRequirementOff() {
-    ModePolicy yearLong = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR,
+    ModePolicy yearLong = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE,
         Optional.of(Duration.ofDays(365)), NOON_1_JUNE);
     assertTrue(yearLong.effective(ftp, siteTagged(Map.of("driftguard-exempt", "all", "driftguard-exempt-reason", "x",
         "driftguard-exempt-until", "2026-12-31"))).exempt());
-    ModeDecision ungoverned = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, Optional.empty(), NOON_1_JUNE)
+    ModeDecision ungoverned = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE, Optional.empty(),
+        NOON_1_JUNE)
         .effective(ftp, siteTagged(Map.of("driftguard-mode", "off")));
     assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode=off, no reason given, no expiry (no "
         + "driftguard-exempt-until tag)", true), ungoverned);
@@ -230,10 +232,71 @@ class ModePolicyTest {
         new ModePolicy(Mode.NOTIFY, Map.of("cors-no-wildcard", Mode.AUTOFIX), TagExemptions.HONOUR, NOON_1_JUNE)
             .effective(cors, siteTagged(Map.of())));
     assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
-        policy.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
+        optingIn(new TagOptIn(false, Set.of("cors-no-wildcard")))
+            .effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
     assertEquals(Mode.OFF, policy.effective(cors,
         siteTagged(governed(Map.of("driftguard-autofix", "cors-no-wildcard", "driftguard-exempt", "cors-no-wildcard")))).mode());
     assertEquals(Mode.AUTOFIX, globalAutofix.effective(ftp, siteTagged(Map.of())).mode(), "safe controls follow the mode");
+  }
+
+  @Test
+  void aTagMayLowerAModeButNeverRaiseItOnItsOwnAndSaysWhatItAskedFor() {
+    ModeDecision asked = policy.effective(ftp, siteTagged(Map.of("driftguard-autofix", "all")));
+    assertEquals(new ModeDecision(Mode.NOTIFY, "a tag asked for more than it got: autofix (tag driftguard-autofix), granted "
+        + "notify: DRIFTGUARD_TAG_OPT_IN=none lets no tag turn on the fix of ftp-disabled (settings alone: notify, "
+        + "DRIFTGUARD_MODE)"), asked);
+    assertEquals(Mode.NOTIFY, policy.effective(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))).mode());
+    Control cors = catalog.find("cors-no-wildcard").orElseThrow();
+    assertEquals(Mode.NOTIFY, policy.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))).mode());
+    Control publicNetwork = catalog.find("public-network-off").orElseThrow();
+    ModeDecision optedIn = policy.effective(publicNetwork, siteTagged(Map.of("driftguard-autofix", "all")));
+    assertEquals(Mode.NOTIFY, optedIn.mode(), "an opt-in control a tag turns on is reported, not fixed");
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
+        policy.effective(minTls, siteTagged(Map.of("driftguard-autofix", "min-tls"))), "settings fix it anyway");
+    assertEquals(new ModeDecision(Mode.NOTIFY, "tag driftguard-mode"),
+        policy.effective(minTls, siteTagged(Map.of("driftguard-mode", "notify"))), "lowering needs no permission");
+  }
+
+  @Test
+  void anAdministratorLetsTagsAskForFixesOfTheSafeControlsOrOfListedOnes() {
+    Control cors = catalog.find("cors-no-wildcard").orElseThrow();
+    Control runtime = catalog.find("runtime-supported").orElseThrow();
+    ModePolicy safe = optingIn(TagOptIn.parse("safe", Set.copyOf(ControlCatalog.ids())));
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-mode"),
+        safe.effective(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))));
+    assertEquals(Mode.NOTIFY, safe.effective(cors, siteTagged(Map.of("driftguard-autofix", "all"))).mode());
+    ModePolicy listed = optingIn(TagOptIn.parse(" cors-no-wildcard ", Set.copyOf(ControlCatalog.ids())));
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
+        listed.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
+    assertEquals(Mode.NOTIFY, listed.effective(ftp, siteTagged(Map.of("driftguard-autofix", "all"))).mode());
+    assertEquals(Mode.NOTIFY, optingIn(new TagOptIn(true, Set.of("runtime-supported")))
+        .effective(runtime, siteTagged(Map.of("driftguard-autofix", "all"))).mode(), "report-only: no fix exists");
+  }
+
+  @Test
+  void theMostATagCanGetIsShownPerControl() {
+    Control cors = catalog.find("cors-no-wildcard").orElseThrow();
+    assertEquals(new ModeDecision(Mode.NOTIFY, "a tag asking for autofix gets notify: DRIFTGUARD_TAG_OPT_IN=none"),
+        policy.mostATagCanGet(ftp));
+    assertEquals(Mode.AUTOFIX, policy.mostATagCanGet(minTls).mode(), "DRIFTGUARD_RULE_MIN_TLS=autofix");
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_TAG_OPT_IN=safe,cors-no-wildcard"),
+        optingIn(new TagOptIn(true, Set.of("cors-no-wildcard"))).mostATagCanGet(cors));
+    assertEquals(Mode.NOTIFY, policy.mostATagCanGet(catalog.find("runtime-supported").orElseThrow()).mode());
+  }
+
+  @Test
+  void tagOptInParsesStrictly() {
+    Set<String> ids = Set.copyOf(ControlCatalog.ids());
+    assertEquals(TagOptIn.NONE, TagOptIn.parse("None", ids));
+    assertEquals(new TagOptIn(true, Set.of("cors-no-wildcard")), TagOptIn.parse("safe, CORS-no-wildcard", ids));
+    assertThrows(IllegalArgumentException.class, () -> TagOptIn.parse("all", ids));
+    assertThrows(IllegalArgumentException.class, () -> TagOptIn.parse("cors", ids));
+    assertThrows(IllegalArgumentException.class, () -> TagOptIn.parse(" , ", ids));
+  }
+
+  private static ModePolicy optingIn(TagOptIn optIn) {
+    return new ModePolicy(Mode.NOTIFY, Map.of("min-tls", Mode.AUTOFIX), TagExemptions.HONOUR, optIn,
+        Optional.of(ModePolicy.DEFAULT_EXEMPTION_HORIZON), NOON_1_JUNE);
   }
 
   @Test
@@ -251,11 +314,13 @@ class ModePolicyTest {
     ModePolicy globalAutofix = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE);
     assertEquals(Mode.OFF, globalAutofix.effective(http2, siteTagged(Map.of())).mode());
     assertEquals(Mode.OFF, globalAutofix.effectiveConfigured(http2).mode());
-    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_MODE"),
-        globalAutofix.effective(http2, siteTagged(Map.of("driftguard-enable", "http2-enabled"))));
+    ModeDecision enabledByTag = globalAutofix.effective(http2, siteTagged(Map.of("driftguard-enable", "http2-enabled")));
+    assertEquals(Mode.NOTIFY, enabledByTag.mode(), "turned on by a tag for reporting: " + enabledByTag.source());
     assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_RULE_HTTP2_ENABLED"),
         new ModePolicy(Mode.AUTOFIX, Map.of("http2-enabled", Mode.NOTIFY), TagExemptions.HONOUR, NOON_1_JUNE).effectiveConfigured(http2));
-    assertEquals(Mode.AUTOFIX, policy.effective(http2, siteTagged(Map.of("driftguard-autofix", "http2-enabled"))).mode());
+    assertEquals(Mode.NOTIFY, policy.effective(http2, siteTagged(Map.of("driftguard-autofix", "http2-enabled"))).mode());
+    assertEquals(Mode.AUTOFIX, optingIn(new TagOptIn(true, Set.of())).effective(http2,
+        siteTagged(Map.of("driftguard-autofix", "http2-enabled"))).mode(), "a safe control, tags opted in");
   }
 
   @Test
