@@ -8,6 +8,7 @@ import io.driftguard.policy.ModePolicy;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code controls}: the catalog, with each control's effective mode under the current settings and its source. */
 final class ControlsCommand implements Main.Command {
@@ -55,7 +56,7 @@ final class ControlsCommand implements Main.Command {
       }
     }
     Settings settings = Settings.fromEnvironment();
-    ModePolicy modes = settings.modePolicy(Clock.systemUTC());
+    ModePolicy modes = settings.modePolicy(Optional.empty(), Clock.systemUTC());
     List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control), modes.mostATagCanGet(control))).toList();
     if (json) {

@@ -26,7 +26,9 @@ final class SharedEngine {
       synchronized (SharedEngine.class) {
         if (host == null) {
           Settings settings = Settings.fromEnvironment();
-          host = new Host(settings, Driftguard.builder(settings).buildAll());
+          host = new Host(settings, Driftguard.builder(settings)
+              .ownSite(OwnSite.fromEnvironment(System.getenv()))
+              .buildAll());
         }
         built = host;
       }

@@ -9,6 +9,7 @@ import io.driftguard.policy.ModePolicy;
 import io.driftguard.policy.TagExemptions;
 import io.driftguard.policy.TagOptIn;
 import io.driftguard.resource.ResourceIds;
+import io.driftguard.resource.SiteRef;
 import io.driftguard.sweep.SweepSource;
 import io.driftguard.state.CircuitBreaker;
 import io.driftguard.state.RateLimits;
@@ -195,9 +196,12 @@ public record Settings(
         flapping, arm, sweeps, tagExemptions, tagOptIn, exemptionHorizon);
   }
 
-  /** The mode policy these settings make. */
-  public ModePolicy modePolicy(Clock clock) {
-    return new ModePolicy(mode, controlModes, tagExemptions, tagOptIn, exemptionHorizon, clock);
+  /**
+   * The mode policy these settings make; {@code ownSite}: driftguard's own function app (known from App Service's
+   * environment where it runs there), never written.
+   */
+  public ModePolicy modePolicy(Optional<SiteRef> ownSite, Clock clock) {
+    return new ModePolicy(mode, controlModes, tagExemptions, tagOptIn, exemptionHorizon, ownSite, clock);
   }
 
   /** A duration, or {@code off}: exemptions then need neither a reason nor an expiry. */

@@ -2,6 +2,7 @@ package io.driftguard.policy;
 
 import io.driftguard.controls.Control;
 import io.driftguard.controls.Risk;
+import io.driftguard.resource.SiteRef;
 import io.driftguard.state.SiteState;
 import io.driftguard.text.Printable;
 import java.time.Clock;
@@ -18,7 +19,7 @@ import java.util.Optional;
  *
  * <p>A tag may lower a mode, never raise it on its own: a tag that asks for a fix settings would not write gets
  * {@code notify} (and says so) unless {@link TagOptIn} ({@code DRIFTGUARD_TAG_OPT_IN}) lets tags turn on that
- * control's fix.
+ * control's fix. driftguard's own function app and its slots are judged and reported, never written.
  *
  * <p>Two tags exempt a control: {@code driftguard-exempt} listing it (or {@code all}) and {@code driftguard-mode=off}.
  * An exemption is never silent: the control is still evaluated and its findings recorded as exempted; one without a
@@ -41,21 +42,27 @@ public final class ModePolicy {
   private final TagExemptions tagExemptions;
   private final TagOptIn tagOptIn;
   private final Optional<Duration> exemptionHorizon;
+  private final Optional<String> ownSiteKey;
   private final Clock clock;
 
   /** With the defaults for tags: no tag may ask for a fix, exemptions governed with a 90-day horizon. */
   public ModePolicy(Mode globalMode, Map<String, Mode> controlModes, TagExemptions tagExemptions, Clock clock) {
-    this(globalMode, controlModes, tagExemptions, TagOptIn.NONE, Optional.of(DEFAULT_EXEMPTION_HORIZON), clock);
+    this(globalMode, controlModes, tagExemptions, TagOptIn.NONE, Optional.of(DEFAULT_EXEMPTION_HORIZON),
+        Optional.empty(), clock);
   }
 
-  /** @param exemptionHorizon the furthest an exemption's expiry may lie; empty: exemptions need no reason nor expiry */
+  /**
+   * @param exemptionHorizon the furthest an exemption's expiry may lie; empty: exemptions need no reason nor expiry
+   * @param ownSite driftguard's own function app, whose site and slots are never written
+   */
   public ModePolicy(Mode globalMode, Map<String, Mode> controlModes, TagExemptions tagExemptions, TagOptIn tagOptIn,
-                    Optional<Duration> exemptionHorizon, Clock clock) {
+                    Optional<Duration> exemptionHorizon, Optional<SiteRef> ownSite, Clock clock) {
     this.globalMode = globalMode;
     this.controlModes = Map.copyOf(controlModes);
     this.tagExemptions = tagExemptions;
     this.tagOptIn = tagOptIn;
     this.exemptionHorizon = exemptionHorizon;
+    this.ownSiteKey = ownSite.map(ModePolicy::siteKey);
     this.clock = clock;
   }
 
@@ -119,16 +126,16 @@ public final class ModePolicy {
   }
 
   /**
-   * The mode in force for a control on an app: {@link #resolve} within the control's risk and opt-in default, and what
-   * tags may ask for. {@code tagWriter}: who wrote the app's tags, where the write being handled set them, named with an
-   * exemption.
+   * The mode in force for a control on an app: {@link #resolve} within the control's risk and opt-in default, what
+   * tags may ask for, and never a fix of driftguard's own app. {@code tagWriter}: who wrote the app's tags, where the
+   * write being handled set them, named with an exemption.
    */
   public ModeDecision effective(Control control, SiteState site, Optional<String> tagWriter) {
     boolean tagsCount = tagExemptions != TagExemptions.IGNORE;
     Resolution resolved = resolution(control, site, tagWriter);
     ModeDecision withinRisk = withinRisk(control, resolved, site.tag(ENABLE_TAG).filter(tag -> tagsCount),
         site.tag(AUTOFIX_TAG).filter(tag -> tagsCount));
-    return withinTagOptIn(control, withinRisk);
+    return notOwnApp(site, withinTagOptIn(control, withinRisk));
   }
 
   /**
@@ -219,6 +226,20 @@ public final class ModePolicy {
     return new ModeDecision(Mode.NOTIFY, "a tag asked for more than it got: autofix (" + decided.source()
         + "), granted notify: " + TAG_OPT_IN_SETTING + "=" + tagOptIn.label() + " lets no tag turn on the fix of "
         + control.id() + " (settings alone: " + bySettings.mode().label() + ", " + bySettings.source() + ")");
+  }
+
+  /** driftguard's own app and its slots: a fix there could cut its own event delivery, so it is reported only. */
+  private ModeDecision notOwnApp(SiteState site, ModeDecision decided) {
+    if (decided.mode() != Mode.AUTOFIX || !ownSiteKey.equals(Optional.of(siteKey(site.ref())))) {
+      return decided;
+    }
+    return new ModeDecision(Mode.NOTIFY, decided.source() + ", but driftguard's own function app is judged and reported,"
+        + " never written (a fix could cut its own event delivery)");
+  }
+
+  /** The app's own key, for the app and each of its slots alike (ARM ids ignore case). */
+  private static String siteKey(SiteRef site) {
+    return SiteRef.site(site.subscriptionId(), site.resourceGroup(), site.site()).key();
   }
 
   /** {@code DRIFTGUARD_RULE_MIN_TLS} for {@code min-tls}. */

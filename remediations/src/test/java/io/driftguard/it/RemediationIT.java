@@ -164,6 +164,27 @@ class RemediationIT {
   }
 
   @Test
+  void driftguardsOwnFunctionAppAndItsSlotsAreJudgedAndReportedNeverWritten() {
+    String name = uniqueName("func-driftguard");
+    Map<String, Object> drifted = Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+    SiteHandle own = functionApp(name, Map.of(), true, drifted);
+    SiteHandle ownSlot = LocalAzure.slot(name, "staging", true, drifted);
+    SiteHandle other = functionApp(uniqueName("func-other"), Map.of(), true, drifted);
+    Remediator engine = LocalAzure.engineRunningIn(own, AUTOFIX);
+
+    for (SiteHandle ownTarget : List.of(own, ownSlot)) {
+      Decision decision = deliver(engine, aliceWrites(ownTarget.webConfigId(), "{\"properties\":{}}"));
+      assertEquals(Outcome.ALERTED, decision.outcome(), decision.reason());
+      assertEquals(0, decision.armWrites());
+      String why = decision.findings().get(0).modeSource();
+      assertEquals("DRIFTGUARD_MODE, but driftguard's own function app is judged and reported, never written (a fix could"
+          + " cut its own event delivery)", why);
+    }
+    assertEquals(List.of(), writes(own), "neither the app nor its slot");
+    assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(other.webConfigId(), "{\"properties\":{}}")).outcome());
+  }
+
+  @Test
   void theBotsOwnWriteIsSkippedWithoutAnyArmRequest() {
     SiteHandle app = compliantFunctionApp(uniqueName("func-loop"));
     Remediator engine = engine(AUTOFIX);

@@ -151,11 +151,11 @@ class ModePolicyTest {
   @Test
   void anAdministratorSetsTheHorizonOrTurnsTheRequirementOff() {
     ModePolicy yearLong = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE,
-        Optional.of(Duration.ofDays(365)), NOON_1_JUNE);
+        Optional.of(Duration.ofDays(365)), Optional.empty(), NOON_1_JUNE);
     assertTrue(yearLong.effective(ftp, siteTagged(Map.of("driftguard-exempt", "all", "driftguard-exempt-reason", "x",
         "driftguard-exempt-until", "2026-12-31"))).exempt());
     ModeDecision ungoverned = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE, Optional.empty(),
-        NOON_1_JUNE)
+        Optional.empty(), NOON_1_JUNE)
         .effective(ftp, siteTagged(Map.of("driftguard-mode", "off")));
     assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode=off, no reason given, no expiry (no "
         + "driftguard-exempt-until tag)", true), ungoverned);
@@ -296,7 +296,23 @@ class ModePolicyTest {
 
   private static ModePolicy optingIn(TagOptIn optIn) {
     return new ModePolicy(Mode.NOTIFY, Map.of("min-tls", Mode.AUTOFIX), TagExemptions.HONOUR, optIn,
-        Optional.of(ModePolicy.DEFAULT_EXEMPTION_HORIZON), NOON_1_JUNE);
+        Optional.of(ModePolicy.DEFAULT_EXEMPTION_HORIZON), Optional.empty(), NOON_1_JUNE);
+  }
+
+  @Test
+  void driftguardsOwnAppAndItsSlotsAreReportedNeverFixedWhateverTheirNameCasing() {
+    SiteRef own = SiteRef.site("00000000-0000-0000-0000-000000000001", "rg-driftguard", "func-driftguard");
+    ModePolicy guarding = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE,
+        Optional.of(ModePolicy.DEFAULT_EXEMPTION_HORIZON), Optional.of(own), NOON_1_JUNE);
+    for (SiteRef target : List.of(own, own.withSlot("staging"),
+        SiteRef.site("00000000-0000-0000-0000-000000000001", "RG-DriftGuard", "Func-DriftGuard"))) {
+      ModeDecision decision = guarding.effective(ftp, new SiteState(target, "functionapp", Map.of(), Map.of()));
+      assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_MODE, but driftguard's own function app is judged and "
+          + "reported, never written (a fix could cut its own event delivery)"), decision, target.id());
+    }
+    assertEquals(Mode.AUTOFIX, guarding.effective(ftp, siteTagged(Map.of())).mode(), "another app");
+    assertTrue(guarding.effective(ftp, new SiteState(own, "functionapp", governed(Map.of("driftguard-exempt", "all")),
+        Map.of())).exempt(), "an exemption there holds as anywhere");
   }
 
   @Test
