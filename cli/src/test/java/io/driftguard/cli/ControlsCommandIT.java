@@ -87,7 +87,8 @@ class ControlsCommandIT {
     assertTrue(asked.startsWith("a tag asked for more than it got: autofix (tag driftguard-autofix), granted notify"), asked);
     assertEquals("notify", modes.get("func-explain min-tls").get("mode").asText(), "an exemption without reason or expiry");
     String exemption = modes.get("func-explain min-tls").get("modeSource").asText();
-    assertTrue(exemption.startsWith("tag driftguard-exempt=min-tls") && exemption.contains("it lacks a reason"), exemption);
+    assertTrue(exemption.startsWith("tag driftguard-exempt=min-tls, no reason given, written by whoever the audit trail"
+        + " names (no write at hand: see 'driftguard history')") && exemption.contains("it lacks a reason"), exemption);
     assertEquals("off", modes.get("func-explain auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue min-tls").get("mode").asText(), "the slot has its own tags");

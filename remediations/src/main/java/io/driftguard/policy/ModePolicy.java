@@ -34,6 +34,9 @@ public final class ModePolicy {
   public static final String EXEMPT_REASON_TAG = Exemption.EXEMPT_REASON_TAG;
   /** The setting that lets tags ask for fixes; named in what a tag asked for and did not get. */
   public static final String TAG_OPT_IN_SETTING = "DRIFTGUARD_TAG_OPT_IN";
+  /** Who wrote an exemption, when no write is at hand: the audit trail names the writer of the write that carried it. */
+  private static final String WRITER_IN_THE_AUDIT_TRAIL = "whoever the audit trail names (no write at hand: see "
+      + "'driftguard history')";
   /** How far ahead an exemption's expiry may lie, unless an administrator says otherwise. */
   public static final Duration DEFAULT_EXEMPTION_HORIZON = Duration.ofDays(90);
 
@@ -120,9 +123,12 @@ public final class ModePolicy {
     return tagExemptions == TagExemptions.IGNORE ? List.of() : List.of(MODE_TAG, ENABLE_TAG, AUTOFIX_TAG);
   }
 
-  /** The mode in force for a control on an app, its exemption's writer unknown (e.g. for {@code explain}). */
+  /**
+   * The mode in force for a control on an app read without a write at hand (for {@code explain}): an exemption's writer
+   * is whoever the write that carried the tags named, recorded in the audit trail.
+   */
   public ModeDecision effective(Control control, SiteState site) {
-    return effective(control, site, Optional.empty());
+    return effective(control, site, Optional.of(WRITER_IN_THE_AUDIT_TRAIL));
   }
 
   /**

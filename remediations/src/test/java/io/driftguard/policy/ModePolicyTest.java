@@ -127,7 +127,8 @@ class ModePolicyTest {
   @Test
   void anExemptionWithoutReasonOrExpiryStopsFixesButIsReportedAsNotifyAndSaysWhatItLacks() {
     ModeDecision ungoverned = policy.effective(minTls, siteTagged(Map.of("driftguard-exempt", "min-tls")));
-    assertEquals(new ModeDecision(Mode.NOTIFY, "tag driftguard-exempt=min-tls, no reason given, no expiry (no "
+    assertEquals(new ModeDecision(Mode.NOTIFY, "tag driftguard-exempt=min-tls, no reason given, written by whoever the "
+        + "audit trail names (no write at hand: see 'driftguard history'), no expiry (no "
         + "driftguard-exempt-until tag): not a governed exemption, it lacks a reason (driftguard-exempt-reason) and an "
         + "expiry (driftguard-exempt-until); reported in notify mode, never fixed"), ungoverned);
     assertTrue(ungoverned.evaluated());
@@ -156,7 +157,7 @@ class ModePolicyTest {
         "driftguard-exempt-until", "2026-12-31"))).exempt());
     ModeDecision ungoverned = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE, Optional.empty(),
         Optional.empty(), NOON_1_JUNE)
-        .effective(ftp, siteTagged(Map.of("driftguard-mode", "off")));
+        .resolve(ftp, siteTagged(Map.of("driftguard-mode", "off")));
     assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode=off, no reason given, no expiry (no "
         + "driftguard-exempt-until tag)", true), ungoverned);
   }
