@@ -74,6 +74,26 @@ class EventIntakeTest {
   }
 
   @Test
+  void anEventIdOrCorrelationIdLongerThanAnyAzureSendsIsRejectedAndAnOverlongClaimIsUnknown() throws Exception {
+    ObjectNode longId = configWrite("func-a");
+    longId.put("id", "e".repeat(300));
+    Screened.Rejected rejected = assertInstanceOf(Screened.Rejected.class, screenOne(longId.toString()));
+    assertEquals("the event's id is 300 characters long (at most 256)", rejected.reason());
+    assertTrue(rejected.eventId().length() < 300, "the decision shows it abbreviated");
+
+    ObjectNode longCorrelation = configWrite("func-a");
+    ((ObjectNode) longCorrelation.get("data")).put("correlationId", "c".repeat(257));
+    assertEquals("data.correlationId is 257 characters long (at most 256)",
+        assertInstanceOf(Screened.Rejected.class, screenOne(longCorrelation.toString())).reason());
+
+    ObjectNode longClaim = configWrite("func-a");
+    ((ObjectNode) longClaim.get("data").get("claims")).put("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+        "a".repeat(100_000) + "@contoso.com");
+    WriteEvent accepted = assertInstanceOf(Screened.Accepted.class, screenOne(longClaim.toString())).event();
+    assertEquals(Optional.empty(), accepted.caller().upn());
+  }
+
+  @Test
   void ignoresWritesThatCannotChangeAControl() throws Exception {
     ObjectNode appSettings = TestEvents.write(siteId("func-a") + "/config/appsettings", "Microsoft.Web/sites/config/write");
     assertInstanceOf(Screened.Ignored.class, screenOne(appSettings.toString()));
