@@ -124,7 +124,7 @@ final class DemoCommand implements Main.Command {
       arm.seedSite(SUBSCRIPTION, GROUP, "func-inherited", "functionapp", Map.of(), false,
           Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", false));
       out.println("estate in " + GROUP + ": func-orders, func-payments (+ slot staging), func-reports, func-legacy"
-          + " (tag driftguard-mode=off), web-storefront (a plain web app): compliant to begin with; and func-inherited,"
+          + " (tag driftguard-mode=off, with a reason and an expiry), web-storefront (a plain web app): compliant to begin with; and func-inherited,"
           + " insecure since before driftguard was deployed (FTP, TLS 1.0, basic-auth publishing on): no event will ever"
           + " announce it.");
       out.println();
