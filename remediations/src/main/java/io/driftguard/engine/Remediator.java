@@ -260,7 +260,7 @@ public final class Remediator {
     }
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
-      ModeDecision mode = modes.effective(control, state, Optional.of(event.tagWriter()));
+      ModeDecision mode = modes.effective(control, state, event.tagWriter());
       if (mode.evaluated()) {
         active.put(control, mode);
       }

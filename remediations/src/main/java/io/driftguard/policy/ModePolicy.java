@@ -128,7 +128,7 @@ public final class ModePolicy {
    * is whoever the write that carried the tags named, recorded in the audit trail.
    */
   public ModeDecision effective(Control control, SiteState site) {
-    return effective(control, site, Optional.of(WRITER_IN_THE_AUDIT_TRAIL));
+    return effective(control, site, WRITER_IN_THE_AUDIT_TRAIL);
   }
 
   /**
@@ -136,9 +136,9 @@ public final class ModePolicy {
    * tags may ask for, and never a fix of driftguard's own app. {@code tagWriter}: who wrote the app's tags, where the
    * write being handled set them, named with an exemption.
    */
-  public ModeDecision effective(Control control, SiteState site, Optional<String> tagWriter) {
+  public ModeDecision effective(Control control, SiteState site, String tagWriter) {
     boolean tagsCount = tagExemptions != TagExemptions.IGNORE;
-    Resolution resolved = resolution(control, site, tagWriter);
+    Resolution resolved = resolution(control, site, Optional.of(tagWriter));
     ModeDecision withinRisk = withinRisk(control, resolved, site.tag(ENABLE_TAG).filter(tag -> tagsCount),
         site.tag(AUTOFIX_TAG).filter(tag -> tagsCount));
     return notOwnApp(site, withinTagOptIn(control, withinRisk));

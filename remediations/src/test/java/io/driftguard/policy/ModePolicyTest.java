@@ -165,7 +165,7 @@ class ModePolicyTest {
   @Test
   void anExemptionNamesWhoWroteTheTags() {
     ModeDecision decision = policy.effective(ftp, siteTagged(Map.of("driftguard-exempt", "all",
-        "driftguard-exempt-reason", "legacy", "driftguard-exempt-until", "2026-07-01")), Optional.of("alice@contoso.com"));
+        "driftguard-exempt-reason", "legacy", "driftguard-exempt-until", "2026-07-01")), "alice@contoso.com");
     assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=all, reason 'legacy', written by alice@contoso.com, "
         + "until 2026-07-02T00:00:00Z", true), decision);
   }
