@@ -30,6 +30,12 @@ param mode string = 'notify'
 @description('Whether app owners may exempt their apps by tag (DRIFTGUARD_TAG_EXEMPTIONS): honour the driftguard-exempt and driftguard-mode=off tags (findings recorded as exempted), report them but run the normal mode, or ignore every driftguard tag.')
 param tagExemptions string = 'honour'
 
+@description('Which controls an app tag (driftguard-mode=autofix, driftguard-autofix) may ask to fix where settings alone would not (DRIFTGUARD_TAG_OPT_IN): none, safe (every safe control), a comma list of control ids, or safe with ids. A tag asking for more gets notify.')
+param tagOptIn string = 'none'
+
+@description('How far ahead an exemption tag\'s driftguard-exempt-until may lie for the exemption to silence a control (DRIFTGUARD_EXEMPTION_HORIZON), e.g. 90d; off: any exemption silences, no reason nor expiry required.')
+param exemptionHorizon string = '90d'
+
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
@@ -224,6 +230,8 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_SWEEP_PARALLELISM: string(sweepParallelism)
       DRIFTGUARD_SWEEP_SOURCE: sweepSource
       DRIFTGUARD_TAG_EXEMPTIONS: tagExemptions
+      DRIFTGUARD_TAG_OPT_IN: tagOptIn
+      DRIFTGUARD_EXEMPTION_HORIZON: exemptionHorizon
     }, controlSettings)
   }
 }

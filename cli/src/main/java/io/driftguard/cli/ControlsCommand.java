@@ -8,6 +8,7 @@ import io.driftguard.policy.ModePolicy;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,8 +18,9 @@ import picocli.CommandLine.Option;
     footer = {"",
         "Lists every control driftguard knows: id, what it checks, the ARM document it reads, its risk (safe, guarded,",
         "report-only), its default (on or opt-in), and its effective mode under the settings in the environment",
-        "(DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it. App tags can change the mode per app:",
-        "see 'driftguard explain'.",
+        "(DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it, and the most an app's tag can get:",
+        "a tag may always lower a control to notify or exempt it, but gets autofix only where settings fix the control",
+        "anyway or DRIFTGUARD_TAG_OPT_IN lets tags ask for its fix. What tags did on one app: 'driftguard explain'.",
         "",
         "exit: 0 listed, 64 bad arguments, 78 invalid settings"})
 final class ControlsCommand implements Main.Command {
@@ -28,28 +30,31 @@ final class ControlsCommand implements Main.Command {
 
   /** One control as listed. */
   record Listed(String id, String title, String document, String risk, String defaultState, String mode,
-                String modeSource, List<String> peers) {
+                String modeSource, String mostATagCanGet, String mostATagCanGetSource, List<String> peers) {
 
-    static Listed of(Control control, ModeDecision mode) {
+    static Listed of(Control control, ModeDecision mode, ModeDecision mostATagCanGet) {
       return new Listed(control.id(), control.title(), control.document().name(), control.risk().label(),
-          control.optIn() ? "opt-in" : "on", mode.mode().label(), mode.source(), control.peers());
+          control.optIn() ? "opt-in" : "on", mode.mode().label(), mode.source(), mostATagCanGet.mode().label(),
+          mostATagCanGet.source(), control.peers());
     }
   }
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Settings settings = Settings.fromEnvironment();
-    Clock clock = Clock.systemUTC();
-    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
-    List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock).all().stream()
-        .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
+    ModePolicy modes = settings.modePolicy(Optional.empty(), Clock.systemUTC());
+    List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), Clock.systemUTC()).all()
+        .stream()
+        .map(control -> Listed.of(control, modes.effectiveConfigured(control), modes.mostATagCanGet(control))).toList();
     if (json) {
       listed.forEach(control -> out.println(Json.write(control)));
       return ExitCode.OK;
     }
-    Table table = new Table("id", "what it checks", "document", "risk", "default", "effective mode (source)");
+    Table table = new Table("id", "what it checks", "document", "risk", "default", "effective mode (source)",
+        "most a tag can get");
     listed.forEach(control -> table.row(control.id(), control.title(), control.document(), control.risk(),
-        control.defaultState(), control.mode() + " (" + control.modeSource() + ")"));
+        control.defaultState(), control.mode() + " (" + control.modeSource() + ")",
+        control.mostATagCanGet() + " (" + control.mostATagCanGetSource() + ")"));
     table.print(out);
     return ExitCode.OK;
   }

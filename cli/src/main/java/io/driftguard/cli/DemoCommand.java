@@ -23,6 +23,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -110,12 +113,14 @@ final class DemoCommand implements Main.Command {
       SiteHandle staging = CatalogSeeds.secureBeyondSiteAndConfig(arm,
           arm.seedSlot(SUBSCRIPTION, GROUP, "func-payments", "staging", true, SECURE_CONFIG));
       SiteHandle reports = functionApp("func-reports", Map.of());
-      SiteHandle legacy = functionApp("func-legacy", Map.of("driftguard-mode", "off"));
+      // A governed exemption: a reason, and an expiry within the 90-day horizon.
+      SiteHandle legacy = functionApp("func-legacy", Map.of("driftguard-mode", "off", "driftguard-exempt-reason",
+          "clients pinned to TLS 1.0", "driftguard-exempt-until", LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()));
       SiteHandle storefront = arm.seedSite(SUBSCRIPTION, GROUP, "web-storefront", "app,linux", Map.of(), true, SECURE_CONFIG);
       arm.seedSite(SUBSCRIPTION, GROUP, "func-inherited", "functionapp", Map.of(), false,
           Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", false));
       out.println("estate in " + GROUP + ": func-orders, func-payments (+ slot staging), func-reports, func-legacy"
-          + " (tag driftguard-mode=off), web-storefront (a plain web app): compliant to begin with; and func-inherited,"
+          + " (tag driftguard-mode=off, with a reason and an expiry), web-storefront (a plain web app): compliant to begin with; and func-inherited,"
           + " insecure since before driftguard was deployed (FTP, TLS 1.0, basic-auth publishing on): no event will ever"
           + " announce it.");
       out.println();

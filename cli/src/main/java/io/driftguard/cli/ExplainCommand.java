@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
     footer = {"",
         "Reads the app (one GET) and lists its slots (one GET), and prints for the app and each slot every control's",
         "effective mode with the setting or tag that chose it (driftguard-exempt, driftguard-mode, driftguard-autofix,",
-        "driftguard-enable, DRIFTGUARD_RULE_<ID>, DRIFTGUARD_MODE, or the control's risk). Nothing is evaluated or",
-        "written. Settings and credentials as for scan.",
+        "driftguard-enable, DRIFTGUARD_RULE_<ID>, DRIFTGUARD_MODE, or the control's risk). Where a tag asked for more",
+        "than it got (a fix DRIFTGUARD_TAG_OPT_IN does not let tags ask for), or an exemption lacks a reason or an expiry,",
+        "the source says so. Nothing is evaluated or written. Settings and credentials as for scan.",
         "",
         "exit: 0 explained, 64 bad arguments, 75 ARM could not be read, 78 invalid settings"})
 final class ExplainCommand implements Main.Command {

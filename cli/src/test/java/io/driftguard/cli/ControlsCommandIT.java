@@ -54,6 +54,10 @@ class ControlsCommandIT {
     assertEquals("DRIFTGUARD_MODE", controls.get("min-tls").get("modeSource").asText());
     assertEquals("notify", controls.get("cors-no-wildcard").get("mode").asText());
     assertTrue(controls.get("cors-no-wildcard").get("modeSource").asText().startsWith("guarded"));
+    assertEquals("autofix", controls.get("min-tls").get("mostATagCanGet").asText(), "settings fix it anyway");
+    assertEquals("notify", controls.get("cors-no-wildcard").get("mostATagCanGet").asText());
+    assertEquals("a tag asking for autofix gets notify: DRIFTGUARD_TAG_OPT_IN=none",
+        controls.get("cors-no-wildcard").get("mostATagCanGetSource").asText());
     assertEquals("notify", controls.get("runtime-supported").get("mode").asText());
     assertEquals("off", controls.get("auth-enabled").get("mode").asText());
     assertEquals("opt-in", controls.get("auth-enabled").get("defaultState").asText());
@@ -78,10 +82,13 @@ class ControlsCommandIT {
     assertEquals(0, run.exit(), run.stderr());
     Map<String, JsonNode> modes = byKey(run.jsonLines(), "app", "control");
     assertEquals(2 * ControlCatalog.ids().size(), modes.size());
-    assertEquals("autofix", modes.get("func-explain cors-no-wildcard").get("mode").asText());
-    assertEquals("tag driftguard-autofix", modes.get("func-explain cors-no-wildcard").get("modeSource").asText());
-    assertEquals("off", modes.get("func-explain min-tls").get("mode").asText());
-    assertTrue(modes.get("func-explain min-tls").get("modeSource").asText().startsWith("tag driftguard-exempt=min-tls"));
+    assertEquals("notify", modes.get("func-explain cors-no-wildcard").get("mode").asText());
+    String asked = modes.get("func-explain cors-no-wildcard").get("modeSource").asText();
+    assertTrue(asked.startsWith("a tag asked for more than it got: autofix (tag driftguard-autofix), granted notify"), asked);
+    assertEquals("notify", modes.get("func-explain min-tls").get("mode").asText(), "an exemption without reason or expiry");
+    String exemption = modes.get("func-explain min-tls").get("modeSource").asText();
+    assertTrue(exemption.startsWith("tag driftguard-exempt=min-tls, no reason given, written by whoever the audit trail"
+        + " names (no write at hand: see 'driftguard history')") && exemption.contains("it lacks a reason"), exemption);
     assertEquals("off", modes.get("func-explain auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue min-tls").get("mode").asText(), "the slot has its own tags");

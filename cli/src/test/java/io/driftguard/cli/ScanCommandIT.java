@@ -15,6 +15,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -56,7 +58,9 @@ class ScanCommandIT {
     ftp = sandbox.arm().seedSite(MIXED, "rg-other", "func-ftp", "functionapp,linux", Map.of(), true, with("ftpsState", "AllAllowed"));
     sandbox.arm().seedSite(MIXED, "rg-scan", "func-https", "functionapp", Map.of(), false, COMPLIANT);
     sandbox.arm().seedSite(MIXED, "rg-scan", "func-debug", "functionapp", Map.of(), true, with("remoteDebuggingEnabled", true));
-    sandbox.arm().seedSite(MIXED, "rg-scan", "func-exempt", "functionapp", Map.of("driftguard-exempt", "min-tls"), true,
+    sandbox.arm().seedSite(MIXED, "rg-scan", "func-exempt", "functionapp", Map.of("driftguard-exempt", "min-tls",
+        "driftguard-exempt-reason", "old clients", "driftguard-exempt-until",
+        LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()), true,
         with("minTlsVersion", "1.0"));
     notify = sandbox.arm().seedSite(MIXED, "rg-scan", "func-notify", "functionapp", Map.of("driftguard-mode", "notify"),
         true, with("ftpsState", "AllAllowed"));

@@ -28,7 +28,9 @@ final class SharedEngine {
       synchronized (SharedEngine.class) {
         if (host == null) {
           Settings settings = Settings.fromEnvironment();
-          host = new Host(settings, Driftguard.builder(settings, Clock.systemUTC(), Ticker.SYSTEM).buildAll());
+          host = new Host(settings, Driftguard.builder(settings, Clock.systemUTC(), Ticker.SYSTEM)
+              .ownSite(OwnSite.fromEnvironment(System.getenv()))
+              .buildAll());
         }
         built = host;
       }

@@ -19,6 +19,7 @@ import io.driftguard.fanout.QueuedSweeps;
 import io.driftguard.fanout.SweepQueue;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
+import io.driftguard.resource.SiteRef;
 import io.driftguard.record.TableEventClaims;
 import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
@@ -58,6 +59,7 @@ public final class Driftguard {
   private final Clock clock;
   private final Ticker ticker;
   private ResourceGraphQuota.Pause pause = ResourceGraphQuota.Pause.SLEEP;
+  private Optional<SiteRef> ownSite = Optional.empty();
 
   private Driftguard(Settings settings, Clock clock, Ticker ticker) {
     this.settings = settings;
@@ -95,6 +97,15 @@ public final class Driftguard {
   /** How a sweep waits for Resource Graph's quota to reset: a sleep, or in tests a clock moved forward. */
   public Driftguard resourceGraphPause(ResourceGraphQuota.Pause pause) {
     this.pause = pause;
+    return this;
+  }
+
+  /**
+   * driftguard's own function app, where it runs in one (the Functions host knows it from App Service's environment):
+   * it and its slots are judged and reported, never written, as a fix could cut driftguard's own event delivery.
+   */
+  public Driftguard ownSite(Optional<SiteRef> site) {
+    this.ownSite = site;
     return this;
   }
 
@@ -143,7 +154,7 @@ public final class Driftguard {
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
     ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock);
-    ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
+    ModePolicy modes = settings.modePolicy(ownSite, clock);
     Remediator engine = new Remediator(
         new ScopeGuard(settings.subscriptions(), self),
         arm,

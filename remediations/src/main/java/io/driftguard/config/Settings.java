@@ -8,14 +8,17 @@ import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.policy.TagExemptions;
+import io.driftguard.policy.TagOptIn;
 import io.driftguard.record.FlapLimits;
 import io.driftguard.record.StorageTarget;
 import io.driftguard.resource.ResourceIds;
+import io.driftguard.resource.SiteRef;
 import io.driftguard.sweep.SweepSource;
 import io.driftguard.state.CircuitBreaker;
 import io.driftguard.state.RateLimits;
 import io.driftguard.text.Durations;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +49,9 @@ public record Settings(
     FlapLimits flapping,
     ArmLimits arm,
     SweepSettings sweeps,
-    TagExemptions tagExemptions) {
+    TagExemptions tagExemptions,
+    TagOptIn tagOptIn,
+    Optional<Duration> exemptionHorizon) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -75,6 +80,10 @@ public record Settings(
   public static final String ARM_BREAKER_OPEN = "DRIFTGUARD_ARM_BREAKER_OPEN";
   /** Whether app owners' exemption tags are honoured, only reported, or ignored. */
   public static final String TAG_EXEMPTIONS = "DRIFTGUARD_TAG_EXEMPTIONS";
+  /** Which controls an app's tag may ask to fix where settings alone would not: {@code none}, {@code safe}, or ids. */
+  public static final String TAG_OPT_IN = ModePolicy.TAG_OPT_IN_SETTING;
+  /** How far ahead an exemption's expiry may lie for it to silence a control, or {@code off} to require nothing. */
+  public static final String EXEMPTION_HORIZON = "DRIFTGUARD_EXEMPTION_HORIZON";
   /** The Functions host's own storage: a connection string, or identity-based with the account name or table URI. */
   public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
   public static final String STORAGE_ACCOUNT = "AzureWebJobsStorage__accountName";
@@ -109,7 +118,8 @@ public record Settings(
     List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
         ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
-        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, SWEEP_SOURCE));
+        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, TAG_OPT_IN, EXEMPTION_HORIZON,
+        SWEEP_SOURCE));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -164,10 +174,26 @@ public record Settings(
         reader.parse(SWEEP_PARALLELISM, "8", Settings::positiveInt),
         reader.parse(SWEEP_SOURCE, "resourcegraph", SweepSource::parse));
     TagExemptions tagExemptions = reader.parse(TAG_EXEMPTIONS, "honour", TagExemptions::parse);
+    TagOptIn tagOptIn = reader.parse(TAG_OPT_IN, "none", value -> TagOptIn.parse(value, Set.copyOf(ControlCatalog.ids())));
+    Optional<Duration> exemptionHorizon = reader.parse(EXEMPTION_HORIZON,
+        ModePolicy.DEFAULT_EXEMPTION_HORIZON.toDays() + "d", Settings::horizon);
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping, arm, sweeps, tagExemptions);
+        flapping, arm, sweeps, tagExemptions, tagOptIn, exemptionHorizon);
+  }
+
+  /**
+   * The mode policy these settings make; {@code ownSite}: driftguard's own function app (known from App Service's
+   * environment where it runs there), never written.
+   */
+  public ModePolicy modePolicy(Optional<SiteRef> ownSite, Clock clock) {
+    return new ModePolicy(mode, controlModes, tagExemptions, tagOptIn, exemptionHorizon, ownSite, clock);
+  }
+
+  /** A duration, or {@code off}: exemptions then need neither a reason nor an expiry. */
+  private static Optional<Duration> horizon(String value) {
+    return value.trim().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Durations.parse(value));
   }
 
   /** A report-only control has no fix: asking for one is a mistake to say at start, not a silent notify later. */

@@ -8,7 +8,8 @@ public enum Risk {
   SAFE,
   /**
    * A fix can break callers or deployments: at most {@code notify}, unless the control's own
-   * {@code DRIFTGUARD_RULE_<ID>=autofix} or the app's tag {@code driftguard-autofix} naming it asks for the fix.
+   * {@code DRIFTGUARD_RULE_<ID>=autofix} or the app's tag {@code driftguard-autofix} naming it asks for the fix (the
+   * tag only where {@code DRIFTGUARD_TAG_OPT_IN} lets tags ask for it).
    */
   GUARDED,
   /** No fix exists that driftguard could write safely: reported only; {@code autofix} for it is an invalid setting. */

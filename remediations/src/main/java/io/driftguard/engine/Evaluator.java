@@ -62,7 +62,7 @@ final class Evaluator {
     }
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
-      ModeDecision mode = modes.effective(control, state);
+      ModeDecision mode = modes.effective(control, state, admitted.event().tagWriter());
       if (mode.evaluated()) {
         active.put(control, mode);
       }

@@ -43,6 +43,17 @@ public final class EventIntake {
   public static final int MAX_DELIVERY_BYTES = 1024 * 1024;
 
   private static final int MAX_NESTING_DEPTH = 32;
+  /**
+   * An event's time is shown and recorded, never acted on; Table storage holds dates of these years only, so a time
+   * beyond them (the SDK reads {@code +999999999-12-31T23:59:59Z}) is refused at intake, not by every record later.
+   */
+  private static final int FIRST_RECORDABLE_YEAR = 1601;
+  /**
+   * Ids, correlation ids and claims Azure sends are GUIDs, names and addresses far shorter than this: a longer one is
+   * hostile, and would reach the audit trail and alert rows whole, whose limits would then fail every delivery.
+   */
+  private static final int MAX_TEXT_LENGTH = 256;
+  private static final int LAST_RECORDABLE_YEAR = 9999;
   private static final String OBJECT_ID_CLAIM = "http://schemas.microsoft.com/identity/claims/objectidentifier";
   private static final String UPN_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
   /** A subscription's system topic, or a resource group's ({@code /subscriptions/{id}/resourceGroups/{name}}). */
@@ -137,6 +148,10 @@ public final class EventIntake {
 
   private Screened screenWrite(Envelope envelope) {
     String id = envelope.id();
+    if (id != null && id.length() > MAX_TEXT_LENGTH) {
+      return new Screened.Rejected(Printable.abbreviate(id), Optional.empty(), "the event's id is " + id.length()
+          + " characters long (at most " + MAX_TEXT_LENGTH + ")");
+    }
     if (SUBSCRIPTION_VALIDATION.equalsIgnoreCase(envelope.type())) {
       return new Screened.Ignored(id, Optional.empty(),
           "subscription validation handshake: the Functions host answers it for the AzureFunction endpoint");
@@ -177,6 +192,11 @@ public final class EventIntake {
     if (subscriptionMismatch.isPresent()) {
       return new Screened.Rejected(id, shownResource, subscriptionMismatch.get());
     }
+    Optional<String> correlationId = Optional.ofNullable(data.getCorrelationId());
+    if (correlationId.filter(correlation -> correlation.length() > MAX_TEXT_LENGTH).isPresent()) {
+      return new Screened.Rejected(id, shownResource, "data.correlationId is " + correlationId.get().length()
+          + " characters long (at most " + MAX_TEXT_LENGTH + ")");
+    }
     Optional<String> operation = Optional.ofNullable(data.getOperationName()).filter(op -> !op.isEmpty());
     if (operation.isPresent() && !HandledOperations.writesAnExtension(operation.get())
         && !operation.get().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")) {
@@ -195,9 +215,14 @@ public final class EventIntake {
       return new Screened.Ignored(id, shownResource,
           "a write to " + target.child().orElse("?") + " cannot change a controlled setting");
     }
+    if (envelope.time() != null && (envelope.time().getYear() < FIRST_RECORDABLE_YEAR
+        || envelope.time().getYear() > LAST_RECORDABLE_YEAR)) {
+      return new Screened.Rejected(id, shownResource, "the event's time " + Printable.abbreviate(envelope.time().toString())
+          + " lies outside the years " + FIRST_RECORDABLE_YEAR + " to " + LAST_RECORDABLE_YEAR
+          + " that records and alerts hold");
+    }
     OffsetDateTime time = envelope.time() == null ? OffsetDateTime.now(clock) : envelope.time();
-    return new Screened.Accepted(new WriteEvent(id, time, target, operation, caller(data),
-        Optional.ofNullable(data.getCorrelationId()), false));
+    return new Screened.Accepted(new WriteEvent(id, time, target, operation, caller(data), correlationId, false));
   }
 
   /**
@@ -243,12 +268,17 @@ public final class EventIntake {
         claim(claims, UPN_CLAIM),
         claim(claims, "name"),
         claim(claims, "appid"),
-        Optional.ofNullable(request).map(ResourceHttpRequest::getClientIpAddress).filter(ip -> !ip.isEmpty())
+        Optional.ofNullable(request).map(ResourceHttpRequest::getClientIpAddress).filter(EventIntake::usable)
             .or(() -> claim(claims, "ipaddr")));
   }
 
   private static Optional<String> claim(Map<String, String> claims, String key) {
-    return Optional.ofNullable(claims.get(key)).filter(value -> !value.isBlank());
+    return Optional.ofNullable(claims.get(key)).filter(EventIntake::usable);
+  }
+
+  /** A caller's value as sent, unless it is blank or longer than any Azure sends: then the caller's part is unknown. */
+  private static boolean usable(String value) {
+    return !value.isBlank() && value.length() <= MAX_TEXT_LENGTH;
   }
 
   private static String firstLine(Exception e) {

@@ -1,5 +1,6 @@
 package io.driftguard.intake;
 
+import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.ResourceTarget;
 import io.driftguard.resource.SiteRef;
 import java.time.OffsetDateTime;
@@ -27,6 +28,19 @@ public record WriteEvent(
 
   public SiteRef site() {
     return target.site();
+  }
+
+  /**
+   * Who wrote the app's tags, as an exemption names its writer: the caller of a Tags API write or of a write of the site
+   * or slot itself (which carries its tags); a write of another document, or a sweep, does not say.
+   */
+  public String tagWriter() {
+    if (foundBySweep) {
+      return "someone before this sweep (a sweep knows no writer)";
+    }
+    return target.child().filter(child -> !child.equals(ResourceIds.TAGS_EXTENSION))
+        .map(child -> "someone before this write of " + child)
+        .orElse(caller.displayName());
   }
 
   /** Who to name as having changed the site: the caller, or the sweep that found it. */

@@ -9,6 +9,7 @@ import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.TagExemptions;
+import io.driftguard.policy.TagOptIn;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -122,6 +123,26 @@ class SettingsTest {
         () -> Settings.from(Map.of("DRIFTGUARD_TAG_EXEMPTIONS", "honor")));
     assertTrue(refused.getMessage().contains("DRIFTGUARD_TAG_EXEMPTIONS: must be honour, report or ignore, not 'honor'"),
         refused.getMessage());
+  }
+
+  @Test
+  void noTagMayAskForAFixUnlessTheAdministratorOptsControlsIn() {
+    assertEquals(TagOptIn.NONE, Settings.from(Map.of()).tagOptIn());
+    assertEquals(new TagOptIn(true, Set.of("cors-no-wildcard")),
+        Settings.from(Map.of("DRIFTGUARD_TAG_OPT_IN", "safe,cors-no-wildcard")).tagOptIn());
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> Settings.from(Map.of("DRIFTGUARD_TAG_OPT_IN", "all")));
+    assertTrue(refused.getMessage().contains("DRIFTGUARD_TAG_OPT_IN: must be none, safe, or a comma list of control ids"
+        + " (and safe), not 'all' (unknown: all)"), refused.getMessage());
+  }
+
+  @Test
+  void exemptionsAreGovernedWithANinetyDayHorizonUnlessTheAdministratorSetsAnotherOrTurnsItOff() {
+    assertEquals(Optional.of(java.time.Duration.ofDays(90)), Settings.from(Map.of()).exemptionHorizon());
+    assertEquals(Optional.of(java.time.Duration.ofDays(30)),
+        Settings.from(Map.of("DRIFTGUARD_EXEMPTION_HORIZON", "30d")).exemptionHorizon());
+    assertEquals(Optional.empty(), Settings.from(Map.of("DRIFTGUARD_EXEMPTION_HORIZON", " OFF ")).exemptionHorizon());
+    assertThrows(SettingsException.class, () -> Settings.from(Map.of("DRIFTGUARD_EXEMPTION_HORIZON", "forever")));
   }
 
   @Test

@@ -73,6 +73,40 @@ class EventIntakeTest {
     assertTrue(assertInstanceOf(Screened.Ignored.class, screenOne(delete.toString())).reason().contains("not handled"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+      "0000-12-31T23:59:59Z", "1600-12-31T23:59:59Z"})
+  void anEventTimeNoClockOrTableReachesIsRejectedWithTheReasonInEitherSchema(String time) throws Exception {
+    ObjectNode event = configWrite("func-a");
+    event.put("eventTime", time);
+    ObjectNode cloudEvent = TestEvents.asCloudEvent(configWrite("func-a"));
+    cloudEvent.put("time", time);
+    for (ObjectNode hostile : List.of(event, cloudEvent)) {
+      String reason = assertInstanceOf(Screened.Rejected.class, screenOne(hostile.toString()), time).reason();
+      assertTrue(reason.contains("lies outside the years 1601 to 9999"), reason);
+    }
+  }
+
+  @Test
+  void anEventIdOrCorrelationIdLongerThanAnyAzureSendsIsRejectedAndAnOverlongClaimIsUnknown() throws Exception {
+    ObjectNode longId = configWrite("func-a");
+    longId.put("id", "e".repeat(300));
+    Screened.Rejected rejected = assertInstanceOf(Screened.Rejected.class, screenOne(longId.toString()));
+    assertEquals("the event's id is 300 characters long (at most 256)", rejected.reason());
+    assertTrue(rejected.eventId().length() < 300, "the decision shows it abbreviated");
+
+    ObjectNode longCorrelation = configWrite("func-a");
+    ((ObjectNode) longCorrelation.get("data")).put("correlationId", "c".repeat(257));
+    assertEquals("data.correlationId is 257 characters long (at most 256)",
+        assertInstanceOf(Screened.Rejected.class, screenOne(longCorrelation.toString())).reason());
+
+    ObjectNode longClaim = configWrite("func-a");
+    ((ObjectNode) longClaim.get("data").get("claims")).put("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+        "a".repeat(100_000) + "@contoso.com");
+    WriteEvent accepted = assertInstanceOf(Screened.Accepted.class, screenOne(longClaim.toString())).event();
+    assertEquals(Optional.empty(), accepted.caller().upn());
+  }
+
   @Test
   void ignoresWritesThatCannotChangeAControl() throws Exception {
     ObjectNode appSettings = TestEvents.write(siteId("func-a") + "/config/appsettings", "Microsoft.Web/sites/config/write");

@@ -8,6 +8,7 @@ import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Remediator;
+import io.driftguard.resource.SiteRef;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -132,6 +134,16 @@ final class LocalAzure {
 
   /** The engine and the sweeper, wired as {@link #engine(Map, Clock)} is. */
   static Driftguard.Parts parts(Map<String, String> settings, Clock clock) {
+    return parts(settings, clock, Optional.empty());
+  }
+
+  /** An engine as driftguard's own function app {@code ownApp} runs it, App Service having told it its site. */
+  static Remediator engineRunningIn(SiteHandle ownApp, Map<String, String> settings) {
+    return parts(settings, Clock.systemUTC(),
+        Optional.of(SiteRef.site(ownApp.subscriptionId(), ownApp.resourceGroup(), ownApp.site()))).engine();
+  }
+
+  private static Driftguard.Parts parts(Map<String, String> settings, Clock clock, Optional<SiteRef> ownSite) {
     Map<String, String> environment = new HashMap<>(settings);
     environment.put("DRIFTGUARD_ARM_ENDPOINT", sandbox().armEndpoint().toString());
     environment.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
@@ -140,6 +152,7 @@ final class LocalAzure {
         .trust(sandbox().trustManager())
         .armTryTimeout(Duration.ofSeconds(5))
         .retryBaseDelay(Duration.ofMillis(20))
+        .ownSite(ownSite)
         .buildAll();
   }
 

@@ -29,6 +29,7 @@ import io.driftguard.sandbox.SiteHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -148,7 +149,8 @@ class RemediationIT {
     assertEquals(Map.of("ftp-disabled", Action.FIXED, "min-tls", Action.ALERTED), actions(mixed));
     assertEquals(Map.of("properties", Map.of("ftpsState", "Disabled")), parse(writes(app).get(0).body()));
 
-    SiteHandle exempt = functionApp(uniqueName("func-exempt"), Map.of("driftguard-mode", "off"), true, drifted);
+    SiteHandle exempt = functionApp(uniqueName("func-exempt"), Map.of("driftguard-mode", "off", "driftguard-exempt-reason",
+        "legacy", "driftguard-exempt-until", LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()), true, drifted);
     Decision exempted = deliver(engine(AUTOFIX), aliceWrites(exempt.webConfigId(), "{\"properties\":{}}"));
     assertEquals(Outcome.EXEMPTED, exempted.outcome(), "evaluated and reported, not skipped: " + exempted.reason());
     assertEquals(Map.of("ftp-disabled", Action.EXEMPTED, "min-tls", Action.EXEMPTED), actions(exempted));
@@ -175,6 +177,27 @@ class RemediationIT {
     assertTrue(requestsFor(site).stream().allMatch(request -> request.path().contains("/slots/staging")));
     assertEquals(false, properties(arm().webConfig(slot.id())).get("remoteDebuggingEnabled"));
     assertEquals("AllAllowed", properties(arm().webConfig(site.id())).get("ftpsState"), "the site itself is another event's business");
+  }
+
+  @Test
+  void driftguardsOwnFunctionAppAndItsSlotsAreJudgedAndReportedNeverWritten() {
+    String name = uniqueName("func-driftguard");
+    Map<String, Object> drifted = Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.2", "remoteDebuggingEnabled", false);
+    SiteHandle own = functionApp(name, Map.of(), true, drifted);
+    SiteHandle ownSlot = LocalAzure.slot(name, "staging", true, drifted);
+    SiteHandle other = functionApp(uniqueName("func-other"), Map.of(), true, drifted);
+    Remediator engine = LocalAzure.engineRunningIn(own, AUTOFIX);
+
+    for (SiteHandle ownTarget : List.of(own, ownSlot)) {
+      Decision decision = deliver(engine, aliceWrites(ownTarget.webConfigId(), "{\"properties\":{}}"));
+      assertEquals(Outcome.ALERTED, decision.outcome(), decision.reason());
+      assertEquals(0, decision.armWrites());
+      String why = decision.findings().get(0).modeSource();
+      assertEquals("DRIFTGUARD_MODE, but driftguard's own function app is judged and reported, never written (a fix could"
+          + " cut its own event delivery)", why);
+    }
+    assertEquals(List.of(), writes(own), "neither the app nor its slot");
+    assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(other.webConfigId(), "{\"properties\":{}}")).outcome());
   }
 
   @Test

@@ -530,10 +530,12 @@ class ResourceGraphSweepIT {
     seedEveryDefaultDrift(armSide);
     Set<String> drifted = seedEveryDefaultDrift(graphSide);
 
-    Swept viaArm = sweep(driftguard(armSide, "autofix", "arm", Clock.systemUTC(), Map.of()), armSide);
-    Swept viaGraph = sweep(driftguard(graphSide, "autofix", "resourcegraph", Clock.systemUTC(), Map.of()), graphSide);
+    // The administrator lets app tags ask for the CORS fix: without it a tag gets notify.
+    Map<String, String> corsByTag = Map.of("DRIFTGUARD_TAG_OPT_IN", "cors-no-wildcard");
+    Swept viaArm = sweep(driftguard(armSide, "autofix", "arm", Clock.systemUTC(), corsByTag), armSide);
+    Swept viaGraph = sweep(driftguard(graphSide, "autofix", "resourcegraph", Clock.systemUTC(), corsByTag), graphSide);
     // Re-judged through ARM listing, whatever the index says: every app and slot read afresh, nothing changed.
-    Swept after = sweep(driftguard(graphSide, "autofix", "arm", Clock.systemUTC(), Map.of()), graphSide, true);
+    Swept after = sweep(driftguard(graphSide, "autofix", "arm", Clock.systemUTC(), corsByTag), graphSide, true);
 
     assertTrue(viaGraph.summary().complete() && viaGraph.summary().problems().isEmpty(), viaGraph.summary().toString());
     assertEquals(drifted, viaGraph.actedOn(graphSide).keySet(), "every seeded drift acted on");

@@ -12,10 +12,14 @@ import io.driftguard.controls.TlsVersion;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.SiteState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ModePolicyTest {
@@ -44,25 +48,25 @@ class ModePolicyTest {
   void appTagOverridesSettingsAndTagNamesAreCaseInsensitive() {
     SiteState optedOut = siteTagged(Map.of("DriftGuard-Mode", "notify"));
     assertEquals(Mode.NOTIFY, policy.resolve(minTls, optedOut).mode());
-    assertTrue(policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "off"))).exempt());
+    assertTrue(policy.resolve(ftp, siteTagged(governed(Map.of("driftguard-mode", "off")))).exempt());
     assertEquals(Mode.AUTOFIX, policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "AutoFix"))).mode());
   }
 
   @Test
   void exemptTagExemptsListedControlsWhateverElseSaysAndSaysSo() {
-    SiteState exempt = siteTagged(Map.of("driftguard-exempt", "ftp-disabled, https-only", "driftguard-mode", "autofix"));
+    SiteState exempt = siteTagged(governed(Map.of("driftguard-exempt", "ftp-disabled, https-only", "driftguard-mode", "autofix")));
     ModeDecision decision = policy.resolve(ftp, exempt);
-    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=ftp-disabled, https-only, no reason given, "
-        + "no expiry (no driftguard-exempt-until tag)", true), decision);
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=ftp-disabled, https-only, reason 'legacy', "
+        + "until 2026-07-01T00:00:00Z", true), decision);
     assertTrue(decision.evaluated(), "an exempt control is still evaluated, so its findings are recorded");
     assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-mode"), policy.resolve(minTls, exempt));
-    assertTrue(policy.resolve(minTls, siteTagged(Map.of("driftguard-exempt", "all"))).exempt());
+    assertTrue(policy.resolve(minTls, siteTagged(governed(Map.of("driftguard-exempt", "all")))).exempt());
   }
 
   @Test
   void modeTagOffIsAnExemptionButNotifyAndAutofixAreModeChoices() {
-    ModeDecision off = policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", " OFF ", "driftguard-exempt-reason", "legacy")));
-    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode= OFF , reason 'legacy', no expiry (no driftguard-exempt-until tag)",
+    ModeDecision off = policy.resolve(ftp, siteTagged(governed(Map.of("driftguard-mode", " OFF "))));
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode= OFF , reason 'legacy', until 2026-07-01T00:00:00Z",
         true), off);
     assertFalse(policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))).exempt());
   }
@@ -103,13 +107,75 @@ class ModePolicyTest {
   void anUnreadableExpiryVoidsTheExemptionInsteadOfExtendingIt() {
     ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "off", "driftguard-exempt-until", "31/12/2099")));
     assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_MODE (tag driftguard-mode=off, no reason given: void, "
-        + "driftguard-exempt-until '31/12/2099' is not an ISO date or date-time)"), decision);
+        + "driftguard-exempt-until '31/12/2099' is not an ISO date or date-time with a four-digit year)"), decision);
+  }
+
+  @Test
+  void anExpiryNoClockReachesOrThatIsNoDayVoidsTheExemptionInsteadOfThrowing() {
+    for (String until : List.of("+999999999-12-31", "999999999-12-31", "+10000-01-01", "-999999999-01-01",
+        "2026-02-30", "2026-06-30T25:00", "2026-06-30T12:00+19:00", "2026-06-30T12:00:00.0000000001Z", "20260630",
+        "2026-06-30T12:00:00Z[Europe/Paris]", "9".repeat(5_000))) {
+      ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "all",
+          "driftguard-exempt-reason", "legacy", "driftguard-exempt-until", until)));
+      assertEquals(Mode.NOTIFY, decision.mode(), until);
+      assertFalse(decision.exempt(), until);
+      assertTrue(decision.source().contains(": void, driftguard-exempt-until '"), decision.source());
+    }
+    assertTrue(policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "all", "driftguard-exempt-until",
+        "9999-12-31"))).source().contains("until +10000-01-01T00:00:00Z"), "the last day a four-digit year names");
+  }
+
+  @Test
+  void anExemptionWithoutReasonOrExpiryStopsFixesButIsReportedAsNotifyAndSaysWhatItLacks() {
+    ModeDecision ungoverned = policy.effective(minTls, siteTagged(Map.of("driftguard-exempt", "min-tls")));
+    assertEquals(new ModeDecision(Mode.NOTIFY, "tag driftguard-exempt=min-tls, no reason given, written by whoever the "
+        + "audit trail names (no write at hand: see 'driftguard history'), no expiry (no "
+        + "driftguard-exempt-until tag): not a governed exemption, it lacks a reason (driftguard-exempt-reason) and an "
+        + "expiry (driftguard-exempt-until); reported in notify mode, never fixed"), ungoverned);
+    assertTrue(ungoverned.evaluated());
+    ModeDecision noReason = policy.effective(minTls, siteTagged(Map.of("driftguard-mode", "off",
+        "driftguard-exempt-until", "2026-06-30", "driftguard-autofix", "min-tls")));
+    assertEquals(Mode.NOTIFY, noReason.mode(), "the owner asked not to be written: no tag turns that into a fix");
+    assertTrue(noReason.source().endsWith("it lacks a reason (driftguard-exempt-reason); reported in notify mode, never fixed"),
+        noReason.source());
+  }
+
+  @Test
+  void anExemptionWhoseExpiryLiesBeyondTheHorizonDoesNotSilence() {
+    Map<String, String> tags = Map.of("driftguard-exempt", "min-tls", "driftguard-exempt-reason", "old clients");
+    ModeDecision tooFar = policy.effective(minTls, siteTagged(with(tags, "2026-12-31")));
+    assertEquals(Mode.NOTIFY, tooFar.mode());
+    assertTrue(tooFar.source().contains("it lacks an expiry within 90 days (driftguard-exempt-until at most "
+        + "2026-08-30T12:00:00Z)"), tooFar.source());
+    assertTrue(policy.effective(minTls, siteTagged(with(tags, "2026-08-29"))).exempt());
+  }
+
+  @Test
+  void anAdministratorSetsTheHorizonOrTurnsTheRequirementOff() {
+    ModePolicy yearLong = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE,
+        Optional.of(Duration.ofDays(365)), Optional.empty(), NOON_1_JUNE);
+    assertTrue(yearLong.effective(ftp, siteTagged(Map.of("driftguard-exempt", "all", "driftguard-exempt-reason", "x",
+        "driftguard-exempt-until", "2026-12-31"))).exempt());
+    ModeDecision ungoverned = new ModePolicy(Mode.NOTIFY, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE, Optional.empty(),
+        Optional.empty(), NOON_1_JUNE)
+        .resolve(ftp, siteTagged(Map.of("driftguard-mode", "off")));
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode=off, no reason given, no expiry (no "
+        + "driftguard-exempt-until tag)", true), ungoverned);
+  }
+
+  @Test
+  void anExemptionNamesWhoWroteTheTags() {
+    ModeDecision decision = policy.effective(ftp, siteTagged(Map.of("driftguard-exempt", "all",
+        "driftguard-exempt-reason", "legacy", "driftguard-exempt-until", "2026-07-01")), "alice@contoso.com");
+    assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=all, reason 'legacy', written by alice@contoso.com, "
+        + "until 2026-07-02T00:00:00Z", true), decision);
   }
 
   @Test
   void tagTextReachesAlertsWithoutControlCharacters() {
-    ModeDecision decision = policy.resolve(ftp, siteTagged(Map.of("driftguard-exempt", "ftp-disabled,\u001b[2J", "driftguard-exempt-reason", "a\nb")));
-    assertEquals("tag driftguard-exempt=ftp-disabled,?, reason 'a?b', no expiry (no driftguard-exempt-until tag)", decision.source());
+    ModeDecision decision = policy.resolve(ftp, siteTagged(with(Map.of("driftguard-exempt", "ftp-disabled,\u001b[2J",
+        "driftguard-exempt-reason", "a\nb"), "2026-06-30")));
+    assertEquals("tag driftguard-exempt=ftp-disabled,?, reason 'a?b', until 2026-07-01T00:00:00Z", decision.source());
   }
 
   @Test
@@ -134,6 +200,13 @@ class ModePolicyTest {
   void tagExemptionsParseStrictly() {
     assertEquals(TagExemptions.REPORT, TagExemptions.parse(" Report "));
     assertThrows(IllegalArgumentException.class, () -> TagExemptions.parse("honor"));
+  }
+
+  /** The tags with a reason and an expiry within the horizon: a governed exemption. */
+  private static Map<String, String> governed(Map<String, String> tags) {
+    Map<String, String> all = new HashMap<>(with(tags, "2026-06-30"));
+    all.put("driftguard-exempt-reason", "legacy");
+    return all;
   }
 
   private static Map<String, String> with(Map<String, String> tags, String until) {
@@ -161,10 +234,87 @@ class ModePolicyTest {
         new ModePolicy(Mode.NOTIFY, Map.of("cors-no-wildcard", Mode.AUTOFIX), TagExemptions.HONOUR, NOON_1_JUNE)
             .effective(cors, siteTagged(Map.of())));
     assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
-        policy.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
+        optingIn(new TagOptIn(false, Set.of("cors-no-wildcard")))
+            .effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
     assertEquals(Mode.OFF, policy.effective(cors,
-        siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard", "driftguard-exempt", "cors-no-wildcard"))).mode());
+        siteTagged(governed(Map.of("driftguard-autofix", "cors-no-wildcard", "driftguard-exempt", "cors-no-wildcard")))).mode());
     assertEquals(Mode.AUTOFIX, globalAutofix.effective(ftp, siteTagged(Map.of())).mode(), "safe controls follow the mode");
+  }
+
+  @Test
+  void aTagMayLowerAModeButNeverRaiseItOnItsOwnAndSaysWhatItAskedFor() {
+    ModeDecision asked = policy.effective(ftp, siteTagged(Map.of("driftguard-autofix", "all")));
+    assertEquals(new ModeDecision(Mode.NOTIFY, "a tag asked for more than it got: autofix (tag driftguard-autofix), granted "
+        + "notify: DRIFTGUARD_TAG_OPT_IN=none lets no tag turn on the fix of ftp-disabled (settings alone: notify, "
+        + "DRIFTGUARD_MODE)"), asked);
+    assertEquals(Mode.NOTIFY, policy.effective(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))).mode());
+    Control cors = catalog.find("cors-no-wildcard").orElseThrow();
+    assertEquals(Mode.NOTIFY, policy.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))).mode());
+    Control publicNetwork = catalog.find("public-network-off").orElseThrow();
+    ModeDecision optedIn = policy.effective(publicNetwork, siteTagged(Map.of("driftguard-autofix", "all")));
+    assertEquals(Mode.NOTIFY, optedIn.mode(), "an opt-in control a tag turns on is reported, not fixed");
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
+        policy.effective(minTls, siteTagged(Map.of("driftguard-autofix", "min-tls"))), "settings fix it anyway");
+    assertEquals(new ModeDecision(Mode.NOTIFY, "tag driftguard-mode"),
+        policy.effective(minTls, siteTagged(Map.of("driftguard-mode", "notify"))), "lowering needs no permission");
+  }
+
+  @Test
+  void anAdministratorLetsTagsAskForFixesOfTheSafeControlsOrOfListedOnes() {
+    Control cors = catalog.find("cors-no-wildcard").orElseThrow();
+    Control runtime = catalog.find("runtime-supported").orElseThrow();
+    ModePolicy safe = optingIn(TagOptIn.parse("safe", Set.copyOf(ControlCatalog.ids())));
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-mode"),
+        safe.effective(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))));
+    assertEquals(Mode.NOTIFY, safe.effective(cors, siteTagged(Map.of("driftguard-autofix", "all"))).mode());
+    ModePolicy listed = optingIn(TagOptIn.parse(" cors-no-wildcard ", Set.copyOf(ControlCatalog.ids())));
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-autofix"),
+        listed.effective(cors, siteTagged(Map.of("driftguard-autofix", "cors-no-wildcard"))));
+    assertEquals(Mode.NOTIFY, listed.effective(ftp, siteTagged(Map.of("driftguard-autofix", "all"))).mode());
+    assertEquals(Mode.NOTIFY, optingIn(new TagOptIn(true, Set.of("runtime-supported")))
+        .effective(runtime, siteTagged(Map.of("driftguard-autofix", "all"))).mode(), "report-only: no fix exists");
+  }
+
+  @Test
+  void theMostATagCanGetIsShownPerControl() {
+    Control cors = catalog.find("cors-no-wildcard").orElseThrow();
+    assertEquals(new ModeDecision(Mode.NOTIFY, "a tag asking for autofix gets notify: DRIFTGUARD_TAG_OPT_IN=none"),
+        policy.mostATagCanGet(ftp));
+    assertEquals(Mode.AUTOFIX, policy.mostATagCanGet(minTls).mode(), "DRIFTGUARD_RULE_MIN_TLS=autofix");
+    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_TAG_OPT_IN=safe,cors-no-wildcard"),
+        optingIn(new TagOptIn(true, Set.of("cors-no-wildcard"))).mostATagCanGet(cors));
+    assertEquals(Mode.NOTIFY, policy.mostATagCanGet(catalog.find("runtime-supported").orElseThrow()).mode());
+  }
+
+  @Test
+  void tagOptInParsesStrictly() {
+    Set<String> ids = Set.copyOf(ControlCatalog.ids());
+    assertEquals(TagOptIn.NONE, TagOptIn.parse("None", ids));
+    assertEquals(new TagOptIn(true, Set.of("cors-no-wildcard")), TagOptIn.parse("safe, CORS-no-wildcard", ids));
+    assertThrows(IllegalArgumentException.class, () -> TagOptIn.parse("all", ids));
+    assertThrows(IllegalArgumentException.class, () -> TagOptIn.parse("cors", ids));
+    assertThrows(IllegalArgumentException.class, () -> TagOptIn.parse(" , ", ids));
+  }
+
+  private static ModePolicy optingIn(TagOptIn optIn) {
+    return new ModePolicy(Mode.NOTIFY, Map.of("min-tls", Mode.AUTOFIX), TagExemptions.HONOUR, optIn,
+        Optional.of(ModePolicy.DEFAULT_EXEMPTION_HORIZON), Optional.empty(), NOON_1_JUNE);
+  }
+
+  @Test
+  void driftguardsOwnAppAndItsSlotsAreReportedNeverFixedWhateverTheirNameCasing() {
+    SiteRef own = SiteRef.site("00000000-0000-0000-0000-000000000001", "rg-driftguard", "func-driftguard");
+    ModePolicy guarding = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, TagOptIn.NONE,
+        Optional.of(ModePolicy.DEFAULT_EXEMPTION_HORIZON), Optional.of(own), NOON_1_JUNE);
+    for (SiteRef target : List.of(own, own.withSlot("staging"),
+        SiteRef.site("00000000-0000-0000-0000-000000000001", "RG-DriftGuard", "Func-DriftGuard"))) {
+      ModeDecision decision = guarding.effective(ftp, new SiteState(target, "functionapp", Map.of(), Map.of()));
+      assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_MODE, but driftguard's own function app is judged and "
+          + "reported, never written (a fix could cut its own event delivery)"), decision, target.id());
+    }
+    assertEquals(Mode.AUTOFIX, guarding.effective(ftp, siteTagged(Map.of())).mode(), "another app");
+    assertTrue(guarding.effective(ftp, new SiteState(own, "functionapp", governed(Map.of("driftguard-exempt", "all")),
+        Map.of())).exempt(), "an exemption there holds as anywhere");
   }
 
   @Test
@@ -182,11 +332,13 @@ class ModePolicyTest {
     ModePolicy globalAutofix = new ModePolicy(Mode.AUTOFIX, Map.of(), TagExemptions.HONOUR, NOON_1_JUNE);
     assertEquals(Mode.OFF, globalAutofix.effective(http2, siteTagged(Map.of())).mode());
     assertEquals(Mode.OFF, globalAutofix.effectiveConfigured(http2).mode());
-    assertEquals(new ModeDecision(Mode.AUTOFIX, "DRIFTGUARD_MODE"),
-        globalAutofix.effective(http2, siteTagged(Map.of("driftguard-enable", "http2-enabled"))));
+    ModeDecision enabledByTag = globalAutofix.effective(http2, siteTagged(Map.of("driftguard-enable", "http2-enabled")));
+    assertEquals(Mode.NOTIFY, enabledByTag.mode(), "turned on by a tag for reporting: " + enabledByTag.source());
     assertEquals(new ModeDecision(Mode.NOTIFY, "DRIFTGUARD_RULE_HTTP2_ENABLED"),
         new ModePolicy(Mode.AUTOFIX, Map.of("http2-enabled", Mode.NOTIFY), TagExemptions.HONOUR, NOON_1_JUNE).effectiveConfigured(http2));
-    assertEquals(Mode.AUTOFIX, policy.effective(http2, siteTagged(Map.of("driftguard-autofix", "http2-enabled"))).mode());
+    assertEquals(Mode.NOTIFY, policy.effective(http2, siteTagged(Map.of("driftguard-autofix", "http2-enabled"))).mode());
+    assertEquals(Mode.AUTOFIX, optingIn(new TagOptIn(true, Set.of())).effective(http2,
+        siteTagged(Map.of("driftguard-autofix", "http2-enabled"))).mode(), "a safe control, tags opted in");
   }
 
   @Test
