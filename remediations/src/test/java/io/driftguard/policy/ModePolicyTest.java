@@ -57,7 +57,7 @@ class ModePolicyTest {
     SiteState exempt = siteTagged(governed(Map.of("driftguard-exempt", "ftp-disabled, https-only", "driftguard-mode", "autofix")));
     ModeDecision decision = policy.resolve(ftp, exempt);
     assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=ftp-disabled, https-only, reason 'legacy', "
-        + "until 2026-07-01T00:00:00Z", true), decision);
+        + "until 2026-07-01T00:00:00Z", true, Instant.parse("2026-07-01T00:00:00Z")), decision);
     assertTrue(decision.evaluated(), "an exempt control is still evaluated, so its findings are recorded");
     assertEquals(new ModeDecision(Mode.AUTOFIX, "tag driftguard-mode"), policy.resolve(minTls, exempt));
     assertTrue(policy.resolve(minTls, siteTagged(governed(Map.of("driftguard-exempt", "all")))).exempt());
@@ -67,7 +67,7 @@ class ModePolicyTest {
   void modeTagOffIsAnExemptionButNotifyAndAutofixAreModeChoices() {
     ModeDecision off = policy.resolve(ftp, siteTagged(governed(Map.of("driftguard-mode", " OFF "))));
     assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-mode= OFF , reason 'legacy', until 2026-07-01T00:00:00Z",
-        true), off);
+        true, Instant.parse("2026-07-01T00:00:00Z")), off);
     assertFalse(policy.resolve(ftp, siteTagged(Map.of("driftguard-mode", "autofix"))).exempt());
   }
 
@@ -168,7 +168,7 @@ class ModePolicyTest {
     ModeDecision decision = policy.effective(ftp, siteTagged(Map.of("driftguard-exempt", "all",
         "driftguard-exempt-reason", "legacy", "driftguard-exempt-until", "2026-07-01")), "alice@contoso.com");
     assertEquals(new ModeDecision(Mode.OFF, "tag driftguard-exempt=all, reason 'legacy', written by alice@contoso.com, "
-        + "until 2026-07-02T00:00:00Z", true), decision);
+        + "until 2026-07-02T00:00:00Z", true, Instant.parse("2026-07-02T00:00:00Z")), decision);
   }
 
   @Test
