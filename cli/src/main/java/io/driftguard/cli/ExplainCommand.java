@@ -2,8 +2,7 @@ package io.driftguard.cli;
 
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
-import io.driftguard.controls.Control;
-import io.driftguard.policy.ModeDecision;
+import io.driftguard.engine.Explanation;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
@@ -29,7 +28,7 @@ final class ExplainCommand implements Main.Command {
       """;
 
   /** One control's mode on one app or slot. */
-  record Explained(String app, String control, String mode, String modeSource) {}
+  record Explained(String app, String hostingModel, String control, String mode, String modeSource) {}
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -67,7 +66,7 @@ final class ExplainCommand implements Main.Command {
       err.println("driftguard explain: not an app: " + e.getMessage());
       return ExitCode.USAGE;
     }
-    Map<SiteRef, Map<Control, ModeDecision>> explained;
+    Map<SiteRef, Explanation> explained;
     try {
       explained = Driftguard.builder(Settings.fromEnvironment()).build().explain(site);
     } catch (ArmException e) {
@@ -75,14 +74,15 @@ final class ExplainCommand implements Main.Command {
       return e.isNotFound() ? ExitCode.USAGE : ExitCode.TEMPORARY_FAILURE;
     }
     List<Explained> rows = new ArrayList<>();
-    explained.forEach((target, modes) -> modes.forEach((control, mode) ->
-        rows.add(new Explained(target.displayName(), control.id(), mode.mode().label(), mode.source()))));
+    explained.forEach((target, explanation) -> explanation.modes().forEach((control, mode) ->
+        rows.add(new Explained(target.displayName(), explanation.hostingModel().label(), control.id(),
+            mode.mode().label(), mode.source()))));
     if (json) {
       rows.forEach(row -> out.println(Json.write(row)));
       return ExitCode.OK;
     }
-    Table table = new Table("app or slot", "control", "effective mode", "chosen by");
-    rows.forEach(row -> table.row(row.app(), row.control(), row.mode(), row.modeSource()));
+    Table table = new Table("app or slot", "hosting", "control", "effective mode", "chosen by");
+    rows.forEach(row -> table.row(row.app(), row.hostingModel(), row.control(), row.mode(), row.modeSource()));
     table.print(out);
     return ExitCode.OK;
   }

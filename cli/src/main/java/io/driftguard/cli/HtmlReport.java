@@ -244,7 +244,7 @@ final class HtmlReport {
         .append("<select id=\"show\" aria-label=\"which rows\"><option value=\"all\">all apps and slots</option>")
         .append("<option value=\"findings\">findings left</option><option value=\"clean\">compliant or fixed</option>")
         .append("</select><span class=\"shown\" id=\"apps-shown\"></span></div>\n");
-    List<String> header = new ArrayList<>(List.of("app or slot", "resource group"));
+    List<String> header = new ArrayList<>(List.of("app or slot", "resource group", "hosting"));
     if (totals.subscriptions().size() > 1) {
       header.add("subscription");
     }
@@ -255,7 +255,8 @@ final class HtmlReport {
     for (Decision decision : decisions) {
       html.append("<tr data-state=\"").append(ScanReport.left(decision) ? "findings" : "clean").append("\">")
           .append("<td class=\"name\">").append(escape(Narration.shortName(decision.resource()))).append("</td>")
-          .append("<td>").append(escape(resourceGroup(decision))).append("</td>");
+          .append("<td>").append(escape(resourceGroup(decision))).append("</td>")
+          .append("<td>").append(escape(ScanReport.hosting(decision))).append("</td>");
       if (totals.subscriptions().size() > 1) {
         html.append("<td>").append(escape(decision.resource().split("/")[2])).append("</td>");
       }

@@ -112,7 +112,7 @@ final class ScanReport {
   private List<String[]> rows() {
     boolean manySubscriptions = totals.subscriptions().size() > 1;
     List<String> header = new ArrayList<>(manySubscriptions ? List.of("subscription") : List.of());
-    header.addAll(List.of("resource", "resource group"));
+    header.addAll(List.of("resource", "resource group", "hosting"));
     List<String> shown = shownControls(decisions);
     header.addAll(shown);
     List<String[]> rows = new ArrayList<>();
@@ -121,11 +121,16 @@ final class ScanReport {
       // A sweep's ids are canonical: /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Web/sites/...
       String[] parts = decision.resource().split("/");
       List<String> row = new ArrayList<>(manySubscriptions ? List.of(parts[2]) : List.of());
-      row.addAll(List.of(Narration.shortName(decision.resource()), parts[4]));
+      row.addAll(List.of(Narration.shortName(decision.resource()), parts[4], hosting(decision)));
       shown.forEach(control -> row.add(status(decision, control)));
       rows.add(row.toArray(String[]::new));
     }
     return rows;
+  }
+
+  /** How the app is hosted, or {@code ?} when its site could not be read. */
+  static String hosting(Decision decision) {
+    return decision.hostingModel() == null ? "?" : decision.hostingModel();
   }
 
   /** A column per control that was on for some app: opt-in controls nobody turned on would only say "off". */

@@ -85,6 +85,8 @@ class ControlsCommandIT {
     assertEquals("off", modes.get("func-explain auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue min-tls").get("mode").asText(), "the slot has its own tags");
+    assertEquals("Windows Elastic Premium", modes.get("func-explain min-tls").get("hostingModel").asText());
+    assertEquals("Windows Elastic Premium", modes.get("func-explain/blue min-tls").get("hostingModel").asText());
     List<RecordedRequest> requests = sandbox.arm().requests().stream()
         .filter(request -> request.path().contains("func-explain")).toList();
     assertEquals(List.of("GET " + app.id(), "GET " + app.id() + "/slots"),

@@ -18,7 +18,8 @@ final class AlertMessage {
   private AlertMessage() {}
 
   static String of(WriteEvent event, List<WriteEvent> alsoAnswered, Finding finding) {
-    String app = event.site().displayName() + " (resource group " + event.site().resourceGroup() + ")";
+    String app = event.site().displayName() + " (" + (finding.hostingModel() == null ? "" : finding.hostingModel() + ", ")
+        + "resource group " + event.site().resourceGroup() + ")";
     String written = event.target().child().orElse("site");
     String change = event.foundBySweep()
         ? "A driftguard sweep found " + finding.document() + " of " + app + " drifted at " + event.eventTime() + ": "

@@ -22,6 +22,9 @@ public final class FindingRows {
   static final int WARNING = 2;
   static final int INFORMATIONAL = 3;
 
+  /** How the app is hosted ({@code Flex Consumption}, ...); empty when its site was not read. */
+  private static final String HOSTING_MODEL = "HostingModel";
+
   private FindingRows() {}
 
   /** {@code alsoAnswered}: other events the same evaluation answered; the message names their callers too. */
@@ -68,8 +71,11 @@ public final class FindingRows {
 
   private static Map<String, Object> row(WriteEvent event, Decision decision, Instant now, String rule, String observed,
                                          String desired, String action, String mode, int severity, String message) {
-    return row(now, decision.resource(), rule, observed, desired, action, mode, severity, event.caller().actor(),
-        event.caller().ipAddress().orElse(""), event.correlationId().orElse(""), event.eventId(), message);
+    Map<String, Object> row = row(now, decision.resource(), rule, observed, desired, action, mode, severity,
+        event.caller().actor(), event.caller().ipAddress().orElse(""), event.correlationId().orElse(""),
+        event.eventId(), message);
+    row.put(HOSTING_MODEL, decision.hostingModel() == null ? "" : decision.hostingModel());
+    return row;
   }
 
   private static Map<String, Object> row(Instant now, String resource, String rule, String observed, String desired,
@@ -89,6 +95,7 @@ public final class FindingRows {
     row.put("CorrelationId", correlationId);
     row.put("EventId", eventId);
     row.put("Message", message);
+    row.put(HOSTING_MODEL, "");
     return row;
   }
 }

@@ -1,6 +1,7 @@
 package io.driftguard.engine;
 
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.CallBudget;
 import io.driftguard.text.Printable;
@@ -21,11 +22,18 @@ final class Decisions {
   /** What Table storage could not do for this event (best effort): the decision says so. */
   private final List<String> warnings = new ArrayList<>();
   private boolean storageFailed;
+  /** Known once the site is read. */
+  private HostingModel hostingModel;
 
   Decisions(WriteEvent event, long start, CallBudget budget) {
     this.event = event;
     this.start = start;
     this.usage = budget;
+  }
+
+  /** How the app is hosted: every decision from now on names it. */
+  void hostingModel(HostingModel model) {
+    hostingModel = model;
   }
 
   CallBudget usage() {
@@ -77,7 +85,8 @@ final class Decisions {
 
   private Decision decision(Outcome outcome, String reason, List<String> evaluated, List<Finding> findings,
                             boolean retryable) {
-    return new Decision(event.eventId(), event.site().id(), outcome, Printable.clean(reason), event.changedBy(),
+    return new Decision(event.eventId(), event.site().id(), hostingModel == null ? null : hostingModel.label(),
+        outcome, Printable.clean(reason), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), evaluated, findings, usage.reads(),
         usage.writes(), elapsedMs(start), retryable, !warnings.isEmpty(), warnings);
   }
@@ -86,7 +95,7 @@ final class Decisions {
   Decision servedBy(Decision shared) {
     List<String> allWarnings = new ArrayList<>(warnings);
     allWarnings.addAll(shared.warnings());
-    return new Decision(event.eventId(), shared.resource(), shared.outcome(),
+    return new Decision(event.eventId(), shared.resource(), shared.hostingModel(), shared.outcome(),
         "answered by the evaluation for event " + shared.eventId() + " after a write by " + shared.changedBy() + ": "
             + shared.reason(), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), shared.evaluated(), shared.findings(), 0, 0,
@@ -100,7 +109,8 @@ final class Decisions {
     }
     List<String> allWarnings = new ArrayList<>(decision.warnings());
     warnings.stream().filter(warning -> !allWarnings.contains(warning)).forEach(allWarnings::add);
-    return new Decision(decision.eventId(), decision.resource(), decision.outcome(), decision.reason(),
+    return new Decision(decision.eventId(), decision.resource(), decision.hostingModel(), decision.outcome(),
+        decision.reason(),
         decision.changedBy(), decision.changedAt(), decision.operation(), decision.evaluated(), decision.findings(),
         decision.armReads(), decision.armWrites(), decision.elapsedMs(), decision.retryable(), true, allWarnings);
   }
@@ -111,7 +121,8 @@ final class Decisions {
    */
   static Decision retryLater(Decision decision, String why) {
     Outcome outcome = decision.outcome() == Outcome.ALERTED ? Outcome.FAILED : decision.outcome();
-    return new Decision(decision.eventId(), decision.resource(), outcome, decision.reason() + "; " + why,
+    return new Decision(decision.eventId(), decision.resource(), decision.hostingModel(), outcome,
+        decision.reason() + "; " + why,
         decision.changedBy(), decision.changedAt(), decision.operation(), decision.evaluated(), decision.findings(),
         decision.armReads(), decision.armWrites(), decision.elapsedMs(), true, decision.recordingDegraded(),
         decision.warnings());

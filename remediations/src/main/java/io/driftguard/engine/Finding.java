@@ -5,6 +5,7 @@ import io.driftguard.controls.Control;
 import io.driftguard.controls.Evaluation;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModeDecision;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.SiteRef;
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
  * One wrong setting and what was done about it. {@code modeSource} names the setting or tag that chose the mode;
  * {@code written} is the value a fix wrote; {@code manualFix} is the command a person runs instead;
  * {@code detail} explains a failed fix; {@code peers} names the Azure Policy built-in and Defender recommendation that
- * check the same.
+ * check the same; {@code hostingModel} how the app is hosted (null for a finding read back from the audit trail).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(
@@ -29,39 +30,51 @@ public record Finding(
     String written,
     String manualFix,
     String detail,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> peers) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> peers,
+    String hostingModel) {
+
+  /** A finding of an app whose hosting model is not known. */
+  public Finding(String rule, String title, String document, String observed, String desired, String mode,
+                 String modeSource, Action action, String written, String manualFix, String detail, List<String> peers) {
+    this(rule, title, document, observed, desired, mode, modeSource, action, written, manualFix, detail, peers, null);
+  }
 
   /** A finding as the mode leaves it: {@code alerted}, or {@code exempted} by tag; {@link #fixing} turns it into a fix. */
-  static Finding of(Control control, Evaluation evaluation, ModeDecision mode, SiteRef site) {
+  static Finding of(Control control, Evaluation evaluation, ModeDecision mode, SiteRef site, HostingModel hosting) {
     return new Finding(control.id(), control.title(), control.document().name(), evaluation.observed(),
         evaluation.desired(), mode.mode().label(), mode.source(), mode.exempt() ? Action.EXEMPTED : Action.ALERTED, null,
-        control.manualFix(site), null, control.peers());
+        control.manualFix(site), null, control.peers(), hosting.label());
   }
 
   /** The finding as a fix, with the value the fix writes. */
   Finding fixing(Evaluation evaluation) {
     String value = evaluation.fix().values().stream().map(String::valueOf).collect(Collectors.joining(", "));
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIXED, value, manualFix, null, peers);
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIXED, value, manualFix, null, peers,
+        hostingModel);
   }
 
   Finding failed(String why) {
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIX_FAILED, null, manualFix, why, peers);
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.FIX_FAILED, null, manualFix, why, peers,
+        hostingModel);
   }
 
   /** Dry run: what the mode would do, nothing done. */
   Finding wouldBeHandled() {
     Action would = Mode.AUTOFIX.label().equals(mode) ? Action.WOULD_FIX : Action.WOULD_ALERT;
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, would, null, manualFix, null, peers);
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, would, null, manualFix, null, peers,
+        hostingModel);
   }
 
   /** Not fixed: this decision starts a flapping back-off. */
   Finding backedOff(String why) {
-    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.BACKED_OFF, null, manualFix, why, peers);
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.BACKED_OFF, null, manualFix, why, peers,
+        hostingModel);
   }
 
   /** Reported, not fixed: a flapping back-off is in force. */
   Finding pausedUntil(Instant until, String why) {
     return new Finding(rule, title, document, observed, desired, Mode.NOTIFY.label(),
-        "flapping back-off until " + until, Action.ALERTED, null, manualFix, why, peers);
+        "flapping back-off until " + until, Action.ALERTED, null, manualFix, why, peers,
+        hostingModel);
   }
 }

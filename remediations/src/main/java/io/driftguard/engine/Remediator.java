@@ -19,6 +19,7 @@ import io.driftguard.state.BoundedLruSet;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteState;
 import io.driftguard.state.StateReader;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
@@ -179,14 +180,14 @@ public final class Remediator {
    * Each control's effective mode, and the setting or tag that chose it, for a site and each of its slots: one read of
    * the site and one slot listing, nothing evaluated or written.
    */
-  public Map<SiteRef, Map<Control, ModeDecision>> explain(SiteRef site) {
+  public Map<SiteRef, Explanation> explain(SiteRef site) {
     CallBudget budget = new CallBudget(eventBudget);
-    Map<SiteRef, Map<Control, ModeDecision>> explained = new LinkedHashMap<>();
-    explained.put(site, effectiveModes(reader.read(site, Set.of(), budget)));
+    Map<SiteRef, Explanation> explained = new LinkedHashMap<>();
+    explained.put(site, explanation(reader.read(site, Set.of(), budget)));
     for (JsonNode slot : gateway.listSlots(site, budget)) {
       try {
         SiteRef slotRef = ResourceIds.parse(slot.path("id").asText("")).site();
-        explained.put(slotRef, effectiveModes(StateReader.fromListing(slotRef, slot)));
+        explained.put(slotRef, explanation(StateReader.fromListing(slotRef, slot)));
       } catch (InvalidResourceIdException e) {
         // A listed id driftguard would not act on either: nothing to explain.
       }
@@ -194,10 +195,10 @@ public final class Remediator {
     return explained;
   }
 
-  private Map<Control, ModeDecision> effectiveModes(SiteState state) {
+  private Explanation explanation(SiteState state) {
     Map<Control, ModeDecision> effective = new LinkedHashMap<>();
     controls.all().forEach(control -> effective.put(control, modes.effective(control, state)));
-    return effective;
+    return new Explanation(state.hostingModel(), effective);
   }
 
   /**
@@ -258,6 +259,8 @@ public final class Remediator {
     if (!state.isFunctionApp()) {
       return decisions.skipped("not a function app (kind '" + Printable.abbreviate(state.kind()) + "')");
     }
+    HostingModel hosting = state.hostingModel();
+    decisions.hostingModel(hosting);
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
     for (Control control : controls.all()) {
       ModeDecision mode = modes.effective(control, state);
@@ -280,8 +283,8 @@ public final class Remediator {
       if (!evaluation.compliant()) {
         // An exempt control is never fixed; its finding reads exempted in a dry run too.
         Finding finding = how.dryRun() && !entry.getValue().exempt()
-            ? Finding.of(control, evaluation, entry.getValue(), event.site()).wouldBeHandled()
-            : decide(event, control, evaluation, entry.getValue(), decisions);
+            ? Finding.of(control, evaluation, entry.getValue(), event.site(), hosting).wouldBeHandled()
+            : decide(event, control, evaluation, entry.getValue(), hosting, decisions);
         findings.add(finding);
         if (finding.action() == Action.FIXED) {
           plan.add(control, evaluation);
@@ -300,8 +303,8 @@ public final class Remediator {
    * be counted: the fix goes ahead, never blocked by storage, and the decision says it was not checked.
    */
   private Finding decide(WriteEvent event, Control control, Evaluation evaluation, ModeDecision mode,
-                         Decisions decisions) {
-    Finding finding = Finding.of(control, evaluation, mode, event.site());
+                         HostingModel hosting, Decisions decisions) {
+    Finding finding = Finding.of(control, evaluation, mode, event.site(), hosting);
     if (mode.mode() != Mode.AUTOFIX) {
       return finding;
     }

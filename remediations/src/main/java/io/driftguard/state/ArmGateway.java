@@ -347,10 +347,16 @@ public final class ArmGateway {
     T run();
   }
 
-  /** A listed site as JSON, with its id: the SDK's JSON form leaves out read-only fields, the id among them. */
+  /**
+   * A listed site as JSON, with its id and {@code properties.sku}: the SDK's JSON form leaves out read-only fields, and
+   * the plan's sku is how the hosting model tells Consumption from Premium and Dedicated.
+   */
   private JsonNode listed(SiteInner site) {
     ObjectNode resource = (ObjectNode) toJson(site).orElseThrow();
     resource.put("id", site.id());
+    if (site.sku() != null && resource.get("properties") instanceof ObjectNode properties) {
+      properties.put("sku", site.sku());
+    }
     return resource;
   }
 
