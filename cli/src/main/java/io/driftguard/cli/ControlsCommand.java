@@ -7,7 +7,9 @@ import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code controls}: the catalog, with each control's effective mode under the current settings and its source. */
 final class ControlsCommand implements Main.Command {
@@ -18,7 +20,8 @@ final class ControlsCommand implements Main.Command {
       Lists every control driftguard knows: id, what it checks, the ARM document it reads, its risk (safe, guarded,
       report-only), its default (on or opt-in), and its effective mode under the settings in the environment
       (DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it. App tags can change the mode per app:
-      see 'driftguard explain'.
+      see 'driftguard explain'. Each control also names the hosting models it does not apply on (--json: with the
+      reason), where it is never judged, read or written.
 
         --json   one JSON object per control instead of a table
 
@@ -27,11 +30,13 @@ final class ControlsCommand implements Main.Command {
 
   /** One control as listed. */
   record Listed(String id, String title, String document, String risk, String defaultState, String mode,
-                String modeSource, List<String> peers) {
+                String modeSource, List<String> peers, Map<String, String> notApplicableOn) {
 
     static Listed of(Control control, ModeDecision mode) {
+      Map<String, String> notApplicableOn = new LinkedHashMap<>();
+      control.applicability().exclusions().forEach((model, why) -> notApplicableOn.put(model.label(), why));
       return new Listed(control.id(), control.title(), control.document().name(), control.risk().label(),
-          control.optIn() ? "opt-in" : "on", mode.mode().label(), mode.source(), control.peers());
+          control.optIn() ? "opt-in" : "on", mode.mode().label(), mode.source(), control.peers(), notApplicableOn);
     }
   }
 
@@ -61,9 +66,11 @@ final class ControlsCommand implements Main.Command {
       listed.forEach(control -> out.println(Json.write(control)));
       return ExitCode.OK;
     }
-    Table table = new Table("id", "what it checks", "document", "risk", "default", "effective mode (source)");
+    Table table = new Table("id", "what it checks", "document", "risk", "default", "effective mode (source)",
+        "not applicable on");
     listed.forEach(control -> table.row(control.id(), control.title(), control.document(), control.risk(),
-        control.defaultState(), control.mode() + " (" + control.modeSource() + ")"));
+        control.defaultState(), control.mode() + " (" + control.modeSource() + ")",
+        String.join(", ", control.notApplicableOn().keySet())));
     table.print(out);
     return ExitCode.OK;
   }

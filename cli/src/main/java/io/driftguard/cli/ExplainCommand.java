@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code explain}: each control's effective mode for one app and its slots, and which setting or tag chose it. */
 final class ExplainCommand implements Main.Command {
@@ -17,8 +18,9 @@ final class ExplainCommand implements Main.Command {
   static final String HELP = """
       usage: driftguard explain --subscription ID --resource-group GROUP --app NAME [--json]
 
-      Reads the app (one GET) and lists its slots (one GET), and prints for the app and each slot every control's
-      effective mode with the setting or tag that chose it (driftguard-exempt, driftguard-mode, driftguard-autofix,
+      Reads the app (one GET) and lists its slots (one GET; none for Flex Consumption, which has no slots), and prints
+      for the app and each slot how it is hosted and every control's effective mode with the setting or tag that chose
+      it, or why the control does not apply on that hosting model (driftguard-exempt, driftguard-mode, driftguard-autofix,
       driftguard-enable, DRIFTGUARD_RULE_<ID>, DRIFTGUARD_MODE, or the control's risk). Nothing is evaluated or
       written. Settings and credentials as for scan.
 
@@ -74,9 +76,11 @@ final class ExplainCommand implements Main.Command {
       return e.isNotFound() ? ExitCode.USAGE : ExitCode.TEMPORARY_FAILURE;
     }
     List<Explained> rows = new ArrayList<>();
-    explained.forEach((target, explanation) -> explanation.modes().forEach((control, mode) ->
-        rows.add(new Explained(target.displayName(), explanation.hostingModel().label(), control.id(),
-            mode.mode().label(), mode.source()))));
+    explained.forEach((target, explanation) -> explanation.modes().forEach((control, mode) -> {
+      Optional<String> notApplicable = control.applicability().notApplicableOn(explanation.hostingModel());
+      rows.add(new Explained(target.displayName(), explanation.hostingModel().label(), control.id(),
+          notApplicable.isPresent() ? "not applicable" : mode.mode().label(), notApplicable.orElse(mode.source())));
+    }));
     if (json) {
       rows.forEach(row -> out.println(Json.write(row)));
       return ExitCode.OK;

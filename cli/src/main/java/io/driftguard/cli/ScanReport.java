@@ -154,6 +154,7 @@ final class ScanReport {
         })
         .orElse(decision.evaluated().contains(control) ? "ok"
             : decision.evaluated().stream().anyMatch(entry -> entry.startsWith(control + " (not judged")) ? "not judged"
+            : decision.evaluated().stream().anyMatch(entry -> entry.startsWith(control + " (not applicable")) ? "n/a"
             : decision.outcome() == Outcome.FAILED ? "?" : "off");
   }
 

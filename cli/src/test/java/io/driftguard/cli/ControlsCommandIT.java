@@ -57,6 +57,10 @@ class ControlsCommandIT {
     assertEquals("notify", controls.get("runtime-supported").get("mode").asText());
     assertEquals("off", controls.get("auth-enabled").get("mode").asText());
     assertEquals("opt-in", controls.get("auth-enabled").get("defaultState").asText());
+    assertEquals("Flex Consumption has no FTP",
+        controls.get("ftp-disabled").get("notApplicableOn").get("Flex Consumption").asText());
+    assertTrue(controls.get("runtime-supported").get("notApplicableOn").has("Logic Apps Standard"));
+    assertEquals(0, controls.get("managed-identity").get("notApplicableOn").size(), "applies on every hosting model");
     assertEquals("notify", controls.get("http2-enabled").get("mode").asText());
     assertEquals("DRIFTGUARD_RULE_HTTP2_ENABLED", controls.get("http2-enabled").get("modeSource").asText());
 

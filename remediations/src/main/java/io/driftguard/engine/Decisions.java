@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
 /** Builds the decisions of one event, with what it cost: the ARM requests counted on the wire and the time taken. */
 final class Decisions {
 
+  /** How {@code evaluated} lists a control that does not apply on the app's hosting model, before the reason. */
+  static final String NOT_APPLICABLE = " (not applicable: ";
+
   private final WriteEvent event;
   private final long start;
   private final CallBudget usage;
@@ -59,6 +62,11 @@ final class Decisions {
     return decision(Outcome.SKIPPED, reason, List.of(), List.of(), false);
   }
 
+  /** Every control on for the app is not applicable on its hosting model: {@code evaluated} says why, each. */
+  Decision notApplicable(List<String> evaluated, String reason) {
+    return decision(Outcome.SKIPPED, reason, evaluated, List.of(), false);
+  }
+
   Decision failed(boolean retryable, String reason) {
     return decision(Outcome.FAILED, reason, List.of(), List.of(), retryable);
   }
@@ -72,8 +80,9 @@ final class Decisions {
         : byAction.keySet().equals(Set.of(Action.EXEMPTED)) ? Outcome.EXEMPTED
         : findings.isEmpty() ? Outcome.COMPLIANT
         : Outcome.DRIFTED;
+    long judged = evaluated.stream().filter(entry -> !entry.contains(NOT_APPLICABLE)).count();
     String reason = findings.isEmpty()
-        ? "all " + evaluated.size() + " evaluated controls compliant"
+        ? "all " + judged + " evaluated controls compliant"
         : byAction.entrySet().stream()
             .map(group -> group.getKey().label() + ": " + String.join(", ", group.getValue()))
             .collect(Collectors.joining("; "));

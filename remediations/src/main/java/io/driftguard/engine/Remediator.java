@@ -29,6 +29,7 @@ import java.time.OffsetDateTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,8 +60,11 @@ public final class Remediator {
   private final FindingsSink sink;
   private final Clock clock;
   private final Duration eventBudget;
-  /** The documents the controls on in settings need: read with the site when it is known to be a function app. */
-  private final Set<Document> likelyNeeded;
+  /**
+   * The documents the controls on in settings need on each hosting model: read with the site when it is known to be a
+   * function app of that model.
+   */
+  private final Map<HostingModel, Set<Document>> likelyNeeded = new EnumMap<>(HostingModel.class);
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
   private final Coalescer<WriteEvent, Decision> coalescer = new Coalescer<>();
 
@@ -77,8 +81,10 @@ public final class Remediator {
     this.sink = sink;
     this.clock = clock;
     this.eventBudget = eventBudget;
-    this.likelyNeeded = documentsOf(controls.all().stream()
-        .filter(modes::isOnBySettings).toList());
+    for (HostingModel model : HostingModel.values()) {
+      likelyNeeded.put(model, documentsOf(controls.all().stream().filter(modes::isOnBySettings)
+          .filter(control -> control.applicability().notApplicableOn(model).isEmpty()).toList()));
+    }
   }
 
   /** Starts fetching what the first evaluation needs (its ARM token) in the background: for a host warming up. */
@@ -183,8 +189,10 @@ public final class Remediator {
   public Map<SiteRef, Explanation> explain(SiteRef site) {
     CallBudget budget = new CallBudget(eventBudget);
     Map<SiteRef, Explanation> explained = new LinkedHashMap<>();
-    explained.put(site, explanation(reader.read(site, Set.of(), budget)));
-    for (JsonNode slot : gateway.listSlots(site, budget)) {
+    SiteState state = reader.read(site, model -> Set.of(), budget);
+    explained.put(site, explanation(state));
+    List<JsonNode> slots = state.hostingModel().hasSlots() ? gateway.listSlots(site, budget) : List.of();
+    for (JsonNode slot : slots) {
       try {
         SiteRef slotRef = ResourceIds.parse(slot.path("id").asText("")).site();
         explained.put(slotRef, explanation(StateReader.fromListing(slotRef, slot)));
@@ -255,26 +263,30 @@ public final class Remediator {
   private Decision remediate(WriteEvent event, Decisions decisions, Basis how) {
     SiteState state = how.listedSite()
         .map(listed -> StateReader.fromListing(event.site(), listed))
-        .orElseGet(() -> reader.read(event.site(), likelyNeeded, decisions.usage()));
+        .orElseGet(() -> reader.read(event.site(), likelyNeeded::get, decisions.usage()));
     if (!state.isFunctionApp()) {
       return decisions.skipped("not a function app (kind '" + Printable.abbreviate(state.kind()) + "')");
     }
     HostingModel hosting = state.hostingModel();
     decisions.hostingModel(hosting);
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
+    List<String> evaluated = new ArrayList<>();
     for (Control control : controls.all()) {
       ModeDecision mode = modes.effective(control, state);
-      if (mode.evaluated()) {
+      Optional<String> notApplicable = control.applicability().notApplicableOn(hosting);
+      if (mode.evaluated() && notApplicable.isPresent()) {
+        evaluated.add(control.id() + Decisions.NOT_APPLICABLE + notApplicable.get() + ")");
+      } else if (mode.evaluated()) {
         active.put(control, mode);
       }
     }
     if (active.isEmpty()) {
-      return decisions.skipped("every control is off for this app");
+      return evaluated.isEmpty() ? decisions.skipped("every control is off for this app")
+          : decisions.notApplicable(evaluated, "no control on for this app applies on " + hosting);
     }
     state = reader.complete(state, documentsOf(active.keySet()), decisions.usage());
 
     List<Finding> findings = new ArrayList<>();
-    List<String> evaluated = new ArrayList<>();
     FixPlan plan = new FixPlan();
     for (Map.Entry<Control, ModeDecision> entry : active.entrySet()) {
       Control control = entry.getKey();

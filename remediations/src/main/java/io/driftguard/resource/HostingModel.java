@@ -71,6 +71,11 @@ public enum HostingModel {
         : sku.equals("elasticpremium") ? WINDOWS_ELASTIC_PREMIUM : WINDOWS_DEDICATED;
   }
 
+  /** Flex Consumption has no deployment slots ("Deployment slots aren't currently supported"): none to list. */
+  public boolean hasSlots() {
+    return this != FLEX_CONSUMPTION;
+  }
+
   private static boolean isSet(JsonNode value) {
     return value.isTextual() && !value.asText().isBlank();
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.SiteRef;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,18 +18,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * Reads a site's documents, in parallel where that costs nothing: other documents are fetched alongside the site only
- * for sites already known to be function apps, so a plain web app costs exactly one read. Writes fixes of different
- * documents in parallel too.
+ * for sites already known to be function apps, those their last known hosting model needs, so a plain web app costs
+ * exactly one read and an app no control applies to one too. Writes fixes of different documents in parallel too.
  */
 public final class StateReader {
 
   private static final int KNOWN_SITES = 50_000;
 
   private final ArmGateway gateway;
-  private final BoundedLruSet knownFunctionApps = new BoundedLruSet(KNOWN_SITES);
+  /** The hosting model of each function app last read. */
+  private final BoundedLruMap<HostingModel> knownFunctionApps = new BoundedLruMap<>(KNOWN_SITES);
   private final ExecutorService armCalls = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "driftguard-arm");
     thread.setDaemon(true);
@@ -39,16 +42,17 @@ public final class StateReader {
     this.gateway = gateway;
   }
 
-  /** Reads the site, and with it {@code likelyNeeded} when the site is known to be a function app. */
-  public SiteState read(SiteRef ref, Set<Document> likelyNeeded, CallBudget usage) {
+  /**
+   * Reads the site, and with it what {@code likelyNeeded} names for its hosting model when the site is known to be a
+   * function app (a model that changed since costs the read of a document the new one may not need).
+   */
+  public SiteState read(SiteRef ref, Function<HostingModel, Set<Document>> likelyNeeded, CallBudget usage) {
     Set<Document> documents = new LinkedHashSet<>(List.of(Documents.SITE));
-    if (knownFunctionApps.contains(ref.key())) {
-      documents.addAll(likelyNeeded);
-    }
+    knownFunctionApps.get(ref.key()).ifPresent(model -> documents.addAll(likelyNeeded.apply(model)));
     Map<Document, JsonNode> resources = readAll(ref, documents, usage);
     SiteState state = stateOf(ref, resources);
     if (state.isFunctionApp()) {
-      knownFunctionApps.add(ref.key());
+      knownFunctionApps.put(ref.key(), state.hostingModel());
     } else {
       knownFunctionApps.remove(ref.key());
     }

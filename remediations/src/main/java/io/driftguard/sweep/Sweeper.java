@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
@@ -267,6 +268,9 @@ public final class Sweeper {
         return true;
       }
       decide(site.get(), listed);
+      if (!HostingModel.of(listed).hasSlots()) {
+        return true;
+      }
       CallBudget budget = new CallBudget(callBudget);
       try {
         for (JsonNode slot : gateway.listSlots(site.get(), budget)) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeControlsTest {
 
   private static final String HEADER = "| control id | what it checks | document | risk | default |";
+  private static final String APPLICABILITY_HEADER = "| control id | not applicable on |";
 
   static String row(Control control) {
     return "| `" + control.id() + "` | " + control.title() + " | `" + control.document().name() + "` | "
@@ -33,6 +34,24 @@ class ReadmeControlsTest {
     String expected = ControlCatalog.defaults().all().stream().map(ReadmeControlsTest::row)
         .collect(Collectors.joining("\n"));
     assertEquals(expected, String.join("\n", table), "README.md's control table differs from the catalog");
+  }
+
+  static String applicabilityRow(Control control) {
+    String cell = control.applicability().exclusions().entrySet().stream()
+        .map(exclusion -> exclusion.getKey().label() + ": " + exclusion.getValue()).collect(Collectors.joining("; "));
+    return "| `" + control.id() + "` | " + (cell.isEmpty() ? "applies on every hosting model" : cell) + " |";
+  }
+
+  @Test
+  void theReadmeApplicabilityTableIsTheCatalogs() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+    int start = lines.indexOf(APPLICABILITY_HEADER);
+    assertTrue(start >= 0, "README.md has the applicability table, header: " + APPLICABILITY_HEADER);
+    List<String> table = lines.subList(start + 2, lines.size()).stream()
+        .takeWhile(line -> line.startsWith("|")).toList();
+    String expected = ControlCatalog.defaults().all().stream().map(ReadmeControlsTest::applicabilityRow)
+        .collect(Collectors.joining("\n"));
+    assertEquals(expected, String.join("\n", table), "README.md's applicability table differs from the catalog");
   }
 
   @Test
