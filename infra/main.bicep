@@ -30,6 +30,13 @@ param mode string = 'notify'
 @description('Whether app owners may exempt their apps by tag (DRIFTGUARD_TAG_EXEMPTIONS): honour the driftguard-exempt and driftguard-mode=off tags (findings recorded as exempted), report them but run the normal mode, or ignore every driftguard tag.')
 param tagExemptions string = 'honour'
 
+@allowed([
+  'include'
+  'exclude'
+])
+@description('Whether Logic Apps Standard workflow apps (kind functionapp,workflowapp) are judged like any function app (DRIFTGUARD_WORKFLOW_APPS): include them (no Azure Policy built-in covers them), or exclude them.')
+param workflowApps string = 'include'
+
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
@@ -207,6 +214,7 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_SWEEP_PARALLELISM: string(sweepParallelism)
       DRIFTGUARD_SWEEP_SOURCE: sweepSource
       DRIFTGUARD_TAG_EXEMPTIONS: tagExemptions
+      DRIFTGUARD_WORKFLOW_APPS: workflowApps
     }, controlSettings)
   }
 }

@@ -2,7 +2,6 @@ package io.driftguard.cli;
 
 import io.driftguard.config.Settings;
 import io.driftguard.controls.Control;
-import io.driftguard.controls.ControlCatalog;
 import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
 import java.io.PrintStream;
@@ -21,7 +20,8 @@ final class ControlsCommand implements Main.Command {
       report-only), its default (on or opt-in), and its effective mode under the settings in the environment
       (DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it. App tags can change the mode per app:
       see 'driftguard explain'. Each control also names the hosting models it does not apply on (--json: with the
-      reason), where it is never judged, read or written.
+      reason), where it is never judged, read or written, and whether Logic Apps Standard workflow apps are judged
+      (DRIFTGUARD_WORKFLOW_APPS=include, the default) or left out (exclude).
 
         --json   one JSON object per control instead of a table
 
@@ -60,7 +60,7 @@ final class ControlsCommand implements Main.Command {
     Settings settings = Settings.fromEnvironment();
     ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(),
         Clock.systemUTC());
-    List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget()).all().stream()
+    List<Listed> listed = settings.catalog().all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
     if (json) {
       listed.forEach(control -> out.println(Json.write(control)));
@@ -72,6 +72,11 @@ final class ControlsCommand implements Main.Command {
         control.defaultState(), control.mode() + " (" + control.modeSource() + ")",
         String.join(", ", control.notApplicableOn().keySet())));
     table.print(out);
+    out.println();
+    out.println(settings.workflowApps()
+        ? "Logic Apps Standard workflow apps are judged like any function app (" + Settings.WORKFLOW_APPS
+            + "=include, the default)"
+        : "Logic Apps Standard workflow apps are left out (" + Settings.WORKFLOW_APPS + "=exclude)");
     return ExitCode.OK;
   }
 }

@@ -136,7 +136,7 @@ public final class Driftguard {
         .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
-    ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget());
+    ControlCatalog catalog = settings.catalog();
     ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
     Remediator engine = new Remediator(
         new ScopeGuard(settings.subscriptions(), self),

@@ -1,6 +1,7 @@
 package io.driftguard.config;
 
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.Risk;
 import io.driftguard.controls.TlsVersion;
@@ -42,7 +43,8 @@ public record Settings(
     FlapLimits flapping,
     ArmLimits arm,
     SweepSettings sweeps,
-    TagExemptions tagExemptions) {
+    TagExemptions tagExemptions,
+    boolean workflowApps) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -71,6 +73,8 @@ public record Settings(
   public static final String ARM_BREAKER_OPEN = "DRIFTGUARD_ARM_BREAKER_OPEN";
   /** Whether app owners' exemption tags are honoured, only reported, or ignored. */
   public static final String TAG_EXEMPTIONS = "DRIFTGUARD_TAG_EXEMPTIONS";
+  /** {@code include} (the default) judges Logic Apps Standard workflow apps like any function app; {@code exclude} not. */
+  public static final String WORKFLOW_APPS = "DRIFTGUARD_WORKFLOW_APPS";
   /** The Functions host's own storage: a connection string, or identity-based with the account name or table URI. */
   public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
   public static final String STORAGE_ACCOUNT = "AzureWebJobsStorage__accountName";
@@ -122,7 +126,8 @@ public record Settings(
     List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
         ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
-        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, SWEEP_SOURCE));
+        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, SWEEP_SOURCE,
+        WORKFLOW_APPS));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -177,10 +182,29 @@ public record Settings(
         reader.parse(SWEEP_PARALLELISM, "8", Settings::positiveInt),
         reader.parse(SWEEP_SOURCE, "resourcegraph", SweepSource::parse));
     TagExemptions tagExemptions = reader.parse(TAG_EXEMPTIONS, "honour", TagExemptions::parse);
+    boolean workflowApps = reader.parse(WORKFLOW_APPS, "include", Settings::includeOrExclude);
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping, arm, sweeps, tagExemptions);
+        flapping, arm, sweeps, tagExemptions, workflowApps);
+  }
+
+  /**
+   * The controls these settings ask for: the TLS floor and FTPS target they name, and none on Logic Apps Standard when
+   * {@code DRIFTGUARD_WORKFLOW_APPS=exclude}.
+   */
+  public ControlCatalog catalog() {
+    ControlCatalog catalog = ControlCatalog.standard(minTls, ftpsTarget);
+    return workflowApps ? catalog : catalog.leavingOut(HostingModel.LOGIC_APPS_STANDARD,
+        WORKFLOW_APPS + "=exclude leaves Logic Apps Standard workflow apps out");
+  }
+
+  private static boolean includeOrExclude(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "include" -> true;
+      case "exclude" -> false;
+      default -> throw new IllegalArgumentException("must be include or exclude, not '" + value + "'");
+    };
   }
 
   /** A report-only control has no fix: asking for one is a mistake to say at start, not a silent notify later. */

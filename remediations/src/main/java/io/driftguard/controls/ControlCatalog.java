@@ -180,6 +180,12 @@ public final class ControlCatalog {
         .fix("az resource update --ids {document-id} --set " + quoted("properties.allow=false")).build();
   }
 
+  /** The same controls, none of them applying on {@code model}, for {@code reason}. */
+  public ControlCatalog leavingOut(HostingModel model, String reason) {
+    return new ControlCatalog(controls.stream()
+        .map(control -> (Control) new Narrowed(control, control.applicability().except(reason, model))).toList());
+  }
+
   /** The catalog with the default settings: what settings, tags and documentation may name. */
   public static ControlCatalog defaults() {
     return standard(new TlsVersion(1, 2), FtpsTarget.DISABLED);

@@ -9,6 +9,7 @@ import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.TagExemptions;
+import io.driftguard.resource.HostingModel;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -121,6 +122,27 @@ class SettingsTest {
     SettingsException refused = assertThrows(SettingsException.class,
         () -> Settings.from(Map.of("DRIFTGUARD_TAG_EXEMPTIONS", "honor")));
     assertTrue(refused.getMessage().contains("DRIFTGUARD_TAG_EXEMPTIONS: must be honour, report or ignore, not 'honor'"),
+        refused.getMessage());
+  }
+
+  @Test
+  void workflowAppsAreJudgedByDefaultAndExcludeLeavesThemOut() {
+    Settings defaults = Settings.from(Map.of());
+    assertTrue(defaults.workflowApps());
+    assertTrue(defaults.catalog().all().stream().filter(control -> !control.id().equals("runtime-supported"))
+        .allMatch(control -> control.applicability().notApplicableOn(HostingModel.LOGIC_APPS_STANDARD).isEmpty()));
+    Settings excluded = Settings.from(Map.of("DRIFTGUARD_WORKFLOW_APPS", " Exclude "));
+    assertFalse(excluded.workflowApps());
+    assertTrue(excluded.catalog().all().stream().allMatch(control -> control.applicability()
+        .notApplicableOn(HostingModel.LOGIC_APPS_STANDARD).isPresent()));
+    assertEquals(Optional.of("DRIFTGUARD_WORKFLOW_APPS=exclude leaves Logic Apps Standard workflow apps out"),
+        excluded.catalog().find("min-tls").orElseThrow().applicability()
+            .notApplicableOn(HostingModel.LOGIC_APPS_STANDARD));
+    assertEquals(Optional.empty(), excluded.catalog().find("min-tls").orElseThrow().applicability()
+        .notApplicableOn(HostingModel.FLEX_CONSUMPTION), "other models keep their controls");
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> Settings.from(Map.of("DRIFTGUARD_WORKFLOW_APPS", "no")));
+    assertTrue(refused.getMessage().contains("DRIFTGUARD_WORKFLOW_APPS: must be include or exclude, not 'no'"),
         refused.getMessage());
   }
 
