@@ -11,6 +11,7 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
+import io.driftguard.sandbox.Hosting;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
@@ -85,6 +86,12 @@ final class LocalAzure {
   /** A function app with these site and config/web values; its other documents compliant with every control. */
   static SiteHandle functionApp(String name, Map<String, String> tags, boolean httpsOnly, Map<String, Object> webConfig) {
     SiteHandle site = arm().seedSite(SUBSCRIPTION, "rg-it", name, "functionapp,linux", tags, httpsOnly, webConfig);
+    return compliantBeyond(site, Documents.SITE, Documents.WEB_CONFIG);
+  }
+
+  /** A function app hosted as {@code hosting}, as {@link #functionApp}. */
+  static SiteHandle hostedApp(String name, Hosting hosting, boolean httpsOnly, Map<String, Object> webConfig) {
+    SiteHandle site = arm().seedSite(SUBSCRIPTION, "rg-it", name, hosting, Map.of(), httpsOnly, webConfig);
     return compliantBeyond(site, Documents.SITE, Documents.WEB_CONFIG);
   }
 

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -46,7 +48,21 @@ final class WebResourceProvider {
     String effectiveKind = kind != null || parent == null ? kind : parent.kind;
     ObjectNode effectiveTags = tags != null || parent == null ? Json.fromMap(tags) : parent.tags.deepCopy();
     ObjectNode properties = Json.object().put("httpsOnly", httpsOnly);
-    put(new SiteState(handle, effectiveKind, effectiveTags, properties, Json.fromMap(webConfig)));
+    put(new SiteState(handle, parent == null ? null : parent.hosting, effectiveKind, effectiveTags, properties,
+        Json.fromMap(webConfig)));
+    return handle;
+  }
+
+  /**
+   * Creates or replaces a function app hosted as {@code hosting}: its kind, the properties that tell the model, its
+   * runtime's config/web values under {@code webConfig}, and ARM's refusals for it. A slot takes its site's hosting.
+   */
+  synchronized SiteHandle seed(SiteHandle handle, Hosting hosting, Map<String, String> tags, boolean httpsOnly,
+      Map<String, Object> webConfig) {
+    Map<String, Object> config = new LinkedHashMap<>(hosting.webConfig());
+    config.putAll(webConfig);
+    put(new SiteState(handle, hosting, hosting.kind(), Json.fromMap(tags), Json.object().put("httpsOnly", httpsOnly),
+        Json.fromMap(config)));
     return handle;
   }
 
@@ -100,10 +116,10 @@ final class WebResourceProvider {
   private ArmResponse site(ArmRoute route, String method, String body) {
     return switch (method) {
       case "GET" -> existing(route, state -> ArmResponse.ok(state.siteResource()));
-      case "PATCH" -> withBody(body, patch -> existing(route, state -> {
+      case "PATCH" -> withBody(body, patch -> existing(route, state -> refusal(state, "site", patch).orElseGet(() -> {
         state.writeSite(patch, false);
         return ArmResponse.ok(state.siteResource());
-      }));
+      })));
       case "PUT" -> withBody(body, replacement -> createOrReplaceSite(route.site(), replacement));
       default -> methodNotAllowed(method);
     };
@@ -127,13 +143,20 @@ final class WebResourceProvider {
   private ArmResponse webConfig(ArmRoute route, String method, String body) {
     return switch (method) {
       case "GET" -> existing(route, state -> ArmResponse.ok(state.webConfigResource()));
-      case "PUT", "PATCH" -> withBody(body, config -> existing(route, state -> {
-        ObjectNode properties = config.get("properties") instanceof ObjectNode p ? p : Json.object();
-        state.writeWebConfig(properties, method.equals("PUT"));
-        return ArmResponse.ok(state.webConfigResource());
-      }));
+      case "PUT", "PATCH" -> withBody(body, config -> existing(route, state -> refusal(state, "config/web", config)
+          .orElseGet(() -> {
+            ObjectNode properties = config.get("properties") instanceof ObjectNode p ? p : Json.object();
+            state.writeWebConfig(properties, method.equals("PUT"));
+            return ArmResponse.ok(state.webConfigResource());
+          })));
       default -> methodNotAllowed(method);
     };
+  }
+
+  /** ARM's 400 where the site's hosting model refuses a property of the write's {@code properties}. */
+  private static Optional<ArmResponse> refusal(SiteState state, String document, ObjectNode write) {
+    return state.hosting == null ? Optional.empty()
+        : state.hosting.refusal(document, write.path("properties"));
   }
 
   /** The GET without secrets; a PUT replaces the whole authentication configuration, as in ARM. */
