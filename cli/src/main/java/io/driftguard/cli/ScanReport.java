@@ -148,6 +148,7 @@ final class ScanReport {
           case ALERTED -> "alerted: " + finding.observed();
           case FIX_FAILED -> "FIX FAILED: " + finding.observed();
           case BACKED_OFF -> "BACKED OFF: " + finding.observed();
+          case REFUSED_BY_ARM -> "refused by ARM: " + finding.observed();
           case WOULD_FIX -> "would fix: " + finding.observed();
           case WOULD_ALERT -> "would alert: " + finding.observed();
           case EXEMPTED -> "exempted: " + finding.observed();

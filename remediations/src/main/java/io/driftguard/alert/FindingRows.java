@@ -64,7 +64,7 @@ public final class FindingRows {
   static int severity(Action action) {
     return switch (action) {
       case FIXED, WOULD_FIX, WOULD_ALERT, EXEMPTED -> INFORMATIONAL;
-      case ALERTED -> WARNING;
+      case ALERTED, REFUSED_BY_ARM -> WARNING;
       case FIX_FAILED, BACKED_OFF -> ERROR;
     };
   }

@@ -76,7 +76,8 @@ final class Decisions {
         Finding::action, LinkedHashMap::new, Collectors.mapping(Finding::rule, Collectors.toList())));
     Outcome outcome = byAction.containsKey(Action.FIX_FAILED) ? Outcome.FAILED
         : byAction.containsKey(Action.FIXED) ? Outcome.FIXED
-        : byAction.containsKey(Action.ALERTED) || byAction.containsKey(Action.BACKED_OFF) ? Outcome.ALERTED
+        : byAction.containsKey(Action.ALERTED) || byAction.containsKey(Action.BACKED_OFF)
+            || byAction.containsKey(Action.REFUSED_BY_ARM) ? Outcome.ALERTED
         : byAction.keySet().equals(Set.of(Action.EXEMPTED)) ? Outcome.EXEMPTED
         : findings.isEmpty() ? Outcome.COMPLIANT
         : Outcome.DRIFTED;

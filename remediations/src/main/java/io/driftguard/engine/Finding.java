@@ -58,6 +58,12 @@ public record Finding(
         hostingModel);
   }
 
+  /** ARM refuses the fix on this kind of site: {@code why} is its answer. */
+  Finding refusedByArm(String why) {
+    return new Finding(rule, title, document, observed, desired, mode, modeSource, Action.REFUSED_BY_ARM, null,
+        manualFix, why, peers, hostingModel);
+  }
+
   /** Dry run: what the mode would do, nothing done. */
   Finding wouldBeHandled() {
     Action would = Mode.AUTOFIX.label().equals(mode) ? Action.WOULD_FIX : Action.WOULD_ALERT;

@@ -66,6 +66,7 @@ public final class Remediator {
    */
   private final Map<HostingModel, Set<Document>> likelyNeeded = new EnumMap<>(HostingModel.class);
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
+  private final RefusedSettings refusals = new RefusedSettings();
   private final Coalescer<WriteEvent, Decision> coalescer = new Coalescer<>();
 
   public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
@@ -273,7 +274,8 @@ public final class Remediator {
     List<String> evaluated = new ArrayList<>();
     for (Control control : controls.all()) {
       ModeDecision mode = modes.effective(control, state);
-      Optional<String> notApplicable = control.applicability().notApplicableOn(hosting);
+      Optional<String> notApplicable = control.applicability().notApplicableOn(hosting)
+          .or(() -> refusals.knownRefusal(event.site(), control, hosting));
       if (mode.evaluated() && notApplicable.isPresent()) {
         evaluated.add(control.id() + Decisions.NOT_APPLICABLE + notApplicable.get() + ")");
       } else if (mode.evaluated()) {
@@ -303,7 +305,7 @@ public final class Remediator {
         }
       }
     }
-    Optional<ArmException> retryableFailure = apply(event, state, plan, findings, decisions);
+    Optional<ArmException> retryableFailure = apply(event, state, plan, findings, decisions, hosting);
     if (!how.dryRun()) {
       findings.addAll(earlierFixes(event, findings, decisions));
     }
@@ -331,7 +333,7 @@ public final class Remediator {
 
   /** Writes each document's sparse fix and checks ARM's answer; a fix counts only if the new value is right. */
   private Optional<ArmException> apply(WriteEvent event, SiteState state, FixPlan plan, List<Finding> findings,
-                                       Decisions decisions) {
+                                       Decisions decisions, HostingModel hosting) {
     Optional<ArmException> retryableFailure = Optional.empty();
     // Every intent is recorded before any write leaves; then the documents are written at once.
     for (Document document : plan.bodies().keySet()) {
@@ -341,7 +343,8 @@ public final class Remediator {
       bestEffort(decisions, "fix intent not recorded, a lost answer from ARM would go unreported",
           () -> audit.intend(event, intended));
     }
-    Map<Document, StateReader.Written> written = reader.writeAll(event.site(), plan.bodies(), decisions.usage());
+    Map<Document, StateReader.Written> written = withoutRefusedSettings(event, hosting, plan, findings,
+        reader.writeAll(event.site(), plan.bodies(), decisions.usage()), decisions);
     for (Map.Entry<Document, ObjectNode> patch : plan.bodies().entrySet()) {
       List<Control> fixed = plan.controlsFixedBy(patch.getKey());
       try {
@@ -371,6 +374,39 @@ public final class Remediator {
       }
     }
     return retryableFailure;
+  }
+
+  /**
+   * Where ARM refused a write for a property this kind of site does not take, the controls that wrote it are reported
+   * as refused and remembered, and the rest of that document's fix is written again without them. Returns the
+   * outcome of each document still in {@code plan}.
+   */
+  private Map<Document, StateReader.Written> withoutRefusedSettings(WriteEvent event, HostingModel hosting,
+      FixPlan plan, List<Finding> findings, Map<Document, StateReader.Written> written, Decisions decisions) {
+    Map<Document, StateReader.Written> outcomes = new LinkedHashMap<>(written);
+    for (Map.Entry<Document, StateReader.Written> outcome : written.entrySet()) {
+      Document document = outcome.getKey();
+      Optional<ArmException> failure = outcome.getValue().failure();
+      List<String> properties = new ArrayList<>();
+      plan.bodies().get(document).fieldNames().forEachRemaining(properties::add);
+      Set<String> refused = failure.map(e -> RefusedSettings.refusedProperties(e, properties)).orElse(Set.of());
+      if (refused.isEmpty()) {
+        continue;
+      }
+      for (Control control : plan.withdraw(document, refused)) {
+        refusals.remember(event.site(), control, hosting, failure.get().getMessage(), clock.instant());
+        findings.replaceAll(finding -> finding.rule().equals(control.id())
+            ? finding.refusedByArm("ARM refuses this setting on this app (" + hosting + "); driftguard will not try "
+                + "again until the app's hosting model changes: " + failure.get().getMessage())
+            : finding);
+      }
+      outcomes.remove(document);
+      if (plan.bodies().containsKey(document)) {
+        outcomes.putAll(reader.writeAll(event.site(), Map.of(document, plan.bodies().get(document)),
+            decisions.usage()));
+      }
+    }
+    return outcomes;
   }
 
   /**

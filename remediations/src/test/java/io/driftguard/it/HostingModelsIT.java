@@ -17,6 +17,7 @@ import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
 import io.driftguard.engine.Outcome;
+import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.Hosting;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
@@ -74,6 +75,39 @@ class HostingModelsIT {
     assertEquals(Map.of("properties", Map.of("minTlsVersion", "1.2")), parse(writes.get(0).body()));
     assertEquals("1.2", properties(arm().webConfig(flex.id())).get("minTlsVersion"));
     assertTrue(reads(flex).stream().noneMatch(path -> path.endsWith("/ftp")), "the FTP policy is not read: " + reads(flex));
+  }
+
+  @Test
+  void aSettingArmRefusesOnThisAppIsReportedOnceAndTheRestOfTheFixGoesThrough() {
+    Map<String, Object> config = with("minTlsVersion", "1.0");
+    config.put("remoteDebuggingEnabled", true);
+    SiteHandle flex = hostedApp(uniqueName("func-flex-refuses"), Hosting.FLEX_CONSUMPTION, true, config);
+    // Whether Flex takes remoteDebuggingEnabled is not known (a '?' in the reference): here ARM refuses it.
+    arm().refuseOn(flex, "remoteDebuggingEnabled");
+    Remediator engine = engine(AUTOFIX);
+
+    Decision first = deliver(engine, aliceWrites(flex.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"));
+
+    assertEquals(Outcome.FIXED, first.outcome(), first.reason());
+    assertEquals(Map.of("min-tls", Action.FIXED, "remote-debugging-off", Action.REFUSED_BY_ARM), actions(first));
+    String detail = first.findings().stream().filter(finding -> finding.rule().equals("remote-debugging-off"))
+        .findFirst().orElseThrow().detail();
+    assertTrue(detail.startsWith("ARM refuses this setting on this app (Flex Consumption)"), detail);
+    assertTrue(detail.contains("Site.SiteConfig.RemoteDebuggingEnabled"), detail);
+    assertEquals(List.of(Map.of("properties", Map.of("minTlsVersion", "1.2", "remoteDebuggingEnabled", false)),
+        Map.of("properties", Map.of("minTlsVersion", "1.2"))),
+        writes(flex).stream().map(request -> parse(request.body())).toList(), "the rest goes through without it");
+    assertEquals("1.2", properties(arm().webConfig(flex.id())).get("minTlsVersion"));
+
+    Decision second = deliver(engine, aliceWrites(flex.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.1\"}}"));
+
+    assertEquals(Map.of("min-tls", Action.FIXED), actions(second), "reported once, not tried again");
+    assertTrue(second.evaluated().stream().anyMatch(entry -> entry.startsWith(
+        "remote-debugging-off (not applicable: ARM refuses this setting on this app (Flex Consumption, since ")),
+        second.evaluated().toString());
+    assertEquals(Map.of("properties", Map.of("minTlsVersion", "1.2")),
+        parse(writes(flex).get(writes(flex).size() - 1).body()));
+    assertEquals(3, writes(flex).size());
   }
 
   @Test

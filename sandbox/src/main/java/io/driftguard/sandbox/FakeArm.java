@@ -69,6 +69,14 @@ public final class FakeArm {
         tags == null ? Map.of() : tags, httpsOnly, webConfigProperties);
   }
 
+  /**
+   * Makes ARM refuse, on this site seeded with a hosting model, writes of {@code property} too, with that model's
+   * recorded 400: for the settings whose ARM behaviour on the model nobody has shown (a {@code ?} in the reference).
+   */
+  public void refuseOn(SiteHandle site, String property) {
+    provider.refuse(site.id(), property);
+  }
+
   /** Creates (or replaces) a slot of a seeded site; it inherits the site's kind and tags. */
   public SiteHandle seedSlot(String subscriptionId, String resourceGroup, String site, String slot,
       boolean httpsOnly, Map<String, Object> webConfigProperties) {

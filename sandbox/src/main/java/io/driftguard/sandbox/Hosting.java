@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How a seeded function app is hosted, and what that changes in ARM: its {@code kind}, the site properties that tell
@@ -64,14 +65,15 @@ public enum Hosting {
 
   /**
    * ARM's 400 for a write of {@code properties} to {@code document} ({@code site} or {@code config/web}) that this
-   * model refuses, naming the first refused property; empty when ARM takes the write.
+   * model refuses, or that names one of {@code alsoRefused}, naming the first refused property; empty when ARM takes
+   * the write.
    */
-  Optional<ArmResponse> refusal(String document, JsonNode properties) {
+  Optional<ArmResponse> refusal(String document, JsonNode properties, Set<String> alsoRefused) {
     JsonNode refuses = this.document.path("refuses");
     if (refuses.isMissingNode() || !refuses.path("document").asText().contains(document)) {
       return Optional.empty();
     }
-    List<String> refused = new ArrayList<>();
+    List<String> refused = new ArrayList<>(alsoRefused);
     refuses.path("properties").forEach(name -> refused.add(name.asText()));
     List<String> written = new ArrayList<>();
     properties.fieldNames().forEachRemaining(written::add);

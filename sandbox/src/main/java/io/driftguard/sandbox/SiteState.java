@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -27,6 +28,8 @@ final class SiteState {
   final SiteHandle handle;
   /** How it is hosted, when seeded as a hosting model; null for a site seeded by kind alone. */
   final Hosting hosting;
+  /** Properties ARM is made to refuse here besides its hosting model's recorded ones (an unconfirmed behaviour). */
+  final Set<String> alsoRefused = new HashSet<>();
   String kind;
   ObjectNode tags;
   private String location = LOCATION;

@@ -66,6 +66,15 @@ final class WebResourceProvider {
     return handle;
   }
 
+  /** Makes ARM refuse writes of {@code property} to the site (or slot) at {@code id} as its hosting model refuses. */
+  synchronized void refuse(String id, String property) {
+    SiteState state = sites.get(ArmRoute.parse(id).site().key());
+    if (state == null || state.hosting == null) {
+      throw new IllegalArgumentException("no site seeded with a hosting model at " + id);
+    }
+    state.alsoRefused.add(property);
+  }
+
   /** Renders the state of the resource at {@code id} (a site or slot id), or null if absent. */
   synchronized ObjectNode render(String id, Function<SiteState, ObjectNode> view) {
     ArmRoute route = ArmRoute.parse(id);
@@ -156,7 +165,7 @@ final class WebResourceProvider {
   /** ARM's 400 where the site's hosting model refuses a property of the write's {@code properties}. */
   private static Optional<ArmResponse> refusal(SiteState state, String document, ObjectNode write) {
     return state.hosting == null ? Optional.empty()
-        : state.hosting.refusal(document, write.path("properties"));
+        : state.hosting.refusal(document, write.path("properties"), state.alsoRefused);
   }
 
   /** The GET without secrets; a PUT replaces the whole authentication configuration, as in ARM. */
