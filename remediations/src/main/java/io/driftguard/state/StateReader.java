@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reads a site's documents, in parallel where that costs nothing: other documents are fetched alongside the site only
@@ -83,18 +84,30 @@ public final class StateReader {
     return new SiteState(state.ref(), state.kind(), state.tags(), resources);
   }
 
+  /**
+   * Reads {@code documents}, each alone or, where two or more are listed in one collection (both publishing policies),
+   * all of them with one list read; those a list did not give are then read alone.
+   */
   private Map<Document, JsonNode> readAll(SiteRef ref, Set<Document> documents, CallBudget usage) {
-    if (documents.size() == 1) {
-      Document only = documents.iterator().next();
-      return Map.of(only, gateway.read(ref, only, usage));
-    }
-    List<Document> order = new ArrayList<>(documents);
-    List<CompletableFuture<JsonNode>> reads = order.stream()
-        .map(document -> CompletableFuture.supplyAsync(() -> gateway.read(ref, document, usage), armCalls))
-        .toList();
+    Map<String, List<Document>> collections = new LinkedHashMap<>();
+    documents.forEach(document -> document.listedWith().ifPresent(collection ->
+        collections.computeIfAbsent(collection, key -> new ArrayList<>()).add(document)));
+    collections.values().removeIf(siblings -> siblings.size() < 2);
+    List<Supplier<Map<Document, JsonNode>>> reads = new ArrayList<>();
+    collections.values().forEach(siblings -> reads.add(() -> SiblingReads.list(gateway, ref, siblings, usage)));
+    documents.stream().filter(document -> collections.values().stream().noneMatch(siblings -> siblings.contains(document)))
+        .forEach(document -> reads.add(() -> Map.of(document, gateway.read(ref, document, usage))));
     Map<Document, JsonNode> resources = new HashMap<>();
-    for (int i = 0; i < order.size(); i++) {
-      resources.put(order.get(i), join(reads.get(i)));
+    if (reads.size() == 1) {
+      resources.putAll(reads.get(0).get());
+    } else {
+      reads.stream().map(read -> CompletableFuture.supplyAsync(read, armCalls)).toList()
+          .forEach(read -> resources.putAll(join(read)));
+    }
+    for (Document document : documents) {
+      if (!resources.containsKey(document)) {
+        resources.put(document, gateway.read(ref, document, usage));
+      }
     }
     return resources;
   }
