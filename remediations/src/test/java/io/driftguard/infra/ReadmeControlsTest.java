@@ -24,16 +24,20 @@ class ReadmeControlsTest {
         + control.risk().label() + " | " + (control.optIn() ? "opt-in" : "on") + " |";
   }
 
+  /** The rows of the README table under {@code header}, as text. */
+  private static String tableUnder(String header) throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+    int start = lines.indexOf(header);
+    assertTrue(start >= 0, "README.md has the table with header: " + header);
+    return String.join("\n", lines.subList(start + 2, lines.size()).stream()
+        .takeWhile(line -> line.startsWith("|")).toList());
+  }
+
   @Test
   void theReadmeControlTableIsTheCatalog() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
-    int start = lines.indexOf(HEADER);
-    assertTrue(start >= 0, "README.md has the control table, header: " + HEADER);
-    List<String> table = lines.subList(start + 2, lines.size()).stream()
-        .takeWhile(line -> line.startsWith("|")).toList();
     String expected = ControlCatalog.defaults().all().stream().map(ReadmeControlsTest::row)
         .collect(Collectors.joining("\n"));
-    assertEquals(expected, String.join("\n", table), "README.md's control table differs from the catalog");
+    assertEquals(expected, tableUnder(HEADER), "README.md's control table differs from the catalog");
   }
 
   static String applicabilityRow(Control control) {
@@ -44,14 +48,9 @@ class ReadmeControlsTest {
 
   @Test
   void theReadmeApplicabilityTableIsTheCatalogs() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
-    int start = lines.indexOf(APPLICABILITY_HEADER);
-    assertTrue(start >= 0, "README.md has the applicability table, header: " + APPLICABILITY_HEADER);
-    List<String> table = lines.subList(start + 2, lines.size()).stream()
-        .takeWhile(line -> line.startsWith("|")).toList();
     String expected = ControlCatalog.defaults().all().stream().map(ReadmeControlsTest::applicabilityRow)
         .collect(Collectors.joining("\n"));
-    assertEquals(expected, String.join("\n", table), "README.md's applicability table differs from the catalog");
+    assertEquals(expected, tableUnder(APPLICABILITY_HEADER), "README.md's applicability table differs from the catalog");
   }
 
   @Test
