@@ -148,6 +148,20 @@ class HostingModelsIT {
   }
 
   @Test
+  void aLogicAppSlotIsJudgedAsALogicAppToo() {
+    SiteHandle logicApp = hostedApp(uniqueName("la-slotted"), Hosting.LOGIC_APPS_STANDARD, true, compliantConfig());
+    SiteHandle slot = LocalAzure.slot(logicApp.site(), "staging", true, with("ftpsState", "AllAllowed"));
+    String event = aliceWrites(slot.webConfigId(), "{\"properties\":{}}");
+
+    Decision decision = deliver(engine(AUTOFIX), event);
+
+    assertEquals(slot.id(), decision.resource());
+    assertEquals("Logic Apps Standard", decision.hostingModel());
+    assertEquals(Map.of("ftp-disabled", Action.FIXED), actions(decision));
+    assertEquals("Disabled", properties(arm().webConfig(slot.id())).get("ftpsState"));
+  }
+
+  @Test
   void workflowAppsLeftOutBySettingCostOneRead() {
     SiteHandle logicApp = hostedApp(uniqueName("la-left-out"), Hosting.LOGIC_APPS_STANDARD, false, compliantConfig());
     String event = aliceWrites(logicApp.id(), "{\"properties\":{\"httpsOnly\":false}}");
