@@ -21,7 +21,15 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.Hosting;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
+import io.driftguard.documents.Documents;
+import io.driftguard.sweep.SweepListener;
+import io.driftguard.sweep.SweepRequest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -159,6 +167,42 @@ class HostingModelsIT {
     assertEquals("Logic Apps Standard", decision.hostingModel());
     assertEquals(Map.of("ftp-disabled", Action.FIXED), actions(decision));
     assertEquals("Disabled", properties(arm().webConfig(slot.id())).get("ftpsState"));
+  }
+
+  @Test
+  void aSweepTellsTheModelsApartFromTheListingAndListsNoSlotsOfAFlexApp() {
+    String subscription = "00000000-0000-0000-0000-0000000021f1";
+    Map<Hosting, SiteHandle> apps = new LinkedHashMap<>();
+    for (Hosting hosting : List.of(Hosting.FLEX_CONSUMPTION, Hosting.CONTAINER_APPS, Hosting.LINUX_CONSUMPTION,
+        Hosting.WINDOWS_CONSUMPTION)) {
+      apps.put(hosting, LocalAzure.compliantBeyond(arm().seedSite(subscription, "rg-sweep",
+          "func-" + hosting.name().toLowerCase(Locale.ROOT).replace('_', '-'), hosting, Map.of(), true,
+          with("minTlsVersion", "1.0")), Documents.SITE, Documents.WEB_CONFIG));
+    }
+    List<Decision> decisions = new CopyOnWriteArrayList<>();
+    int before = LocalAzure.botRequests().size();
+
+    LocalAzure.parts(Map.of("DRIFTGUARD_MODE", "autofix", "DRIFTGUARD_SWEEP_SOURCE", "arm"), Clock.systemUTC())
+        .sweeper().run(SweepRequest.oneOff(List.of(subscription), true, Duration.ofMinutes(2)), new SweepListener() {
+          @Override
+          public void decided(Decision decision) {
+            decisions.add(decision);
+          }
+        });
+
+    Map<String, String> models = decisions.stream().collect(Collectors.toMap(
+        decision -> decision.resource().substring(decision.resource().lastIndexOf('/') + 1), Decision::hostingModel));
+    assertEquals(Map.of("func-flex-consumption", "Flex Consumption", "func-container-apps", "Functions on Container Apps",
+        "func-linux-consumption", "Linux Consumption", "func-windows-consumption", "Windows Consumption"), models,
+        "from the listing: the sku, which the SDK leaves out of its JSON, put back");
+    List<RecordedRequest> requests = LocalAzure.botRequests().subList(before, LocalAzure.botRequests().size());
+    assertTrue(requests.stream().noneMatch(request -> request.path().endsWith(
+        apps.get(Hosting.FLEX_CONSUMPTION).site() + "/slots")), "Flex Consumption has no slots to list");
+    assertEquals(List.of(apps.get(Hosting.CONTAINER_APPS).id() + "/slots"), requests.stream()
+        .map(RecordedRequest::path).filter(path -> path.startsWith(apps.get(Hosting.CONTAINER_APPS).id())).toList(),
+        "a Container Apps app costs its slot listing and nothing else");
+    assertTrue(decisions.stream().allMatch(decision -> decision.findings().stream()
+        .allMatch(finding -> finding.rule().equals("min-tls"))), "no finding of a control that does not apply");
   }
 
   @Test
