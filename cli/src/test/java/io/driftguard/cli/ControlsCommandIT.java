@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.sandbox.Hosting;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SiteHandle;
@@ -95,5 +96,25 @@ class ControlsCommandIT {
         .filter(request -> request.path().contains("func-explain")).toList();
     assertEquals(List.of("GET " + app.id(), "GET " + app.id() + "/slots"),
         requests.stream().map(request -> request.method() + " " + request.path()).toList(), "one read, one listing");
+  }
+
+  @Test
+  void explainSaysWhichControlsDoNotApplyOnAFlexAppAndListsNoSlots() throws Exception {
+    SiteHandle flex = sandbox.arm().seedSite(SUBSCRIPTION, "rg-explain", "func-flex", Hosting.FLEX_CONSUMPTION,
+        Map.of(), true, Map.of());
+
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of(), "",
+        "explain", "--subscription", SUBSCRIPTION, "--resource-group", "rg-explain", "--app", "func-flex", "--json");
+
+    assertEquals(0, run.exit(), run.stderr());
+    Map<String, JsonNode> modes = byKey(run.jsonLines(), "control");
+    assertEquals(ControlCatalog.ids().size(), modes.size());
+    assertEquals("Flex Consumption", modes.get("min-tls").get("hostingModel").asText());
+    assertEquals("not applicable", modes.get("ftp-disabled").get("mode").asText());
+    assertEquals("Flex Consumption has no FTP", modes.get("ftp-disabled").get("modeSource").asText());
+    assertEquals("notify", modes.get("min-tls").get("mode").asText());
+    assertEquals(List.of("GET " + flex.id()), sandbox.arm().requests().stream()
+        .filter(request -> request.path().contains("func-flex"))
+        .map(request -> request.method() + " " + request.path()).toList(), "one read: Flex has no slots to list");
   }
 }
