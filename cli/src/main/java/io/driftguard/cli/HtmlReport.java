@@ -60,9 +60,9 @@ final class HtmlReport {
       td.status{white-space:nowrap}
       .status span{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;max-width:28em;
       overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
-      .ok span{color:var(--ok);background:var(--ok-bg)}.off span{color:var(--off);background:var(--off-bg)}
+      .ok span{color:var(--ok);background:var(--ok-bg)}.off span,.n-a span{color:var(--off);background:var(--off-bg)}
       .fixed span{color:var(--fixed);background:var(--fixed-bg)}
-      .would-fix span,.would-alert span,.alerted span{color:var(--warn);background:var(--warn-bg)}
+      .would-fix span,.would-alert span,.alerted span,.refused-by-arm span{color:var(--warn);background:var(--warn-bg)}
       .fix-failed span,.backed-off span,.unknown span{color:var(--bad);background:var(--bad-bg)}
       code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f0f2f4;padding:1px 4px;border-radius:4px;
       overflow-wrap:anywhere}
@@ -311,7 +311,8 @@ final class HtmlReport {
   private static String cellState(Decision decision, String control) {
     return decision.findings().stream().filter(finding -> finding.rule().equals(control)).findFirst()
         .map(finding -> finding.action().label())
-        .orElse(decision.evaluated().contains(control) ? "ok" : decision.outcome() == Outcome.FAILED ? "unknown" : "off");
+        .orElse(decision.evaluated().contains(control) ? "ok" : decision.outcome() == Outcome.FAILED ? "unknown"
+            : ScanReport.status(decision, control).equals("n/a") ? "n-a" : "off");
   }
 
   /** A sweep's ids are canonical: /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Web/sites/... */
