@@ -36,6 +36,13 @@ param tagOptIn string = 'none'
 @description('How far ahead an exemption tag\'s driftguard-exempt-until may lie for the exemption to silence a control (DRIFTGUARD_EXEMPTION_HORIZON), e.g. 90d; off: any exemption silences, no reason nor expiry required.')
 param exemptionHorizon string = '90d'
 
+@allowed([
+  'include'
+  'exclude'
+])
+@description('Whether Logic Apps Standard workflow apps (kind functionapp,workflowapp) are judged like any function app (DRIFTGUARD_WORKFLOW_APPS): include them (no Azure Policy built-in covers them), or exclude them.')
+param workflowApps string = 'include'
+
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
@@ -232,6 +239,7 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_TAG_EXEMPTIONS: tagExemptions
       DRIFTGUARD_TAG_OPT_IN: tagOptIn
       DRIFTGUARD_EXEMPTION_HORIZON: exemptionHorizon
+      DRIFTGUARD_WORKFLOW_APPS: workflowApps
     }, controlSettings)
   }
 }

@@ -2,12 +2,13 @@ package io.driftguard.cli;
 
 import io.driftguard.config.Settings;
 import io.driftguard.controls.Control;
-import io.driftguard.controls.ControlCatalog;
 import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +22,9 @@ import picocli.CommandLine.Option;
         "(DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it, and the most an app's tag can get:",
         "a tag may always lower a control to notify or exempt it, but gets autofix only where settings fix the control",
         "anyway or DRIFTGUARD_TAG_OPT_IN lets tags ask for its fix. What tags did on one app: 'driftguard explain'.",
+        "Each control also names the hosting models it does not apply on (--json: with the reason), where it is never",
+        "judged, read or written, and whether Logic Apps Standard workflow apps are judged (DRIFTGUARD_WORKFLOW_APPS=",
+        "include, the default) or left out (exclude).",
         "",
         "exit: 0 listed, 64 bad arguments, 78 invalid settings"})
 final class ControlsCommand implements Main.Command {
@@ -30,12 +34,15 @@ final class ControlsCommand implements Main.Command {
 
   /** One control as listed. */
   record Listed(String id, String title, String document, String risk, String defaultState, String mode,
-                String modeSource, String mostATagCanGet, String mostATagCanGetSource, List<String> peers) {
+                String modeSource, String mostATagCanGet, String mostATagCanGetSource, List<String> peers,
+                Map<String, String> notApplicableOn) {
 
     static Listed of(Control control, ModeDecision mode, ModeDecision mostATagCanGet) {
+      Map<String, String> notApplicableOn = new LinkedHashMap<>();
+      control.applicability().exclusions().forEach((model, why) -> notApplicableOn.put(model.label(), why));
       return new Listed(control.id(), control.title(), control.document().name(), control.risk().label(),
           control.optIn() ? "opt-in" : "on", mode.mode().label(), mode.source(), mostATagCanGet.mode().label(),
-          mostATagCanGet.source(), control.peers());
+          mostATagCanGet.source(), control.peers(), notApplicableOn);
     }
   }
 
@@ -43,19 +50,24 @@ final class ControlsCommand implements Main.Command {
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Settings settings = Settings.fromEnvironment();
     ModePolicy modes = settings.modePolicy(Optional.empty(), Clock.systemUTC());
-    List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), Clock.systemUTC()).all()
-        .stream()
+    List<Listed> listed = settings.catalog(Clock.systemUTC()).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control), modes.mostATagCanGet(control))).toList();
     if (json) {
       listed.forEach(control -> out.println(Json.write(control)));
       return ExitCode.OK;
     }
     Table table = new Table("id", "what it checks", "document", "risk", "default", "effective mode (source)",
-        "most a tag can get");
+        "most a tag can get", "not applicable on");
     listed.forEach(control -> table.row(control.id(), control.title(), control.document(), control.risk(),
         control.defaultState(), control.mode() + " (" + control.modeSource() + ")",
-        control.mostATagCanGet() + " (" + control.mostATagCanGetSource() + ")"));
+        control.mostATagCanGet() + " (" + control.mostATagCanGetSource() + ")",
+        String.join(", ", control.notApplicableOn().keySet())));
     table.print(out);
+    out.println();
+    out.println(settings.workflowApps()
+        ? "Logic Apps Standard workflow apps are judged like any function app (" + Settings.WORKFLOW_APPS
+            + "=include, the default)"
+        : "Logic Apps Standard workflow apps are left out (" + Settings.WORKFLOW_APPS + "=exclude)");
     return ExitCode.OK;
   }
 }

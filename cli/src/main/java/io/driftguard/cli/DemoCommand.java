@@ -9,6 +9,7 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
+import io.driftguard.sandbox.Hosting;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
@@ -29,6 +30,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,9 +45,11 @@ import picocli.CommandLine.Command;
     description = "run driftguard against a local Azure (sandbox) and narrate what happens",
     footer = {"",
         "Starts a local Azure (the sandbox: fake ARM over HTTPS, a managed-identity token endpoint, a Logs Ingestion",
-        "endpoint; Azurite for Table storage), seeds a few function apps, a slot, a plain web app and an app exempt by",
-        "tag, makes the writes people and pipelines make, delivers the events Azure would send, and narrates what",
-        "driftguard does about each: fixes, the alert an on-call engineer receives, a pipeline that keeps reverting a fix",
+        "endpoint; Azurite for Table storage), seeds a few function apps, a slot, a plain web app, an app exempt by tag,",
+        "a Flex Consumption app and a Logic Apps Standard workflow app, makes the writes people and pipelines make,",
+        "delivers the events Azure would send, and narrates what driftguard does about each: how the app is hosted,",
+        "fixes (only of settings that exist on that hosting model), the alert an on-call engineer receives, a pipeline",
+        "that keeps reverting a fix",
         "(flapping), a sweep that finds drift no event announced, and the audit trail. Ends with a summary table, and",
         "writes the estate as the sweep saw it to an HTML page (as scan --format html) and prints where it is.",
         "Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify."})
@@ -117,10 +121,17 @@ final class DemoCommand implements Main.Command {
       SiteHandle legacy = functionApp("func-legacy", Map.of("driftguard-mode", "off", "driftguard-exempt-reason",
           "clients pinned to TLS 1.0", "driftguard-exempt-until", LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()));
       SiteHandle storefront = arm.seedSite(SUBSCRIPTION, GROUP, "web-storefront", "app,linux", Map.of(), true, SECURE_CONFIG);
+      Map<String, Object> ftpOpen = new HashMap<>(SECURE_CONFIG);
+      ftpOpen.put("ftpsState", "AllAllowed");
+      SiteHandle flex = CatalogSeeds.secureBeyondSiteAndConfig(arm,
+          arm.seedSite(SUBSCRIPTION, GROUP, "func-flex", Hosting.FLEX_CONSUMPTION, Map.of(), true, ftpOpen));
+      SiteHandle invoices = CatalogSeeds.secureBeyondSiteAndConfig(arm,
+          arm.seedSite(SUBSCRIPTION, GROUP, "la-invoices", Hosting.LOGIC_APPS_STANDARD, Map.of(), true, SECURE_CONFIG));
       arm.seedSite(SUBSCRIPTION, GROUP, "func-inherited", "functionapp", Map.of(), false,
           Map.of("ftpsState", "AllAllowed", "minTlsVersion", "1.0", "remoteDebuggingEnabled", false));
       out.println("estate in " + GROUP + ": func-orders, func-payments (+ slot staging), func-reports, func-legacy"
-          + " (tag driftguard-mode=off, with a reason and an expiry), web-storefront (a plain web app): compliant to begin with; and func-inherited,"
+          + " (tag driftguard-mode=off, with a reason and an expiry), web-storefront (a plain web app), func-flex (Flex"
+          + " Consumption), la-invoices (a Logic Apps Standard workflow app): compliant to begin with; and func-inherited,"
           + " insecure since before driftguard was deployed (FTP, TLS 1.0, basic-auth publishing on): no event will ever"
           + " announce it.");
       out.println();
@@ -141,6 +152,12 @@ final class DemoCommand implements Main.Command {
           ALICE, storefront.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}");
       scene("Carol lowers TLS to 1.0 on func-legacy, which its team exempted by tag",
           CAROL, legacy.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");
+      scene("Alice lowers TLS to 1.0 on func-flex, a Flex Consumption app whose FTP state reads AllAllowed: Flex has"
+              + " no FTP (ARM refuses an ftpsState write there), so TLS alone is fixed",
+          ALICE, flex.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");
+      scene("Bob enables FTP on la-invoices, a Logic Apps Standard workflow app that no Azure Policy built-in"
+              + " covers: every App Service control applies",
+          BOB, invoices.webConfigId(), "{\"properties\":{\"ftpsState\":\"AllAllowed\",\"minTlsVersion\":\"1.1\"}}");
 
       ownEvents.addAll(arm.drainEmittedEvents());
       for (String own : ownEvents) {
@@ -242,6 +259,7 @@ final class DemoCommand implements Main.Command {
       scenes.add(story);
       out.printf("[%d] %s%n", decisions.size(), story);
       Narration.event(decision).ifPresent(line -> out.println("    " + line));
+      Optional.ofNullable(decision.hostingModel()).ifPresent(model -> out.println("    hosted on: " + model));
       out.println("    " + Narration.outcome(decision));
       Narration.findings(decision).forEach(line -> out.println("      " + line));
       for (RecordedRequest request : arm.requests().subList(before, arm.requests().size())) {

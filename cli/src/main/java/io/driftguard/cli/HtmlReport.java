@@ -60,9 +60,9 @@ final class HtmlReport {
       td.status{white-space:nowrap}
       .status span{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;max-width:28em;
       overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
-      .ok span{color:var(--ok);background:var(--ok-bg)}.off span{color:var(--off);background:var(--off-bg)}
+      .ok span{color:var(--ok);background:var(--ok-bg)}.off span,.n-a span{color:var(--off);background:var(--off-bg)}
       .fixed span{color:var(--fixed);background:var(--fixed-bg)}
-      .would-fix span,.would-alert span,.alerted span{color:var(--warn);background:var(--warn-bg)}
+      .would-fix span,.would-alert span,.alerted span,.refused-by-arm span{color:var(--warn);background:var(--warn-bg)}
       .fix-failed span,.backed-off span,.unknown span{color:var(--bad);background:var(--bad-bg)}
       code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f0f2f4;padding:1px 4px;border-radius:4px;
       overflow-wrap:anywhere}
@@ -244,7 +244,7 @@ final class HtmlReport {
         .append("<select id=\"show\" aria-label=\"which rows\"><option value=\"all\">all apps and slots</option>")
         .append("<option value=\"findings\">findings left</option><option value=\"clean\">compliant or fixed</option>")
         .append("</select><span class=\"shown\" id=\"apps-shown\"></span></div>\n");
-    List<String> header = new ArrayList<>(List.of("app or slot", "resource group"));
+    List<String> header = new ArrayList<>(List.of("app or slot", "resource group", "hosting"));
     if (totals.subscriptions().size() > 1) {
       header.add("subscription");
     }
@@ -255,7 +255,8 @@ final class HtmlReport {
     for (Decision decision : decisions) {
       html.append("<tr data-state=\"").append(ScanReport.left(decision) ? "findings" : "clean").append("\">")
           .append("<td class=\"name\">").append(escape(Narration.shortName(decision.resource()))).append("</td>")
-          .append("<td>").append(escape(resourceGroup(decision))).append("</td>");
+          .append("<td>").append(escape(resourceGroup(decision))).append("</td>")
+          .append("<td>").append(escape(ScanReport.hosting(decision))).append("</td>");
       if (totals.subscriptions().size() > 1) {
         html.append("<td>").append(escape(decision.resource().split("/")[2])).append("</td>");
       }
@@ -310,7 +311,8 @@ final class HtmlReport {
   private static String cellState(Decision decision, String control) {
     return decision.findings().stream().filter(finding -> finding.rule().equals(control)).findFirst()
         .map(finding -> finding.action().label())
-        .orElse(decision.evaluated().contains(control) ? "ok" : decision.outcome() == Outcome.FAILED ? "unknown" : "off");
+        .orElse(decision.evaluated().contains(control) ? "ok" : decision.outcome() == Outcome.FAILED ? "unknown"
+            : ScanReport.status(decision, control).equals("n/a") ? "n-a" : "off");
   }
 
   /** A sweep's ids are canonical: /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Web/sites/... */

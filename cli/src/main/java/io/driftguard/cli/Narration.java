@@ -43,6 +43,7 @@ final class Narration {
             + " (" + finding.modeSource() + " = " + finding.mode() + ")";
         case FIX_FAILED -> "FAILED    " + finding.rule() + ": " + finding.detail();
         case BACKED_OFF -> "BACKED OFF " + finding.rule() + ": " + finding.detail();
+        case REFUSED_BY_ARM -> "REFUSED   " + finding.rule() + ": " + finding.detail();
         case WOULD_FIX -> "would fix " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
         case WOULD_ALERT -> "would alert " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
         case EXEMPTED -> "exempted  " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()

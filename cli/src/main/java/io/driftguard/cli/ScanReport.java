@@ -116,7 +116,7 @@ final class ScanReport {
   private List<String[]> rows() {
     boolean manySubscriptions = totals.subscriptions().size() > 1;
     List<String> header = new ArrayList<>(manySubscriptions ? List.of("subscription") : List.of());
-    header.addAll(List.of("resource", "resource group"));
+    header.addAll(List.of("resource", "resource group", "hosting"));
     List<String> shown = shownControls(decisions);
     header.addAll(shown);
     List<String[]> rows = new ArrayList<>();
@@ -125,11 +125,16 @@ final class ScanReport {
       // A sweep's ids are canonical: /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Web/sites/...
       String[] parts = decision.resource().split("/");
       List<String> row = new ArrayList<>(manySubscriptions ? List.of(parts[2]) : List.of());
-      row.addAll(List.of(Narration.shortName(decision.resource()), parts[4]));
+      row.addAll(List.of(Narration.shortName(decision.resource()), parts[4], hosting(decision)));
       shown.forEach(control -> row.add(status(decision, control)));
       rows.add(row.toArray(String[]::new));
     }
     return rows;
+  }
+
+  /** How the app is hosted, or {@code ?} when its site could not be read. */
+  static String hosting(Decision decision) {
+    return decision.hostingModel() == null ? "?" : decision.hostingModel();
   }
 
   /** A column per control that was on for some app: opt-in controls nobody turned on would only say "off". */
@@ -147,12 +152,14 @@ final class ScanReport {
           case ALERTED -> "alerted: " + finding.observed();
           case FIX_FAILED -> "FIX FAILED: " + finding.observed();
           case BACKED_OFF -> "BACKED OFF: " + finding.observed();
+          case REFUSED_BY_ARM -> "refused by ARM: " + finding.observed();
           case WOULD_FIX -> "would fix: " + finding.observed();
           case WOULD_ALERT -> "would alert: " + finding.observed();
           case EXEMPTED -> "exempted: " + finding.observed();
         })
         .orElse(decision.evaluated().contains(control) ? "ok"
             : decision.evaluated().stream().anyMatch(entry -> entry.startsWith(control + " (not judged")) ? "not judged"
+            : decision.evaluated().stream().anyMatch(entry -> entry.startsWith(control + " (not applicable")) ? "n/a"
             : decision.outcome() == Outcome.FAILED ? "?" : "off");
   }
 

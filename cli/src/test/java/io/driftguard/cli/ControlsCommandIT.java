@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.sandbox.Hosting;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SiteHandle;
@@ -61,6 +62,10 @@ class ControlsCommandIT {
     assertEquals("notify", controls.get("runtime-supported").get("mode").asText());
     assertEquals("off", controls.get("auth-enabled").get("mode").asText());
     assertEquals("opt-in", controls.get("auth-enabled").get("defaultState").asText());
+    assertEquals("Flex Consumption has no FTP",
+        controls.get("ftp-disabled").get("notApplicableOn").get("Flex Consumption").asText());
+    assertTrue(controls.get("runtime-supported").get("notApplicableOn").has("Logic Apps Standard"));
+    assertEquals(0, controls.get("managed-identity").get("notApplicableOn").size(), "applies on every hosting model");
     assertEquals("notify", controls.get("http2-enabled").get("mode").asText());
     assertEquals("DRIFTGUARD_RULE_HTTP2_ENABLED", controls.get("http2-enabled").get("modeSource").asText());
 
@@ -92,9 +97,31 @@ class ControlsCommandIT {
     assertEquals("off", modes.get("func-explain auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue auth-enabled").get("mode").asText());
     assertEquals("notify", modes.get("func-explain/blue min-tls").get("mode").asText(), "the slot has its own tags");
+    assertEquals("Windows Elastic Premium", modes.get("func-explain min-tls").get("hostingModel").asText());
+    assertEquals("Windows Elastic Premium", modes.get("func-explain/blue min-tls").get("hostingModel").asText());
     List<RecordedRequest> requests = sandbox.arm().requests().stream()
         .filter(request -> request.path().contains("func-explain")).toList();
     assertEquals(List.of("GET " + app.id(), "GET " + app.id() + "/slots"),
         requests.stream().map(request -> request.method() + " " + request.path()).toList(), "one read, one listing");
+  }
+
+  @Test
+  void explainSaysWhichControlsDoNotApplyOnAFlexAppAndListsNoSlots() throws Exception {
+    SiteHandle flex = sandbox.arm().seedSite(SUBSCRIPTION, "rg-explain", "func-flex", Hosting.FLEX_CONSUMPTION,
+        Map.of(), true, Map.of());
+
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of(), "",
+        "explain", "--subscription", SUBSCRIPTION, "--resource-group", "rg-explain", "--app", "func-flex", "--json");
+
+    assertEquals(0, run.exit(), run.stderr());
+    Map<String, JsonNode> modes = byKey(run.jsonLines(), "control");
+    assertEquals(ControlCatalog.ids().size(), modes.size());
+    assertEquals("Flex Consumption", modes.get("min-tls").get("hostingModel").asText());
+    assertEquals("not applicable", modes.get("ftp-disabled").get("mode").asText());
+    assertEquals("Flex Consumption has no FTP", modes.get("ftp-disabled").get("modeSource").asText());
+    assertEquals("notify", modes.get("min-tls").get("mode").asText());
+    assertEquals(List.of("GET " + flex.id()), sandbox.arm().requests().stream()
+        .filter(request -> request.path().contains("func-flex"))
+        .map(request -> request.method() + " " + request.path()).toList(), "one read: Flex has no slots to list");
   }
 }

@@ -127,6 +127,7 @@ class HtmlReportIT {
     assertEquals("would fix: " + Printable.clean(HOSTILE), legacy.get("ftp-disabled").asText(),
         "the hostile value, shown as text");
     assertEquals("rg-other", legacy.get("resource group").asText());
+    assertEquals("Linux Premium or Dedicated", legacy.get("hosting").asText());
     assertEquals("would alert: false", seen.get("cells").get("func-billing").get("https-only").asText());
     assertEquals("would fix: 1.0", seen.get("cells").get("func-orders").get("min-tls").asText());
     assertEquals("ok", seen.get("cells").get("func-api").get("min-tls").asText());

@@ -115,10 +115,11 @@ class ScanCommandIT {
         "func-ok-3", "func-slotted", "func-slotted/staging", "func-tls"), List.copyOf(rows.keySet()),
         "sorted by id (resource group, then name), no web app: " + dryRun.stdout());
     Map<String, String> expected = new HashMap<>(Map.of("resource", "func-tls", "resource group", "rg-scan",
-        "min-tls", "would fix: 1.0", "runtime-supported", "not judged"));
+        "hosting", "Windows Elastic Premium", "min-tls", "would fix: 1.0", "runtime-supported", "not judged"));
     DEFAULT_CONTROLS.forEach(control -> expected.putIfAbsent(control, "ok"));
     assertEquals(expected, rows.get("func-tls"));
     assertEquals("rg-other", rows.get("func-ftp").get("resource group"));
+    assertEquals("Linux Premium or Dedicated", rows.get("func-ftp").get("hosting"));
     assertEquals("would fix: AllAllowed", rows.get("func-ftp").get("ftp-disabled"));
     assertEquals("would fix: false", rows.get("func-https").get("https-only"));
     assertEquals("would fix: true", rows.get("func-debug").get("remote-debugging-off"));
@@ -157,13 +158,15 @@ class ScanCommandIT {
 
     assertEquals(ExitCode.FINDINGS, rescan.exit(), rescan.stderr());
     List<String> lines = rescan.stdout().lines().toList();
-    assertEquals("| resource | resource group | " + String.join(" | ", DEFAULT_CONTROLS) + " |", lines.get(0));
-    assertEquals("|---|---|" + "---|".repeat(DEFAULT_CONTROLS.size()), lines.get(1));
+    assertEquals("| resource | resource group | hosting | " + String.join(" | ", DEFAULT_CONTROLS) + " |", lines.get(0));
+    assertEquals("|---|---|---|" + "---|".repeat(DEFAULT_CONTROLS.size()), lines.get(1));
     for (String app : List.of("func-tls", "func-https", "func-debug", "func-slotted/staging")) {
-      assertTrue(lines.stream().anyMatch(line -> line.startsWith("| " + app + " | rg-scan | ok | ok | ok | ok | ok |")),
+      assertTrue(lines.stream().anyMatch(line -> line.startsWith("| " + app
+              + " | rg-scan | Windows Elastic Premium | ok | ok | ok | ok | ok |")),
           rescan.stdout());
     }
-    assertTrue(lines.stream().anyMatch(line -> line.startsWith("| func-notify | rg-scan | ok | would alert: AllAllowed | ok | ok |")),
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith(
+        "| func-notify | rg-scan | Windows Elastic Premium | ok | would alert: AllAllowed | ok | ok |")),
         rescan.stdout());
     assertTrue(lines.contains("- left with findings: 1"), rescan.stdout());
     assertEquals("the findings are in notify mode: --fix would report them, not fix them", lines.get(lines.size() - 1));
@@ -180,6 +183,7 @@ class ScanCommandIT {
     for (JsonNode decision : lines.subList(0, 3)) {
       assertEquals("compliant", decision.get("outcome").asText(), decision.toString());
       assertEquals(DEFAULT_CONTROLS.size(), decision.get("evaluated").size());
+      assertEquals("Windows Elastic Premium", decision.get("hostingModel").asText(), "the slot's listing too");
     }
     assertTrue(lines.get(2).get("resource").asText().endsWith("/sites/func-clean-2/slots/blue"), "sorted by id");
     JsonNode summary = lines.get(3).get("summary");
@@ -215,7 +219,7 @@ class ScanCommandIT {
   private static Map<String, Map<String, String>> tableRows(String stdout) {
     List<String> lines = stdout.lines().takeWhile(line -> !line.isBlank()).toList();
     String header = lines.get(0);
-    List<String> columns = new ArrayList<>(List.of("resource", "resource group"));
+    List<String> columns = new ArrayList<>(List.of("resource", "resource group", "hosting"));
     // The default controls' columns, in the catalog's order; opt-in controls nobody turned on have none.
     columns.addAll(DEFAULT_CONTROLS);
     Map<String, Map<String, String>> rows = new LinkedHashMap<>();

@@ -18,7 +18,8 @@ final class AlertMessage {
   private AlertMessage() {}
 
   static String of(WriteEvent event, List<WriteEvent> alsoAnswered, Finding finding) {
-    String app = event.site().displayName() + " (resource group " + event.site().resourceGroup() + ")";
+    String app = event.site().displayName() + " (" + (finding.hostingModel() == null ? "" : finding.hostingModel() + ", ")
+        + "resource group " + event.site().resourceGroup() + ")";
     String written = event.target().child().orElse("site");
     String change = event.foundBySweep()
         ? "A driftguard sweep found " + finding.document() + " of " + app + " drifted at " + event.eventTime() + ": "
@@ -37,6 +38,8 @@ final class AlertMessage {
           + "). Fix: " + finding.manualFix() + "." + exempt;
       case FIX_FAILED -> change + " driftguard's fix failed: " + finding.detail() + ". Fix: " + finding.manualFix()
           + "." + exempt;
+      case REFUSED_BY_ARM -> change + " driftguard's fix was refused: " + finding.detail()
+          + ". Reported once; the setting is where this hosting model keeps it, not on the site." + exempt;
       case BACKED_OFF -> change + " driftguard stopped auto-fixing it: " + finding.detail() + " Fix: "
           + finding.manualFix() + "." + exempt;
       case EXEMPTED -> change + " driftguard did not change it: exempt by " + finding.modeSource()

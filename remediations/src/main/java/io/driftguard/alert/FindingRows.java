@@ -22,6 +22,9 @@ public final class FindingRows {
   static final int WARNING = 2;
   static final int INFORMATIONAL = 3;
 
+  /** How the app is hosted ({@code Flex Consumption}, ...); empty when its site was not read. */
+  private static final String HOSTING_MODEL = "HostingModel";
+
   private FindingRows() {}
 
   /** {@code alsoAnswered}: other events the same evaluation answered; the message names their callers too. */
@@ -61,7 +64,7 @@ public final class FindingRows {
   static int severity(Action action) {
     return switch (action) {
       case FIXED, WOULD_FIX, WOULD_ALERT, EXEMPTED -> INFORMATIONAL;
-      case ALERTED -> WARNING;
+      case ALERTED, REFUSED_BY_ARM -> WARNING;
       case FIX_FAILED, BACKED_OFF -> ERROR;
     };
   }
@@ -69,9 +72,11 @@ public final class FindingRows {
   private static Map<String, Object> row(WriteEvent event, Decision decision, Instant now, String rule, String observed,
                                          String desired, String action, String mode, String exemptUntil, int severity,
                                          String message) {
-    return row(now, decision.resource(), rule, observed, desired, action, mode, exemptUntil, severity,
-        event.caller().actor(), event.caller().ipAddress().orElse(""), event.correlationId().orElse(""), event.eventId(),
-        message);
+    Map<String, Object> row = row(now, decision.resource(), rule, observed, desired, action, mode, exemptUntil, severity,
+        event.caller().actor(), event.caller().ipAddress().orElse(""), event.correlationId().orElse(""),
+        event.eventId(), message);
+    row.put(HOSTING_MODEL, decision.hostingModel() == null ? "" : decision.hostingModel());
+    return row;
   }
 
   /**
@@ -96,6 +101,7 @@ public final class FindingRows {
     row.put("CorrelationId", correlationId);
     row.put("EventId", eventId);
     row.put("Message", message);
+    row.put(HOSTING_MODEL, "");
     return row;
   }
 }

@@ -153,7 +153,7 @@ public final class Driftguard {
         .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
-    ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock);
+    ControlCatalog catalog = settings.catalog(clock);
     ModePolicy modes = settings.modePolicy(ownSite, clock);
     Remediator engine = new Remediator(
         new ScopeGuard(settings.subscriptions(), self),

@@ -2,6 +2,7 @@ package io.driftguard.config;
 
 import io.driftguard.alert.AlertTarget;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.controls.FtpsTarget;
 import io.driftguard.controls.Risk;
 import io.driftguard.controls.TlsVersion;
@@ -51,7 +52,8 @@ public record Settings(
     SweepSettings sweeps,
     TagExemptions tagExemptions,
     TagOptIn tagOptIn,
-    Optional<Duration> exemptionHorizon) {
+    Optional<Duration> exemptionHorizon,
+    boolean workflowApps) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -84,6 +86,8 @@ public record Settings(
   public static final String TAG_OPT_IN = ModePolicy.TAG_OPT_IN_SETTING;
   /** How far ahead an exemption's expiry may lie for it to silence a control, or {@code off} to require nothing. */
   public static final String EXEMPTION_HORIZON = "DRIFTGUARD_EXEMPTION_HORIZON";
+  /** {@code include} (the default) judges Logic Apps Standard workflow apps like any function app; {@code exclude} not. */
+  public static final String WORKFLOW_APPS = "DRIFTGUARD_WORKFLOW_APPS";
   /** The Functions host's own storage: a connection string, or identity-based with the account name or table URI. */
   public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
   public static final String STORAGE_ACCOUNT = "AzureWebJobsStorage__accountName";
@@ -119,7 +123,7 @@ public record Settings(
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
         ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
         RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, TAG_OPT_IN, EXEMPTION_HORIZON,
-        SWEEP_SOURCE));
+        SWEEP_SOURCE, WORKFLOW_APPS));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -177,10 +181,11 @@ public record Settings(
     TagOptIn tagOptIn = reader.parse(TAG_OPT_IN, "none", value -> TagOptIn.parse(value, Set.copyOf(ControlCatalog.ids())));
     Optional<Duration> exemptionHorizon = reader.parse(EXEMPTION_HORIZON,
         ModePolicy.DEFAULT_EXEMPTION_HORIZON.toDays() + "d", Settings::horizon);
+    boolean workflowApps = reader.parse(WORKFLOW_APPS, "include", Settings::includeOrExclude);
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping, arm, sweeps, tagExemptions, tagOptIn, exemptionHorizon);
+        flapping, arm, sweeps, tagExemptions, tagOptIn, exemptionHorizon, workflowApps);
   }
 
   /**
@@ -191,9 +196,27 @@ public record Settings(
     return new ModePolicy(mode, controlModes, tagExemptions, tagOptIn, exemptionHorizon, ownSite, clock);
   }
 
+  /**
+   * The controls these settings ask for: the TLS floor and FTPS target they name, the runtime table's dates on
+   * {@code clock}, and none on Logic Apps Standard when {@code DRIFTGUARD_WORKFLOW_APPS=exclude}.
+   */
+  public ControlCatalog catalog(Clock clock) {
+    ControlCatalog catalog = ControlCatalog.standard(minTls, ftpsTarget, clock);
+    return workflowApps ? catalog : catalog.leavingOut(HostingModel.LOGIC_APPS_STANDARD,
+        WORKFLOW_APPS + "=exclude leaves Logic Apps Standard workflow apps out");
+  }
+
   /** A duration, or {@code off}: exemptions then need neither a reason nor an expiry. */
   private static Optional<Duration> horizon(String value) {
     return value.trim().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Durations.parse(value));
+  }
+
+  private static boolean includeOrExclude(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "include" -> true;
+      case "exclude" -> false;
+      default -> throw new IllegalArgumentException("must be include or exclude, not '" + value + "'");
+    };
   }
 
   /** A report-only control has no fix: asking for one is a mistake to say at start, not a silent notify later. */

@@ -40,6 +40,11 @@ public interface Control {
   /** Judges the resources (whole ARM answers) of {@link #reads()}; a missing or unknown value is a finding. */
   Evaluation evaluate(Function<Document, JsonNode> resources);
 
+  /** The hosting models it applies on; elsewhere it is not applicable, with the reason. */
+  default Applicability applicability() {
+    return Applicability.EVERYWHERE;
+  }
+
   /** The Azure CLI command a person runs to fix it by hand. */
   String manualFix(SiteRef site);
 

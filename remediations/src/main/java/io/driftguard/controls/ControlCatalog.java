@@ -6,6 +6,7 @@ import static io.driftguard.controls.PropertyControl.property;
 
 import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
+import io.driftguard.resource.HostingModel;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -23,6 +24,25 @@ import java.util.Set;
  */
 public final class ControlCatalog {
 
+  /**
+   * A setting of the site itself. Functions on Container Apps takes these from its Container Apps environment (ARM
+   * shows them null on the site and refuses several with ExtendedCode 51021; Azure Policy's function-app built-ins
+   * leave the kind out), and an Arc app from its cluster. Sources: function-app-kinds.md (README, "Where each control
+   * applies").
+   */
+  private static final Applicability SITE_SETTING = Applicability.EVERYWHERE
+      .except("on Functions on Container Apps the Container Apps environment holds this setting (ingress, networking, "
+          + "certificates, authentication), not the site", HostingModel.CONTAINER_APPS)
+      .except("on Azure Arc the Kubernetes cluster's App Service extension holds this setting, not the site",
+          HostingModel.ARC);
+  /** FTP: Flex Consumption has none (ARM refuses ftpsState), nor has Linux Consumption (FTPS is Windows-only there). */
+  private static final Applicability FTP = SITE_SETTING
+      .except("Flex Consumption has no FTP", HostingModel.FLEX_CONSUMPTION)
+      .except("Linux Consumption has no FTP", HostingModel.LINUX_CONSUMPTION);
+  /** The SCM (Kudu) site: Linux Consumption has none. */
+  private static final Applicability SCM_SITE = SITE_SETTING
+      .except("Linux Consumption has no SCM (Kudu) site", HostingModel.LINUX_CONSUMPTION);
+
   private final List<Control> controls;
 
   private ControlCatalog(List<Control> controls) {
@@ -33,7 +53,7 @@ public final class ControlCatalog {
   public static ControlCatalog standard(TlsVersion minimumTls, FtpsTarget ftpsTarget, Clock clock) {
     return new ControlCatalog(List.of(
         property("https-only", Documents.SITE, "/properties/httpsOnly").wants(true).indexedByResourceGraph()
-            .title("HTTPS only").risk(Risk.SAFE)
+            .title("HTTPS only").risk(Risk.SAFE).appliesOn(SITE_SETTING)
             .peers("P: Function apps should only be accessible over HTTPS",
                 "D: Function App should only be accessible over HTTPS")
             .fix("az functionapp update {target} --set " + quoted("httpsOnly=true")).build(),
@@ -41,47 +61,51 @@ public final class ControlCatalog {
             .compliantWhen(value -> value.isTextual() && ftpsTarget.accepts(value.asText()), ftpsTarget.description(),
                 ftpsTarget.armValue())
             .indexedByResourceGraph(ftpsTarget.compliantValues())
-            .title("FTP disabled").risk(Risk.SAFE)
+            .title("FTP disabled").risk(Risk.SAFE).appliesOn(FTP)
             .peers("P: Function apps should require FTPS only", "D: FTPS should be required in function apps")
             .fix("az functionapp config set {target} --ftps-state " + quoted(ftpsTarget.armValue())).build(),
         property("remote-debugging-off", Documents.WEB_CONFIG, "/properties/remoteDebuggingEnabled").wants(false)
             .indexedByResourceGraph()
-            .title("Remote debugging off").risk(Risk.SAFE)
+            .title("Remote debugging off").risk(Risk.SAFE).appliesOn(SITE_SETTING)
             .peers("P: Function apps should have remote debugging turned off",
                 "D: Remote debugging should be turned off for Function App")
             .fix("az functionapp config set {target} --remote-debugging-enabled " + quoted("false")).build(),
         tlsAtLeast(property("min-tls", Documents.WEB_CONFIG, "/properties/minTlsVersion"), minimumTls)
-            .title("Minimum TLS version " + minimumTls + " or higher").risk(Risk.SAFE)
+            .title("Minimum TLS version " + minimumTls + " or higher").risk(Risk.SAFE).appliesOn(SITE_SETTING)
             .peers("P: Function apps should use the latest TLS version",
                 "D: TLS should be updated to the latest version for function apps")
             .fix("az functionapp config set {target} --min-tls-version " + quoted(minimumTls.toString())).build(),
         tlsAtLeast(property("scm-min-tls", Documents.WEB_CONFIG, "/properties/scmMinTlsVersion"), minimumTls)
             .title("Minimum TLS version " + minimumTls + " or higher on the SCM (Kudu) site").risk(Risk.SAFE)
+            .appliesOn(SCM_SITE)
             .peers("P: none (no peer checks scmMinTlsVersion)")
             .fix("az functionapp config set {target} --generic-configurations "
                 + quoted("{\"scmMinTlsVersion\": \"" + minimumTls + "\"}")).build(),
-        basicAuthOff("ftp-basic-auth-off", Documents.FTP_BASIC_AUTH, "FTP", Risk.SAFE,
+        basicAuthOff("ftp-basic-auth-off", Documents.FTP_BASIC_AUTH, "FTP", Risk.SAFE, FTP,
             "P: App Service apps should have local authentication methods disabled for FTP deployments"),
         basicAuthOff("scm-basic-auth-off", Documents.SCM_BASIC_AUTH, "SCM (Kudu, zip deploy, WebDeploy)", Risk.GUARDED,
+            SCM_SITE,
             "P: App Service apps should have local authentication methods disabled for SCM site deployments"),
         judgedBy("cors-no-wildcard", Documents.WEB_CONFIG, Judges.CORS_NO_WILDCARD)
             .indexedByResourceGraph(Judges::corsGraphPredicate)
-            .title("CORS does not allow every origin").risk(Risk.GUARDED)
+            .title("CORS does not allow every origin").risk(Risk.GUARDED).appliesOn(SITE_SETTING)
             .peers("P: Function apps should not have CORS configured to allow every resource to access your apps",
                 "D: CORS should not allow every resource to access Function Apps")
             .fix("az functionapp cors remove {target} --allowed-origins " + quoted("*")).build(),
         runtimeSupported(new RuntimeSupport(clock))
             .title("Language version inside its end of support").risk(Risk.REPORT_ONLY)
+            .appliesOn(SITE_SETTING.except("a workflow app has no Functions language version (it runs the Logic Apps "
+                + "workflow runtime)", HostingModel.LOGIC_APPS_STANDARD))
             .peers("P: Function apps that use Python should use a specified 'Python version'",
                 "P: Function apps that use Java should use a specified 'Java version'")
             .fix("az functionapp list-runtimes --os " + quoted("linux")
                 + "  # then move the app to a supported version").build(),
         property("http2-enabled", Documents.WEB_CONFIG, "/properties/http20Enabled").wants(true).indexedByResourceGraph()
-            .title("HTTP/2 enabled").risk(Risk.SAFE).optIn()
+            .title("HTTP/2 enabled").risk(Risk.SAFE).optIn().appliesOn(SITE_SETTING)
             .peers("P: Function apps should use latest 'HTTP Version'")
             .fix("az functionapp config set {target} --http20-enabled " + quoted("true")).build(),
         judgedBy("client-cert-required", Documents.SITE, Judges.CLIENT_CERT_REQUIRED)
-            .title("Incoming client certificates required").risk(Risk.GUARDED).optIn()
+            .title("Incoming client certificates required").risk(Risk.GUARDED).optIn().appliesOn(SITE_SETTING)
             .peers("P: Function apps should have Client Certificates (Incoming client certificates) enabled",
                 "D: Function apps should have Client Certificates (Incoming client certificates) enabled")
             .fix("az functionapp update {target} --set " + quoted("clientCertEnabled=true") + " "
@@ -89,21 +113,31 @@ public final class ControlCatalog {
             .build(),
         property("public-network-off", Documents.SITE, "/properties/publicNetworkAccess").wants("Disabled")
             .title("Public network access disabled").risk(Risk.GUARDED).optIn()
+            .appliesOn(SITE_SETTING.except("an App Service Environment app is reached through the environment's own "
+                + "network, which decides public access", HostingModel.APP_SERVICE_ENVIRONMENT))
             .peers("P: Function apps should disable public network access",
                 "D: Restricted network access should be configured on Internet exposed Function app")
             .fix("az functionapp update {target} --set " + quoted("publicNetworkAccess=Disabled")).build(),
         property("end-to-end-encryption", Documents.SITE, "/properties/endToEndEncryptionEnabled").wants(true)
             .title("Front end to worker traffic encrypted").risk(Risk.GUARDED).optIn()
+            .appliesOn(SITE_SETTING.except("Flex Consumption does not support end-to-end encryption",
+                HostingModel.FLEX_CONSUMPTION))
             .peers("P: 387140f1 (Function apps: end-to-end encryption enabled)")
             .fix("az functionapp update {target} --set " + quoted("endToEndEncryptionEnabled=true")).build(),
         judgedBy("access-restricted", Documents.WEB_CONFIG, Judges.ACCESS_RESTRICTED)
             .title("Access restricted to listed callers (site and SCM site)").risk(Risk.REPORT_ONLY).optIn()
+            .appliesOn(SITE_SETTING)
             .peers("D: Restricted network access should be configured on Internet exposed Function app")
             .fix("az functionapp config access-restriction set {target} --default-action " + quoted("Deny")
                 + " --use-same-restrictions-for-scm-site " + quoted("true") + "  # after adding the allow rules callers need").build(),
         property("vnet-integrated", Documents.SITE, "/properties/virtualNetworkSubnetId")
             .compliantWhen(value -> value.isTextual() && !value.asText().isBlank(), "a subnet", null)
             .title("Integrated with a virtual network").risk(Risk.REPORT_ONLY).optIn()
+            .appliesOn(SITE_SETTING
+                .except("the Consumption plan has no virtual network integration", HostingModel.WINDOWS_CONSUMPTION,
+                    HostingModel.LINUX_CONSUMPTION)
+                .except("an App Service Environment app already runs in the environment's virtual network",
+                    HostingModel.APP_SERVICE_ENVIRONMENT))
             .peers("P: App Service apps should be injected into a virtual network (72d04c29)")
             .fix("az functionapp vnet-integration add {target} --vnet " + quoted("VNET") + " --subnet "
                 + quoted("SUBNET")).build(),
@@ -114,7 +148,7 @@ public final class ControlCatalog {
             .fix("az functionapp identity assign {target}").build(),
         property("auth-enabled", Documents.AUTH_SETTINGS, "/properties/platform/enabled")
             .compliantWhen(value -> value.isBoolean() && value.booleanValue(), "true", null)
-            .title("App Service authentication enabled").risk(Risk.REPORT_ONLY).optIn()
+            .title("App Service authentication enabled").risk(Risk.REPORT_ONLY).optIn().appliesOn(SITE_SETTING)
             .peers("P: Function apps should have authentication enabled",
                 "D: Authentication should be enabled on Azure Functions")
             .fix("az webapp auth update {target} --enabled " + quoted("true")
@@ -135,10 +169,17 @@ public final class ControlCatalog {
   }
 
   /** ARM offers only PUT for these policies; the fix body {@code {"properties":{"allow":false}}} is all of it. */
-  private static Control basicAuthOff(String id, Document policy, String what, Risk risk, String policyPeer) {
+  private static Control basicAuthOff(String id, Document policy, String what, Risk risk, Applicability where,
+                                      String policyPeer) {
     return property(id, policy, "/properties/allow").wants(false)
-        .title("Basic-auth publishing credentials off for " + what).risk(risk).peers(policyPeer)
+        .title("Basic-auth publishing credentials off for " + what).risk(risk).appliesOn(where).peers(policyPeer)
         .fix("az resource update --ids {document-id} --set " + quoted("properties.allow=false")).build();
+  }
+
+  /** The same controls, none of them applying on {@code model}, for {@code reason}. */
+  public ControlCatalog leavingOut(HostingModel model, String reason) {
+    return new ControlCatalog(controls.stream()
+        .map(control -> (Control) new Narrowed(control, control.applicability().except(reason, model))).toList());
   }
 
   /** The catalog with the default settings: what settings, tags and documentation may name. */

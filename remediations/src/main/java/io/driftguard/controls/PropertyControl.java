@@ -36,6 +36,7 @@ public final class PropertyControl implements Control {
   private final List<String> peers;
   private final String fixCommand;
   private final Supplier<Optional<GraphPredicate>> graphPredicate;
+  private final Applicability applicability;
 
   private PropertyControl(Builder builder) {
     this.id = Objects.requireNonNull(builder.id);
@@ -48,6 +49,7 @@ public final class PropertyControl implements Control {
     this.peers = List.copyOf(builder.peers);
     this.fixCommand = Objects.requireNonNull(builder.fixCommand, id + ": fix command");
     this.graphPredicate = builder.graphPredicate;
+    this.applicability = builder.applicability;
   }
 
   /** A control on the property at {@code pointer} (a JSON pointer into the resource, e.g. {@code /properties/httpsOnly}). */
@@ -103,6 +105,11 @@ public final class PropertyControl implements Control {
   }
 
   @Override
+  public Applicability applicability() {
+    return applicability;
+  }
+
+  @Override
   public Optional<GraphPredicate> graphPredicate() {
     return graphPredicate.get();
   }
@@ -134,6 +141,7 @@ public final class PropertyControl implements Control {
     private String fixedProperty;
     private List<String> wantedValues = List.of();
     private Supplier<Optional<GraphPredicate>> graphPredicate = Optional::empty;
+    private Applicability applicability = Applicability.EVERYWHERE;
 
     private Builder(String id, Document document) {
       this.id = id;
@@ -210,6 +218,12 @@ public final class PropertyControl implements Control {
      */
     public Builder indexedByResourceGraph(Supplier<GraphPredicate> predicate) {
       this.graphPredicate = () -> Optional.of(predicate.get());
+      return this;
+    }
+
+    /** Where it applies: see {@link Applicability}. */
+    public Builder appliesOn(Applicability where) {
+      this.applicability = where;
       return this;
     }
 

@@ -13,6 +13,11 @@ public enum Action {
   WOULD_FIX("would-fix"),
   /** Dry run: notify mode would report it. */
   WOULD_ALERT("would-alert"),
+  /**
+   * Not fixed: ARM refuses this setting on this app's hosting model. Reported once; the control is not tried again on
+   * the app until its hosting model changes.
+   */
+  REFUSED_BY_ARM("refused-by-arm"),
   /** Not fixed: the control is exempt by the app's tag. Recorded and reported so the exemption stays visible. */
   EXEMPTED("exempted");
 

@@ -1,6 +1,7 @@
 package io.driftguard.engine;
 
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.CallBudget;
 import io.driftguard.text.Printable;
@@ -19,11 +20,16 @@ import java.util.stream.Collectors;
  */
 final class Decisions {
 
+  /** How {@code evaluated} lists a control that does not apply on the app's hosting model, before the reason. */
+  static final String NOT_APPLICABLE = " (not applicable: ";
+
   private final WriteEvent event;
   private final long start;
   private final CallBudget usage;
   /** The event's storage, best effort: what it could not do, the decision says. */
   private final Ledger.Entry ledger;
+  /** Known once the site is read. */
+  private HostingModel hostingModel;
 
   Decisions(WriteEvent event, long start, CallBudget budget, Ledger.Entry ledger) {
     this.event = event;
@@ -34,6 +40,11 @@ final class Decisions {
 
   WriteEvent event() {
     return event;
+  }
+
+  /** How the app is hosted: every decision from now on names it. */
+  void hostingModel(HostingModel model) {
+    hostingModel = model;
   }
 
   CallBudget usage() {
@@ -48,6 +59,11 @@ final class Decisions {
     return decision(Outcome.SKIPPED, reason, List.of(), List.of(), false);
   }
 
+  /** Every control on for the app is not applicable on its hosting model: {@code evaluated} says why, each. */
+  Decision notApplicable(List<String> evaluated, String reason) {
+    return decision(Outcome.SKIPPED, reason, evaluated, List.of(), false);
+  }
+
   Decision failed(boolean retryable, String reason) {
     return decision(Outcome.FAILED, reason, List.of(), List.of(), retryable);
   }
@@ -57,12 +73,14 @@ final class Decisions {
         Finding::action, LinkedHashMap::new, Collectors.mapping(Finding::rule, Collectors.toList())));
     Outcome outcome = byAction.containsKey(Action.FIX_FAILED) ? Outcome.FAILED
         : byAction.containsKey(Action.FIXED) ? Outcome.FIXED
-        : byAction.containsKey(Action.ALERTED) || byAction.containsKey(Action.BACKED_OFF) ? Outcome.ALERTED
+        : byAction.containsKey(Action.ALERTED) || byAction.containsKey(Action.BACKED_OFF)
+            || byAction.containsKey(Action.REFUSED_BY_ARM) ? Outcome.ALERTED
         : byAction.keySet().equals(Set.of(Action.EXEMPTED)) ? Outcome.EXEMPTED
         : findings.isEmpty() ? Outcome.COMPLIANT
         : Outcome.DRIFTED;
+    long judged = evaluated.stream().filter(entry -> !entry.contains(NOT_APPLICABLE)).count();
     String reason = findings.isEmpty()
-        ? "all " + evaluated.size() + " evaluated controls compliant"
+        ? "all " + judged + " evaluated controls compliant"
         : byAction.entrySet().stream()
             .map(group -> group.getKey().label() + ": " + String.join(", ", group.getValue()))
             .collect(Collectors.joining("; "));
@@ -75,7 +93,8 @@ final class Decisions {
   private Decision decision(Outcome outcome, String reason, List<String> evaluated, List<Finding> findings,
                             boolean retryable) {
     List<String> warnings = ledger.warnings();
-    return new Decision(event.eventId(), event.site().id(), outcome, Printable.clean(reason), event.changedBy(),
+    return new Decision(event.eventId(), event.site().id(), hostingModel == null ? null : hostingModel.label(),
+        outcome, Printable.clean(reason), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), evaluated, findings, usage.reads(),
         usage.writes(), usage.ticker().millisSince(start), retryable, !warnings.isEmpty(), warnings);
   }
@@ -84,7 +103,7 @@ final class Decisions {
   Decision servedBy(Decision shared) {
     List<String> allWarnings = new ArrayList<>(ledger.warnings());
     allWarnings.addAll(shared.warnings());
-    return new Decision(event.eventId(), shared.resource(), shared.outcome(),
+    return new Decision(event.eventId(), shared.resource(), shared.hostingModel(), shared.outcome(),
         "answered by the evaluation for event " + shared.eventId() + " after a write by " + shared.changedBy() + ": "
             + shared.reason(), event.changedBy(),
         event.eventTime().toString(), event.operationName().orElse(null), shared.evaluated(), shared.findings(), 0, 0,
@@ -99,7 +118,8 @@ final class Decisions {
     }
     List<String> allWarnings = new ArrayList<>(decision.warnings());
     warnings.stream().filter(warning -> !allWarnings.contains(warning)).forEach(allWarnings::add);
-    return new Decision(decision.eventId(), decision.resource(), decision.outcome(), decision.reason(),
+    return new Decision(decision.eventId(), decision.resource(), decision.hostingModel(), decision.outcome(),
+        decision.reason(),
         decision.changedBy(), decision.changedAt(), decision.operation(), decision.evaluated(), decision.findings(),
         decision.armReads(), decision.armWrites(), decision.elapsedMs(), decision.retryable(), true, allWarnings);
   }
@@ -110,7 +130,8 @@ final class Decisions {
    */
   static Decision retryLater(Decision decision, String why) {
     Outcome outcome = decision.outcome() == Outcome.ALERTED ? Outcome.FAILED : decision.outcome();
-    return new Decision(decision.eventId(), decision.resource(), outcome, decision.reason() + "; " + why,
+    return new Decision(decision.eventId(), decision.resource(), decision.hostingModel(), outcome,
+        decision.reason() + "; " + why,
         decision.changedBy(), decision.changedAt(), decision.operation(), decision.evaluated(), decision.findings(),
         decision.armReads(), decision.armWrites(), decision.elapsedMs(), true, decision.recordingDegraded(),
         decision.warnings());

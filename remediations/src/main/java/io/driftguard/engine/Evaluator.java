@@ -6,6 +6,7 @@ import io.driftguard.controls.Evaluation;
 import io.driftguard.documents.Document;
 import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteDocuments;
@@ -14,10 +15,12 @@ import io.driftguard.state.StateReader;
 import io.driftguard.text.Printable;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,8 +33,15 @@ final class Evaluator {
   /** What an evaluation found: a reason to go no further, or the controls judged. */
   sealed interface Assessment {}
 
-  /** Nothing to judge: not a function app, or every control off. */
-  record Skip(String reason) implements Assessment {}
+  /**
+   * Nothing to judge: not a function app, every control off, or every control on not applicable on the app's hosting
+   * model ({@code evaluated} then says why, each).
+   */
+  record Skip(String reason, List<String> evaluated) implements Assessment {
+    Skip(String reason) {
+      this(reason, List.of());
+    }
+  }
 
   /** The state judged, each control in force as {@code evaluated} names it, and the ones that are wrong. */
   record Judged(SiteState state, List<String> evaluated, List<Drift> drifts) implements Assessment {}
@@ -42,36 +52,51 @@ final class Evaluator {
   private final SiteDocuments documents;
   private final ControlCatalog controls;
   private final ModePolicy modes;
-  /** The documents the controls on in settings need: read with the site when it is known to be a function app. */
-  private final Set<Document> likelyNeeded;
+  private final RefusedSettings refusals;
+  /**
+   * The documents the controls on in settings need on each hosting model: read with the site when it is known to be a
+   * function app of that model.
+   */
+  private final Map<HostingModel, Set<Document>> likelyNeeded = new EnumMap<>(HostingModel.class);
 
-  Evaluator(SiteDocuments documents, ControlCatalog controls, ModePolicy modes) {
+  Evaluator(SiteDocuments documents, ControlCatalog controls, ModePolicy modes, RefusedSettings refusals) {
     this.documents = documents;
     this.controls = controls;
     this.modes = modes;
-    this.likelyNeeded = documentsOf(controls.all().stream().filter(modes::isOnBySettings).toList());
+    this.refusals = refusals;
+    for (HostingModel model : HostingModel.values()) {
+      likelyNeeded.put(model, documentsOf(controls.all().stream().filter(modes::isOnBySettings)
+          .filter(control -> control.applicability().notApplicableOn(model).isEmpty()).toList()));
+    }
   }
 
   Assessment evaluate(Admitted admitted) {
     SiteRef site = admitted.event().site();
     SiteState state = admitted.listedSite()
         .map(listed -> StateReader.fromListing(site, listed))
-        .orElseGet(() -> documents.read(site, likelyNeeded, admitted.usage()));
+        .orElseGet(() -> documents.read(site, likelyNeeded::get, admitted.usage()));
     if (!state.isFunctionApp()) {
       return new Skip("not a function app (kind '" + Printable.abbreviate(state.kind()) + "')");
     }
+    HostingModel hosting = state.hostingModel();
+    admitted.decisions().hostingModel(hosting);
     Map<Control, ModeDecision> active = new LinkedHashMap<>();
+    List<String> evaluated = new ArrayList<>();
     for (Control control : controls.all()) {
       ModeDecision mode = modes.effective(control, state, admitted.event().tagWriter());
-      if (mode.evaluated()) {
+      Optional<String> notApplicable = control.applicability().notApplicableOn(hosting)
+          .or(() -> refusals.knownRefusal(site, control, hosting));
+      if (mode.evaluated() && notApplicable.isPresent()) {
+        evaluated.add(control.id() + Decisions.NOT_APPLICABLE + notApplicable.get() + ")");
+      } else if (mode.evaluated()) {
         active.put(control, mode);
       }
     }
     if (active.isEmpty()) {
-      return new Skip("every control is off for this app");
+      return evaluated.isEmpty() ? new Skip("every control is off for this app")
+          : new Skip("no control on for this app applies on " + hosting, evaluated);
     }
     state = documents.complete(state, documentsOf(active.keySet()), admitted.usage());
-    List<String> evaluated = new ArrayList<>();
     List<Drift> drifts = new ArrayList<>();
     for (Map.Entry<Control, ModeDecision> entry : active.entrySet()) {
       Control control = entry.getKey();
@@ -85,20 +110,23 @@ final class Evaluator {
   }
 
   /**
-   * Each control's effective mode, and the setting or tag that chose it, for a site and each of its slots: one read of
-   * the site and one slot listing, nothing judged.
+   * How a site and each of its slots are hosted, and each control's effective mode with the setting or tag that chose
+   * it: one read of the site and, where its hosting model has slots, one slot listing; nothing judged.
    */
-  Map<SiteRef, Map<Control, ModeDecision>> explain(SiteRef site, CallBudget budget) {
-    Map<SiteRef, Map<Control, ModeDecision>> explained = new LinkedHashMap<>();
-    explained.put(site, effectiveModes(documents.read(site, Set.of(), budget)));
-    documents.slots(site, budget).forEach((slot, state) -> explained.put(slot, effectiveModes(state)));
+  Map<SiteRef, Explanation> explain(SiteRef site, CallBudget budget) {
+    Map<SiteRef, Explanation> explained = new LinkedHashMap<>();
+    SiteState state = documents.read(site, model -> Set.of(), budget);
+    explained.put(site, explanation(state));
+    if (state.hostingModel().hasSlots()) {
+      documents.slots(site, budget).forEach((slot, slotState) -> explained.put(slot, explanation(slotState)));
+    }
     return explained;
   }
 
-  private Map<Control, ModeDecision> effectiveModes(SiteState state) {
+  private Explanation explanation(SiteState state) {
     Map<Control, ModeDecision> effective = new LinkedHashMap<>();
     controls.all().forEach(control -> effective.put(control, modes.effective(control, state)));
-    return effective;
+    return new Explanation(state.hostingModel(), effective);
   }
 
   /** A control's verdict on the state; a control that reads a document ARM lacks for this app is not judged. */

@@ -49,8 +49,9 @@ public final class Remediator {
     this.intake = new EventIntake(clock);
     this.documents = documents;
     this.admission = new Admission(scope, documents, ledger, clock, ticker, eventBudget);
-    this.evaluator = new Evaluator(documents, controls, modes);
-    this.remedy = new Remedy(documents);
+    RefusedSettings refusals = new RefusedSettings();
+    this.evaluator = new Evaluator(documents, controls, modes, refusals);
+    this.remedy = new Remedy(documents, refusals, clock);
     this.report = new Report(sink, ticker);
     this.ticker = ticker;
     this.eventBudget = eventBudget;
@@ -81,7 +82,7 @@ public final class Remediator {
    * Each control's effective mode, and the setting or tag that chose it, for a site and each of its slots: one read of
    * the site and one slot listing, nothing evaluated or written.
    */
-  public Map<SiteRef, Map<Control, ModeDecision>> explain(SiteRef site) {
+  public Map<SiteRef, Explanation> explain(SiteRef site) {
     return evaluator.explain(site, new CallBudget(eventBudget, ticker));
   }
 
@@ -96,7 +97,8 @@ public final class Remediator {
     try {
       Evaluator.Assessment assessment = evaluator.evaluate(admitted);
       if (assessment instanceof Evaluator.Skip skip) {
-        return decisions.skipped(skip.reason());
+        return skip.evaluated().isEmpty() ? decisions.skipped(skip.reason())
+            : decisions.notApplicable(skip.evaluated(), skip.reason());
       }
       return report.conclude(admitted, remedy.apply(admitted, (Evaluator.Judged) assessment));
     } catch (ArmException e) {

@@ -204,16 +204,22 @@ public final class ArmGateway {
     return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** ARM's error body, {@code {"error":{"code","message"}}}, as an exception that says what was being done. */
+  /**
+   * ARM's error body as an exception that says what was being done: ARM's {@code {"error":{"code","message"}}}, or App
+   * Service's own {@code {"Code","Message","Details"}} (its refusals of a setting for a kind of site come that way).
+   */
   private ArmException armError(String what, int status, String answer) {
-    JsonNode error;
+    JsonNode body;
     try {
-      error = json.readTree(answer).path("error");
+      body = json.readTree(answer);
     } catch (IOException e) {
-      error = json.missingNode();
+      body = json.missingNode();
     }
-    String code = error.path("code").asText("Http" + status);
-    return new ArmException(status, code, what + ": " + code + " " + error.path("message").asText(""), null);
+    JsonNode error = body.has("error") ? body.path("error") : body;
+    JsonNode code = error.has("code") ? error.path("code") : error.path("Code");
+    JsonNode message = error.has("message") ? error.path("message") : error.path("Message");
+    String shownCode = code.asText("Http" + status);
+    return new ArmException(status, shownCode, what + ": " + shownCode + " " + message.asText(""), null);
   }
 
   /**
@@ -373,10 +379,16 @@ public final class ArmGateway {
     T run();
   }
 
-  /** A listed site as JSON, with its id: the SDK's JSON form leaves out read-only fields, the id among them. */
+  /**
+   * A listed site as JSON, with its id and {@code properties.sku}: the SDK's JSON form leaves out read-only fields, and
+   * the plan's sku is how the hosting model tells Consumption from Premium and Dedicated.
+   */
   private JsonNode listed(SiteInner site) {
     ObjectNode resource = (ObjectNode) toJson(site).orElseThrow();
     resource.put("id", site.id());
+    if (site.sku() != null && resource.get("properties") instanceof ObjectNode properties) {
+      properties.put("sku", site.sku());
+    }
     return resource;
   }
 

@@ -1,30 +1,20 @@
 package io.driftguard.state;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-
 /** A thread-safe set that forgets its least recently used keys beyond a capacity, so memory stays bounded. */
 public final class BoundedLruSet {
 
-  private final Set<String> keys;
+  private final BoundedLruMap<Boolean> keys;
 
   public BoundedLruSet(int capacity) {
-    keys = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > capacity;
-      }
-    }));
+    keys = new BoundedLruMap<>(capacity);
   }
 
   public boolean contains(String key) {
-    return keys.contains(key);
+    return keys.get(key).isPresent();
   }
 
   public void add(String key) {
-    keys.add(key);
+    keys.put(key, true);
   }
 
   public void remove(String key) {

@@ -3,10 +3,12 @@ package io.driftguard.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.documents.Document;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.SiteRef;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The engine's door to ARM: a site's documents read, completed with what its controls need, and written sparsely.
@@ -18,10 +20,11 @@ public interface SiteDocuments {
   default void prepare() {}
 
   /**
-   * The site, and with it {@code likelyNeeded} when the site is known to be a function app. Throws when the site
-   * itself cannot be read (a 404 means it is gone); another document ARM lacks is in {@link SiteState#lacking()}.
+   * The site, and with it what {@code likelyNeeded} names for its hosting model when the site is known to be a function
+   * app of that model. Throws when the site itself cannot be read (a 404 means it is gone); another document ARM lacks
+   * is in {@link SiteState#lacking()}.
    */
-  SiteState read(SiteRef ref, Set<Document> likelyNeeded, CallBudget usage);
+  SiteState read(SiteRef ref, Function<HostingModel, Set<Document>> likelyNeeded, CallBudget usage);
 
   /** {@code state} with the documents in {@code needed} it lacks read, as {@link #read} reads them. */
   SiteState complete(SiteState state, Set<Document> needed, CallBudget usage);

@@ -3,6 +3,8 @@ package io.driftguard.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.driftguard.documents.Document;
+import io.driftguard.documents.Documents;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.SiteRef;
 import java.util.Arrays;
 import java.util.Locale;
@@ -42,6 +44,11 @@ public record SiteState(SiteRef ref, String kind, Map<String, String> tags, Map<
   public static boolean isFunctionAppKind(String kind) {
     return kind != null && Arrays.stream(kind.split(","))
         .anyMatch(part -> part.trim().equalsIgnoreCase("functionapp"));
+  }
+
+  /** How the app is hosted, read from its site document. */
+  public HostingModel hostingModel() {
+    return HostingModel.of(resource(Documents.SITE));
   }
 
   /** A document as ARM answered it, or a missing node when that document was not read. */

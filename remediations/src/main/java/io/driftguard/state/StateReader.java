@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
@@ -16,22 +17,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reads a site's documents, in parallel where that costs nothing: other documents are fetched alongside the site only
- * for sites already known to be function apps, so a plain web app costs exactly one read. Writes fixes of different
- * documents in parallel too.
+ * for sites already known to be function apps, those their last known hosting model needs, so a plain web app costs
+ * exactly one read and an app no control applies to one too. Writes fixes of different documents in parallel too.
  */
 public final class StateReader implements SiteDocuments {
 
   private static final int KNOWN_SITES = 50_000;
 
   private final ArmGateway gateway;
-  private final BoundedLruSet knownFunctionApps = new BoundedLruSet(KNOWN_SITES);
+  /** The hosting model of each function app last read. */
+  private final BoundedLruMap<HostingModel> knownFunctionApps = new BoundedLruMap<>(KNOWN_SITES);
   private final ExecutorService armCalls = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "driftguard-arm");
     thread.setDaemon(true);
@@ -47,16 +52,18 @@ public final class StateReader implements SiteDocuments {
     gateway.prepare();
   }
 
+  /**
+   * Reads the site, and with it what {@code likelyNeeded} names for its hosting model when the site is known to be a
+   * function app (a model that changed since costs the read of a document the new one may not need).
+   */
   @Override
-  public SiteState read(SiteRef ref, Set<Document> likelyNeeded, CallBudget usage) {
+  public SiteState read(SiteRef ref, Function<HostingModel, Set<Document>> likelyNeeded, CallBudget usage) {
     Set<Document> documents = new LinkedHashSet<>(List.of(Documents.SITE));
-    if (knownFunctionApps.contains(ref.key())) {
-      documents.addAll(likelyNeeded);
-    }
+    knownFunctionApps.get(ref.key()).ifPresent(model -> documents.addAll(likelyNeeded.apply(model)));
     Reads reads = readAll(ref, documents, usage);
     SiteState state = stateOf(ref, reads.resources(), reads.lacking());
     if (state.isFunctionApp()) {
-      knownFunctionApps.add(ref.key());
+      knownFunctionApps.put(ref.key(), state.hostingModel());
     } else {
       knownFunctionApps.remove(ref.key());
     }
@@ -94,29 +101,48 @@ public final class StateReader implements SiteDocuments {
   private record Reads(Map<Document, JsonNode> resources, Map<Document, String> lacking) {}
 
   /**
-   * Reads the documents, in parallel when there are several. Only the site's own absence means the app is gone and is
-   * thrown; another document ARM lacks or refuses to show is noted as lacking, so that only its controls go unjudged.
+   * Reads {@code documents}, each alone or, where two or more are listed in one collection (both publishing policies),
+   * all of them with one list read; those a list did not give are then read alone. Only the site's own absence means
+   * the app is gone and is thrown; another document ARM lacks or refuses to show is noted as lacking, so that only its
+   * controls go unjudged.
    */
   private Reads readAll(SiteRef ref, Set<Document> documents, CallBudget usage) {
-    List<Document> order = new ArrayList<>(documents);
-    // One document is read on the calling thread; several all at once.
-    List<CompletableFuture<JsonNode>> alongside = order.size() == 1 ? List.of() : order.stream()
-        .map(document -> CompletableFuture.supplyAsync(() -> gateway.read(ref, document, usage), armCalls))
-        .toList();
+    Map<String, List<Document>> collections = new LinkedHashMap<>();
+    documents.forEach(document -> document.listedWith().ifPresent(collection ->
+        collections.computeIfAbsent(collection, key -> new ArrayList<>()).add(document)));
+    collections.values().removeIf(siblings -> siblings.size() < 2);
+    Map<Document, String> lacking = new ConcurrentHashMap<>();
+    List<Supplier<Map<Document, JsonNode>>> reads = new ArrayList<>();
+    collections.values().forEach(siblings -> reads.add(() -> SiblingReads.list(gateway, ref, siblings, usage)));
+    documents.stream().filter(document -> collections.values().stream().noneMatch(siblings -> siblings.contains(document)))
+        .forEach(document -> reads.add(() -> readAlone(ref, document, usage, lacking)));
     Map<Document, JsonNode> resources = new HashMap<>();
-    Map<Document, String> lacking = new HashMap<>();
-    for (int i = 0; i < order.size(); i++) {
-      Document document = order.get(i);
-      try {
-        resources.put(document, alongside.isEmpty() ? gateway.read(ref, document, usage) : join(alongside.get(i)));
-      } catch (ArmException e) {
-        if (document.equals(Documents.SITE) || !e.isAbsence()) {
-          throw e;
-        }
-        lacking.put(document, "ARM answered " + e.status() + " for " + Printable.abbreviate(e.getMessage()));
+    if (reads.size() == 1) {
+      resources.putAll(reads.get(0).get());
+    } else {
+      reads.stream().map(read -> CompletableFuture.supplyAsync(read, armCalls)).toList()
+          .forEach(read -> resources.putAll(join(read)));
+    }
+    for (Document document : documents) {
+      if (!resources.containsKey(document) && !lacking.containsKey(document)) {
+        resources.putAll(readAlone(ref, document, usage, lacking));
       }
     }
     return new Reads(resources, lacking);
+  }
+
+  /** One document, or none where ARM lacks it for this app (then {@code lacking} says why). */
+  private Map<Document, JsonNode> readAlone(SiteRef ref, Document document, CallBudget usage,
+                                            Map<Document, String> lacking) {
+    try {
+      return Map.of(document, gateway.read(ref, document, usage));
+    } catch (ArmException e) {
+      if (document.equals(Documents.SITE) || !e.isAbsence()) {
+        throw e;
+      }
+      lacking.put(document, "ARM answered " + e.status() + " for " + Printable.abbreviate(e.getMessage()));
+      return Map.of();
+    }
   }
 
   /**

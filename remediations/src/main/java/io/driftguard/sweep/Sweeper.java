@@ -5,6 +5,7 @@ import io.driftguard.engine.Arrival;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.resource.SiteRef;
@@ -321,6 +322,9 @@ public final class Sweeper {
         return true;
       }
       decide(site.get(), listed);
+      if (!HostingModel.of(listed).hasSlots()) {
+        return true;
+      }
       CallBudget budget = new CallBudget(callBudget, ticker);
       try {
         for (JsonNode slot : gateway.listSlots(site.get(), budget)) {

@@ -8,12 +8,12 @@ import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.CallBudget;
+import io.driftguard.state.SiblingReads;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,7 +36,7 @@ final class UnindexedDocuments {
       Map<String, List<Document>> collections = new LinkedHashMap<>();
       needed.forEach(document -> document.listedWith()
           .ifPresent(collection -> collections.computeIfAbsent(collection, key -> new ArrayList<>()).add(document)));
-      collections.values().forEach(siblings -> list(gateway, site, siblings, budget, documents));
+      collections.values().forEach(siblings -> documents.putAll(SiblingReads.list(gateway, site, siblings, budget)));
       // Whatever a list did not give (or every document, where it failed) is read by itself.
       for (Document document : needed) {
         if (!documents.containsKey(document)) {
@@ -48,26 +48,5 @@ final class UnindexedDocuments {
     }
     return controls.stream().anyMatch(control -> !control.evaluate(
         document -> documents.getOrDefault(document, MissingNode.getInstance())).compliant());
-  }
-
-  /**
-   * Sibling documents in one read, matched by the listed ids' last segments. A list the identity may not make (a role
-   * from before sweeps used it) or that fails for good leaves them to be read one by one; a retryable failure ends
-   * the screen.
-   */
-  private static void list(ArmGateway gateway, SiteRef site, List<Document> siblings, CallBudget budget,
-                           Map<Document, JsonNode> documents) {
-    try {
-      for (JsonNode listed : gateway.listWithSiblings(site, siblings.get(0), budget)) {
-        String id = listed.path("id").asText("").toLowerCase(Locale.ROOT);
-        siblings.stream()
-            .filter(document -> id.endsWith("/" + document.child().orElseThrow().toLowerCase(Locale.ROOT)))
-            .findFirst().ifPresent(document -> documents.put(document, listed));
-      }
-    } catch (ArmException e) {
-      if (e.isRetryable()) {
-        throw e;
-      }
-    }
   }
 }

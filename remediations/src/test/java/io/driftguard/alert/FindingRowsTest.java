@@ -65,6 +65,22 @@ class FindingRowsTest {
   }
 
   @Test
+  void aRowAndItsMessageNameHowTheAppIsHosted() throws Exception {
+    Finding onFlex = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher",
+        "notify", "DRIFTGUARD_MODE", Action.ALERTED, null, "az functionapp config set", null, List.of(), null,
+        "Flex Consumption");
+    Decision decision = new Decision("e1", TestEvents.siteId("func-orders"), "Flex Consumption", Outcome.ALERTED, "r",
+        "alice@contoso.com", "2026-11-22T10:15:30.123Z", "Microsoft.Web/sites/config/write", List.of("min-tls"),
+        List.of(onFlex), 2, 0, 10, false, false, List.of());
+    Map<String, Object> row = FindingRows.of(event(), List.of(), decision, NOW).get(0);
+    assertEquals("Flex Consumption", row.get("HostingModel"));
+    assertTrue(row.get("Message").toString().contains("func-orders (Flex Consumption, resource group rg)"),
+        row.get("Message").toString());
+    assertEquals("", FindingRows.of(event(), List.of(), decision(Outcome.ALERTED,
+        List.of(finding("min-tls", Action.ALERTED, null, null))), NOW).get(0).get("HostingModel"));
+  }
+
+  @Test
   void anAlertSaysWhoChangedWhatWhenWhatWasDoneAndHowToFixOrExempt() throws Exception {
     Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.ALERTED,
         List.of(finding("min-tls", Action.ALERTED, null, null))), NOW).get(0);
@@ -97,7 +113,7 @@ class FindingRowsTest {
     Finding exempted = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher",
         "off", "tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z", Action.EXEMPTED, null,
         "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null,
-        List.of(), "2027-01-01T00:00:00Z");
+        List.of(), "2027-01-01T00:00:00Z", null);
     Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.EXEMPTED, List.of(exempted)), NOW).get(0);
     assertEquals(3, row.get("Severity"));
     assertEquals("exempted", row.get("Action"));

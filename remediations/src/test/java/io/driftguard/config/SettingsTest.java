@@ -10,7 +10,9 @@ import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.TagExemptions;
 import io.driftguard.policy.TagOptIn;
+import io.driftguard.resource.HostingModel;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -143,6 +145,27 @@ class SettingsTest {
         Settings.from(Map.of("DRIFTGUARD_EXEMPTION_HORIZON", "30d")).exemptionHorizon());
     assertEquals(Optional.empty(), Settings.from(Map.of("DRIFTGUARD_EXEMPTION_HORIZON", " OFF ")).exemptionHorizon());
     assertThrows(SettingsException.class, () -> Settings.from(Map.of("DRIFTGUARD_EXEMPTION_HORIZON", "forever")));
+  }
+
+  @Test
+  void workflowAppsAreJudgedByDefaultAndExcludeLeavesThemOut() {
+    Settings defaults = Settings.from(Map.of());
+    assertTrue(defaults.workflowApps());
+    assertTrue(defaults.catalog(Clock.systemUTC()).all().stream().filter(control -> !control.id().equals("runtime-supported"))
+        .allMatch(control -> control.applicability().notApplicableOn(HostingModel.LOGIC_APPS_STANDARD).isEmpty()));
+    Settings excluded = Settings.from(Map.of("DRIFTGUARD_WORKFLOW_APPS", " Exclude "));
+    assertFalse(excluded.workflowApps());
+    assertTrue(excluded.catalog(Clock.systemUTC()).all().stream().allMatch(control -> control.applicability()
+        .notApplicableOn(HostingModel.LOGIC_APPS_STANDARD).isPresent()));
+    assertEquals(Optional.of("DRIFTGUARD_WORKFLOW_APPS=exclude leaves Logic Apps Standard workflow apps out"),
+        excluded.catalog(Clock.systemUTC()).find("min-tls").orElseThrow().applicability()
+            .notApplicableOn(HostingModel.LOGIC_APPS_STANDARD));
+    assertEquals(Optional.empty(), excluded.catalog(Clock.systemUTC()).find("min-tls").orElseThrow().applicability()
+        .notApplicableOn(HostingModel.FLEX_CONSUMPTION), "other models keep their controls");
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> Settings.from(Map.of("DRIFTGUARD_WORKFLOW_APPS", "no")));
+    assertTrue(refused.getMessage().contains("DRIFTGUARD_WORKFLOW_APPS: must be include or exclude, not 'no'"),
+        refused.getMessage());
   }
 
   @Test

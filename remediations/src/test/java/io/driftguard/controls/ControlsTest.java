@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.SiteRef;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,6 +47,36 @@ class ControlsTest {
     assertEquals(ControlCatalog.ids().size(), ControlCatalog.ids().stream().distinct().count());
     assertEquals(Documents.SITE, catalog.find("https-only").orElseThrow().document());
     assertEquals(Documents.WEB_CONFIG, catalog.find("min-tls").orElseThrow().document());
+  }
+
+  private List<String> notApplicableOn(HostingModel model) {
+    return catalog.all().stream().filter(control -> control.applicability().notApplicableOn(model).isPresent())
+        .map(Control::id).toList();
+  }
+
+  @Test
+  void eachHostingModelLeavesOutTheControlsItHasNoSettingFor() {
+    for (HostingModel model : List.of(HostingModel.WINDOWS_ELASTIC_PREMIUM, HostingModel.WINDOWS_DEDICATED,
+        HostingModel.LINUX_PREMIUM_OR_DEDICATED, HostingModel.LINUX_CONTAINER)) {
+      assertEquals(List.of(), notApplicableOn(model), model.label());
+    }
+    assertEquals(List.of("ftp-disabled", "ftp-basic-auth-off", "end-to-end-encryption"),
+        notApplicableOn(HostingModel.FLEX_CONSUMPTION));
+    assertEquals("Flex Consumption has no FTP", catalog.find("ftp-disabled").orElseThrow().applicability()
+        .notApplicableOn(HostingModel.FLEX_CONSUMPTION).orElseThrow());
+    assertEquals(List.of("ftp-disabled", "scm-min-tls", "ftp-basic-auth-off", "scm-basic-auth-off", "vnet-integrated"),
+        notApplicableOn(HostingModel.LINUX_CONSUMPTION));
+    assertEquals(List.of("vnet-integrated"), notApplicableOn(HostingModel.WINDOWS_CONSUMPTION));
+    assertEquals(List.of("public-network-off", "vnet-integrated"), notApplicableOn(HostingModel.APP_SERVICE_ENVIRONMENT));
+    assertEquals(List.of("runtime-supported"), notApplicableOn(HostingModel.LOGIC_APPS_STANDARD),
+        "every App Service control applies to a workflow app");
+    for (HostingModel configuredElsewhere : List.of(HostingModel.CONTAINER_APPS, HostingModel.ARC)) {
+      List<String> applicable = catalog.all().stream().map(Control::id)
+          .filter(id -> !notApplicableOn(configuredElsewhere).contains(id)).toList();
+      assertEquals(List.of("managed-identity"), applicable, "only the identity is the site's own there");
+    }
+    assertTrue(catalog.find("https-only").orElseThrow().applicability().notApplicableOn(HostingModel.CONTAINER_APPS)
+        .orElseThrow().contains("Container Apps environment holds this setting"), "the reason says where it lives");
   }
 
   @Test

@@ -17,7 +17,7 @@ class EvaluatorTest {
   private final InMemoryPorts ports = new InMemoryPorts();
 
   private Evaluator.Assessment evaluate(Mode mode, Admitted admitted) {
-    return new Evaluator(ports.documents, CATALOG, InMemoryPorts.modes(mode)).evaluate(admitted);
+    return new Evaluator(ports.documents, CATALOG, InMemoryPorts.modes(mode), new RefusedSettings()).evaluate(admitted);
   }
 
   private static List<String> rules(Evaluator.Judged judged) {

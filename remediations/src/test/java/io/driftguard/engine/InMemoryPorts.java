@@ -14,6 +14,7 @@ import io.driftguard.it.MovableTicker;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.policy.TagExemptions;
+import io.driftguard.resource.HostingModel;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
 import io.driftguard.state.CallBudget;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The engine's ports in memory, for the stages' unit tests: one app's documents, and storage and alerts that record
@@ -114,7 +116,7 @@ final class InMemoryPorts {
     }
 
     @Override
-    public SiteState read(SiteRef ref, Set<Document> likelyNeeded, CallBudget usage) {
+    public SiteState read(SiteRef ref, Function<HostingModel, Set<Document>> likelyNeeded, CallBudget usage) {
       log.add("read site");
       if (gone) {
         throw new ArmException(404, "ResourceNotFound", "site of " + ref.displayName() + ": ResourceNotFound", null);

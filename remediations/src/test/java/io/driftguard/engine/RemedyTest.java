@@ -19,10 +19,10 @@ class RemedyTest {
   private final InMemoryPorts ports = new InMemoryPorts();
 
   private Remedy.Remedied remedy(Mode mode, Admitted admitted) {
-    Evaluator.Judged judged = (Evaluator.Judged) new Evaluator(ports.documents, CATALOG, InMemoryPorts.modes(mode))
+    Evaluator.Judged judged = (Evaluator.Judged) new Evaluator(ports.documents, CATALOG, InMemoryPorts.modes(mode), new RefusedSettings())
         .evaluate(admitted);
     ports.log.clear();
-    return new Remedy(ports.documents).apply(admitted, judged);
+    return new Remedy(ports.documents, new RefusedSettings(), InMemoryPorts.CLOCK).apply(admitted, judged);
   }
 
   private static Map<String, Action> actions(Remedy.Remedied remedied) {

@@ -24,6 +24,7 @@ class ReadmeControlsTest {
 
   private static final String HEADER = "| control id | what it checks | document | risk | default |";
   private static final String DOCUMENTS_HEADER = "| document | read | fix | RBAC type |";
+  private static final String APPLICABILITY_HEADER = "| control id | not applicable on |";
 
   static String row(Control control) {
     return "| `" + control.id() + "` | " + control.title() + " | `" + control.document().name() + "` | "
@@ -33,6 +34,12 @@ class ReadmeControlsTest {
   static String row(Document document) {
     return "| `" + document.name() + "` | GET | " + document.write().map(WriteVerb::name).orElse("never written")
         + " | `Microsoft.Web/sites" + document.rbacType() + "` |";
+  }
+
+  static String applicabilityRow(Control control) {
+    String cell = control.applicability().exclusions().entrySet().stream()
+        .map(exclusion -> exclusion.getKey().label() + ": " + exclusion.getValue()).collect(Collectors.joining("; "));
+    return "| `" + control.id() + "` | " + (cell.isEmpty() ? "applies on every hosting model" : cell) + " |";
   }
 
   @Test
@@ -48,6 +55,14 @@ class ReadmeControlsTest {
     assertEquals(expected, table(DOCUMENTS_HEADER), "README.md's document table differs from Documents");
   }
 
+  @Test
+  void theReadmeApplicabilityTableIsTheCatalogs() throws IOException {
+    String expected = ControlCatalog.defaults().all().stream().map(ReadmeControlsTest::applicabilityRow)
+        .collect(Collectors.joining("\n"));
+    assertEquals(expected, table(APPLICABILITY_HEADER), "README.md's applicability table differs from the catalog");
+  }
+
+  /** The rows of the README table under {@code header}, as text. */
   private static String table(String header) throws IOException {
     List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
     int start = lines.indexOf(header);

@@ -17,6 +17,7 @@ import io.driftguard.documents.Documents;
 import io.driftguard.engine.Outcome;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.engine.Remediator;
+import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
@@ -90,8 +91,13 @@ class LeastPrivilegeIT {
     LocalAzure.CATALOG.all().stream().filter(control -> control.risk() == Risk.REPORT_ONLY)
         .forEach(control -> settings.put(ModePolicy.settingName(control.id()), "notify"));
     Remediator engine = engine(settings);
+    // A role from before the engine listed the policies refuses the list: each policy is then read by itself, as it
+    // is where only one applies (Flex Consumption has no FTP).
+    arm().inject(Fault.on("GET", name + "(/slots/staging)?/basicPublishingCredentialsPolicies$").status(403)
+        .times(Fault.ALWAYS));
     assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(site.id(), "{\"properties\":{}}")).outcome());
     assertEquals(Outcome.FIXED, deliver(engine, aliceWrites(slot.id(), "{\"properties\":{}}")).outcome());
+    arm().clearFaults();
 
     assertEquals(List.of(), LocalAzure.botRequests().stream().filter(FakeArm::isWriteBeyondControlledDocuments).toList(),
         "every write is a catalog document with its own verb, never app settings or another config document");
@@ -100,8 +106,6 @@ class LeastPrivilegeIT {
     Set<String> granted = granted();
     assertTrue(granted.containsAll(used), "requests the role does not grant: " + difference(used, granted));
     Set<String> unused = difference(granted, used);
-    // Sweeps alone list documents with their siblings: ResourceGraphSweepIT checks those requests against the role.
-    Documents.ALL.forEach(document -> document.listActions().forEach(unused::remove));
     assertEquals(Set.of(), unused, "granted but never needed");
   }
 

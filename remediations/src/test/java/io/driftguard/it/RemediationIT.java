@@ -264,7 +264,7 @@ class RemediationIT {
   }
 
   @Test
-  void aPlainWebAppCostsOneReadAndACompliantFunctionAppOnePerDocument() {
+  void aPlainWebAppCostsOneReadAndACompliantFunctionAppThree() {
     SiteHandle web = arm().seedSite(LocalAzure.SUBSCRIPTION, "rg-it", uniqueName("web-shop"), "app", Map.of(), false,
         Map.of("ftpsState", "AllAllowed"));
     Remediator engine = engine(AUTOFIX);
@@ -278,9 +278,16 @@ class RemediationIT {
     Decision second = deliver(engine, aliceWrites(app.webConfigId(), "{\"properties\":{}}"));
     for (Decision compliant : List.of(first, second)) {
       assertEquals(Outcome.COMPLIANT, compliant.outcome());
-      assertEquals(LocalAzure.DEFAULT_READS, compliant.armReads(), "one read per document the default controls need");
+      assertEquals(3, compliant.armReads(), "site, config/web and the publishing-policy list");
       assertEquals(0, compliant.armWrites());
     }
+    List<String> onTheWire = requestsFor(app).stream().filter(request -> request.method().equals("GET"))
+        .map(request -> request.path().substring(app.id().length())).toList();
+    assertEquals(List.of("", "/basicPublishingCredentialsPolicies", "/config/web"), onTheWire.subList(0, 3).stream()
+        .sorted().toList(), "the first event: the site, then the documents the controls need");
+    assertEquals(6, onTheWire.size(), "three reads an event, counted on the wire: " + onTheWire);
+    assertEquals(2, onTheWire.stream().filter(path -> path.equals("/basicPublishingCredentialsPolicies")).count(),
+        "both policies in one list read, never one by one: " + onTheWire);
   }
 
   @Test

@@ -60,6 +60,24 @@ public final class FakeArm {
         tags == null ? Map.of() : tags, httpsOnly, webConfigProperties);
   }
 
+  /**
+   * Creates (or replaces) a function app hosted as {@code hosting} (its kind, the site properties that tell the model,
+   * and the writes ARM refuses for it); {@code webConfigProperties} go over its runtime's config/web values.
+   */
+  public SiteHandle seedSite(String subscriptionId, String resourceGroup, String name, Hosting hosting,
+      Map<String, String> tags, boolean httpsOnly, Map<String, Object> webConfigProperties) {
+    return provider.seed(new SiteHandle(subscriptionId, resourceGroup, name, null), hosting,
+        tags == null ? Map.of() : tags, httpsOnly, webConfigProperties);
+  }
+
+  /**
+   * Makes ARM refuse, on this site seeded with a hosting model, writes of {@code property} too, with that model's
+   * recorded 400: for the settings whose ARM behaviour on the model nobody has shown (a {@code ?} in the reference).
+   */
+  public void refuseOn(SiteHandle site, String property) {
+    provider.refuse(site.id(), property);
+  }
+
   /** Creates (or replaces) a slot of a seeded site; it inherits the site's kind and tags. */
   public SiteHandle seedSlot(String subscriptionId, String resourceGroup, String site, String slot,
       boolean httpsOnly, Map<String, Object> webConfigProperties) {

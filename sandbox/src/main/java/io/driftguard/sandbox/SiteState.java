@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +28,10 @@ final class SiteState {
       "http20Enabled", "functionAppScaleLimit", "minimumElasticInstanceCount");
 
   final SiteHandle handle;
+  /** How it is hosted, when seeded as a hosting model; null for a site seeded by kind alone. */
+  final Hosting hosting;
+  /** Properties ARM is made to refuse here besides its hosting model's recorded ones (an unconfirmed behaviour). */
+  final Set<String> alsoRefused = new HashSet<>();
   String kind;
   ObjectNode tags;
   private String location = LOCATION;
@@ -38,7 +43,13 @@ final class SiteState {
   private Instant lastModified = Instant.now();
 
   SiteState(SiteHandle handle, String kind, ObjectNode tags, ObjectNode siteProperties, ObjectNode webConfigProperties) {
+    this(handle, null, kind, tags, siteProperties, webConfigProperties);
+  }
+
+  SiteState(SiteHandle handle, Hosting hosting, String kind, ObjectNode tags, ObjectNode siteProperties,
+            ObjectNode webConfigProperties) {
     this.handle = handle;
+    this.hosting = hosting;
     this.kind = kind;
     this.tags = tags;
     this.siteProperties = siteProperties;
@@ -109,10 +120,15 @@ final class SiteState {
     // Derived from the name: a write cannot change them.
     properties.put("defaultHostName", hostName);
     properties.set("hostNames", Json.MAPPER.createArrayNode().add(hostName));
-    properties.set("enabledHostNames", Json.MAPPER.createArrayNode().add(hostName).add(scmHostName));
+    // Linux Consumption and Functions on Container Apps have no SCM (Kudu) site.
+    boolean scmSite = hosting == null || hosting.hasScmSite();
+    ArrayNode enabled = properties.putArray("enabledHostNames").add(hostName);
     ArrayNode sslStates = properties.putArray("hostNameSslStates");
     sslStates.addObject().put("name", hostName).put("sslState", "Disabled").put("hostType", "Standard");
-    sslStates.addObject().put("name", scmHostName).put("sslState", "Disabled").put("hostType", "Repository");
+    if (scmSite) {
+      enabled.add(scmHostName);
+      sslStates.addObject().put("name", scmHostName).put("sslState", "Disabled").put("hostType", "Repository");
+    }
     properties.put("repositorySiteName", handle.site());
     properties.put("resourceGroup", handle.resourceGroup());
     properties.put("lastModifiedTimeUtc", lastModified.truncatedTo(ChronoUnit.MILLIS).toString());
@@ -124,6 +140,9 @@ final class SiteState {
     resource.put("location", location);
     resource.set("tags", tags.deepCopy());
     resource.set("properties", properties);
+    if (hosting != null) {
+      hosting.shape(resource, handle);
+    }
     return resource;
   }
 

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -46,8 +48,31 @@ final class WebResourceProvider {
     String effectiveKind = kind != null || parent == null ? kind : parent.kind;
     ObjectNode effectiveTags = tags != null || parent == null ? Json.fromMap(tags) : parent.tags.deepCopy();
     ObjectNode properties = Json.object().put("httpsOnly", httpsOnly);
-    put(new SiteState(handle, effectiveKind, effectiveTags, properties, Json.fromMap(webConfig)));
+    put(new SiteState(handle, parent == null ? null : parent.hosting, effectiveKind, effectiveTags, properties,
+        Json.fromMap(webConfig)));
     return handle;
+  }
+
+  /**
+   * Creates or replaces a function app hosted as {@code hosting}: its kind, the properties that tell the model, its
+   * runtime's config/web values under {@code webConfig}, and ARM's refusals for it. A slot takes its site's hosting.
+   */
+  synchronized SiteHandle seed(SiteHandle handle, Hosting hosting, Map<String, String> tags, boolean httpsOnly,
+      Map<String, Object> webConfig) {
+    Map<String, Object> config = new LinkedHashMap<>(hosting.webConfig());
+    config.putAll(webConfig);
+    put(new SiteState(handle, hosting, hosting.kind(), Json.fromMap(tags), Json.object().put("httpsOnly", httpsOnly),
+        Json.fromMap(config)));
+    return handle;
+  }
+
+  /** Makes ARM refuse writes of {@code property} to the site (or slot) at {@code id} as its hosting model refuses. */
+  synchronized void refuse(String id, String property) {
+    SiteState state = sites.get(ArmRoute.parse(id).site().key());
+    if (state == null || state.hosting == null) {
+      throw new IllegalArgumentException("no site seeded with a hosting model at " + id);
+    }
+    state.alsoRefused.add(property);
   }
 
   /** Renders the state of the resource at {@code id} (a site or slot id), or null if absent. */
@@ -99,10 +124,10 @@ final class WebResourceProvider {
   private ArmResponse site(ArmRoute route, String method, String body) {
     return switch (method) {
       case "GET" -> existing(route, state -> ArmResponse.ok(state.siteResource()));
-      case "PATCH" -> withBody(body, patch -> existing(route, state -> {
+      case "PATCH" -> withBody(body, patch -> existing(route, state -> refusal(state, "site", patch).orElseGet(() -> {
         state.writeSite(patch, false);
         return ArmResponse.ok(state.siteResource());
-      }));
+      })));
       case "PUT" -> withBody(body, replacement -> createOrReplaceSite(route.site(), replacement));
       default -> methodNotAllowed(method);
     };
@@ -123,7 +148,10 @@ final class WebResourceProvider {
     return ArmResponse.ok(state.siteResource());
   }
 
-  /** A document of the table: the verbs its row names; a PUT replaces what was written, a PATCH merges into it. */
+  /**
+   * A document of the table: the verbs its row names; a PUT replaces what was written, a PATCH merges into it, unless
+   * the site's hosting model refuses a property written.
+   */
   private ArmResponse document(ArmRoute route, String method, String body) {
     SiteDocuments.Kind document = route.document();
     if (!document.accepts(method)) {
@@ -132,11 +160,18 @@ final class WebResourceProvider {
     if (method.equals("GET")) {
       return existing(route, state -> ArmResponse.ok(state.documentResource(document)));
     }
-    return withBody(body, written -> existing(route, state -> {
-      state.writeDocument(document, written.get("properties") instanceof ObjectNode p ? p : Json.object(),
-          method.equals("PUT"));
-      return ArmResponse.ok(state.documentResource(document));
-    }));
+    return withBody(body, written -> existing(route, state -> refusal(state, document.path(), written)
+        .orElseGet(() -> {
+          state.writeDocument(document, written.get("properties") instanceof ObjectNode p ? p : Json.object(),
+              method.equals("PUT"));
+          return ArmResponse.ok(state.documentResource(document));
+        })));
+  }
+
+  /** ARM's 400 where the site's hosting model refuses a property of the write's {@code properties}. */
+  private static Optional<ArmResponse> refusal(SiteState state, String document, ObjectNode write) {
+    return state.hosting == null ? Optional.empty()
+        : state.hosting.refusal(document, write.path("properties"), state.alsoRefused);
   }
 
   private ArmResponse publishingPolicy(ArmRoute route, String method, String body) {
