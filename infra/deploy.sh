@@ -34,6 +34,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/retry.sh"
 # shellcheck source=infra/management-group.sh
 source "$here/management-group.sh"
+# shellcheck source=infra/checks.sh
+source "$here/checks.sh"
 die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
 
 if [[ $# -lt 1 ]]; then
@@ -103,10 +105,16 @@ output() {
 say "2/5 deploying the infrastructure without the Event Grid subscriptions: az deployment sub create --name $name ..."
 # The custom role is defined and assigned in this one deployment: retried while Azure replicates the new role.
 retry_consistency "infrastructure" "$ROLE_NOT_YET_THERE" -- deploy false
+# Read back, so checked before use like everything remove.sh reads (checks.sh).
 group="$(output resourceGroupName)"
+check_matches "output resourceGroupName" "$group" "$RESOURCE_GROUP_PATTERN" "not a resource group name"
 app="$(output functionAppName)"
+check_matches "output functionAppName" "$app" '^[A-Za-z0-9-]{2,60}$' "not a function app name"
 principal="$(output principalId)"
+check_guid "output principalId" "$principal"
 managementGroup="$(output managementGroupId)"
+[[ -z "$managementGroup" ]] \
+  || check_matches "output managementGroupId" "$managementGroup" "$MANAGEMENT_GROUP_PATTERN" "not a management group id"
 say "    function app $app in resource group $group, identity $principal"
 
 if [[ -n "$managementGroup" ]]; then

@@ -108,6 +108,10 @@ var eventFilter = loadJsonContent('event-filter.json')
 
 var suffix = uniqueString(subscription().id, namePrefix)
 var resourceGroupName = 'rg-${namePrefix}'
+// On every resource group the install creates: infra/remove.sh deletes a group only if it carries this tag.
+var installTag = {
+  'driftguard-install': '${subscription().id}/resourceGroups/${resourceGroupName}'
+}
 var eventsResourceGroupName = 'rg-${namePrefix}-events'
 var systemTopicName = '${namePrefix}-subscription-events'
 var resourceGroupTopicName = '${namePrefix}-resource-group-events'
@@ -144,6 +148,7 @@ var controlSettings = toObject(items(controlModes), c => 'DRIFTGUARD_RULE_${toUp
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
+  tags: installTag
 }
 
 module app 'modules/function-app.bicep' = {
@@ -233,6 +238,7 @@ module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in
   params: {
     location: location
     resourceGroupName: eventsResourceGroupName
+    resourceGroupTags: installTag
     systemTopicName: systemTopicName
     assignRole: !useManagementGroup
     roleDefinitionGuid: roleDefinitionGuid

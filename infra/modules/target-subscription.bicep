@@ -7,6 +7,9 @@ param location string
 @description('Resource group for the system topic in this subscription.')
 param resourceGroupName string
 
+@description('Tags of that resource group: the install\'s tag, which infra/remove.sh checks before deleting the group.')
+param resourceGroupTags object
+
 @description('Name of the system topic.')
 param systemTopicName string
 
@@ -25,6 +28,7 @@ param actionGroupId string
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
+  tags: resourceGroupTags
 }
 
 module topic 'system-topic.bicep' = {

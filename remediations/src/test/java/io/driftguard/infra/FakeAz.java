@@ -1,0 +1,124 @@
+package io.driftguard.infra;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A fake Azure CLI on PATH for the tests of infra/'s scripts: the script {@code fake-az} (a test resource) records every
+ * call and answers from a table of glob patterns, the last match winning, so that a test states the answers of a
+ * healthy installation and then overrides the ones it makes hostile. {@code sleep} is faked too: it records its
+ * argument and returns at once. The scripts run from a copy of infra/ in the test's directory.
+ */
+final class FakeAz {
+
+  record Run(int exitCode, String output, List<String> calls) {
+
+    List<String> calls(String prefix) {
+      return calls.stream().filter(call -> call.startsWith(prefix)).toList();
+    }
+
+    /** Every call that deletes something. */
+    List<String> deletions() {
+      return calls.stream().filter(call -> call.matches("\\S+( \\S+)* delete( .*)?")).toList();
+    }
+  }
+
+  private final Path dir;
+  private final Path bin;
+  private final Path infra;
+
+  FakeAz(Path dir) {
+    this.dir = dir;
+    try {
+      bin = Files.createDirectories(dir.resolve("bin"));
+      infra = Files.createDirectories(dir.resolve("repo/infra"));
+      try (InputStream script = FakeAz.class.getResourceAsStream("fake-az")) {
+        Files.copy(script, bin.resolve("az"), StandardCopyOption.REPLACE_EXISTING);
+      }
+      executable("az");
+      write("sleep", "#!/usr/bin/env bash\necho \"$1\" >> '" + dir.resolve("sleeps") + "'\n");
+      Files.writeString(dir.resolve("answers"), "");
+      Files.writeString(dir.resolve("calls"), "");
+      Files.writeString(dir.resolve("sleeps"), "");
+      try (Stream<Path> files = Files.list(InfraContractTest.INFRA)) {
+        for (Path file : files.filter(file -> file.toString().endsWith(".sh")).toList()) {
+          Files.copy(file, infra.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** az answers a call matching the glob with this output (a line break is \n) and exit status 0. */
+  FakeAz answer(String glob, String output) {
+    return add(glob, 0, output);
+  }
+
+  /** az fails a call matching the glob with this error on stderr. */
+  FakeAz fail(String glob, String error) {
+    return add(glob, 1, error);
+  }
+
+  private FakeAz add(String glob, int status, String output) {
+    assertTrue(!glob.contains("\t") && !output.contains("\t"), "no tabs in an answer");
+    String escaped = output.replace("\\", "\\\\").replace("\n", "\\n");
+    try {
+      Files.writeString(dir.resolve("answers"), glob + "\t" + status + "\t" + escaped + "\n", StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  /** Puts another fake command on PATH. */
+  FakeAz command(String name, String script) {
+    write(name, script);
+    return this;
+  }
+
+  List<String> sleeps() throws IOException {
+    return Files.readAllLines(dir.resolve("sleeps"));
+  }
+
+  /** Runs infra/{@code script} (the copy) with bash and these arguments. */
+  Run run(String script, String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bash", infra.resolve(script).toString()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder bash = new ProcessBuilder(command).directory(dir.resolve("repo").toFile()).redirectErrorStream(true);
+    bash.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    bash.environment().put("FAKE_AZ_DIR", dir.toString());
+    bash.environment().remove("DRIFTGUARD_DEPLOYMENT");
+    Process process = bash.start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), script + " did not finish: " + output);
+    return new Run(process.exitValue(), output, Files.readAllLines(dir.resolve("calls")));
+  }
+
+  private void write(String name, String text) {
+    try {
+      Files.writeString(bin.resolve(name), text);
+      executable(name);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void executable(String name) throws IOException {
+    Files.setPosixFilePermissions(bin.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+}
