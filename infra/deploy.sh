@@ -10,13 +10,14 @@ Usage: infra/deploy.sh <location> [--management-group <id>] [az deployment sub c
 Deploys driftguard to the current Azure CLI subscription (az account show):
   1. mvn -B -DskipTests -pl functions -am package, and zips functions/target/azure-functions/driftguard
   2. az deployment sub create --template-file infra/main.bicep ... deployEventSubscription=false
-  3. (only with managementGroupId) az deployment mg create --template-file infra/modules/role-management-group.bicep
+  3. (only with managementGroupId) az deployment mg create --template-file infra/modules/role-management-group.bicep:
+     the custom role, defined at the group and assigned in step 5 at each watched subscription only
   4. az functionapp deployment source config-zip: the code, to the Flex Consumption app
   5. az deployment sub create ... deployEventSubscription=true: the Event Grid subscriptions
 
 --management-group <id>: watch every subscription under that management group (child groups included). The script
 lists them (az account management-group entities list) and passes them as targetSubscriptionIds, with
-managementGroupId=<id>: the custom role is defined and assigned at the group (step 3). Run it again to cover
+managementGroupId=<id>: the custom role is defined at the group (step 3) and assigned at each of them (step 5). Run it again to cover
 subscriptions added to the group since.
 
 Other arguments after <location> go to both az deployment sub create calls, e.g.
@@ -118,13 +119,14 @@ managementGroup="$(output managementGroupId)"
 say "    function app $app in resource group $group, identity $principal"
 
 if [[ -n "$managementGroup" ]]; then
-  say "3/5 defining and assigning the custom role at management group $managementGroup: az deployment mg create ..."
-  retry_consistency "management-group role" "$ROLE_NOT_YET_THERE" -- \
+  prefix="$(output namePrefix)"
+  check_matches "output namePrefix" "$prefix" "$NAME_PREFIX_PATTERN" "not a name prefix"
+  say "3/5 defining the custom role at management group $managementGroup (assigned by step 5 at each watched subscription): az deployment mg create ..."
+  retry_consistency "management-group role" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
     az deployment mg create --name "$name-role" --management-group-id "$managementGroup" --location "$location" \
-    --template-file "$here/modules/role-management-group.bicep" \
-    --parameters namePrefix="$(output namePrefix)" principalId="$principal" --output none
+    --template-file "$here/modules/role-management-group.bicep" --parameters namePrefix="$prefix" --output none
 else
-  say "3/5 custom role assigned per subscription by main.bicep (no managementGroupId)"
+  say "3/5 custom role defined and assigned per subscription by main.bicep (no managementGroupId)"
 fi
 
 say "4/5 deploying the code: az functionapp deployment source config-zip --resource-group $group --name $app --src $zip"
@@ -133,8 +135,16 @@ retry_consistency "code" "$ANY_FAILURE" -- \
   az functionapp deployment source config-zip --resource-group "$group" --name "$app" --src "$zip" --output none
 
 say "5/5 creating the Event Grid subscriptions: az deployment sub create --name $name ... deployEventSubscription=true"
-# This pass writes the app settings again, which can restart the app just before Event Grid validates it.
-retry_consistency "Event Grid subscriptions" "$ENDPOINT_NOT_YET_VALID" -- deploy true
+# This pass writes the app settings again, which can restart the app just before Event Grid validates it; with a
+# management group it also assigns the role defined there moments ago.
+retry_consistency "Event Grid subscriptions" "$ENDPOINT_NOT_YET_VALID|$ROLE_NOT_YET_THERE" -- deploy true
+
+if [[ -n "$managementGroup" ]]; then
+  # Earlier versions assigned the role at the group itself, reaching every subscription under it: no longer.
+  say "    removing any assignment to $principal at management group $managementGroup itself: az role assignment delete ..."
+  az role assignment delete --assignee-object-id "$principal" \
+    --scope "/providers/Microsoft.Management/managementGroups/$managementGroup" --yes --output none
+fi
 
 say "done: driftguard runs in function app $app (resource group $group); identity $principal."
 say "    settings: az functionapp config appsettings set --resource-group $group --name $app --settings DRIFTGUARD_RULE_MIN_TLS=autofix"

@@ -33,7 +33,7 @@ param tagExemptions string = 'honour'
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
-@description('Subscriptions driftguard watches and may fix: each gets a system topic and event subscription, and (without managementGroupId) an assignment of the custom role. May be empty when targetResourceGroups is set.')
+@description('Subscriptions driftguard watches and may fix: each gets a system topic, an event subscription and an assignment of the custom role. May be empty when targetResourceGroups is set.')
 param targetSubscriptionIds array = [
   subscription().subscriptionId
 ]
@@ -41,7 +41,7 @@ param targetSubscriptionIds array = [
 @description('Resource groups driftguard watches and may fix, for teams without rights on their whole subscription: [{"subscriptionId": "...", "resourceGroup": "..."}]. Each gets its own system topic (Microsoft.Resources.ResourceGroups) and event subscription in the group, and the custom role assigned at the group.')
 param targetResourceGroups array = []
 
-@description('When set, the custom role is defined and assigned at this management group (by infra/deploy.sh, with modules/role-management-group.bicep) instead of per subscription. infra/deploy.sh --management-group sets it, and targetSubscriptionIds to every subscription under the group.')
+@description('When set, the custom role is defined at this management group (by infra/deploy.sh, with modules/role-management-group.bicep, between the two passes) instead of in a subscription, and still assigned only at each target subscription and resource group. Set it only through infra/deploy.sh --management-group, which also sets targetSubscriptionIds to every subscription under the group.')
 param managementGroupId string = ''
 
 @description('Email addresses the action group notifies.')
@@ -131,7 +131,13 @@ var watchedSubscriptionIds = union(targetSubscriptionIds, map(targetResourceGrou
 // The custom role lives in the first target subscription, or (only resource groups) in driftguard's own.
 var roleSubscriptionId = empty(targetSubscriptionIds) ? subscription().subscriptionId : targetSubscriptionIds[0]
 var useManagementGroup = !empty(managementGroupId)
-var roleDefinitionGuid = guid(tenant().tenantId, namePrefix, 'driftguard-remediator')
+var managementGroupResourceId = '/providers/Microsoft.Management/managementGroups/${managementGroupId}'
+// The role's name: with managementGroupId, the one modules/role-management-group.bicep defines at the group.
+var roleDefinitionGuid = useManagementGroup ? guid(managementGroupResourceId, namePrefix, 'driftguard-remediator') : guid(tenant().tenantId, namePrefix, 'driftguard-remediator')
+// The role is assigned at each target subscription and resource group, never at a management group (where it would
+// reach subscriptions driftguard does not watch). With managementGroupId, infra/deploy.sh defines the role at the
+// group between the two passes, so the second pass assigns it.
+var assignRole = !useManagementGroup || deployEventSubscription
 // The code's defaults (BicepTemplateTest checks they are), overridden by armLimits.
 var armDefaults = {
   eventBudget: '15s'
@@ -240,7 +246,7 @@ module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in
     resourceGroupName: eventsResourceGroupName
     resourceGroupTags: installTag
     systemTopicName: systemTopicName
-    assignRole: !useManagementGroup
+    assignRole: assignRole
     roleDefinitionGuid: roleDefinitionGuid
     principalId: app.outputs.principalId
     actionGroupId: alerting.outputs.actionGroupId
@@ -250,14 +256,14 @@ module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in
   ]
 }]
 
-// Per target resource group: the group's own system topic, and the role assignment at the group (unless a management
-// group holds the role; the group's subscription must then be under it).
+// Per target resource group: the group's own system topic, and the role assignment at the group (with managementGroupId,
+// the group's subscription must be under the management group, where the role is assignable).
 module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in targetResourceGroups: {
   name: 'driftguard-target-group-${i}'
   scope: resourceGroup(group.subscriptionId, group.resourceGroup)
   params: {
     systemTopicName: resourceGroupTopicName
-    assignRole: !useManagementGroup
+    assignRole: assignRole
     roleDefinitionGuid: roleDefinitionGuid
     principalId: app.outputs.principalId
     actionGroupId: alerting.outputs.actionGroupId
@@ -267,13 +273,24 @@ module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in t
   ]
 }]
 
-// Each system topic's identity may write dead letters into driftguard's dead-letter container, and nowhere else.
+// The events Event Grid gave up on, in an account on which driftguard's own identity holds no role.
+module deadLetterStorage 'modules/dead-letter-storage.bicep' = {
+  name: 'driftguard-deadletter-storage'
+  scope: rg
+  params: {
+    location: location
+    namePrefix: namePrefix
+    suffix: suffix
+  }
+}
+
+// Each system topic's identity may write dead letters into the dead-letter container, and nowhere else.
 module deadLetterAccess 'modules/dead-letter-access.bicep' = [for (source, i) in eventSources: {
   name: 'driftguard-deadletter-${i}'
   scope: rg
   params: {
-    storageAccountName: app.outputs.storageAccountName
-    containerName: app.outputs.deadLetterContainerName
+    storageAccountName: deadLetterStorage.outputs.storageAccountName
+    containerName: deadLetterStorage.outputs.containerName
     principalId: i < length(targetSubscriptionIds) ? targets[i].outputs.topicPrincipalId : targetGroups[i - length(targetSubscriptionIds)].outputs.topicPrincipalId
   }
 }]
@@ -287,8 +304,8 @@ module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) 
     functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
     includedEventTypes: eventFilter.includedEventTypes
     operationNames: eventFilter.operationNames
-    deadLetterStorageAccountId: app.outputs.storageAccountId
-    deadLetterContainerName: app.outputs.deadLetterContainerName
+    deadLetterStorageAccountId: deadLetterStorage.outputs.storageAccountId
+    deadLetterContainerName: deadLetterStorage.outputs.containerName
   }
   dependsOn: [
     targets
@@ -319,7 +336,7 @@ output targetResourceGroupIds array = targetResourceGroupIds
 output resourceGroupTopicName string = resourceGroupTopicName
 output eventsResourceGroupName string = eventsResourceGroupName
 output managementGroupId string = managementGroupId
-output roleDefinitionGuid string = useManagementGroup ? '' : roleDefinitionGuid
+output roleDefinitionGuid string = roleDefinitionGuid
 output roleDefinitionSubscriptionId string = roleSubscriptionId
 output eventSubscriptionDeployed bool = deployEventSubscription
 output logsIngestionEndpoint string = alerting.outputs.logsIngestionEndpoint

@@ -11,8 +11,8 @@ Usage: infra/remove.sh [--yes] [--name DEPLOYMENT]
 
 Removes driftguard from the current Azure CLI subscription (the one infra/deploy.sh deployed from), reading what to
 delete from the outputs of the subscription deployment DEPLOYMENT (default: $DRIFTGUARD_DEPLOYMENT or driftguard):
-  1. the custom role's assignments to driftguard's identity, in every target subscription and resource group (or at
-     the management group)
+  1. the custom role's assignments to driftguard's identity, in every target subscription and resource group (and,
+     with a management group, any that an earlier version made at the group itself)
   2. driftguard's system topic and its alert in every target resource group, and the resource group with the Event
      Grid system topic and event subscription in every target subscription
   3. the custom role definition
@@ -84,21 +84,16 @@ principal="$(output principalId)"
 check_guid "output principalId" "$principal"
 roleSubscription="$(output roleDefinitionSubscriptionId)"
 check_guid "output roleDefinitionSubscriptionId" "$roleSubscription"
-managementGroup="$(output managementGroupId)"
 roleGuid="$(output roleDefinitionGuid)"
+check_guid "output roleDefinitionGuid" "$roleGuid"
+managementGroup="$(output managementGroupId)"
 if [[ -n "$managementGroup" ]]; then
   check_matches "output managementGroupId" "$managementGroup" "$MANAGEMENT_GROUP_PATTERN" "not a management group id"
-  check_equals "output roleDefinitionGuid" "$roleGuid" ""
   scope="/providers/Microsoft.Management/managementGroups/$managementGroup"
   roleId="$(tolerating_not_found az deployment mg show --management-group-id "$managementGroup" --name "$name-role" \
     --query properties.outputs.roleDefinitionId.value --output tsv)"
-  if [[ -n "$roleId" ]]; then
-    check_guid "the role of management-group output roleDefinitionId" "${roleId##*/}"
-    check_equals "management-group output roleDefinitionId" "$roleId" \
-      "$scope/providers/Microsoft.Authorization/roleDefinitions/${roleId##*/}"
-  fi
-else
-  check_guid "output roleDefinitionGuid" "$roleGuid"
+  [[ -z "$roleId" ]] || check_equals "management-group output roleDefinitionId" "$roleId" \
+    "$scope/providers/Microsoft.Authorization/roleDefinitions/$roleGuid"
 fi
 
 listed="$(output targetSubscriptionIds)"
@@ -111,11 +106,7 @@ for id in ${groups[@]+"${groups[@]}"}; do check_resource_group_id "output target
 installTag="/subscriptions/$own/resourceGroups/$group"
 
 say "This deletes driftguard (deployment '$name'):"
-if [[ -n "$managementGroup" ]]; then
-  say "  the role assignment of identity $principal and the custom role ${roleId:-(already gone)} at management group $managementGroup"
-else
-  say "  the role assignments of identity $principal and the custom role $roleGuid"
-fi
+say "  the role assignments of identity $principal and the custom role $roleGuid${managementGroup:+ (defined at management group $managementGroup)}"
 for target in ${targets[@]+"${targets[@]}"}; do
   say "  resource group $eventsGroup in subscription $target (system topic, event subscription), if tagged by this install"
 done
@@ -163,25 +154,21 @@ delete_group_if_ours() {
   az group delete --subscription "$subscription" --name "$name" --yes
 }
 
+for target in ${targets[@]+"${targets[@]}"}; do
+  say "1/5 deleting the custom role's assignment in subscription $target"
+  delete_assignments "/subscriptions/$target" "/subscriptions/$target/providers/Microsoft.Authorization/roleDefinitions/$roleGuid"
+done
 if [[ -n "$managementGroup" ]]; then
-  if [[ -n "$roleId" ]]; then
-    say "1/5 deleting the custom role's assignment at $scope"
-    delete_assignments "$scope" "$roleId"
-  fi
-else
-  for target in ${targets[@]+"${targets[@]}"}; do
-    say "1/5 deleting the custom role's assignment in subscription $target"
-    delete_assignments "/subscriptions/$target" "/subscriptions/$target/providers/Microsoft.Authorization/roleDefinitions/$roleGuid"
-  done
+  # Earlier versions assigned the role at the group itself.
+  say "1/5 deleting any assignment to $principal at management group $managementGroup itself"
+  az role assignment delete --assignee-object-id "$principal" --scope "$scope" --yes --output none
 fi
 
 for watched in ${groups[@]+"${groups[@]}"}; do
-  if [[ -z "$managementGroup" ]]; then
-    say "1/5 deleting the custom role's assignment at $watched"
-    watchedSubscription="${watched#/subscriptions/}"
-    delete_assignments "$watched" \
-      "/subscriptions/${watchedSubscription%%/*}/providers/Microsoft.Authorization/roleDefinitions/$roleGuid"
-  fi
+  say "1/5 deleting the custom role's assignment at $watched"
+  watchedSubscription="${watched#/subscriptions/}"
+  delete_assignments "$watched" \
+    "/subscriptions/${watchedSubscription%%/*}/providers/Microsoft.Authorization/roleDefinitions/$roleGuid"
   # The group is the team's own: only driftguard's topic (with its event subscription) and alert go.
   say "2/5 az resource delete: system topic $groupTopic and its dead-letter alert in $watched"
   tolerating_not_found az resource delete --ids "$watched/providers/Microsoft.Insights/metricAlerts/$groupTopic-dead-letters" --output none
@@ -195,8 +182,8 @@ done
 
 if [[ -n "$managementGroup" ]]; then
   if [[ -n "$roleId" ]]; then
-    say "3/5 az role definition delete --name ${roleId##*/} --scope $scope"
-    az role definition delete --name "${roleId##*/}" --scope "$scope"
+    say "3/5 az role definition delete --name $roleGuid --scope $scope"
+    az role definition delete --name "$roleGuid" --scope "$scope"
   fi
   tolerating_not_found az deployment mg delete --management-group-id "$managementGroup" --name "$name-role" --output none
 else

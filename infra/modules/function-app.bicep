@@ -20,7 +20,6 @@ param minTls string
 var functionAppName = '${namePrefix}-${suffix}'
 var storageAccountName = take('st${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
 var deploymentContainerName = 'app-package'
-var deadLetterContainerName = 'deadletter'
 
 // Built-in roles for the Functions host, driftguard's tables and its sweep queue, on this account only.
 var storageRoles = [
@@ -55,14 +54,6 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01'
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
   name: deploymentContainerName
-  properties: {
-    publicAccess: 'None'
-  }
-}
-
-resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
-  parent: blobService
-  name: deadLetterContainerName
   properties: {
     publicAccess: 'None'
   }
@@ -193,6 +184,5 @@ output storageAccountId string = storage.id
 output tableServiceUri string = storage.properties.primaryEndpoints.table
 output queueServiceUri string = storage.properties.primaryEndpoints.queue
 output deploymentContainerName string = deploymentContainer.name
-output deadLetterContainerName string = deadLetterContainer.name
 output workspaceName string = workspace.name
 output appInsightsName string = appInsights.name

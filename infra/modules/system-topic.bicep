@@ -30,7 +30,7 @@ resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   name: '${name}-dead-letters'
   location: 'global'
   properties: {
-    description: 'Event Grid dead-lettered events of ${name}: writes driftguard never evaluated; see the deadletter container of driftguard\'s storage account.'
+    description: 'Event Grid dead-lettered events of ${name}: writes driftguard never evaluated; see the deadletter container of driftguard\'s dead-letter storage account (stdl...).'
     severity: 1
     enabled: true
     scopes: [

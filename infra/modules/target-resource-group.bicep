@@ -6,7 +6,7 @@ targetScope = 'resourceGroup'
 @description('Name of the system topic.')
 param systemTopicName string
 
-@description('Assign the custom role here (false when the role lives at a management group).')
+@description('Assign the custom role here: false only on the first pass of a management-group deployment, before infra/deploy.sh defines the role at the group.')
 param assignRole bool
 
 @description('Name (GUID) of driftguard\'s custom role definition (assignable at this group).')

@@ -1,5 +1,5 @@
 // One subscription driftguard watches: a small resource group holding the subscription's Event Grid system topic,
-// and the assignment of driftguard's custom role at the subscription (unless a management group holds it).
+// and the assignment of driftguard's custom role at the subscription (also when the role is defined at a management group).
 targetScope = 'subscription'
 
 param location string
@@ -13,7 +13,7 @@ param resourceGroupTags object
 @description('Name of the system topic.')
 param systemTopicName string
 
-@description('Assign the custom role here (false when the role lives at a management group).')
+@description('Assign the custom role here: false only on the first pass of a management-group deployment, before infra/deploy.sh defines the role at the group.')
 param assignRole bool
 
 @description('Name (GUID) of driftguard\'s custom role definition.')

@@ -390,6 +390,31 @@ class BicepTemplateTest {
     }
   }
 
+  /**
+   * Dead letters are the record of writes driftguard never evaluated: they live in a storage account of their own, on
+   * which driftguard's identity holds no role, so a subverted function can neither read, rewrite nor delete them.
+   */
+  @Test
+  void deadLettersLiveInAnAccountOnWhichDriftguardsIdentityHoldsNoRole() {
+    Path deadLetters = INFRA.resolve("modules/dead-letter-storage.bicep");
+    assertTrue(Files.isRegularFile(deadLetters), "the dead-letter account has a module of its own");
+    for (Path file : bicepFiles()) {
+      boolean declaresDeadLetters = BicepTree.resources(file, "Microsoft.Storage/storageAccounts/blobServices/containers")
+          .stream().anyMatch(container -> container.get("name").toLowerCase(Locale.ROOT).contains("deadletter"));
+      assertEquals(file.equals(deadLetters), declaresDeadLetters, name(file) + ": where the dead-letter container is");
+    }
+    assertEquals(List.of(), BicepTree.resources(deadLetters, "Microsoft.Authorization/roleAssignments"));
+    assertContains(text("modules/dead-letter-storage.bicep"), "allowSharedKeyAccess: false", "allowBlobPublicAccess: false",
+        "minimumTlsVersion: 'TLS1_2'", "publicAccess: 'None'");
+    String main = text("main.bicep");
+    assertContains(main, "storageAccountName: deadLetterStorage.outputs.storageAccountName",
+        "containerName: deadLetterStorage.outputs.containerName",
+        "deadLetterStorageAccountId: deadLetterStorage.outputs.storageAccountId",
+        "deadLetterContainerName: deadLetterStorage.outputs.containerName");
+    assertTrue(Pattern.compile("storageAccountName: storage\\.name\\s+principalId: site\\.identity\\.principalId")
+        .matcher(text("modules/function-app.bicep")).find(), "driftguard's storage roles: on its own account only");
+  }
+
   /** A recreated identity gets a new principal id: its assignment must get a new name, not collide with the old one. */
   @Test
   void everyRoleAssignmentNameIncludesThePrincipalId() {

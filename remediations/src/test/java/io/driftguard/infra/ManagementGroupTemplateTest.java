@@ -53,13 +53,44 @@ class ManagementGroupTemplateTest {
         .matcher(BicepTemplateTest.Bicep.of(file).noComments).find(), "assignable at the group, and nowhere else");
     assertTrue(role.get("name").startsWith("guid(managementGroup().id,"), "one role per group: " + role.get("name"));
 
-    List<BicepTree.Resource> assignments = BicepTree.resources(file, "Microsoft.Authorization/roleAssignments");
-    assertEquals(1, assignments.size());
-    BicepTree.Resource assignment = assignments.get(0);
-    assertNull(assignment.get("scope"), "assigned at the group: every subscription under it inherits it");
-    assertEquals("remediator.id", assignment.get("properties.roleDefinitionId"));
-    assertEquals("guid(managementGroup().id, principalId, remediator.id)", assignment.get("name"),
-        "the name includes the principal: a recreated identity gets a new assignment");
+    assertEquals(List.of(), BicepTree.resources(file, "Microsoft.Authorization/roleAssignments"),
+        "defined at the group, never assigned there: that would reach every subscription under it");
+  }
+
+  /**
+   * The role is assigned no wider than driftguard watches: at each target subscription and resource group, never at a
+   * management group, where it would also reach the subscriptions deploy.sh left out (disabled, invisible to the login)
+   * and every one that joins the group before the next deployment.
+   */
+  @Test
+  void theRoleIsAssignedOnlyAtTheSubscriptionsAndGroupsDriftguardWatches() {
+    for (Path file : BicepTemplateTest.bicepFiles()) {
+      String text = BicepTemplateTest.Bicep.of(file).noComments;
+      List<BicepTree.Resource> assignments = BicepTree.resources(file, "Microsoft.Authorization/roleAssignments");
+      if (text.contains("targetScope = 'managementGroup'") || text.contains("targetScope = 'tenant'")) {
+        assertEquals(List.of(), assignments, BicepTemplateTest.name(file) + " assigns above a subscription");
+      }
+      for (BicepTree.Resource assignment : assignments) {
+        if (String.valueOf(assignment.get("properties.roleDefinitionId")).contains("roleDefinitionGuid")) {
+          assertTrue(List.of("modules/target-subscription.bicep", "modules/target-resource-group.bicep")
+              .contains(BicepTemplateTest.name(file)), "the custom role is assigned in " + BicepTemplateTest.name(file));
+          assertNull(assignment.get("scope"), "at the module's own scope: the watched subscription or group");
+          assertTrue(Pattern.compile("resource " + assignment.symbol() + " '[^']+' = if \\(assignRole\\)").matcher(text).find(),
+              assignment + ": assigned when assignRole");
+        }
+      }
+    }
+    String main = BicepTemplateTest.text("main.bicep");
+    BicepTemplateTest.assertContains(main,
+        "var assignRole = !useManagementGroup || deployEventSubscription",
+        "var managementGroupResourceId = '/providers/Microsoft.Management/managementGroups/${managementGroupId}'",
+        "scope: subscription(subscriptionId)", "scope: resourceGroup(group.subscriptionId, group.resourceGroup)");
+    assertEquals(2, BicepTemplateTest.count(main, "assignRole: assignRole"), "both kinds of target get the assignment");
+    // The role main.bicep assigns is the one role-management-group.bicep defines at the group.
+    String groupRole = BicepTree.resources(INFRA.resolve("modules/role-management-group.bicep"),
+        "Microsoft.Authorization/roleDefinitions").get(0).get("name");
+    assertTrue(main.contains(groupRole.replace("managementGroup().id", "managementGroupResourceId")),
+        "main.bicep names the group's role as " + groupRole);
   }
 
   /** The subscriptions deploy.sh lists become targetSubscriptionIds: each gets the same topic and filtered subscription. */
@@ -75,7 +106,7 @@ class ManagementGroupTemplateTest {
         "DRIFTGUARD_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')",
         "var useManagementGroup = !empty(managementGroupId)",
         "module role 'modules/role-definition.bicep' = if (!useManagementGroup) {",
-        "assignRole: !useManagementGroup");
+        "assignRole: assignRole");
     assertTrue(BicepTemplateTest.loads("main.bicep", "event-filter.json"), "the filter comes from event-filter.json");
     assertTrue(BicepTemplateTest.text("modules/target-subscription.bicep").contains("watchResourceGroup: false"),
         "a subscription's topic watches the whole subscription");
@@ -132,8 +163,8 @@ class ManagementGroupTemplateTest {
         + "    esac ;;\n"
         + "  'deployment mg create '*)\n"
         + "    echo x >> '" + mgDeploys + "'\n"
-        + "    [[ $(wc -l < '" + mgDeploys + "') -le 1 ]] && fail RoleDefinitionDoesNotExist ;;\n"
-        + "  'deployment sub create '* | 'functionapp deployment source config-zip '*) ;;\n"
+        + "    [[ $(wc -l < '" + mgDeploys + "') -le 1 ]] && fail AuthorizationFailed ;;\n"
+        + "  'deployment sub create '* | 'functionapp deployment source config-zip '* | 'role assignment delete '*) ;;\n"
         + "  *) fail UnexpectedCall ;;\n"
         + "esac\n"
         + "exit 0\n");
@@ -192,9 +223,15 @@ class ManagementGroupTemplateTest {
 
     // The role at the group: deployed after the infrastructure, retried while the new role replicates.
     List<String> roles = run.calls("deployment mg create");
-    assertEquals(2, roles.size(), "one RoleDefinitionDoesNotExist, then success: " + run.azCalls());
+    assertEquals(2, roles.size(), "one AuthorizationFailed (the group not yet visible), then success: " + run.azCalls());
     assertTrue(roles.get(1).contains("--management-group-id " + GROUP) && roles.get(1).contains("role-management-group.bicep")
-        && roles.get(1).contains("principalId=44444444-4444-4444-4444-444444444444"), roles.get(1));
+        && roles.get(1).contains("namePrefix=driftguard") && !roles.get(1).contains("principalId"), roles.get(1));
+    // What an earlier version assigned at the group itself goes: the role now reaches only the watched subscriptions.
+    String atTheGroup = "role assignment delete --assignee-object-id 44444444-4444-4444-4444-444444444444 --scope "
+        + "/providers/Microsoft.Management/managementGroups/" + GROUP + " --yes --output none";
+    assertEquals(List.of(atTheGroup), run.calls("role assignment"), run.azCalls().toString());
+    assertTrue(run.azCalls().indexOf(atTheGroup) > run.azCalls().indexOf(passes.get(1)),
+        "removed once the watched subscriptions hold the role");
     assertTrue(run.azCalls().indexOf(passes.get(0)) < run.azCalls().indexOf(roles.get(0))
         && run.azCalls().lastIndexOf(roles.get(1)) < run.azCalls().indexOf(passes.get(1)),
         "infrastructure, role at the group, then the Event Grid subscriptions: " + run.azCalls());

@@ -179,25 +179,28 @@ class RemoveScriptTest {
         "stopped at the failed list: " + stopped.calls());
   }
 
+  /** With a management group the role is defined there, but assigned, and removed, at each watched subscription. */
   @Test
-  void atAManagementGroupTheRoleIdIsCheckedAndItsAssignmentFilteredTheSameWay() throws Exception {
+  void atAManagementGroupTheRoleIdIsCheckedAndItsAssignmentsRemovedWhereTheyAre() throws Exception {
     String roleId = MANAGEMENT_GROUP_SCOPE + "/providers/Microsoft.Authorization/roleDefinitions/" + ROLE;
     FakeAz az = healthy(work)
         .answer("deployment mg show --management-group-id " + MANAGEMENT_GROUP + " --name driftguard-role *", roleId)
         .answer("deployment mg delete *", "")
-        .answer("role assignment list --scope " + MANAGEMENT_GROUP_SCOPE + " *", assignment(MANAGEMENT_GROUP_SCOPE));
+        .answer("role assignment delete --assignee-object-id *", "");
     output(az, "managementGroupId", MANAGEMENT_GROUP);
-    output(az, "roleDefinitionGuid", "");
     FakeAz.Run run = az.run("remove.sh", "--yes");
     assertEquals(0, run.exitCode(), run.output());
-    assertTrue(run.calls().contains("role assignment list --scope " + MANAGEMENT_GROUP_SCOPE + " --assignee-object-id "
-        + PRINCIPAL + " --role " + roleId + " --query [].id --output tsv"), run.calls().toString());
-    assertTrue(run.calls().contains("role definition delete --name " + ROLE + " --scope " + MANAGEMENT_GROUP_SCOPE));
+    for (String target : List.of(TARGET_1, TARGET_2)) {
+      assertTrue(run.calls().contains("role assignment list --scope /subscriptions/" + target + " --assignee-object-id "
+          + PRINCIPAL + " --role " + role(target) + " --query [].id --output tsv"), run.calls().toString());
+    }
+    assertTrue(run.calls().containsAll(List.of(
+        "role assignment delete --assignee-object-id " + PRINCIPAL + " --scope " + MANAGEMENT_GROUP_SCOPE + " --yes --output none",
+        "role definition delete --name " + ROLE + " --scope " + MANAGEMENT_GROUP_SCOPE)), run.calls().toString());
 
     FakeAz hostile = healthy(work.resolve("hostile"))
         .answer("deployment mg show *", "/subscriptions/" + TARGET_1 + "/providers/Microsoft.Authorization/roleDefinitions/" + ROLE);
     output(hostile, "managementGroupId", MANAGEMENT_GROUP);
-    output(hostile, "roleDefinitionGuid", "");
     FakeAz.Run refused = hostile.run("remove.sh", "--yes");
     assertEquals(1, refused.exitCode(), refused.output());
     assertTrue(refused.output().contains("roleDefinitionId"), refused.output());
