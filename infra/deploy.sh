@@ -130,9 +130,14 @@ else
 fi
 
 say "4/5 deploying the code: az functionapp deployment source config-zip --resource-group $group --name $app --src $zip"
-# The app's identity reads the deployment container through a role assigned moments ago: allow for propagation.
+say "    waiting up to $UPLOAD_TIME_LIMIT s for the upload and for the app to report the deployment healthy, then retrying"
+# The app's identity reads the deployment container through a role assigned moments ago: allow for propagation. On
+# Flex Consumption the CLI then polls until the app reports the deployment healthy, in a loop some CLI versions never
+# leave: its own --timeout, and a bound of ours around it, so that the retry fires.
 retry_consistency "code" "$ANY_FAILURE" -- \
-  az functionapp deployment source config-zip --resource-group "$group" --name "$app" --src "$zip" --output none
+  run_bounded "$UPLOAD_TIME_LIMIT" "the code upload" -- \
+  az functionapp deployment source config-zip --resource-group "$group" --name "$app" --src "$zip" \
+  --timeout "$UPLOAD_TIME_LIMIT" --output none
 
 say "5/5 creating the Event Grid subscriptions: az deployment sub create --name $name ... deployEventSubscription=true"
 # This pass writes the app settings again, which can restart the app just before Event Grid validates it; with a

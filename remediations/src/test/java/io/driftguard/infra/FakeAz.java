@@ -36,6 +36,23 @@ final class FakeAz {
     }
   }
 
+  /**
+   * The fake sleep. A sleep of 300 s or more is a time bound's watchdog: it blocks (the step finishes first, and the
+   * script ends the watchdog) unless the test let that much time pass ({@link #timePassesFor}); shorter ones, the
+   * retries' back-off, are recorded and return at once.
+   */
+  private static final String SLEEP = """
+      #!/usr/bin/env bash
+      if [[ "$1" -ge 300 ]]; then
+        passing="$(cat 'DIR/bounds-passing')"
+        if [[ "$passing" -le 0 ]]; then
+          PATH=/usr/bin:/bin exec sleep 3600
+        fi
+        echo $((passing - 1)) > 'DIR/bounds-passing'
+      fi
+      echo "$1" >> 'DIR/sleeps'
+      """;
+
   private final Path dir;
   private final Path bin;
   private final Path infra;
@@ -49,7 +66,8 @@ final class FakeAz {
         Files.copy(script, bin.resolve("az"), StandardCopyOption.REPLACE_EXISTING);
       }
       executable("az");
-      write("sleep", "#!/usr/bin/env bash\necho \"$1\" >> '" + dir.resolve("sleeps") + "'\n");
+      write("sleep", SLEEP.replace("DIR", dir.toString()));
+      Files.writeString(dir.resolve("bounds-passing"), "0");
       Files.writeString(dir.resolve("answers"), "");
       Files.writeString(dir.resolve("calls"), "");
       Files.writeString(dir.resolve("sleeps"), "");
@@ -73,7 +91,7 @@ final class FakeAz {
     return add(glob, 1, error);
   }
 
-  private FakeAz add(String glob, int status, String output) {
+  private FakeAz add(String glob, Object status, String output) {
     assertTrue(!glob.contains("\t") && !output.contains("\t"), "no tabs in an answer");
     String escaped = output.replace("\\", "\\\\").replace("\n", "\\n");
     try {
@@ -90,6 +108,22 @@ final class FakeAz {
     return this;
   }
 
+  /** The next {@code bounds} watchdog sleeps return at once: the step they bound takes longer than its limit. */
+  FakeAz timePassesFor(int bounds) throws IOException {
+    Files.writeString(dir.resolve("bounds-passing"), String.valueOf(bounds));
+    return this;
+  }
+
+  /** az answers a call matching the glob this way for the first {@code times} calls with the same arguments only. */
+  FakeAz first(int times, String glob, String status, String output) {
+    return add(glob, times + ":" + status, output);
+  }
+
+  /** az never answers a call matching the glob. */
+  FakeAz hang(String glob) {
+    return add(glob, "hang", "");
+  }
+
   List<String> sleeps() throws IOException {
     return Files.readAllLines(dir.resolve("sleeps"));
   }
@@ -98,15 +132,21 @@ final class FakeAz {
   Run run(String script, String... arguments) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bash", infra.resolve(script).toString()));
     command.addAll(List.of(arguments));
-    ProcessBuilder bash = new ProcessBuilder(command).directory(dir.resolve("repo").toFile()).redirectErrorStream(true);
+    Path output = dir.resolve("output");
+    ProcessBuilder bash = new ProcessBuilder(command).directory(dir.resolve("repo").toFile()).redirectErrorStream(true)
+        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     bash.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     bash.environment().put("FAKE_AZ_DIR", dir.toString());
     bash.environment().remove("DRIFTGUARD_DEPLOYMENT");
     Process process = bash.start();
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), script + " did not finish: " + output);
-    return new Run(process.exitValue(), output, Files.readAllLines(dir.resolve("calls")));
+    boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+    if (!finished) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+    String text = Files.readString(output, StandardCharsets.UTF_8);
+    assertTrue(finished, script + " did not finish within a minute: " + text);
+    return new Run(process.exitValue(), text, Files.readAllLines(dir.resolve("calls")));
   }
 
   private void write(String name, String text) {

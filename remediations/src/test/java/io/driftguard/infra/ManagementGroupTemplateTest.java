@@ -172,7 +172,9 @@ class ManagementGroupTemplateTest {
         + "touch functions/target/azure-functions/driftguard/host.json\n");
     executable(bin, "jar", "#!/usr/bin/env bash\n");
     executable(bin, "java", "#!/usr/bin/env bash\n");
-    executable(bin, "sleep", "#!/usr/bin/env bash\necho \"$1\" >> '" + sleeps + "'\n");
+    // A sleep of 300 s or more is the watchdog of a time bound (retry.sh's run_bounded): the step ends first.
+    executable(bin, "sleep", "#!/usr/bin/env bash\nif [[ $1 -ge 300 ]]; then PATH=/usr/bin:/bin exec sleep 3600; fi\n"
+        + "echo \"$1\" >> '" + sleeps + "'\n");
     List<String> command = new ArrayList<>(List.of("bash", infra.resolve("deploy.sh").toString(), "westeurope"));
     command.addAll(List.of(arguments));
     ProcessBuilder bash = new ProcessBuilder(command).redirectErrorStream(true);

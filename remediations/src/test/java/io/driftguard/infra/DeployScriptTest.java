@@ -1,0 +1,86 @@
+package io.driftguard.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * infra/deploy.sh end to end with a fake az, mvn, jar and java on PATH ({@link FakeAz}): what it runs, in which order,
+ * and what it does when a step never ends.
+ */
+class DeployScriptTest {
+
+  static final String OWN = "99999999-9999-9999-9999-999999999999";
+  static final String PRINCIPAL = "44444444-4444-4444-4444-444444444444";
+  static final String UPLOAD = "functionapp deployment source config-zip ";
+
+  @TempDir
+  Path work;
+
+  /** The answers of a first deployment that goes well, and a build that writes the Functions package. */
+  static FakeAz healthy(Path work) {
+    FakeAz az = new FakeAz(work)
+        .answer("account show --output none", "")
+        .answer("account show --query id --output tsv", OWN)
+        .answer("account show --query name --output tsv", "platform")
+        .answer("deployment sub create *", "")
+        .answer(UPLOAD + "*", "")
+        .command("mvn", "#!/usr/bin/env bash\necho \"$*\" >> ../mvn-calls\nmkdir -p functions/target/azure-functions/driftguard\n"
+            + "touch functions/target/azure-functions/driftguard/host.json\n")
+        .command("jar", "#!/usr/bin/env bash\n")
+        .command("java", "#!/usr/bin/env bash\n");
+    output(az, "namePrefix", "driftguard");
+    output(az, "resourceGroupName", "rg-driftguard");
+    output(az, "functionAppName", "driftguard-abc");
+    output(az, "principalId", PRINCIPAL);
+    output(az, "managementGroupId", "");
+    return az;
+  }
+
+  static void output(FakeAz az, String name, String value) {
+    az.answer("deployment sub show --name driftguard --query properties.outputs." + name + ".value --output tsv", value);
+  }
+
+  @Test
+  void anUploadThatAnswersIsNotCut() throws Exception {
+    FakeAz az = healthy(work);
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(0, run.exitCode(), run.output());
+    List<String> uploads = run.calls(UPLOAD);
+    assertEquals(1, uploads.size(), run.calls().toString());
+    assertTrue(uploads.get(0).endsWith("--timeout 600 --output none"), "the CLI's own wait is bounded too: " + uploads);
+    assertTrue(run.output().contains("waiting up to 600 s for the upload and for the app to report the deployment healthy"),
+        "says what it waits for: " + run.output());
+    assertFalse(run.output().contains("stopped it"), run.output());
+    assertEquals(List.of(), az.sleeps());
+  }
+
+  /** Some CLI versions poll a Flex Consumption app's health forever: the bound cuts the upload, and the retry fires. */
+  @Test
+  void aHangingUploadIsCutAtItsBoundAndRetried() throws Exception {
+    FakeAz az = healthy(work).first(1, UPLOAD + "*", "hang", "").timePassesFor(1);
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(0, run.exitCode(), run.output());
+    assertEquals(2, run.calls(UPLOAD).size(), "cut, then retried: " + run.calls());
+    assertTrue(run.output().contains("the code upload: no end after 600 s; stopped it"), run.output());
+    assertTrue(run.output().contains("code: attempt 1 of 5 failed"), run.output());
+    assertEquals(List.of("600", "15"), az.sleeps(), "the bound passed once, then one back-off");
+    assertTrue(run.calls().indexOf(run.calls(UPLOAD).get(1)) < run.calls().lastIndexOf(run.calls("deployment sub create").get(1)),
+        "the Event Grid pass runs after the code is up");
+  }
+
+  @Test
+  void anUploadThatNeverEndsStopsTheScriptAfterTheAttempts() throws Exception {
+    FakeAz az = healthy(work).hang(UPLOAD + "*").timePassesFor(5);
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(124, run.exitCode(), run.output());
+    assertEquals(5, run.calls(UPLOAD).size(), run.calls().toString());
+    assertTrue(run.output().contains("code: gave up after 5 attempts"), run.output());
+    assertEquals(1, run.calls("deployment sub create").size(), "no Event Grid pass without the code: " + run.calls());
+  }
+}
