@@ -121,10 +121,12 @@ say "    function app $app in resource group $group, identity $principal"
 if [[ -n "$managementGroup" ]]; then
   prefix="$(output namePrefix)"
   check_matches "output namePrefix" "$prefix" "$NAME_PREFIX_PATTERN" "not a name prefix"
+  installId="$(output installId)"
+  check_resource_group_id "output installId" "$installId"
   say "3/5 defining the custom role at management group $managementGroup (assigned by step 5 at each watched subscription): az deployment mg create ..."
   retry_consistency "management-group role" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
     az deployment mg create --name "$name-role" --management-group-id "$managementGroup" --location "$location" \
-    --template-file "$here/modules/role-management-group.bicep" --parameters namePrefix="$prefix" --output none
+    --template-file "$here/modules/role-management-group.bicep" --parameters namePrefix="$prefix" installId="$installId" --output none
 else
   say "3/5 custom role defined and assigned per subscription by main.bicep (no managementGroupId)"
 fi

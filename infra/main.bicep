@@ -108,9 +108,11 @@ var eventFilter = loadJsonContent('event-filter.json')
 
 var suffix = uniqueString(subscription().id, namePrefix)
 var resourceGroupName = 'rg-${namePrefix}'
-// On every resource group the install creates: infra/remove.sh deletes a group only if it carries this tag.
+// The install's own scope, the id of its resource group: seeds every name that must be unique in the tenant (the
+// custom role), and tags every resource group the install creates (infra/remove.sh deletes a group only with it).
+var installId = '${subscription().id}/resourceGroups/${resourceGroupName}'
 var installTag = {
-  'driftguard-install': '${subscription().id}/resourceGroups/${resourceGroupName}'
+  'driftguard-install': installId
 }
 var eventsResourceGroupName = 'rg-${namePrefix}-events'
 var systemTopicName = '${namePrefix}-subscription-events'
@@ -133,7 +135,7 @@ var roleSubscriptionId = empty(targetSubscriptionIds) ? subscription().subscript
 var useManagementGroup = !empty(managementGroupId)
 var managementGroupResourceId = '/providers/Microsoft.Management/managementGroups/${managementGroupId}'
 // The role's name: with managementGroupId, the one modules/role-management-group.bicep defines at the group.
-var roleDefinitionGuid = useManagementGroup ? guid(managementGroupResourceId, namePrefix, 'driftguard-remediator') : guid(tenant().tenantId, namePrefix, 'driftguard-remediator')
+var roleDefinitionGuid = useManagementGroup ? guid(managementGroupResourceId, installId, namePrefix, 'driftguard-remediator') : guid(installId, namePrefix, 'driftguard-remediator')
 // The role is assigned at each target subscription and resource group, never at a management group (where it would
 // reach subscriptions driftguard does not watch). With managementGroupId, infra/deploy.sh defines the role at the
 // group between the two passes, so the second pass assigns it.
@@ -229,7 +231,7 @@ module role 'modules/role-definition.bicep' = if (!useManagementGroup) {
   scope: subscription(roleSubscriptionId)
   params: {
     roleDefinitionGuid: roleDefinitionGuid
-    roleName: '${namePrefix} remediator'
+    roleName: '${namePrefix} remediator (${suffix})'
     actions: map(permissions.actions, p => p.action)
     assignableScopes: union([
       '/subscriptions/${roleSubscriptionId}'
@@ -327,6 +329,7 @@ module workbook 'modules/workbook.bicep' = {
 }
 
 output namePrefix string = namePrefix
+output installId string = installId
 output resourceGroupName string = rg.name
 output functionAppName string = app.outputs.name
 output functionAppId string = app.outputs.id

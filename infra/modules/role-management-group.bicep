@@ -4,7 +4,7 @@
 // subscription and resource group. A subscription-scope deployment cannot target a management group without a
 // tenant-scope hop (which needs rights at the tenant root), so infra/deploy.sh deploys this file on its own:
 //   az deployment mg create --management-group-id <mg> --location <region> \
-//     --template-file infra/modules/role-management-group.bicep --parameters namePrefix=<main.bicep's namePrefix>
+//     --template-file infra/modules/role-management-group.bicep --parameters namePrefix=<main.bicep's namePrefix> installId=<its output installId>
 targetScope = 'managementGroup'
 
 @minLength(3)
@@ -12,12 +12,15 @@ targetScope = 'managementGroup'
 @description('The namePrefix used for main.bicep.')
 param namePrefix string = 'driftguard'
 
+@description('The install\'s own scope (main.bicep output installId, the id of its resource group): two installs at one group get roles of their own.')
+param installId string
+
 var permissions = loadJsonContent('../permissions.json')
 
 resource remediator 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(managementGroup().id, namePrefix, 'driftguard-remediator')
+  name: guid(managementGroup().id, installId, namePrefix, 'driftguard-remediator')
   properties: {
-    roleName: '${namePrefix} remediator (${managementGroup().name})'
+    roleName: '${namePrefix} remediator (${managementGroup().name}, ${take(uniqueString(installId), 6)})'
     description: 'driftguard: read function apps and patch only their insecure settings. Generated from infra/permissions.json.'
     type: 'CustomRole'
     permissions: [

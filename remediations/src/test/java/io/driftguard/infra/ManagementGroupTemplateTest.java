@@ -93,6 +93,30 @@ class ManagementGroupTemplateTest {
         "main.bicep names the group's role as " + groupRole);
   }
 
+  /**
+   * Two installs in one tenant (another subscription, the same namePrefix) get roles of their own: the role's name
+   * (its GUID) and display name are seeded by the install's own scope, the id of its resource group, never by the tenant
+   * and the prefix alone, where the second install would take over the first one's role.
+   */
+  @Test
+  void twoInstallsWithTheSamePrefixDoNotShareARole() {
+    String main = BicepTemplateTest.text("main.bicep");
+    BicepTemplateTest.assertContains(main,
+        "var installId = '${subscription().id}/resourceGroups/${resourceGroupName}'",
+        "var roleDefinitionGuid = useManagementGroup ? guid(managementGroupResourceId, installId, namePrefix, 'driftguard-remediator')"
+            + " : guid(installId, namePrefix, 'driftguard-remediator')",
+        "roleName: '${namePrefix} remediator (${suffix})'");
+    assertFalse(BicepTemplateTest.Bicep.of(INFRA.resolve("main.bicep")).noComments.contains("tenant()"),
+        "nothing of the install is named after the tenant alone");
+    BicepTree.Resource groupRole = BicepTree.resources(INFRA.resolve("modules/role-management-group.bicep"),
+        "Microsoft.Authorization/roleDefinitions").get(0);
+    assertEquals("guid(managementGroup().id, installId, namePrefix, 'driftguard-remediator')", groupRole.get("name"));
+    assertEquals("'${namePrefix} remediator (${managementGroup().name}, ${take(uniqueString(installId), 6)})'",
+        groupRole.get("properties.roleName"));
+    assertTrue(BicepTemplateTest.text("deploy.sh").contains("--parameters namePrefix=\"$prefix\" installId=\"$installId\""),
+        "deploy.sh gives the group's role the install's scope");
+  }
+
   /** The subscriptions deploy.sh lists become targetSubscriptionIds: each gets the same topic and filtered subscription. */
   @Test
   void everyTargetSubscriptionGetsTheSystemTopicAndTheEventSubscriptionWithTheCodesFilter() {
@@ -159,6 +183,7 @@ class ManagementGroupTemplateTest {
         + "      *outputs.functionAppName.value*) echo driftguard-app ;;\n"
         + "      *outputs.principalId.value*) echo 44444444-4444-4444-4444-444444444444 ;;\n"
         + "      *outputs.namePrefix.value*) echo driftguard ;;\n"
+        + "      *outputs.installId.value*) echo /subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-driftguard ;;\n"
         + "      *) fail UnknownOutput ;;\n"
         + "    esac ;;\n"
         + "  'deployment mg create '*)\n"

@@ -211,7 +211,8 @@ class RemoveScriptTest {
   @Test
   void everyResourceGroupTheTemplatesCreateCarriesTheInstallsTag() {
     String main = BicepTemplateTest.text("main.bicep");
-    assertTrue(main.contains("'driftguard-install': '${subscription().id}/resourceGroups/${resourceGroupName}'"),
+    assertTrue(main.contains("var installId = '${subscription().id}/resourceGroups/${resourceGroupName}'")
+        && main.contains("'driftguard-install': installId"),
         "the tag's value is the id of the install's own resource group, which remove.sh computes from its own login");
     assertTrue(main.contains("resourceGroupTags: installTag"), "the events groups get it too");
     assertTrue(BicepTemplateTest.text("remove.sh").contains("--query 'tags.\"driftguard-install\"'"));
