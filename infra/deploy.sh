@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: infra/deploy.sh <location> [--management-group <id>] [az deployment sub create arguments ...]
+Usage: infra/deploy.sh <location> [--management-group <id> | --subscriptions FILE] [az deployment sub create arguments ...]
 
 Deploys driftguard to the current Azure CLI subscription (az account show):
   1. mvn -B -DskipTests -pl functions -am package, and zips functions/target/azure-functions/driftguard
@@ -19,6 +19,12 @@ Deploys driftguard to the current Azure CLI subscription (az account show):
 lists them (az account management-group entities list) and passes them as targetSubscriptionIds, with
 managementGroupId=<id>: the custom role is defined at the group (step 3) and assigned at each of them (step 5). Run it again to cover
 subscriptions added to the group since.
+
+--subscriptions FILE: watch the subscriptions listed in FILE, one id a line (blank lines and # comments allowed).
+
+Either way every id must be a subscription id, and each counts once whatever its case. Any number of subscriptions:
+main.bicep deploys the targets in batches of 100 (nested deployments <namePrefix>-targets-<n>, in parallel, each under
+ARM's 800 resources per template), and the script prints one line per batch after each pass.
 
 Other arguments after <location> go to both az deployment sub create calls, e.g.
   infra/deploy.sh westeurope --parameters infra/main.parameters.json --parameters mode=autofix
@@ -50,13 +56,23 @@ esac
 location="$1"
 shift
 managementGroupToWatch=""
-if [[ "${1:-}" == "--management-group" ]]; then
-  [[ -n "${2:-}" ]] || die "--management-group needs the management group's id (its name, not its display name)"
-  # It goes into a JMESPath string and a parameter value: only what Azure allows in a management group's id.
-  [[ "$2" =~ ^[A-Za-z0-9._()-]{1,90}$ ]] || die "--management-group: '$2' is not a management group id"
-  managementGroupToWatch="$2"
-  shift 2
-fi
+subscriptionsFile=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --management-group)
+      [[ -n "${2:-}" ]] || die "--management-group needs the management group's id (its name, not its display name)"
+      # It goes into a JMESPath string and a parameter value: only what Azure allows in a management group's id.
+      [[ "$2" =~ $MANAGEMENT_GROUP_PATTERN ]] || die "--management-group: '$2' is not a management group id"
+      managementGroupToWatch="$2"
+      shift 2 ;;
+    --subscriptions)
+      [[ -n "${2:-}" && -r "${2:-}" ]] || die "--subscriptions needs a readable file of subscription ids, one a line"
+      subscriptionsFile="$2"
+      shift 2 ;;
+    *) break ;;
+  esac
+done
+[[ -z "$managementGroupToWatch" || -z "$subscriptionsFile" ]] || die "--management-group and --subscriptions exclude each other"
 extra=("$@")
 
 root="$(cd "$here/.." && pwd)"
@@ -70,19 +86,31 @@ az account show --output none 2>/dev/null || die "the Azure CLI is not logged in
 subscription="$(az account show --query id --output tsv)"
 say "subscription $subscription ($(az account show --query name --output tsv)), location $location, deployment '$name'"
 
-# With --management-group: the watched subscriptions are those under the group now, passed after the caller's arguments
-# so that they win over a targetSubscriptionIds there.
+# With --management-group or --subscriptions: the watched subscriptions, each checked and each once (ids compared
+# case-insensitively, as Azure does), passed after the caller's arguments so that they win over a targetSubscriptionIds
+# there.
 watchedScope=()
 if [[ -n "$managementGroupToWatch" ]]; then
   say "    listing the subscriptions under management group $managementGroupToWatch: az account management-group entities list"
   listed="$(subscriptions_under_management_group "$managementGroupToWatch")"
   [[ -n "$listed" ]] || die "no subscription under management group $managementGroupToWatch that this login can see"
-  mapfile -t underGroup <<<"$listed"
-  for id in "${underGroup[@]}"; do
-    [[ "$id" =~ ^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$ ]] || die "not a subscription id under $managementGroupToWatch: '$id'"
+  origin="under $managementGroupToWatch"
+elif [[ -n "$subscriptionsFile" ]]; then
+  listed="$(cat "$subscriptionsFile")"
+  origin="in $subscriptionsFile"
+fi
+if [[ -n "$managementGroupToWatch$subscriptionsFile" ]]; then
+  # Blank lines and # comments left out, spaces removed, lower case, each once, in order.
+  unique="$(printf '%s\n' "$listed" | awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, ""); $0 = tolower($0) } $0 != "" && !seen[$0]++')"
+  lines_into watched "$unique"
+  [[ ${#watched[@]} -gt 0 ]] || die "no subscription id $origin"
+  for id in "${watched[@]}"; do
+    [[ "$id" =~ $GUID_PATTERN ]] || die "not a subscription id $origin: '$id'"
   done
-  say "    ${#underGroup[@]} subscriptions: ${underGroup[*]}"
-  watchedScope=(--parameters "targetSubscriptionIds=$(json_array "${underGroup[@]}")" "managementGroupId=$managementGroupToWatch")
+  given="$(printf '%s\n' "$listed" | awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, "") } $0 != ""' | wc -l | tr -d ' ')"
+  say "    ${#watched[@]} subscriptions $origin ($((given - ${#watched[@]})) duplicate or differently cased ids left out)"
+  watchedScope=(--parameters "targetSubscriptionIds=$(json_array "${watched[@]}")")
+  [[ -z "$managementGroupToWatch" ]] || watchedScope+=("managementGroupId=$managementGroupToWatch")
 fi
 
 say "1/5 building the Functions package: mvn -B -DskipTests -pl functions -am package"
@@ -103,9 +131,27 @@ output() {
   az deployment sub show --name "$name" --query "properties.outputs.$1.value" --output tsv
 }
 
+# report_batches: one line per batch of targets, the nested deployments <namePrefix>-targets-<n> of main.bicep.
+report_batches() {
+  local prefix count batch line state subscriptions groups
+  prefix="$(output namePrefix)"
+  check_matches "output namePrefix" "$prefix" "$NAME_PREFIX_PATTERN" "not a name prefix"
+  count="$(output targetBatchCount)"
+  check_matches "output targetBatchCount" "$count" '^[0-9]{1,4}$' "not a number of batches"
+  for ((batch = 0; batch < count; batch++)); do
+    line="$(az deployment sub show --name "$prefix-targets-$batch" --query "[properties.provisioningState, \
+length(properties.parameters.subscriptionIds.value), length(properties.parameters.resourceGroups.value)]" --output tsv)"
+    read -r state subscriptions groups <<<"$line"
+    check_matches "the state of $prefix-targets-$batch" "$line" '^[A-Za-z]+[[:space:]]+[0-9]+[[:space:]]+[0-9]+$' \
+      "not a state and two counts"
+    say "    targets batch $((batch + 1))/$count ($prefix-targets-$batch): $state, $subscriptions subscriptions, $groups resource groups"
+  done
+}
+
 say "2/5 deploying the infrastructure without the Event Grid subscriptions: az deployment sub create --name $name ..."
 # The custom role is defined and assigned in this one deployment: retried while Azure replicates the new role.
 retry_consistency "infrastructure" "$ROLE_NOT_YET_THERE" -- deploy false
+report_batches
 # Read back, so checked before use like everything remove.sh reads (checks.sh).
 group="$(output resourceGroupName)"
 check_matches "output resourceGroupName" "$group" "$RESOURCE_GROUP_PATTERN" "not a resource group name"
@@ -145,6 +191,7 @@ say "5/5 creating the Event Grid subscriptions: az deployment sub create --name 
 # This pass writes the app settings again, which can restart the app just before Event Grid validates it; with a
 # management group it also assigns the role defined there moments ago.
 retry_consistency "Event Grid subscriptions" "$ENDPOINT_NOT_YET_VALID|$ROLE_NOT_YET_THERE" -- deploy true
+report_batches
 
 if [[ -n "$managementGroup" ]]; then
   # Earlier versions assigned the role at the group itself, reaching every subscription under it: no longer.

@@ -117,21 +117,19 @@ var installTag = {
 var eventsResourceGroupName = 'rg-${namePrefix}-events'
 var systemTopicName = '${namePrefix}-subscription-events'
 var resourceGroupTopicName = '${namePrefix}-resource-group-events'
-var targetResourceGroupIds = map(targetResourceGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}')
-// Every system topic, subscriptions' first, then resource groups' (the order of the targets and targetGroups modules).
-var eventSources = concat(map(targetSubscriptionIds, s => {
-  subscriptionId: s
-  resourceGroup: eventsResourceGroupName
-  topic: systemTopicName
-}), map(targetResourceGroups, g => {
-  subscriptionId: g.subscriptionId
-  resourceGroup: g.resourceGroup
-  topic: resourceGroupTopicName
-}))
+// The targets, each once: ids and names are compared case-insensitively, as Azure does.
+var targetIds = union(map(targetSubscriptionIds, s => toLower(s)), [])
+var watchedGroups = union(map(targetResourceGroups, g => {
+  subscriptionId: toLower(g.subscriptionId)
+  resourceGroup: toLower(g.resourceGroup)
+}), [])
+var targetResourceGroupIds = map(watchedGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}')
+var targetBatchSize = 100
+var targetBatchCount = (max(length(targetIds), length(watchedGroups)) + targetBatchSize - 1) / targetBatchSize
 // Every subscription driftguard may act in (DRIFTGUARD_SUBSCRIPTIONS): the watched ones and those of watched groups.
-var watchedSubscriptionIds = union(targetSubscriptionIds, map(targetResourceGroups, g => g.subscriptionId))
+var watchedSubscriptionIds = union(targetIds, map(watchedGroups, g => g.subscriptionId))
 // The custom role lives in the first target subscription, or (only resource groups) in driftguard's own.
-var roleSubscriptionId = empty(targetSubscriptionIds) ? subscription().subscriptionId : targetSubscriptionIds[0]
+var roleSubscriptionId = empty(targetIds) ? subscription().subscriptionId : targetIds[0]
 var useManagementGroup = !empty(managementGroupId)
 var managementGroupResourceId = '/providers/Microsoft.Management/managementGroups/${managementGroupId}'
 // The role's name: with managementGroupId, the one modules/role-management-group.bicep defines at the group.
@@ -235,45 +233,9 @@ module role 'modules/role-definition.bicep' = if (!useManagementGroup) {
     actions: map(permissions.actions, p => p.action)
     assignableScopes: union([
       '/subscriptions/${roleSubscriptionId}'
-    ], map(targetSubscriptionIds, s => '/subscriptions/${s}'), targetResourceGroupIds)
+    ], map(targetIds, s => '/subscriptions/${s}'), targetResourceGroupIds)
   }
 }
-
-// Per target subscription: a resource group with the subscription's system topic, and the role assignment.
-module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in targetSubscriptionIds: {
-  name: 'driftguard-target-${i}'
-  scope: subscription(subscriptionId)
-  params: {
-    location: location
-    resourceGroupName: eventsResourceGroupName
-    resourceGroupTags: installTag
-    systemTopicName: systemTopicName
-    assignRole: assignRole
-    roleDefinitionGuid: roleDefinitionGuid
-    principalId: app.outputs.principalId
-    actionGroupId: alerting.outputs.actionGroupId
-  }
-  dependsOn: [
-    role
-  ]
-}]
-
-// Per target resource group: the group's own system topic, and the role assignment at the group (with managementGroupId,
-// the group's subscription must be under the management group, where the role is assignable).
-module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in targetResourceGroups: {
-  name: 'driftguard-target-group-${i}'
-  scope: resourceGroup(group.subscriptionId, group.resourceGroup)
-  params: {
-    systemTopicName: resourceGroupTopicName
-    assignRole: assignRole
-    roleDefinitionGuid: roleDefinitionGuid
-    principalId: app.outputs.principalId
-    actionGroupId: alerting.outputs.actionGroupId
-  }
-  dependsOn: [
-    role
-  ]
-}]
 
 // The events Event Grid gave up on, in an account on which driftguard's own identity holds no role.
 module deadLetterStorage 'modules/dead-letter-storage.bicep' = {
@@ -286,33 +248,35 @@ module deadLetterStorage 'modules/dead-letter-storage.bicep' = {
   }
 }
 
-// Each system topic's identity may write dead letters into the dead-letter container, and nowhere else.
-module deadLetterAccess 'modules/dead-letter-access.bicep' = [for (source, i) in eventSources: {
-  name: 'driftguard-deadletter-${i}'
-  scope: rg
+// The targets in batches: a batch deploys up to targetBatchSize subscriptions and as many resource groups, about 600
+// resources, under ARM's limit of 800 per template; the batches deploy in parallel, each a nested deployment
+// <namePrefix>-targets-<n> of its own, which infra/deploy.sh reports on one line each.
+module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targetBatchCount): {
+  name: '${namePrefix}-targets-${batch}'
   params: {
-    storageAccountName: deadLetterStorage.outputs.storageAccountName
-    containerName: deadLetterStorage.outputs.containerName
-    principalId: i < length(targetSubscriptionIds) ? targets[i].outputs.topicPrincipalId : targetGroups[i - length(targetSubscriptionIds)].outputs.topicPrincipalId
-  }
-}]
-
-module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) in eventSources: if (deployEventSubscription) {
-  name: 'driftguard-events-${i}'
-  scope: resourceGroup(source.subscriptionId, source.resourceGroup)
-  params: {
-    systemTopicName: source.topic
-    name: '${namePrefix}-on-resource-write'
+    location: location
+    subscriptionIds: take(skip(targetIds, batch * targetBatchSize), targetBatchSize)
+    resourceGroups: take(skip(watchedGroups, batch * targetBatchSize), targetBatchSize)
+    eventsResourceGroupName: eventsResourceGroupName
+    resourceGroupTags: installTag
+    systemTopicName: systemTopicName
+    resourceGroupTopicName: resourceGroupTopicName
+    assignRole: assignRole
+    roleDefinitionGuid: roleDefinitionGuid
+    principalId: app.outputs.principalId
+    actionGroupId: alerting.outputs.actionGroupId
+    deadLetterResourceGroupName: rg.name
+    deadLetterStorageAccountName: deadLetterStorage.outputs.storageAccountName
+    deadLetterStorageAccountId: deadLetterStorage.outputs.storageAccountId
+    deadLetterContainerName: deadLetterStorage.outputs.containerName
+    deployEventSubscription: deployEventSubscription
+    eventSubscriptionName: '${namePrefix}-on-resource-write'
     functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
     includedEventTypes: eventFilter.includedEventTypes
     operationNames: eventFilter.operationNames
-    deadLetterStorageAccountId: deadLetterStorage.outputs.storageAccountId
-    deadLetterContainerName: deadLetterStorage.outputs.containerName
   }
   dependsOn: [
-    targets
-    targetGroups
-    deadLetterAccess
+    role
     settings
   ]
 }]
@@ -334,7 +298,7 @@ output resourceGroupName string = rg.name
 output functionAppName string = app.outputs.name
 output functionAppId string = app.outputs.id
 output principalId string = app.outputs.principalId
-output targetSubscriptionIds array = targetSubscriptionIds
+output targetSubscriptionIds array = targetIds
 output targetResourceGroupIds array = targetResourceGroupIds
 output resourceGroupTopicName string = resourceGroupTopicName
 output eventsResourceGroupName string = eventsResourceGroupName
@@ -342,6 +306,7 @@ output managementGroupId string = managementGroupId
 output roleDefinitionGuid string = roleDefinitionGuid
 output roleDefinitionSubscriptionId string = roleSubscriptionId
 output eventSubscriptionDeployed bool = deployEventSubscription
+output targetBatchCount int = targetBatchCount
 output logsIngestionEndpoint string = alerting.outputs.logsIngestionEndpoint
 output dcrImmutableId string = alerting.outputs.dcrImmutableId
 output actionGroupId string = alerting.outputs.actionGroupId

@@ -96,6 +96,8 @@ if [[ -n "$managementGroup" ]]; then
     "$scope/providers/Microsoft.Authorization/roleDefinitions/$roleGuid"
 fi
 
+batches="$(output targetBatchCount)"
+check_matches "output targetBatchCount" "$batches" '^[0-9]{1,4}$' "not a number of batches"
 listed="$(output targetSubscriptionIds)"
 lines_into targets "$listed"
 for id in ${targets[@]+"${targets[@]}"}; do check_guid "output targetSubscriptionIds" "$id"; done
@@ -194,6 +196,9 @@ fi
 say "4/5 az group delete --name $group"
 delete_group_if_ours "$own" "$group"
 
-say "5/5 az deployment sub delete --name $name"
+say "5/5 az deployment sub delete --name $name (and its batches of targets, $prefix-targets-<n>)"
+for ((batch = 0; batch < batches; batch++)); do
+  tolerating_not_found az deployment sub delete --name "$prefix-targets-$batch" --output none
+done
 az deployment sub delete --name "$name" --output none
 say "driftguard removed"

@@ -406,11 +406,12 @@ class BicepTemplateTest {
     assertEquals(List.of(), BicepTree.resources(deadLetters, "Microsoft.Authorization/roleAssignments"));
     assertContains(text("modules/dead-letter-storage.bicep"), "allowSharedKeyAccess: false", "allowBlobPublicAccess: false",
         "minimumTlsVersion: 'TLS1_2'", "publicAccess: 'None'");
-    String main = text("main.bicep");
-    assertContains(main, "storageAccountName: deadLetterStorage.outputs.storageAccountName",
-        "containerName: deadLetterStorage.outputs.containerName",
-        "deadLetterStorageAccountId: deadLetterStorage.outputs.storageAccountId",
-        "deadLetterContainerName: deadLetterStorage.outputs.containerName");
+    assertContains(text("main.bicep"), "deadLetterStorageAccountName: deadLetterStorage.outputs.storageAccountName",
+        "deadLetterContainerName: deadLetterStorage.outputs.containerName",
+        "deadLetterStorageAccountId: deadLetterStorage.outputs.storageAccountId");
+    assertContains(text("modules/target-batch.bicep"), "storageAccountName: deadLetterStorageAccountName",
+        "containerName: deadLetterContainerName", "deadLetterStorageAccountId: deadLetterStorageAccountId",
+        "scope: resourceGroup(deadLetterResourceGroupName)");
     assertTrue(Pattern.compile("storageAccountName: storage\\.name\\s+principalId: site\\.identity\\.principalId")
         .matcher(text("modules/function-app.bicep")).find(), "driftguard's storage roles: on its own account only");
   }
@@ -456,12 +457,46 @@ class BicepTemplateTest {
 
     String main = text("main.bicep");
     assertTrue(main.contains("param targetResourceGroups array = []"), "resource groups are an option");
-    assertContains(main, "module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in targetResourceGroups: {",
-        "scope: resourceGroup(group.subscriptionId, group.resourceGroup)",
+    assertContains(main, "resourceGroups: take(skip(watchedGroups, batch * targetBatchSize), targetBatchSize)",
         "'/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}'");
-    assertTrue(Pattern.compile("(?s)var eventSources = concat\\(map\\(targetSubscriptionIds, .*?\\}\\), "
-        + "map\\(targetResourceGroups, ").matcher(main).find(), "the groups' topics are event sources too");
-    assertEquals(2, count(main, "in eventSources: "), "dead-letter access and event subscription for every topic");
+    String batch = text("modules/target-batch.bicep");
+    assertContains(batch, "module targetGroups 'target-resource-group.bicep' = [for (group, i) in resourceGroups: {",
+        "scope: resourceGroup(group.subscriptionId, group.resourceGroup)");
+    assertTrue(Pattern.compile("(?s)var eventSources = concat\\(map\\(subscriptionIds, .*?\\}\\), "
+        + "map\\(resourceGroups, ").matcher(batch).find(), "the groups' topics are event sources too");
+    assertEquals(2, count(batch, "in eventSources: "), "dead-letter access and event subscription for every topic");
+  }
+
+  /**
+   * ARM refuses a template of more than 800 resources (copies included): the targets deploy in batches, nested
+   * deployments of their own, each under the limit whatever the number of subscriptions, and ids count once whatever
+   * their case.
+   */
+  @Test
+  void theTargetsDeployInBatchesThatStayUnderArmsResourceLimit() {
+    String main = Bicep.of(INFRA.resolve("main.bicep")).noComments;
+    Matcher size = Pattern.compile("var targetBatchSize = (\\d+)").matcher(main);
+    assertTrue(size.find(), "main.bicep sets the batch size");
+    int perBatch = Integer.parseInt(size.group(1));
+    assertContains(main, "var targetIds = union(map(targetSubscriptionIds, s => toLower(s)), [])",
+        "var targetBatchCount = (max(length(targetIds), length(watchedGroups)) + targetBatchSize - 1) / targetBatchSize",
+        "module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targetBatchCount): {",
+        "subscriptionIds: take(skip(targetIds, batch * targetBatchSize), targetBatchSize)",
+        "resourceGroups: take(skip(watchedGroups, batch * targetBatchSize), targetBatchSize)",
+        "output targetSubscriptionIds array = targetIds");
+    assertFalse(Pattern.compile("= \\[for [^\\]]* in (targetSubscriptionIds|targetResourceGroups|targetIds|watchedGroups):")
+        .matcher(main).find(), "main.bicep deploys no target itself, only batches");
+    // A batch's resources: one per target for a loop over the batch's subscriptions or groups, two for a loop over
+    // their topics (eventSources), one for anything else.
+    String batch = Bicep.of(INFRA.resolve("modules/target-batch.bicep")).noComments;
+    Matcher declaration = Pattern.compile("(?m)^(?:resource|module) \\w+ '[^']+' = (\\[for [^\\]]*? in (\\w+):)?").matcher(batch);
+    int resources = 0;
+    while (declaration.find()) {
+      String loop = declaration.group(2);
+      resources += loop == null ? 1 : loop.equals("eventSources") ? 2 * perBatch : perBatch;
+      assertTrue(loop == null || List.of("subscriptionIds", "resourceGroups", "eventSources").contains(loop), loop);
+    }
+    assertTrue(resources > 4 * perBatch && resources <= 800, "a batch holds up to " + resources + " resources");
   }
 
   // ---------------------------------------------------------------- Event Grid
@@ -580,8 +615,8 @@ class BicepTemplateTest {
       }
     }
     assertEquals(1, topics, "one system topic declaration (system-topic.bicep), for subscriptions and resource groups");
-    String main = text("main.bicep");
-    assertEquals(2, count(main, "actionGroupId: alerting.outputs.actionGroupId"),
+    assertEquals(1, count(text("main.bicep"), "actionGroupId: alerting.outputs.actionGroupId"), "the batches get it");
+    assertEquals(2, count(text("modules/target-batch.bicep"), "actionGroupId: actionGroupId"),
         "both kinds of target get driftguard's action group");
   }
 

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +44,8 @@ class DeployScriptTest {
     output(az, "functionAppName", "driftguard-abc");
     output(az, "principalId", PRINCIPAL);
     output(az, "managementGroupId", "");
+    output(az, "targetBatchCount", "1");
+    az.answer("deployment sub show --name driftguard-targets-0 --query *", "Succeeded\t1\t0");
     return az;
   }
 
@@ -82,5 +89,62 @@ class DeployScriptTest {
     assertEquals(5, run.calls(UPLOAD).size(), run.calls().toString());
     assertTrue(run.output().contains("code: gave up after 5 attempts"), run.output());
     assertEquals(1, run.calls("deployment sub create").size(), "no Event Grid pass without the code: " + run.calls());
+  }
+
+  /**
+   * 600 subscriptions from a file, some listed twice or in another case: each deploys once, in batches that ARM can
+   * take, with a line per batch after each pass.
+   */
+  @Test
+  void sixHundredSubscriptionsDeployOnceEachInBatches() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      ids.add(String.format("%08x-aaaa-4bbb-8ccc-%012x", i, i));
+    }
+    List<String> file = new ArrayList<>(List.of("# the estate", ""));
+    file.addAll(ids);
+    file.addAll(List.of(ids.get(7).toUpperCase(Locale.ROOT), "  " + ids.get(8) + "  ", ids.get(599) + " # again"));
+    Path subscriptions = Files.write(work.resolve("subscriptions.txt"), file);
+    FakeAz az = healthy(work);
+    output(az, "targetBatchCount", "6");
+    for (int batch = 0; batch < 6; batch++) {
+      az.answer("deployment sub show --name driftguard-targets-" + batch + " --query *", "Succeeded\t100\t0");
+    }
+    FakeAz.Run run = az.run("deploy.sh", "westeurope", "--subscriptions", subscriptions.toString());
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.output().contains("600 subscriptions in " + subscriptions + " (3 duplicate or differently cased ids left out)"),
+        run.output());
+    List<String> passes = run.calls("deployment sub create");
+    assertEquals(2, passes.size());
+    for (String pass : passes) {
+      Matcher given = Pattern.compile("targetSubscriptionIds=\\[([^\\]]*)\\]").matcher(pass);
+      assertTrue(given.find(), pass);
+      assertEquals(ids.stream().map(id -> "\"" + id + "\"").toList(), List.of(given.group(1).split(",")),
+          "each id once, lower case, in the file's order");
+    }
+    for (int batch = 1; batch <= 6; batch++) {
+      String line = "targets batch " + batch + "/6 (driftguard-targets-" + (batch - 1) + "): Succeeded, 100 subscriptions, 0 resource groups";
+      assertEquals(2, run.output().split(Pattern.quote(line), -1).length - 1, "after each pass: " + line + "\n" + run.output());
+    }
+  }
+
+  @Test
+  void aLineThatIsNotASubscriptionIdStopsTheScriptBeforeAnythingIsDeployed() throws Exception {
+    Path subscriptions = Files.write(work.resolve("subscriptions.txt"),
+        List.of("00000000-aaaa-4bbb-8ccc-000000000000", "00000001-aaaa-4bbb-8ccc-000000000001\"]", "x"));
+    FakeAz.Run run = healthy(work).run("deploy.sh", "westeurope", "--subscriptions", subscriptions.toString());
+    assertEquals(1, run.exitCode(), run.output());
+    assertTrue(run.output().contains("not a subscription id in " + subscriptions), run.output());
+    assertEquals(List.of(), run.calls("deployment"));
+  }
+
+  /** A batch state read back is an output too: anything but a state and two counts stops the script. */
+  @Test
+  void aHostileBatchStateStopsTheScript() throws Exception {
+    FakeAz az = healthy(work).answer("deployment sub show --name driftguard-targets-0 --query *", "Succeeded\t1\t0; rm -rf ~");
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(1, run.exitCode(), run.output());
+    assertTrue(run.output().contains("refusing the state of driftguard-targets-0"), run.output());
+    assertEquals(List.of(), run.calls(UPLOAD));
   }
 }

@@ -81,7 +81,7 @@ final class FakeAz {
     }
   }
 
-  /** az answers a call matching the glob with this output (a line break is \n) and exit status 0. */
+  /** az answers a call matching the glob with this output and exit status 0. */
   FakeAz answer(String glob, String output) {
     return add(glob, 0, output);
   }
@@ -92,8 +92,8 @@ final class FakeAz {
   }
 
   private FakeAz add(String glob, Object status, String output) {
-    assertTrue(!glob.contains("\t") && !output.contains("\t"), "no tabs in an answer");
-    String escaped = output.replace("\\", "\\\\").replace("\n", "\\n");
+    assertTrue(!glob.contains("\t"), "no tab in a glob");
+    String escaped = output.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t");
     try {
       Files.writeString(dir.resolve("answers"), glob + "\t" + status + "\t" + escaped + "\n", StandardOpenOption.APPEND);
     } catch (IOException e) {

@@ -84,8 +84,11 @@ class ManagementGroupTemplateTest {
     BicepTemplateTest.assertContains(main,
         "var assignRole = !useManagementGroup || deployEventSubscription",
         "var managementGroupResourceId = '/providers/Microsoft.Management/managementGroups/${managementGroupId}'",
+        "assignRole: assignRole");
+    String batch = BicepTemplateTest.text("modules/target-batch.bicep");
+    BicepTemplateTest.assertContains(batch,
         "scope: subscription(subscriptionId)", "scope: resourceGroup(group.subscriptionId, group.resourceGroup)");
-    assertEquals(2, BicepTemplateTest.count(main, "assignRole: assignRole"), "both kinds of target get the assignment");
+    assertEquals(2, BicepTemplateTest.count(batch, "assignRole: assignRole"), "both kinds of target get the assignment");
     // The role main.bicep assigns is the one role-management-group.bicep defines at the group.
     String groupRole = BicepTree.resources(INFRA.resolve("modules/role-management-group.bicep"),
         "Microsoft.Authorization/roleDefinitions").get(0).get("name");
@@ -122,15 +125,19 @@ class ManagementGroupTemplateTest {
   void everyTargetSubscriptionGetsTheSystemTopicAndTheEventSubscriptionWithTheCodesFilter() {
     String main = BicepTemplateTest.text("main.bicep");
     BicepTemplateTest.assertContains(main,
-        "module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in targetSubscriptionIds: {",
-        "scope: subscription(subscriptionId)",
-        "var eventSources = concat(map(targetSubscriptionIds, s => {",
-        "module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) in eventSources: if (deployEventSubscription) {",
+        "module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targetBatchCount): {",
+        "subscriptionIds: take(skip(targetIds, batch * targetBatchSize), targetBatchSize)",
         "includedEventTypes: eventFilter.includedEventTypes", "operationNames: eventFilter.operationNames",
         "DRIFTGUARD_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')",
         "var useManagementGroup = !empty(managementGroupId)",
         "module role 'modules/role-definition.bicep' = if (!useManagementGroup) {",
         "assignRole: assignRole");
+    BicepTemplateTest.assertContains(BicepTemplateTest.text("modules/target-batch.bicep"),
+        "module targets 'target-subscription.bicep' = [for (subscriptionId, i) in subscriptionIds: {",
+        "scope: subscription(subscriptionId)",
+        "var eventSources = concat(map(subscriptionIds, s => {",
+        "module eventSubscriptions 'event-subscription.bicep' = [for (source, i) in eventSources: if (deployEventSubscription) {",
+        "includedEventTypes: includedEventTypes", "operationNames: operationNames");
     assertTrue(BicepTemplateTest.loads("main.bicep", "event-filter.json"), "the filter comes from event-filter.json");
     assertTrue(BicepTemplateTest.text("modules/target-subscription.bicep").contains("watchResourceGroup: false"),
         "a subscription's topic watches the whole subscription");
@@ -183,6 +190,8 @@ class ManagementGroupTemplateTest {
         + "      *outputs.functionAppName.value*) echo driftguard-app ;;\n"
         + "      *outputs.principalId.value*) echo 44444444-4444-4444-4444-444444444444 ;;\n"
         + "      *outputs.namePrefix.value*) echo driftguard ;;\n"
+        + "      *outputs.targetBatchCount.value*) echo 1 ;;\n"
+        + "      *'--name driftguard-targets-0 '*) printf 'Succeeded\\t3\\t0\\n' ;;\n"
         + "      *outputs.installId.value*) echo /subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-driftguard ;;\n"
         + "      *) fail UnknownOutput ;;\n"
         + "    esac ;;\n"

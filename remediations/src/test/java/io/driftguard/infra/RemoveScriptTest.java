@@ -40,7 +40,7 @@ class RemoveScriptTest {
         .answer("account show --output none", "")
         .answer("account show --query id --output tsv", OWN)
         .answer("deployment sub show --name driftguard --output none", "")
-        .answer("deployment sub delete --name driftguard *", "")
+        .answer("deployment sub delete --name *", "")
         .answer("role assignment delete --ids *", "")
         .answer("role definition delete *", "")
         .answer("resource delete --ids *", "")
@@ -57,6 +57,7 @@ class RemoveScriptTest {
     output(az, "targetSubscriptionIds", TARGET_1 + "\n" + TARGET_2);
     output(az, "targetResourceGroupIds", WATCHED_GROUP);
     output(az, "resourceGroupTopicName", "driftguard-resource-group-events");
+    output(az, "targetBatchCount", "2");
     for (String scope : List.of("/subscriptions/" + TARGET_1, "/subscriptions/" + TARGET_2, WATCHED_GROUP)) {
       az.answer("role assignment list --scope " + scope + " *", assignment(scope));
     }
@@ -96,10 +97,12 @@ class RemoveScriptTest {
         "group delete --subscription " + TARGET_2 + " --name rg-driftguard-events --yes",
         "role definition delete --name " + ROLE + " --scope /subscriptions/" + TARGET_1,
         "group delete --subscription " + OWN + " --name rg-driftguard --yes",
+        "deployment sub delete --name driftguard-targets-0 --output none",
+        "deployment sub delete --name driftguard-targets-1 --output none",
         "deployment sub delete --name driftguard --output none")), run.calls().toString());
     assertTrue(run.calls().contains("group show --subscription " + TARGET_1
         + " --name rg-driftguard-events --query tags.\"driftguard-install\" --output tsv"), "the tag is read first");
-    assertEquals(10, run.deletions().size(), run.deletions().toString());
+    assertEquals(12, run.deletions().size(), run.deletions().toString());
   }
 
   static Stream<Arguments> hostileOutputs() {
@@ -117,7 +120,8 @@ class RemoveScriptTest {
         Arguments.of("targetResourceGroupIds", "/subscriptions/not-a-guid/resourceGroups/team-apps"),
         Arguments.of("roleDefinitionGuid", "*"),
         Arguments.of("roleDefinitionSubscriptionId", "../" + TARGET_2),
-        Arguments.of("resourceGroupTopicName", "someone-elses-topic"));
+        Arguments.of("resourceGroupTopicName", "someone-elses-topic"),
+        Arguments.of("targetBatchCount", "1; az group delete"));
   }
 
   @ParameterizedTest(name = "{0} = {1}")
