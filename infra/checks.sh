@@ -48,3 +48,31 @@ lower() {
 lines_into() {
   IFS=$'\n' read -r -d '' -a "$1" <<<"$2" || true
 }
+
+# version_at_least <version> <minimum>: whether a dotted version (1.22.3) is at least the minimum, part by part.
+version_at_least() {
+  local IFS=.
+  local -a have want
+  read -r -a have <<<"$1"
+  read -r -a want <<<"$2"
+  local part
+  for part in 0 1 2; do
+    [[ "${have[part]:-0}" -gt "${want[part]:-0}" ]] && return 0
+    [[ "${have[part]:-0}" -lt "${want[part]:-0}" ]] && return 1
+  done
+  return 0
+}
+
+# The oldest Azure CLI the scripts are written for (infra/README.md, Prerequisites).
+AZ_MINIMUM=2.60.0
+
+# require_az_version: stops the script, saying what it found and what it needs, unless az is at least AZ_MINIMUM.
+require_az_version() {
+  local version
+  version="$(az version --query '"azure-cli"' --output tsv 2>/dev/null || true)"
+  if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || ! version_at_least "$version" "$AZ_MINIMUM"; then
+    printf '%s: Azure CLI %s found; infra/ needs %s or later (az upgrade)\n' "${0##*/}" "${version:-of unknown version}" \
+      "$AZ_MINIMUM" >&2
+    exit 1
+  fi
+}

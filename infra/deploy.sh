@@ -5,10 +5,12 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: infra/deploy.sh <location> [--management-group <id> | --subscriptions FILE] [az deployment sub create arguments ...]
+Usage: infra/deploy.sh <location> [--management-group <id> | --subscriptions FILE] [--package ZIP]
+                       [az deployment sub create arguments ...]
 
 Deploys driftguard to the current Azure CLI subscription (az account show):
-  1. mvn -B -DskipTests -pl functions -am package, and zips functions/target/azure-functions/driftguard
+  1. mvn -B -DskipTests -pl functions -am package (without the profiles that install test tooling from npm), and
+     zips functions/target/azure-functions/driftguard; with --package ZIP, nothing is built and ZIP is deployed
   2. az deployment sub create --template-file infra/main.bicep ... deployEventSubscription=false
   3. (only with managementGroupId) az deployment mg create --template-file infra/modules/role-management-group.bicep:
      the custom role, defined at the group and assigned in step 5 at each watched subscription only
@@ -31,7 +33,7 @@ Other arguments after <location> go to both az deployment sub create calls, e.g.
   infra/deploy.sh westeurope --parameters targetSubscriptionIds='["<sub-1>","<sub-2>"]' alertEmails='["oncall@contoso.com"]'
 
 Environment: DRIFTGUARD_DEPLOYMENT names the deployment (default: driftguard); infra/remove.sh reads it back.
-Needs: az (logged in, with Bicep), mvn, Java 17 (java, jar); Owner, or User Access Administrator and Contributor,
+Needs: az 2.60.0 or later (logged in, with Bicep), and unless --package is given mvn and Java 17 (java, jar); Owner, or User Access Administrator and Contributor,
 on every target subscription (and on the management group when managementGroupId is set).
 USAGE
 }
@@ -57,6 +59,7 @@ location="$1"
 shift
 managementGroupToWatch=""
 subscriptionsFile=""
+prebuilt=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --management-group)
@@ -69,6 +72,10 @@ while [[ $# -gt 0 ]]; do
       [[ -n "${2:-}" && -r "${2:-}" ]] || die "--subscriptions needs a readable file of subscription ids, one a line"
       subscriptionsFile="$2"
       shift 2 ;;
+    --package)
+      [[ -n "${2:-}" && -r "${2:-}" ]] || die "--package needs a readable zip of the Functions package"
+      prebuilt="$2"
+      shift 2 ;;
     *) break ;;
   esac
 done
@@ -76,11 +83,21 @@ done
 extra=("$@")
 
 root="$(cd "$here/.." && pwd)"
+# The poms' profiles that install test tooling from npm: the build of the package leaves them out (DeployScriptTest
+# checks the poms against this list).
+TEST_TOOLING_PROFILES='!install-azurite,!install-bicep-grammar,!install-playwright'
+
 name="${DRIFTGUARD_DEPLOYMENT:-driftguard}"
 
-for tool in az mvn java jar; do
-  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found: install the Azure CLI (az), Maven (mvn) and a Java 17 JDK (java, jar)"
+if [[ -n "$prebuilt" ]]; then
+  tools="az"
+else
+  tools="az mvn java jar"
+fi
+for tool in $tools; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found: install the Azure CLI (az)${prebuilt:+, or }${prebuilt:-, Maven (mvn) and a Java 17 JDK (java, jar), or pass --package <release zip>}"
 done
+require_az_version
 az account show --output none 2>/dev/null || die "the Azure CLI is not logged in: run 'az login' and 'az account set --subscription <id>'"
 
 subscription="$(az account show --query id --output tsv)"
@@ -104,23 +121,33 @@ if [[ -n "$managementGroupToWatch$subscriptionsFile" ]]; then
   unique="$(printf '%s\n' "$listed" | awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, ""); $0 = tolower($0) } $0 != "" && !seen[$0]++')"
   lines_into watched "$unique"
   [[ ${#watched[@]} -gt 0 ]] || die "no subscription id $origin"
-  for id in "${watched[@]}"; do
+  for id in ${watched[@]+"${watched[@]}"}; do
     [[ "$id" =~ $GUID_PATTERN ]] || die "not a subscription id $origin: '$id'"
   done
   given="$(printf '%s\n' "$listed" | awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, "") } $0 != ""' | wc -l | tr -d ' ')"
   say "    ${#watched[@]} subscriptions $origin ($((given - ${#watched[@]})) duplicate or differently cased ids left out)"
-  watchedScope=(--parameters "targetSubscriptionIds=$(json_array "${watched[@]}")")
+  watchedScope=(--parameters "targetSubscriptionIds=$(json_array ${watched[@]+"${watched[@]}"})")
   [[ -z "$managementGroupToWatch" ]] || watchedScope+=("managementGroupId=$managementGroupToWatch")
 fi
 
-say "1/5 building the Functions package: mvn -B -DskipTests -pl functions -am package"
-(cd "$root" && mvn -B -q -DskipTests -pl functions -am package)
-package="$root/functions/target/azure-functions/driftguard"
-[[ -f "$package/host.json" ]] || die "no host.json in $package: did the build write the Functions package?"
-zip="$root/functions/target/driftguard-functions.zip"
-rm -f "$zip"
-(cd "$package" && jar --create --file "$zip" --no-manifest .)
-say "    package: $zip"
+if [[ -n "$prebuilt" ]]; then
+  # A zip's file names are stored as they are, so a package's host.json shows in its bytes.
+  [[ "$(head -c 2 "$prebuilt")" == PK ]] && LC_ALL=C grep -q 'host\.json' "$prebuilt" \
+    || die "--package $prebuilt: not a zip of a Functions package (no host.json in it)"
+  zip="$prebuilt"
+  say "1/5 not building: deploying the package $zip"
+else
+  # Only the package: not the tests, and none of the profiles that install test tooling from npm (Azurite, the Bicep
+  # grammar), so deploying needs Java, Maven and az only.
+  say "1/5 building the Functions package: mvn -B -DskipTests -pl functions -am package -P '$TEST_TOOLING_PROFILES'"
+  (cd "$root" && mvn -B -q -DskipTests -pl functions -am package -P "$TEST_TOOLING_PROFILES")
+  package="$root/functions/target/azure-functions/driftguard"
+  [[ -f "$package/host.json" ]] || die "no host.json in $package: did the build write the Functions package?"
+  zip="$root/functions/target/driftguard-functions.zip"
+  rm -f "$zip"
+  (cd "$package" && jar --create --file "$zip" --no-manifest .)
+  say "    package: $zip"
+fi
 
 deploy() {
   az deployment sub create --name "$name" --location "$location" --template-file "$here/main.bicep" \

@@ -44,6 +44,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 command -v az >/dev/null 2>&1 || die "'az' not found: install the Azure CLI"
+require_az_version
 az account show --output none 2>/dev/null || die "the Azure CLI is not logged in: run 'az login'"
 own="$(az account show --query id --output tsv)"
 check_guid "the current subscription" "$own"

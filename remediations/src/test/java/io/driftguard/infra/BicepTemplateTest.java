@@ -677,7 +677,7 @@ class BicepTemplateTest {
       bashSyntaxIsValid(INFRA.resolve(script));
     }
     String deploy = text("deploy.sh");
-    int build = deploy.indexOf("(cd \"$root\" && mvn -B -q -DskipTests -pl functions -am package)");
+    int build = deploy.indexOf("(cd \"$root\" && mvn -B -q -DskipTests -pl functions -am package -P \"$TEST_TOOLING_PROFILES\")");
     int infrastructure = deploy.indexOf("-- deploy false");
     int code = deploy.indexOf("az functionapp deployment source config-zip --resource-group");
     int events = deploy.indexOf("-- deploy true");

@@ -30,6 +30,7 @@ class DeployScriptTest {
   /** The answers of a first deployment that goes well, and a build that writes the Functions package. */
   static FakeAz healthy(Path work) {
     FakeAz az = new FakeAz(work)
+        .answer("version --query *", "2.67.0")
         .answer("account show --output none", "")
         .answer("account show --query id --output tsv", OWN)
         .answer("account show --query name --output tsv", "platform")
@@ -146,5 +147,65 @@ class DeployScriptTest {
     assertEquals(1, run.exitCode(), run.output());
     assertTrue(run.output().contains("refusing the state of driftguard-targets-0"), run.output());
     assertEquals(List.of(), run.calls(UPLOAD));
+  }
+
+  @Test
+  void anAzureCliOlderThanTheReadmeNamesIsRefusedBeforeAnything() throws Exception {
+    for (String version : List.of("2.59.1", "", "2.67.0; rm -rf ~")) {
+      FakeAz az = healthy(work.resolve("v" + version.length())).answer("version --query *", version);
+      FakeAz.Run run = az.run("deploy.sh", "westeurope");
+      assertEquals(1, run.exitCode(), run.output());
+      assertTrue(run.output().contains("infra/ needs 2.60.0 or later (az upgrade)"), run.output());
+      assertEquals(List.of(), run.calls("deployment"), version);
+    }
+    assertTrue(BicepTemplateTest.text("README.md").contains("Azure CLI 2.60 or later"), "the README names the same version");
+  }
+
+  /** A release zip deploys as it is: no Maven, no Java, no build. */
+  @Test
+  void aPrebuiltPackageDeploysWithoutBuilding() throws Exception {
+    Path zip = Files.write(work.resolve("driftguard-functions-1.0.0.zip"),
+        "PK\u0003\u0004 host.json OnResourceWrite/function.json".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    FakeAz az = healthy(work);
+    FakeAz.Run run = az.run("deploy.sh", "westeurope", "--package", zip.toString());
+    assertEquals(0, run.exitCode(), run.output());
+    assertFalse(Files.exists(work.resolve("mvn-calls")), "nothing built");
+    assertTrue(run.calls(UPLOAD).get(0).contains("--src " + zip + " "), run.calls().toString());
+    assertTrue(run.output().contains("1/5 not building: deploying the package " + zip), run.output());
+
+    Path notAPackage = Files.writeString(work.resolve("notes.zip"), "PK but no host file");
+    FakeAz.Run refused = healthy(work.resolve("refused")).run("deploy.sh", "westeurope", "--package", notAPackage.toString());
+    assertEquals(1, refused.exitCode(), refused.output());
+    assertTrue(refused.output().contains("not a zip of a Functions package"), refused.output());
+    assertEquals(List.of(), refused.calls("deployment"));
+  }
+
+  /** Building the package must not need npm: every profile of the poms that runs npm is left out of the build. */
+  @Test
+  void theBuildLeavesOutEveryProfileThatInstallsFromNpm() throws Exception {
+    List<String> npmProfiles = new ArrayList<>();
+    for (String module : List.of("", "sandbox", "remediations", "functions", "cli")) {
+      Path pom = Path.of("..", module, "pom.xml");
+      if (!Files.exists(pom)) {
+        continue;
+      }
+      Matcher profile = Pattern.compile("(?s)<profile>\\s*(?:<!--.*?-->\\s*)?<id>([^<]+)</id>(.*?)</profile>")
+          .matcher(Files.readString(pom));
+      while (profile.find()) {
+        if (profile.group(2).contains("<executable>npm</executable>")) {
+          npmProfiles.add(profile.group(1));
+        }
+      }
+    }
+    assertTrue(npmProfiles.contains("install-azurite"), "the sandbox's Azurite profile is found: " + npmProfiles);
+    FakeAz.Run run = healthy(work).run("deploy.sh", "westeurope");
+    assertEquals(0, run.exitCode(), run.output());
+    String build = Files.readString(work.resolve("mvn-calls")).trim();
+    Matcher left = Pattern.compile("-P (\\S+)").matcher(build);
+    assertTrue(left.find(), build);
+    for (String profile : npmProfiles) {
+      assertTrue(List.of(left.group(1).split(",")).contains("!" + profile), profile + " runs npm, yet the build has it: " + build);
+    }
+    assertTrue(build.startsWith("-B -q -DskipTests -pl functions -am package"), build);
   }
 }

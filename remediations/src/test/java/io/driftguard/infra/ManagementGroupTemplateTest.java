@@ -174,6 +174,7 @@ class ManagementGroupTemplateTest {
         + "echo \"$*\" >> '" + calls + "'\n"
         + "fail() { echo \"ERROR: {\\\"code\\\": \\\"$1\\\"}\" >&2; exit 1; }\n"
         + "case \"$*\" in\n"
+        + "  'version --query \"azure-cli\" --output tsv') echo 2.67.0 ;;\n"
         + "  'account show --output none') ;;\n"
         + "  'account show --query id --output tsv') echo 99999999-9999-9999-9999-999999999999 ;;\n"
         + "  'account show --query name --output tsv') echo platform ;;\n"

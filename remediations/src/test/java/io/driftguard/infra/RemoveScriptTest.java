@@ -37,6 +37,7 @@ class RemoveScriptTest {
   /** The answers of an installation deploy.sh made: two target subscriptions and one watched resource group. */
   static FakeAz healthy(Path work) {
     FakeAz az = new FakeAz(work)
+        .answer("version --query *", "2.60.0")
         .answer("account show --output none", "")
         .answer("account show --query id --output tsv", OWN)
         .answer("deployment sub show --name driftguard --output none", "")
@@ -228,6 +229,14 @@ class RemoveScriptTest {
       }
     }
     assertEquals(2, groups, "driftguard's own group and each target subscription's events group");
+  }
+
+  @Test
+  void anAzureCliOlderThanTheReadmeNamesIsRefusedBeforeAnything() throws Exception {
+    FakeAz.Run run = healthy(work).answer("version --query *", "2.51.0").run("remove.sh", "--yes");
+    assertEquals(1, run.exitCode(), run.output());
+    assertTrue(run.output().contains("remove.sh: Azure CLI 2.51.0 found; infra/ needs 2.60.0 or later"), run.output());
+    assertEquals(List.of("version --query \"azure-cli\" --output tsv"), run.calls());
   }
 
   @Test
