@@ -16,6 +16,9 @@ Deploys driftguard to the current Azure CLI subscription (az account show):
      the custom role, defined at the group and assigned in step 5 at each watched subscription only
   4. az functionapp deployment source config-zip: the code, to the Flex Consumption app
   5. az deployment sub create ... deployEventSubscription=true: the Event Grid subscriptions
+A target the previous deployment had and this one has not (a subscription no longer listed or moved out of the
+management group, a resource group no longer listed) loses, right after step 2, the role's assignment and driftguard's
+system topic and event subscription there, as infra/remove.sh would remove them.
 
 --management-group <id>: watch every subscription under that management group (child groups included). The script
 lists them (az account management-group entities list) and passes them as targetSubscriptionIds, with
@@ -45,6 +48,8 @@ source "$here/retry.sh"
 source "$here/management-group.sh"
 # shellcheck source=infra/checks.sh
 source "$here/checks.sh"
+# shellcheck source=infra/install.sh
+source "$here/install.sh"
 die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
 
 if [[ $# -lt 1 ]]; then
@@ -154,9 +159,6 @@ deploy() {
     ${extra[@]+"${extra[@]}"} ${watchedScope[@]+"${watchedScope[@]}"} \
     --parameters location="$location" deployEventSubscription="$1" --output none
 }
-output() {
-  az deployment sub show --name "$name" --query "properties.outputs.$1.value" --output tsv
-}
 
 # report_batches: one line per batch of targets, the nested deployments <namePrefix>-targets-<n> of main.bicep.
 report_batches() {
@@ -175,10 +177,21 @@ length(properties.parameters.subscriptionIds.value), length(properties.parameter
   done
 }
 
+# A deployment already there: the install's targets as it left them, so that the ones no longer listed are removed.
+previous=false
+if az deployment sub show --name "$name" --output none 2>/dev/null; then
+  previous=true
+  read_install "$subscription"
+fi
+
 say "2/5 deploying the infrastructure without the Event Grid subscriptions: az deployment sub create --name $name ..."
 # The custom role is defined and assigned in this one deployment: retried while Azure replicates the new role.
 retry_consistency "infrastructure" "$ROLE_NOT_YET_THERE" -- deploy false
 report_batches
+if [[ "$previous" == true ]]; then
+  say "    removing the targets the previous deployment had and this one has not (role assignment, system topic)"
+  remove_targets_that_left
+fi
 # Read back, so checked before use like everything remove.sh reads (checks.sh).
 group="$(output resourceGroupName)"
 check_matches "output resourceGroupName" "$group" "$RESOURCE_GROUP_PATTERN" "not a resource group name"

@@ -208,4 +208,70 @@ class DeployScriptTest {
     }
     assertTrue(build.startsWith("-B -q -DskipTests -pl functions -am package"), build);
   }
+
+  static final String A = "aaaaaaaa-0000-4000-8000-000000000001";
+  static final String B = "bbbbbbbb-0000-4000-8000-000000000002";
+  static final String C = "cccccccc-0000-4000-8000-000000000003";
+  static final String KEPT_GROUP = "/subscriptions/" + A + "/resourceGroups/team-kept";
+  static final String LEFT_GROUP = "/subscriptions/" + C + "/resourceGroups/team-left";
+  static final String ROLE = "dddddddd-0000-4000-8000-000000000004";
+
+  /** A second deployment over an install whose targets were A, B, C and two groups: B and one group have left. */
+  static FakeAz secondDeployment(Path work) {
+    FakeAz az = healthy(work)
+        .answer("deployment sub show --name driftguard --output none", "")
+        .answer("role assignment list --scope *", "")
+        .answer("role assignment delete --ids *", "")
+        .answer("resource delete --ids *", "")
+        .answer("group exists *", "true")
+        .answer("group show * --query tags.\"driftguard-install\" --output tsv", "/subscriptions/" + OWN + "/resourceGroups/rg-driftguard")
+        .answer("group delete *", "");
+    output(az, "eventsResourceGroupName", "rg-driftguard-events");
+    output(az, "resourceGroupTopicName", "driftguard-resource-group-events");
+    output(az, "roleDefinitionSubscriptionId", A);
+    output(az, "roleDefinitionGuid", ROLE);
+    String outputs = "deployment sub show --name driftguard --query properties.outputs.";
+    // The last answer that matches wins: what the new deployment says, then what the first read said before it.
+    output(az, "targetSubscriptionIds", A + "\n" + C);
+    az.first(1, outputs + "targetSubscriptionIds.value --output tsv", "0", A + "\n" + B.toUpperCase(Locale.ROOT) + "\n" + C);
+    output(az, "targetResourceGroupIds", KEPT_GROUP);
+    az.first(1, outputs + "targetResourceGroupIds.value --output tsv", "0", KEPT_GROUP + "\n" + LEFT_GROUP);
+    for (String scope : List.of("/subscriptions/" + B.toUpperCase(Locale.ROOT), LEFT_GROUP)) {
+      az.answer("role assignment list --scope " + scope + " *", scope + "/providers/Microsoft.Authorization/roleAssignments/" + ROLE);
+    }
+    return az;
+  }
+
+  @Test
+  void aTargetThatLeftLosesItsGrantAndTopicOnTheNextDeployment() throws Exception {
+    FakeAz.Run run = secondDeployment(work).run("deploy.sh", "westeurope");
+    assertEquals(0, run.exitCode(), run.output());
+    String bScope = "/subscriptions/" + B.toUpperCase(Locale.ROOT);
+    List<String> expected = List.of(
+        "role assignment list --scope " + bScope + " --assignee-object-id " + PRINCIPAL + " --role " + bScope
+            + "/providers/Microsoft.Authorization/roleDefinitions/" + ROLE + " --query [].id --output tsv",
+        "role assignment delete --ids " + bScope + "/providers/Microsoft.Authorization/roleAssignments/" + ROLE + " --output none",
+        "group delete --subscription " + B.toUpperCase(Locale.ROOT) + " --name rg-driftguard-events --yes",
+        "role assignment delete --ids " + LEFT_GROUP + "/providers/Microsoft.Authorization/roleAssignments/" + ROLE + " --output none",
+        "resource delete --ids " + LEFT_GROUP + "/providers/Microsoft.EventGrid/systemTopics/driftguard-resource-group-events --output none",
+        "resource delete --ids " + LEFT_GROUP + "/providers/Microsoft.Insights/metricAlerts/driftguard-resource-group-events-dead-letters --output none");
+    assertTrue(run.calls().containsAll(expected), run.calls().toString());
+    assertEquals(5, run.deletions().size(), "only what left: " + run.deletions());
+    assertTrue(run.deletions().stream().noneMatch(call -> call.contains(A) || call.contains(C + " ") || call.contains(KEPT_GROUP)),
+        run.deletions().toString());
+    int firstPass = run.calls().indexOf(run.calls("deployment sub create").get(0));
+    assertTrue(run.calls().indexOf(expected.get(2)) > firstPass && run.calls().indexOf(expected.get(2)) < run.calls().indexOf(run.calls(UPLOAD).get(0)),
+        "removed once the new deployment's outputs say what stays, before the code goes up");
+  }
+
+  @Test
+  void aHostilePreviousOutputStopsTheScriptBeforeAnythingIsDeployed() throws Exception {
+    FakeAz az = secondDeployment(work);
+    az.first(1, "deployment sub show --name driftguard --query properties.outputs.targetSubscriptionIds.value --output tsv", "0",
+        A + "\n/subscriptions/" + B);
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(1, run.exitCode(), run.output());
+    assertTrue(run.output().contains("refusing output targetSubscriptionIds"), run.output());
+    assertEquals(List.of(), run.calls("deployment sub create"));
+  }
 }
