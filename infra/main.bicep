@@ -44,6 +44,9 @@ param targetResourceGroups array = []
 @description('When set, the custom role is defined at this management group (by infra/deploy.sh, with modules/role-management-group.bicep, between the two passes) instead of in a subscription, and still assigned only at each target subscription and resource group. Set it only through infra/deploy.sh --management-group, which also sets targetSubscriptionIds to every subscription under the group.')
 param managementGroupId string = ''
 
+@description('Tags for every resource the install creates (those that take tags), e.g. {"costCenter": "1234", "owner": "platform"}; driftguard-install is added to them and cannot be overridden.')
+param tags object = {}
+
 @description('Email addresses the action group notifies.')
 param alertEmails array = []
 
@@ -114,6 +117,7 @@ var installId = '${subscription().id}/resourceGroups/${resourceGroupName}'
 var installTag = {
   'driftguard-install': installId
 }
+var resourceTags = union(tags, installTag)
 var eventsResourceGroupName = 'rg-${namePrefix}-events'
 var systemTopicName = '${namePrefix}-subscription-events'
 var resourceGroupTopicName = '${namePrefix}-resource-group-events'
@@ -154,7 +158,7 @@ var controlSettings = toObject(items(controlModes), c => 'DRIFTGUARD_RULE_${toUp
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
-  tags: installTag
+  tags: resourceTags
 }
 
 module app 'modules/function-app.bicep' = {
@@ -162,6 +166,7 @@ module app 'modules/function-app.bicep' = {
   scope: rg
   params: {
     location: location
+    tags: resourceTags
     namePrefix: namePrefix
     suffix: suffix
     minTls: minTls
@@ -173,6 +178,7 @@ module alerting 'modules/alerting.bicep' = {
   scope: rg
   params: {
     location: location
+    tags: resourceTags
     namePrefix: namePrefix
     workspaceName: app.outputs.workspaceName
     principalId: app.outputs.principalId
@@ -243,6 +249,7 @@ module deadLetterStorage 'modules/dead-letter-storage.bicep' = {
   scope: rg
   params: {
     location: location
+    tags: resourceTags
     namePrefix: namePrefix
     suffix: suffix
   }
@@ -258,7 +265,7 @@ module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targe
     subscriptionIds: take(skip(targetIds, batch * targetBatchSize), targetBatchSize)
     resourceGroups: take(skip(watchedGroups, batch * targetBatchSize), targetBatchSize)
     eventsResourceGroupName: eventsResourceGroupName
-    resourceGroupTags: installTag
+    tags: resourceTags
     systemTopicName: systemTopicName
     resourceGroupTopicName: resourceGroupTopicName
     assignRole: assignRole
@@ -287,6 +294,7 @@ module workbook 'modules/workbook.bicep' = {
   scope: rg
   params: {
     location: location
+    tags: resourceTags
     namePrefix: namePrefix
     workspaceName: app.outputs.workspaceName
   }

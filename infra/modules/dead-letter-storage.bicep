@@ -5,6 +5,9 @@ targetScope = 'resourceGroup'
 
 param location string
 
+@description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 @description('Prefix of every name.')
 param namePrefix string
 
@@ -15,6 +18,7 @@ var deadLetterContainerName = 'deadletter'
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: '${take('stdl${toLower(replace(namePrefix, '-', ''))}', 11)}${suffix}'
+  tags: tags
   location: location
   kind: 'StorageV2'
   sku: {

@@ -4,6 +4,9 @@ targetScope = 'resourceGroup'
 
 param location string
 
+@description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 @description('Prefix of every name.')
 param namePrefix string
 
@@ -30,6 +33,7 @@ var storageRoles = [
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: storageAccountName
+  tags: tags
   location: location
   kind: 'StorageV2'
   sku: {
@@ -61,6 +65,7 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${namePrefix}-${suffix}'
+  tags: tags
   location: location
   properties: {
     sku: {
@@ -72,6 +77,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   name: 'appi-${namePrefix}-${suffix}'
+  tags: tags
   location: location
   kind: 'web'
   properties: {
@@ -82,6 +88,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: 'plan-${namePrefix}-${suffix}'
+  tags: tags
   location: location
   kind: 'functionapp'
   sku: {
@@ -98,6 +105,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
 // FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION app settings.
 resource site 'Microsoft.Web/sites@2024-11-01' = {
   name: functionAppName
+  tags: tags
   location: location
   kind: 'functionapp,linux'
   identity: {

@@ -15,8 +15,8 @@ param resourceGroups array
 @description('Resource group for the system topic in each target subscription.')
 param eventsResourceGroupName string
 
-@description('Tags of those resource groups: the install\'s tag, which infra/remove.sh checks before deleting a group.')
-param resourceGroupTags object
+@description('Tags of every resource the batch creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag, which infra/remove.sh checks before deleting a group.')
+param tags object
 
 @description('Name of a subscription\'s system topic.')
 param systemTopicName string
@@ -81,7 +81,7 @@ module targets 'target-subscription.bicep' = [for (subscriptionId, i) in subscri
   params: {
     location: location
     resourceGroupName: eventsResourceGroupName
-    resourceGroupTags: resourceGroupTags
+    tags: tags
     systemTopicName: systemTopicName
     assignRole: assignRole
     roleDefinitionGuid: roleDefinitionGuid
@@ -97,6 +97,7 @@ module targetGroups 'target-resource-group.bicep' = [for (group, i) in resourceG
   scope: resourceGroup(group.subscriptionId, group.resourceGroup)
   params: {
     systemTopicName: resourceGroupTopicName
+    tags: tags
     assignRole: assignRole
     roleDefinitionGuid: roleDefinitionGuid
     principalId: principalId

@@ -18,11 +18,15 @@ param principalId string
 @description('Action group the dead-letter alert notifies.')
 param actionGroupId string
 
+@description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 module topic 'system-topic.bicep' = {
   name: 'driftguard-system-topic'
   params: {
     name: systemTopicName
     watchResourceGroup: true
+    tags: tags
     actionGroupId: actionGroupId
   }
 }

@@ -7,8 +7,8 @@ param location string
 @description('Resource group for the system topic in this subscription.')
 param resourceGroupName string
 
-@description('Tags of that resource group: the install\'s tag, which infra/remove.sh checks before deleting the group.')
-param resourceGroupTags object
+@description('Tags of the resource group and the topic: main.bicep\'s tags parameter with the install\'s driftguard-install tag, which infra/remove.sh checks before deleting the group.')
+param tags object
 
 @description('Name of the system topic.')
 param systemTopicName string
@@ -28,7 +28,7 @@ param actionGroupId string
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
-  tags: resourceGroupTags
+  tags: tags
 }
 
 module topic 'system-topic.bicep' = {
@@ -37,6 +37,7 @@ module topic 'system-topic.bicep' = {
   params: {
     name: systemTopicName
     watchResourceGroup: false
+    tags: tags
     actionGroupId: actionGroupId
   }
 }

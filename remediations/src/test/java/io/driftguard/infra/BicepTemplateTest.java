@@ -499,6 +499,40 @@ class BicepTemplateTest {
     assertTrue(resources > 4 * perBatch && resources <= 800, "a batch holds up to " + resources + " resources");
   }
 
+  /** The resource types that take tags; every other confirmed type (role assignments, child resources) does not. */
+  static final Set<String> TAGGABLE = Set.of("Microsoft.Resources/resourceGroups", "Microsoft.Storage/storageAccounts",
+      "Microsoft.OperationalInsights/workspaces", "Microsoft.Insights/components", "Microsoft.Web/serverfarms",
+      "Microsoft.Web/sites", "Microsoft.Insights/dataCollectionRules", "Microsoft.Insights/actionGroups",
+      "Microsoft.Insights/scheduledQueryRules", "Microsoft.Insights/metricAlerts", "Microsoft.Insights/workbooks",
+      "Microsoft.EventGrid/systemTopics");
+
+  /**
+   * A landing zone's policies ask for tags: the tags parameter (with the install's own driftguard-install tag, which
+   * wins) reaches every resource the install creates that takes tags.
+   */
+  @Test
+  void everyResourceTheInstallCreatesCarriesTheTagsParameter() {
+    String main = text("main.bicep");
+    assertContains(main, "param tags object = {}", "var resourceTags = union(tags, installTag)");
+    int tagged = 0;
+    for (Path file : bicepFiles()) {
+      String code = Bicep.of(file).noComments;
+      for (BicepTree.Resource resource : BicepTree.resources(file)) {
+        assertTrue(CONFIRMED_API_VERSIONS.containsKey(resource.type()), resource.type());
+        boolean existing = Pattern.compile("resource " + resource.symbol() + " '[^']+' existing").matcher(code).find();
+        if (TAGGABLE.contains(resource.type()) && !existing) {
+          tagged++;
+          assertEquals(file.getFileName().toString().equals("main.bicep") ? "resourceTags" : "tags", resource.get("tags"),
+              name(file) + " " + resource + " carries the install's tags");
+        }
+      }
+      if (!file.getFileName().toString().equals("main.bicep") && code.contains("tags: tags")) {
+        assertTrue(Bicep.of(file).params().containsKey("tags"), name(file) + " takes the tags");
+      }
+    }
+    assertTrue(tagged >= 14, "tagged resources: " + tagged);
+  }
+
   // ---------------------------------------------------------------- Event Grid
 
   @Test

@@ -220,13 +220,14 @@ class RemoveScriptTest {
     assertTrue(main.contains("var installId = '${subscription().id}/resourceGroups/${resourceGroupName}'")
         && main.contains("'driftguard-install': installId"),
         "the tag's value is the id of the install's own resource group, which remove.sh computes from its own login");
-    assertTrue(main.contains("resourceGroupTags: installTag"), "the events groups get it too");
+    assertTrue(main.contains("var resourceTags = union(tags, installTag)") && main.contains("tags: resourceTags"),
+        "the events groups get it too, and no tags parameter overrides it");
     assertTrue(BicepTemplateTest.text("install.sh").contains("--query 'tags.\"driftguard-install\"'"));
     int groups = 0;
     for (Path file : BicepTemplateTest.bicepFiles()) {
       for (BicepTree.Resource group : BicepTree.resources(file, "Microsoft.Resources/resourceGroups")) {
         groups++;
-        assertTrue(List.of("installTag", "resourceGroupTags").contains(group.get("tags")), group + ": tags " + group.get("tags"));
+        assertTrue(List.of("resourceTags", "tags").contains(group.get("tags")), group + ": tags " + group.get("tags"));
       }
     }
     assertEquals(2, groups, "driftguard's own group and each target subscription's events group");
