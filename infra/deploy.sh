@@ -177,11 +177,15 @@ length(properties.parameters.subscriptionIds.value), length(properties.parameter
   done
 }
 
-# A deployment already there: the install's targets as it left them, so that the ones no longer listed are removed.
+# A deployment already there: the install's targets as it left them, so that the ones no longer listed are removed. A
+# failed one has no outputs to read (and its record replaced the last good one's).
 previous=false
-if az deployment sub show --name "$name" --output none 2>/dev/null; then
+state="$(az deployment sub show --name "$name" --query properties.provisioningState --output tsv 2>/dev/null || true)"
+if [[ "$state" == Succeeded ]]; then
   previous=true
   read_install "$subscription"
+elif [[ -n "$state" ]]; then
+  say "    the previous deployment '$name' is $state: no record of its targets to compare with"
 fi
 
 say "2/5 deploying the infrastructure without the Event Grid subscriptions: az deployment sub create --name $name ..."

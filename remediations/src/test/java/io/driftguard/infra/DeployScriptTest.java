@@ -219,7 +219,7 @@ class DeployScriptTest {
   /** A second deployment over an install whose targets were A, B, C and two groups: B and one group have left. */
   static FakeAz secondDeployment(Path work) {
     FakeAz az = healthy(work)
-        .answer("deployment sub show --name driftguard --output none", "")
+        .answer("deployment sub show --name driftguard --query properties.provisioningState --output tsv", "Succeeded")
         .answer("role assignment list --scope *", "")
         .answer("role assignment delete --ids *", "")
         .answer("resource delete --ids *", "")
@@ -273,5 +273,18 @@ class DeployScriptTest {
     assertEquals(1, run.exitCode(), run.output());
     assertTrue(run.output().contains("refusing output targetSubscriptionIds"), run.output());
     assertEquals(List.of(), run.calls("deployment sub create"));
+  }
+
+  /** A failed deployment keeps no outputs: the next one deploys over it instead of refusing its empty record. */
+  @Test
+  void aFailedPreviousDeploymentIsDeployedOver() throws Exception {
+    FakeAz az = secondDeployment(work)
+        .answer("deployment sub show --name driftguard --output none", "")
+        .answer("deployment sub show --name driftguard --query properties.provisioningState --output tsv", "Failed");
+    output(az, "eventsResourceGroupName", "");
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.output().contains("the previous deployment 'driftguard' is Failed"), run.output());
+    assertEquals(List.of(), run.deletions());
   }
 }
