@@ -45,6 +45,7 @@ lower() {
 }
 
 # lines_into <array name> <text>: the text's non-empty lines, in order, into the array (bash 3.2 has no mapfile).
+# Declare the array first (name=()): an empty text may leave it unset, which set -u refuses before bash 4.4.
 lines_into() {
   IFS=$'\n' read -r -d '' -a "$1" <<<"$2" || true
 }

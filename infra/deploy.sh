@@ -124,6 +124,7 @@ fi
 if [[ -n "$managementGroupToWatch$subscriptionsFile" ]]; then
   # Blank lines and # comments left out, spaces removed, lower case, each once, in order.
   unique="$(printf '%s\n' "$listed" | awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, ""); $0 = tolower($0) } $0 != "" && !seen[$0]++')"
+  watched=()
   lines_into watched "$unique"
   [[ ${#watched[@]} -gt 0 ]] || die "no subscription id $origin"
   for id in ${watched[@]+"${watched[@]}"}; do

@@ -52,9 +52,11 @@ read_install() {
   batches="${batches:-0}"
   check_matches "output targetBatchCount" "$batches" '^[0-9]{1,4}$' "not a number of batches"
   listed="$(output targetSubscriptionIds)"
+  targets=()
   lines_into targets "$listed"
   for id in ${targets[@]+"${targets[@]}"}; do check_guid "output targetSubscriptionIds" "$id"; done
   listed="$(output targetResourceGroupIds)"
+  groups=()
   lines_into groups "$listed"
   for id in ${groups[@]+"${groups[@]}"}; do check_resource_group_id "output targetResourceGroupIds" "$id"; done
   # Written on the resource groups by main.bicep: the id of this install's own resource group.
