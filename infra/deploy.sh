@@ -10,7 +10,8 @@ Usage: infra/deploy.sh <location> [--management-group <id> | --subscriptions FIL
 
 Deploys driftguard to the current Azure CLI subscription (az account show):
   1. mvn -B -DskipTests -pl functions -am package (without the profiles that install test tooling from npm), and
-     zips functions/target/azure-functions/driftguard; with --package ZIP, nothing is built and ZIP is deployed
+     zips functions/target/azure-functions/driftguard; with --package ZIP, nothing is built and ZIP is deployed (a
+     release: functions/target/release/driftguard-functions-<version>.zip, which mvn -B package writes)
   2. az deployment sub create --template-file infra/main.bicep ... deployEventSubscription=false
   3. (only with managementGroupId) az deployment mg create --template-file infra/modules/role-management-group.bicep:
      the custom role, defined at the group and assigned in step 5 at each watched subscription only
