@@ -5,26 +5,39 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: infra/deploy.sh <location> [--management-group <id>] [az deployment sub create arguments ...]
+Usage: infra/deploy.sh <location> [--management-group <id> | --subscriptions FILE] [--package ZIP]
+                       [az deployment sub create arguments ...]
 
 Deploys driftguard to the current Azure CLI subscription (az account show):
-  1. mvn -B -DskipTests -pl functions -am package, and zips functions/target/azure-functions/driftguard
+  1. mvn -B -DskipTests -pl functions -am package (without the profiles that install test tooling from npm), and
+     zips functions/target/azure-functions/driftguard; with --package ZIP, nothing is built and ZIP is deployed (a
+     release: functions/target/release/driftguard-functions-<version>.zip, which mvn -B package writes)
   2. az deployment sub create --template-file infra/main.bicep ... deployEventSubscription=false
-  3. (only with managementGroupId) az deployment mg create --template-file infra/modules/role-management-group.bicep
+  3. (only with managementGroupId) az deployment mg create --template-file infra/modules/role-management-group.bicep:
+     the custom role, defined at the group and assigned in step 5 at each watched subscription only
   4. az functionapp deployment source config-zip: the code, to the Flex Consumption app
   5. az deployment sub create ... deployEventSubscription=true: the Event Grid subscriptions
+A target the previous deployment had and this one has not (a subscription no longer listed or moved out of the
+management group, a resource group no longer listed) loses, right after step 2, the role's assignment and driftguard's
+system topic and event subscription there, as infra/remove.sh would remove them.
 
 --management-group <id>: watch every subscription under that management group (child groups included). The script
 lists them (az account management-group entities list) and passes them as targetSubscriptionIds, with
-managementGroupId=<id>: the custom role is defined and assigned at the group (step 3). Run it again to cover
+managementGroupId=<id>: the custom role is defined at the group (step 3) and assigned at each of them (step 5). Run it again to cover
 subscriptions added to the group since.
+
+--subscriptions FILE: watch the subscriptions listed in FILE, one id a line (blank lines and # comments allowed).
+
+Either way every id must be a subscription id, and each counts once whatever its case. Any number of subscriptions:
+main.bicep deploys the targets in batches of 100 (nested deployments <namePrefix>-targets-<n>, in parallel, each under
+ARM's 800 resources per template), and the script prints one line per batch after each pass.
 
 Other arguments after <location> go to both az deployment sub create calls, e.g.
   infra/deploy.sh westeurope --parameters infra/main.parameters.json --parameters mode=autofix
   infra/deploy.sh westeurope --parameters targetSubscriptionIds='["<sub-1>","<sub-2>"]' alertEmails='["oncall@contoso.com"]'
 
 Environment: DRIFTGUARD_DEPLOYMENT names the deployment (default: driftguard); infra/remove.sh reads it back.
-Needs: az (logged in, with Bicep), mvn, Java 17 (java, jar); Owner, or User Access Administrator and Contributor,
+Needs: az 2.60.0 or later (logged in, with Bicep), and unless --package is given mvn and Java 17 (java, jar); Owner, or User Access Administrator and Contributor,
 on every target subscription (and on the management group when managementGroupId is set).
 USAGE
 }
@@ -34,6 +47,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/retry.sh"
 # shellcheck source=infra/management-group.sh
 source "$here/management-group.sh"
+# shellcheck source=infra/checks.sh
+source "$here/checks.sh"
+# shellcheck source=infra/install.sh
+source "$here/install.sh"
 die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
 
 if [[ $# -lt 1 ]]; then
@@ -47,86 +64,187 @@ esac
 location="$1"
 shift
 managementGroupToWatch=""
-if [[ "${1:-}" == "--management-group" ]]; then
-  [[ -n "${2:-}" ]] || die "--management-group needs the management group's id (its name, not its display name)"
-  # It goes into a JMESPath string and a parameter value: only what Azure allows in a management group's id.
-  [[ "$2" =~ ^[A-Za-z0-9._()-]{1,90}$ ]] || die "--management-group: '$2' is not a management group id"
-  managementGroupToWatch="$2"
-  shift 2
-fi
+subscriptionsFile=""
+prebuilt=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --management-group)
+      [[ -n "${2:-}" ]] || die "--management-group needs the management group's id (its name, not its display name)"
+      # It goes into a JMESPath string and a parameter value: only what Azure allows in a management group's id.
+      [[ "$2" =~ $MANAGEMENT_GROUP_PATTERN ]] || die "--management-group: '$2' is not a management group id"
+      managementGroupToWatch="$2"
+      shift 2 ;;
+    --subscriptions)
+      [[ -n "${2:-}" && -r "${2:-}" ]] || die "--subscriptions needs a readable file of subscription ids, one a line"
+      subscriptionsFile="$2"
+      shift 2 ;;
+    --package)
+      [[ -n "${2:-}" && -r "${2:-}" ]] || die "--package needs a readable zip of the Functions package"
+      prebuilt="$2"
+      shift 2 ;;
+    *) break ;;
+  esac
+done
+[[ -z "$managementGroupToWatch" || -z "$subscriptionsFile" ]] || die "--management-group and --subscriptions exclude each other"
 extra=("$@")
 
 root="$(cd "$here/.." && pwd)"
+# The poms' profiles that install test tooling from npm: the build of the package leaves them out (DeployScriptTest
+# checks the poms against this list).
+TEST_TOOLING_PROFILES='!install-azurite,!install-bicep-grammar,!install-playwright'
+
 name="${DRIFTGUARD_DEPLOYMENT:-driftguard}"
 
-for tool in az mvn java jar; do
-  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found: install the Azure CLI (az), Maven (mvn) and a Java 17 JDK (java, jar)"
+if [[ -n "$prebuilt" ]]; then
+  tools="az"
+else
+  tools="az mvn java jar"
+fi
+for tool in $tools; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found: install the Azure CLI (az)${prebuilt:+, or }${prebuilt:-, Maven (mvn) and a Java 17 JDK (java, jar), or pass --package <release zip>}"
 done
+require_az_version
 az account show --output none 2>/dev/null || die "the Azure CLI is not logged in: run 'az login' and 'az account set --subscription <id>'"
 
 subscription="$(az account show --query id --output tsv)"
 say "subscription $subscription ($(az account show --query name --output tsv)), location $location, deployment '$name'"
 
-# With --management-group: the watched subscriptions are those under the group now, passed after the caller's arguments
-# so that they win over a targetSubscriptionIds there.
+# With --management-group or --subscriptions: the watched subscriptions, each checked and each once (ids compared
+# case-insensitively, as Azure does), passed after the caller's arguments so that they win over a targetSubscriptionIds
+# there.
 watchedScope=()
 if [[ -n "$managementGroupToWatch" ]]; then
   say "    listing the subscriptions under management group $managementGroupToWatch: az account management-group entities list"
   listed="$(subscriptions_under_management_group "$managementGroupToWatch")"
   [[ -n "$listed" ]] || die "no subscription under management group $managementGroupToWatch that this login can see"
-  mapfile -t underGroup <<<"$listed"
-  for id in "${underGroup[@]}"; do
-    [[ "$id" =~ ^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$ ]] || die "not a subscription id under $managementGroupToWatch: '$id'"
+  origin="under $managementGroupToWatch"
+elif [[ -n "$subscriptionsFile" ]]; then
+  listed="$(cat "$subscriptionsFile")"
+  origin="in $subscriptionsFile"
+fi
+if [[ -n "$managementGroupToWatch$subscriptionsFile" ]]; then
+  # Blank lines and # comments left out, spaces removed, lower case, each once, in order.
+  unique="$(printf '%s\n' "$listed" | awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, ""); $0 = tolower($0) } $0 != "" && !seen[$0]++')"
+  watched=()
+  lines_into watched "$unique"
+  [[ ${#watched[@]} -gt 0 ]] || die "no subscription id $origin"
+  for id in ${watched[@]+"${watched[@]}"}; do
+    [[ "$id" =~ $GUID_PATTERN ]] || die "not a subscription id $origin: '$id'"
   done
-  say "    ${#underGroup[@]} subscriptions: ${underGroup[*]}"
-  watchedScope=(--parameters "targetSubscriptionIds=$(json_array "${underGroup[@]}")" "managementGroupId=$managementGroupToWatch")
+  given="$(printf '%s\n' "$listed" | awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, "") } $0 != ""' | wc -l | tr -d ' ')"
+  say "    ${#watched[@]} subscriptions $origin ($((given - ${#watched[@]})) duplicate or differently cased ids left out)"
+  watchedScope=(--parameters "targetSubscriptionIds=$(json_array ${watched[@]+"${watched[@]}"})")
+  [[ -z "$managementGroupToWatch" ]] || watchedScope+=("managementGroupId=$managementGroupToWatch")
 fi
 
-say "1/5 building the Functions package: mvn -B -DskipTests -pl functions -am package"
-(cd "$root" && mvn -B -q -DskipTests -pl functions -am package)
-package="$root/functions/target/azure-functions/driftguard"
-[[ -f "$package/host.json" ]] || die "no host.json in $package: did the build write the Functions package?"
-zip="$root/functions/target/driftguard-functions.zip"
-rm -f "$zip"
-(cd "$package" && jar --create --file "$zip" --no-manifest .)
-say "    package: $zip"
+if [[ -n "$prebuilt" ]]; then
+  # A zip's file names are stored as they are, so a package's host.json shows in its bytes.
+  [[ "$(head -c 2 "$prebuilt")" == PK ]] && LC_ALL=C grep -q 'host\.json' "$prebuilt" \
+    || die "--package $prebuilt: not a zip of a Functions package (no host.json in it)"
+  zip="$prebuilt"
+  say "1/5 not building: deploying the package $zip"
+else
+  # Only the package: not the tests, and none of the profiles that install test tooling from npm (Azurite, the Bicep
+  # grammar), so deploying needs Java, Maven and az only.
+  say "1/5 building the Functions package: mvn -B -DskipTests -pl functions -am package -P '$TEST_TOOLING_PROFILES'"
+  (cd "$root" && mvn -B -q -DskipTests -pl functions -am package -P "$TEST_TOOLING_PROFILES")
+  package="$root/functions/target/azure-functions/driftguard"
+  [[ -f "$package/host.json" ]] || die "no host.json in $package: did the build write the Functions package?"
+  zip="$root/functions/target/driftguard-functions.zip"
+  rm -f "$zip"
+  (cd "$package" && jar --create --file "$zip" --no-manifest .)
+  say "    package: $zip"
+fi
 
 deploy() {
   az deployment sub create --name "$name" --location "$location" --template-file "$here/main.bicep" \
     ${extra[@]+"${extra[@]}"} ${watchedScope[@]+"${watchedScope[@]}"} \
     --parameters location="$location" deployEventSubscription="$1" --output none
 }
-output() {
-  az deployment sub show --name "$name" --query "properties.outputs.$1.value" --output tsv
+
+# report_batches: one line per batch of targets, the nested deployments <namePrefix>-targets-<n> of main.bicep.
+report_batches() {
+  local prefix count batch line state subscriptions groups
+  prefix="$(output namePrefix)"
+  check_matches "output namePrefix" "$prefix" "$NAME_PREFIX_PATTERN" "not a name prefix"
+  count="$(output targetBatchCount)"
+  check_matches "output targetBatchCount" "$count" '^[0-9]{1,4}$' "not a number of batches"
+  for ((batch = 0; batch < count; batch++)); do
+    line="$(az deployment sub show --name "$prefix-targets-$batch" --query "[properties.provisioningState, \
+length(properties.parameters.subscriptionIds.value), length(properties.parameters.resourceGroups.value)]" --output tsv)"
+    read -r state subscriptions groups <<<"$line"
+    check_matches "the state of $prefix-targets-$batch" "$line" '^[A-Za-z]+[[:space:]]+[0-9]+[[:space:]]+[0-9]+$' \
+      "not a state and two counts"
+    say "    targets batch $((batch + 1))/$count ($prefix-targets-$batch): $state, $subscriptions subscriptions, $groups resource groups"
+  done
 }
+
+# A deployment already there: the install's targets as it left them, so that the ones no longer listed are removed. A
+# failed one has no outputs to read (and its record replaced the last good one's).
+previous=false
+state="$(az deployment sub show --name "$name" --query properties.provisioningState --output tsv 2>/dev/null || true)"
+if [[ "$state" == Succeeded ]]; then
+  previous=true
+  read_install "$subscription"
+elif [[ -n "$state" ]]; then
+  say "    the previous deployment '$name' is $state: no record of its targets to compare with"
+fi
 
 say "2/5 deploying the infrastructure without the Event Grid subscriptions: az deployment sub create --name $name ..."
 # The custom role is defined and assigned in this one deployment: retried while Azure replicates the new role.
 retry_consistency "infrastructure" "$ROLE_NOT_YET_THERE" -- deploy false
+report_batches
+if [[ "$previous" == true ]]; then
+  say "    removing the targets the previous deployment had and this one has not (role assignment, system topic)"
+  remove_targets_that_left
+fi
+# Read back, so checked before use like everything remove.sh reads (checks.sh).
 group="$(output resourceGroupName)"
+check_matches "output resourceGroupName" "$group" "$RESOURCE_GROUP_PATTERN" "not a resource group name"
 app="$(output functionAppName)"
+check_matches "output functionAppName" "$app" '^[A-Za-z0-9-]{2,60}$' "not a function app name"
 principal="$(output principalId)"
+check_guid "output principalId" "$principal"
 managementGroup="$(output managementGroupId)"
+[[ -z "$managementGroup" ]] \
+  || check_matches "output managementGroupId" "$managementGroup" "$MANAGEMENT_GROUP_PATTERN" "not a management group id"
 say "    function app $app in resource group $group, identity $principal"
 
 if [[ -n "$managementGroup" ]]; then
-  say "3/5 defining and assigning the custom role at management group $managementGroup: az deployment mg create ..."
-  retry_consistency "management-group role" "$ROLE_NOT_YET_THERE" -- \
+  prefix="$(output namePrefix)"
+  check_matches "output namePrefix" "$prefix" "$NAME_PREFIX_PATTERN" "not a name prefix"
+  installId="$(output installId)"
+  check_resource_group_id "output installId" "$installId"
+  say "3/5 defining the custom role at management group $managementGroup (assigned by step 5 at each watched subscription): az deployment mg create ..."
+  retry_consistency "management-group role" "$MANAGEMENT_GROUP_NOT_YET_VISIBLE" -- \
     az deployment mg create --name "$name-role" --management-group-id "$managementGroup" --location "$location" \
-    --template-file "$here/modules/role-management-group.bicep" \
-    --parameters namePrefix="$(output namePrefix)" principalId="$principal" --output none
+    --template-file "$here/modules/role-management-group.bicep" --parameters namePrefix="$prefix" installId="$installId" --output none
 else
-  say "3/5 custom role assigned per subscription by main.bicep (no managementGroupId)"
+  say "3/5 custom role defined and assigned per subscription by main.bicep (no managementGroupId)"
 fi
 
 say "4/5 deploying the code: az functionapp deployment source config-zip --resource-group $group --name $app --src $zip"
-# The app's identity reads the deployment container through a role assigned moments ago: allow for propagation.
+say "    waiting up to $UPLOAD_TIME_LIMIT s for the upload and for the app to report the deployment healthy, then retrying"
+# The app's identity reads the deployment container through a role assigned moments ago: allow for propagation. On
+# Flex Consumption the CLI then polls until the app reports the deployment healthy, in a loop some CLI versions never
+# leave: its own --timeout, and a bound of ours around it, so that the retry fires.
 retry_consistency "code" "$ANY_FAILURE" -- \
-  az functionapp deployment source config-zip --resource-group "$group" --name "$app" --src "$zip" --output none
+  run_bounded "$UPLOAD_TIME_LIMIT" "the code upload" -- \
+  az functionapp deployment source config-zip --resource-group "$group" --name "$app" --src "$zip" \
+  --timeout "$UPLOAD_TIME_LIMIT" --output none
 
 say "5/5 creating the Event Grid subscriptions: az deployment sub create --name $name ... deployEventSubscription=true"
-# This pass writes the app settings again, which can restart the app just before Event Grid validates it.
-retry_consistency "Event Grid subscriptions" "$ENDPOINT_NOT_YET_VALID" -- deploy true
+# This pass writes the app settings again, which can restart the app just before Event Grid validates it; with a
+# management group it also assigns the role defined there moments ago.
+retry_consistency "Event Grid subscriptions" "$ENDPOINT_NOT_YET_VALID|$ROLE_NOT_YET_THERE" -- deploy true
+report_batches
+
+if [[ -n "$managementGroup" ]]; then
+  # Earlier versions assigned the role at the group itself, reaching every subscription under it: no longer.
+  say "    removing any assignment to $principal at management group $managementGroup itself: az role assignment delete ..."
+  az role assignment delete --assignee-object-id "$principal" \
+    --scope "/providers/Microsoft.Management/managementGroups/$managementGroup" --yes --output none
+fi
 
 say "done: driftguard runs in function app $app (resource group $group); identity $principal."
 say "    settings: az functionapp config appsettings set --resource-group $group --name $app --settings DRIFTGUARD_RULE_MIN_TLS=autofix"

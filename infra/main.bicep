@@ -46,7 +46,7 @@ param workflowApps string = 'include'
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
-@description('Subscriptions driftguard watches and may fix: each gets a system topic and event subscription, and (without managementGroupId) an assignment of the custom role. May be empty when targetResourceGroups is set.')
+@description('Subscriptions driftguard watches and may fix: each gets a system topic, an event subscription and an assignment of the custom role. May be empty when targetResourceGroups is set.')
 param targetSubscriptionIds array = [
   subscription().subscriptionId
 ]
@@ -54,8 +54,11 @@ param targetSubscriptionIds array = [
 @description('Resource groups driftguard watches and may fix, for teams without rights on their whole subscription: [{"subscriptionId": "...", "resourceGroup": "..."}]. Each gets its own system topic (Microsoft.Resources.ResourceGroups) and event subscription in the group, and the custom role assigned at the group.')
 param targetResourceGroups array = []
 
-@description('When set, the custom role is defined and assigned at this management group (by infra/deploy.sh, with modules/role-management-group.bicep) instead of per subscription. infra/deploy.sh --management-group sets it, and targetSubscriptionIds to every subscription under the group.')
+@description('When set, the custom role is defined at this management group (by infra/deploy.sh, with modules/role-management-group.bicep, between the two passes) instead of in a subscription, and still assigned only at each target subscription and resource group. Set it only through infra/deploy.sh --management-group, which also sets targetSubscriptionIds to every subscription under the group.')
 param managementGroupId string = ''
+
+@description('Tags for every resource the install creates (those that take tags), e.g. {"costCenter": "1234", "owner": "platform"}; driftguard-install is added to them and cannot be overridden.')
+param tags object = {}
 
 @description('Email addresses the action group notifies.')
 param alertEmails array = []
@@ -137,27 +140,38 @@ var eventFilter = loadJsonContent('event-filter.json')
 
 var suffix = uniqueString(subscription().id, namePrefix)
 var resourceGroupName = 'rg-${namePrefix}'
+// The install's own scope, the id of its resource group: seeds every name that must be unique in the tenant (the
+// custom role), and tags every resource group the install creates (infra/remove.sh deletes a group only with it).
+var installId = '${subscription().id}/resourceGroups/${resourceGroupName}'
+var installTag = {
+  'driftguard-install': installId
+}
+var resourceTags = union(tags, installTag)
 var eventsResourceGroupName = 'rg-${namePrefix}-events'
 var systemTopicName = '${namePrefix}-subscription-events'
 var eventSubscriptionName = '${namePrefix}-on-resource-write'
 var resourceGroupTopicName = '${namePrefix}-resource-group-events'
-var targetResourceGroupIds = map(targetResourceGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}')
-// Every system topic, subscriptions' first, then resource groups' (the order of the targets and targetGroups modules).
-var eventSources = concat(map(targetSubscriptionIds, s => {
-  subscriptionId: s
-  resourceGroup: eventsResourceGroupName
-  topic: systemTopicName
-}), map(targetResourceGroups, g => {
-  subscriptionId: g.subscriptionId
-  resourceGroup: g.resourceGroup
-  topic: resourceGroupTopicName
-}))
+// The targets, each once: ids and names are compared case-insensitively, as Azure does.
+var targetIds = union(map(targetSubscriptionIds, s => toLower(s)), [])
+var watchedGroups = union(map(targetResourceGroups, g => {
+  subscriptionId: toLower(g.subscriptionId)
+  resourceGroup: toLower(g.resourceGroup)
+}), [])
+var targetResourceGroupIds = map(watchedGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}')
+var targetBatchSize = 100
+var targetBatchCount = (max(length(targetIds), length(watchedGroups)) + targetBatchSize - 1) / targetBatchSize
 // Every subscription driftguard may act in (DRIFTGUARD_SUBSCRIPTIONS): the watched ones and those of watched groups.
-var watchedSubscriptionIds = union(targetSubscriptionIds, map(targetResourceGroups, g => g.subscriptionId))
+var watchedSubscriptionIds = union(targetIds, map(watchedGroups, g => g.subscriptionId))
 // The custom role lives in the first target subscription, or (only resource groups) in driftguard's own.
-var roleSubscriptionId = empty(targetSubscriptionIds) ? subscription().subscriptionId : targetSubscriptionIds[0]
+var roleSubscriptionId = empty(targetIds) ? subscription().subscriptionId : targetIds[0]
 var useManagementGroup = !empty(managementGroupId)
-var roleDefinitionGuid = guid(tenant().tenantId, namePrefix, 'driftguard-remediator')
+var managementGroupResourceId = '/providers/Microsoft.Management/managementGroups/${managementGroupId}'
+// The role's name: with managementGroupId, the one modules/role-management-group.bicep defines at the group.
+var roleDefinitionGuid = useManagementGroup ? guid(managementGroupResourceId, installId, namePrefix, 'driftguard-remediator') : guid(installId, namePrefix, 'driftguard-remediator')
+// The role is assigned at each target subscription and resource group, never at a management group (where it would
+// reach subscriptions driftguard does not watch). With managementGroupId, infra/deploy.sh defines the role at the
+// group between the two passes, so the second pass assigns it.
+var assignRole = !useManagementGroup || deployEventSubscription
 // The code's defaults (BicepTemplateTest checks they are), overridden by armLimits.
 var armDefaults = {
   eventBudget: '15s'
@@ -174,6 +188,7 @@ var controlSettings = toObject(items(controlModes), c => 'DRIFTGUARD_RULE_${toUp
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
+  tags: resourceTags
 }
 
 module app 'modules/function-app.bicep' = {
@@ -181,6 +196,7 @@ module app 'modules/function-app.bicep' = {
   scope: rg
   params: {
     location: location
+    tags: resourceTags
     namePrefix: namePrefix
     suffix: suffix
     minTls: minTls
@@ -192,6 +208,7 @@ module alerting 'modules/alerting.bicep' = {
   scope: rg
   params: {
     location: location
+    tags: resourceTags
     namePrefix: namePrefix
     workspaceName: app.outputs.workspaceName
     principalId: app.outputs.principalId
@@ -251,54 +268,17 @@ module role 'modules/role-definition.bicep' = if (!useManagementGroup) {
   scope: subscription(roleSubscriptionId)
   params: {
     roleDefinitionGuid: roleDefinitionGuid
-    roleName: '${namePrefix} remediator'
+    roleName: '${namePrefix} remediator (${suffix})'
     actions: map(permissions.actions, p => p.action)
     assignableScopes: union([
       '/subscriptions/${roleSubscriptionId}'
-    ], map(targetSubscriptionIds, s => '/subscriptions/${s}'), targetResourceGroupIds)
+    ], map(targetIds, s => '/subscriptions/${s}'), targetResourceGroupIds)
   }
 }
 
-// Per target subscription: a resource group with the subscription's system topic, and the role assignment.
-module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in targetSubscriptionIds: {
-  name: 'driftguard-target-${i}'
-  scope: subscription(subscriptionId)
-  params: {
-    location: location
-    resourceGroupName: eventsResourceGroupName
-    systemTopicName: systemTopicName
-    assignRole: !useManagementGroup
-    roleDefinitionGuid: roleDefinitionGuid
-    principalId: app.outputs.principalId
-    actionGroupId: alerting.outputs.actionGroupId
-    eventSubscriptionName: eventSubscriptionName
-  }
-  dependsOn: [
-    role
-  ]
-}]
-
-// Per target resource group: the group's own system topic, and the role assignment at the group (unless a management
-// group holds the role; the group's subscription must then be under it).
-module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in targetResourceGroups: {
-  name: 'driftguard-target-group-${i}'
-  scope: resourceGroup(group.subscriptionId, group.resourceGroup)
-  params: {
-    systemTopicName: resourceGroupTopicName
-    assignRole: !useManagementGroup
-    roleDefinitionGuid: roleDefinitionGuid
-    principalId: app.outputs.principalId
-    actionGroupId: alerting.outputs.actionGroupId
-    eventSubscriptionName: eventSubscriptionName
-  }
-  dependsOn: [
-    role
-  ]
-}]
-
 // Watching only resource groups, the custom role lives in driftguard's own subscription, which no target's tamper
 // alert watches: its own alert there. (A management group's role cannot be watched by an Activity Log alert.)
-module roleTamper 'modules/tamper-alert.bicep' = if (!useManagementGroup && empty(targetSubscriptionIds)) {
+module roleTamper 'modules/tamper-alert.bicep' = if (!useManagementGroup && empty(targetIds)) {
   name: 'driftguard-role-tamper-alert'
   scope: rg
   params: {
@@ -307,6 +287,7 @@ module roleTamper 'modules/tamper-alert.bicep' = if (!useManagementGroup && empt
     resourceIds: [
       subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid)
     ]
+    tags: resourceTags
     actionGroupId: alerting.outputs.actionGroupId
   }
   dependsOn: [
@@ -314,33 +295,47 @@ module roleTamper 'modules/tamper-alert.bicep' = if (!useManagementGroup && empt
   ]
 }
 
-// Each system topic's identity may write dead letters into driftguard's dead-letter container, and nowhere else.
-module deadLetterAccess 'modules/dead-letter-access.bicep' = [for (source, i) in eventSources: {
-  name: 'driftguard-deadletter-${i}'
+// The events Event Grid gave up on, in an account on which driftguard's own identity holds no role.
+module deadLetterStorage 'modules/dead-letter-storage.bicep' = {
+  name: 'driftguard-deadletter-storage'
   scope: rg
   params: {
-    storageAccountName: app.outputs.storageAccountName
-    containerName: app.outputs.deadLetterContainerName
-    principalId: i < length(targetSubscriptionIds) ? targets[i].outputs.topicPrincipalId : targetGroups[i - length(targetSubscriptionIds)].outputs.topicPrincipalId
+    location: location
+    tags: resourceTags
+    namePrefix: namePrefix
+    suffix: suffix
   }
-}]
+}
 
-module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) in eventSources: if (deployEventSubscription) {
-  name: 'driftguard-events-${i}'
-  scope: resourceGroup(source.subscriptionId, source.resourceGroup)
+// The targets in batches: a batch deploys up to targetBatchSize subscriptions and as many resource groups, about 600
+// resources, under ARM's limit of 800 per template; the batches deploy in parallel, each a nested deployment
+// <namePrefix>-targets-<n> of its own, which infra/deploy.sh reports on one line each.
+module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targetBatchCount): {
+  name: '${namePrefix}-targets-${batch}'
   params: {
-    systemTopicName: source.topic
-    name: eventSubscriptionName
+    location: location
+    subscriptionIds: take(skip(targetIds, batch * targetBatchSize), targetBatchSize)
+    resourceGroups: take(skip(watchedGroups, batch * targetBatchSize), targetBatchSize)
+    eventsResourceGroupName: eventsResourceGroupName
+    tags: resourceTags
+    systemTopicName: systemTopicName
+    resourceGroupTopicName: resourceGroupTopicName
+    assignRole: assignRole
+    roleDefinitionGuid: roleDefinitionGuid
+    principalId: app.outputs.principalId
+    actionGroupId: alerting.outputs.actionGroupId
+    deadLetterResourceGroupName: rg.name
+    deadLetterStorageAccountName: deadLetterStorage.outputs.storageAccountName
+    deadLetterStorageAccountId: deadLetterStorage.outputs.storageAccountId
+    deadLetterContainerName: deadLetterStorage.outputs.containerName
+    deployEventSubscription: deployEventSubscription
+    eventSubscriptionName: eventSubscriptionName
     functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
     includedEventTypes: eventFilter.includedEventTypes
     operationNames: eventFilter.operationNames
-    deadLetterStorageAccountId: app.outputs.storageAccountId
-    deadLetterContainerName: app.outputs.deadLetterContainerName
   }
   dependsOn: [
-    targets
-    targetGroups
-    deadLetterAccess
+    role
     settings
   ]
 }]
@@ -353,6 +348,7 @@ module health 'modules/health-alerts.bicep' = {
     location: location
     namePrefix: namePrefix
     workspaceName: app.outputs.workspaceName
+    tags: resourceTags
     actionGroupId: alerting.outputs.actionGroupId
     watchedSubscriptionIds: watchedSubscriptionIds
     reconcileAlertWindow: reconcileAlertWindow
@@ -366,24 +362,27 @@ module workbook 'modules/workbook.bicep' = {
   scope: rg
   params: {
     location: location
+    tags: resourceTags
     namePrefix: namePrefix
     workspaceName: app.outputs.workspaceName
   }
 }
 
 output namePrefix string = namePrefix
+output installId string = installId
 output resourceGroupName string = rg.name
 output functionAppName string = app.outputs.name
 output functionAppId string = app.outputs.id
 output principalId string = app.outputs.principalId
-output targetSubscriptionIds array = targetSubscriptionIds
+output targetSubscriptionIds array = targetIds
 output targetResourceGroupIds array = targetResourceGroupIds
 output resourceGroupTopicName string = resourceGroupTopicName
 output eventsResourceGroupName string = eventsResourceGroupName
 output managementGroupId string = managementGroupId
-output roleDefinitionGuid string = useManagementGroup ? '' : roleDefinitionGuid
+output roleDefinitionGuid string = roleDefinitionGuid
 output roleDefinitionSubscriptionId string = roleSubscriptionId
 output eventSubscriptionDeployed bool = deployEventSubscription
+output targetBatchCount int = targetBatchCount
 output logsIngestionEndpoint string = alerting.outputs.logsIngestionEndpoint
 output dcrImmutableId string = alerting.outputs.dcrImmutableId
 output actionGroupId string = alerting.outputs.actionGroupId

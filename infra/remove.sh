@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Removes everything infra/deploy.sh created, found through the outputs of its subscription deployment.
+# Removes everything infra/deploy.sh created, found through the outputs of its subscription deployment. Those outputs
+# are written by whoever may write deployments in driftguard's subscription: each is checked against the exact shape
+# deploy.sh gives it before it reaches an az argument (checks.sh), and a resource group goes only if it carries the tag
+# deploy.sh wrote on it.
 set -euo pipefail
 
 usage() {
@@ -8,16 +11,26 @@ Usage: infra/remove.sh [--yes] [--name DEPLOYMENT]
 
 Removes driftguard from the current Azure CLI subscription (the one infra/deploy.sh deployed from), reading what to
 delete from the outputs of the subscription deployment DEPLOYMENT (default: $DRIFTGUARD_DEPLOYMENT or driftguard):
-  1. the custom role's assignments to driftguard's identity, in every target subscription (or at the management group)
-  2. the resource group with the Event Grid system topic and event subscription, in every target subscription
+  1. the custom role's assignments to driftguard's identity, in every target subscription and resource group (and,
+     with a management group, any that an earlier version made at the group itself)
+  2. driftguard's system topic and its dead-letter and tamper alerts in every target resource group, and the resource
+     group with the Event Grid system topic, event subscription and alerts in every target subscription
   3. the custom role definition
   4. driftguard's resource group: function app, plan, storage, Log Analytics workspace, Application Insights, DCR,
      alert rules, action group (the workspace stays recoverable for 14 days, as Azure soft-deletes workspaces)
   5. the deployment records
+Every output is checked first (GUIDs, the resource group names deploy.sh creates, a management group id); one that
+does not fit stops the script before anything is deleted. A resource group is deleted only if it carries the tag
+driftguard-install=/subscriptions/<this subscription>/resourceGroups/rg-<namePrefix>, which deploy.sh writes.
 Asks for confirmation unless --yes is given.
 USAGE
 }
 
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=infra/checks.sh
+source "$here/checks.sh"
+# shellcheck source=infra/install.sh
+source "$here/install.sh"
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'remove.sh: %s\n' "$*" >&2; exit 1; }
 
@@ -33,93 +46,72 @@ while [[ $# -gt 0 ]]; do
 done
 
 command -v az >/dev/null 2>&1 || die "'az' not found: install the Azure CLI"
+require_az_version
 az account show --output none 2>/dev/null || die "the Azure CLI is not logged in: run 'az login'"
+own="$(az account show --query id --output tsv)"
+check_guid "the current subscription" "$own"
 az deployment sub show --name "$name" --output none 2>/dev/null \
-  || die "no subscription deployment '$name' in subscription $(az account show --query id --output tsv): pass --name, or az account set --subscription <the one deploy.sh used>"
+  || die "no subscription deployment '$name' in subscription $own: pass --name, or az account set --subscription <the one deploy.sh used>"
 
-output() {
-  az deployment sub show --name "$name" --query "properties.outputs.$1.value" --output tsv
-}
-
-group="$(output resourceGroupName)"
-eventsGroup="$(output eventsResourceGroupName)"
-principal="$(output principalId)"
-roleGuid="$(output roleDefinitionGuid)"
-roleSubscription="$(output roleDefinitionSubscriptionId)"
-managementGroup="$(output managementGroupId)"
-mapfile -t targets < <(output targetSubscriptionIds)
-mapfile -t groups < <(output targetResourceGroupIds)
-groupTopic="$(output resourceGroupTopicName)"
+read_install "$own"
+if [[ -n "$managementGroup" ]]; then
+  scope="/providers/Microsoft.Management/managementGroups/$managementGroup"
+  roleId="$(tolerating_not_found az deployment mg show --management-group-id "$managementGroup" --name "$name-role" \
+    --query properties.outputs.roleDefinitionId.value --output tsv)"
+  if [[ -n "$roleId" && -z "$roleGuid" ]]; then
+    # An install made before the role was assigned per subscription: its role is the group deployment's.
+    roleGuid="${roleId##*/}"
+    check_guid "the role of management-group output roleDefinitionId" "$roleGuid"
+  fi
+  [[ -z "$roleId" ]] || check_equals "management-group output roleDefinitionId" "$roleId" \
+    "$scope/providers/Microsoft.Authorization/roleDefinitions/$roleGuid"
+fi
 
 say "This deletes driftguard (deployment '$name'):"
-say "  role assignments of identity $principal and the custom role ${roleGuid:-at management group $managementGroup}"
-for target in "${targets[@]}"; do
-  say "  resource group $eventsGroup in subscription $target (system topic, event subscription)"
+say "  the role assignments of identity $principal and the custom role $roleGuid${managementGroup:+ (defined at management group $managementGroup)}"
+for target in ${targets[@]+"${targets[@]}"}; do
+  say "  resource group $eventsGroup in subscription $target (system topic, event subscription), if tagged by this install"
 done
-for watched in "${groups[@]}"; do
-  say "  in resource group $watched: system topic $groupTopic (and its event subscription), its dead-letter alert"
+for watched in ${groups[@]+"${groups[@]}"}; do
+  say "  in resource group $watched: system topic $groupTopic (and its event subscription), its dead-letter and tamper alerts"
 done
-say "  resource group $group in subscription $(az account show --query id --output tsv)"
+say "  resource group $group in subscription $own, if tagged by this install"
 if [[ "$yes" != true ]]; then
   [[ -t 0 ]] || die "not a terminal: pass --yes to delete without asking"
   read -r -p "Type 'yes' to delete all of this: " answer
   [[ "$answer" == yes ]] || die "nothing deleted"
 fi
 
+say "1/5 and 2/5: in every target, the custom role's assignment and driftguard's system topic"
+for target in ${targets[@]+"${targets[@]}"}; do
+  remove_subscription_target "$target"
+done
+for watched in ${groups[@]+"${groups[@]}"}; do
+  remove_group_target "$watched"
+done
 if [[ -n "$managementGroup" ]]; then
-  scope="/providers/Microsoft.Management/managementGroups/$managementGroup"
-  say "1/5 deleting the role assignment at $scope"
-  for id in $(az role assignment list --scope "$scope" --query "[?principalId=='$principal'].id" --output tsv); do
-    az role assignment delete --ids "$id" --output none
-  done
-else
-  for target in "${targets[@]}"; do
-    say "1/5 deleting the custom role's assignment in subscription $target"
-    role="/subscriptions/$target/providers/Microsoft.Authorization/roleDefinitions/$roleGuid"
-    for id in $(az role assignment list --scope "/subscriptions/$target" --role "$role" \
-        --query "[?principalId=='$principal'].id" --output tsv); do
-      az role assignment delete --ids "$id" --output none
-    done
-  done
+  # Earlier versions assigned the role at the group itself.
+  say "1/5 deleting any assignment to $principal at management group $managementGroup itself"
+  az role assignment delete --assignee-object-id "$principal" --scope "$scope" --yes --output none
 fi
 
-for watched in "${groups[@]}"; do
-  say "1/5 deleting the custom role's assignment at $watched"
-  for id in $(az role assignment list --scope "$watched" --query "[?principalId=='$principal'].id" --output tsv); do
-    az role assignment delete --ids "$id" --output none
-  done
-  # The group is the team's own: only driftguard's topic (with its event subscription) and alert go.
-  say "2/5 az resource delete: system topic $groupTopic and its dead-letter and tamper alerts in $watched"
-  az resource delete --ids "$watched/providers/Microsoft.Insights/metricAlerts/$groupTopic-dead-letters" --output none 2>/dev/null || true
-  az resource delete --ids "$watched/providers/Microsoft.Insights/activityLogAlerts/$groupTopic-tampering" --output none 2>/dev/null || true
-  az resource delete --ids "$watched/providers/Microsoft.EventGrid/systemTopics/$groupTopic" --output none 2>/dev/null || true
-done
-
-for target in "${targets[@]}"; do
-  say "2/5 az group delete --subscription $target --name $eventsGroup"
-  if az group exists --subscription "$target" --name "$eventsGroup" | grep -q true; then
-    az group delete --subscription "$target" --name "$eventsGroup" --yes
-  fi
-done
-
 if [[ -n "$managementGroup" ]]; then
-  roleId="$(az deployment mg show --management-group-id "$managementGroup" --name "$name-role" \
-    --query properties.outputs.roleDefinitionId.value --output tsv 2>/dev/null || true)"
   if [[ -n "$roleId" ]]; then
-    say "3/5 az role definition delete --name ${roleId##*/} --scope $scope"
-    az role definition delete --name "${roleId##*/}" --scope "$scope"
+    say "3/5 az role definition delete --name $roleGuid --scope $scope"
+    az role definition delete --name "$roleGuid" --scope "$scope"
   fi
-  az deployment mg delete --management-group-id "$managementGroup" --name "$name-role" --output none 2>/dev/null || true
+  tolerating_not_found az deployment mg delete --management-group-id "$managementGroup" --name "$name-role" --output none
 else
   say "3/5 az role definition delete --name $roleGuid --scope /subscriptions/$roleSubscription"
   az role definition delete --name "$roleGuid" --scope "/subscriptions/$roleSubscription"
 fi
 
 say "4/5 az group delete --name $group"
-if az group exists --name "$group" | grep -q true; then
-  az group delete --name "$group" --yes
-fi
+delete_group_if_ours "$own" "$group"
 
-say "5/5 az deployment sub delete --name $name"
+say "5/5 az deployment sub delete --name $name (and its batches of targets, $prefix-targets-<n>)"
+for ((batch = 0; batch < batches; batch++)); do
+  tolerating_not_found az deployment sub delete --name "$prefix-targets-$batch" --output none
+done
 az deployment sub delete --name "$name" --output none
 say "driftguard removed"

@@ -4,6 +4,9 @@ targetScope = 'resourceGroup'
 
 param location string
 
+@description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 @description('Prefix of every name.')
 param namePrefix string
 
@@ -94,6 +97,7 @@ resource table 'Microsoft.OperationalInsights/workspaces/tables@2023-09-01' = {
 // kind Direct: the DCR has its own logs ingestion endpoint (properties.endpoints.logsIngestion), no DCE needed.
 resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
   name: 'dcr-${namePrefix}-findings'
+  tags: tags
   location: location
   kind: 'Direct'
   properties: {
@@ -138,6 +142,7 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (empty(existingActionGroupId)) {
   name: actionGroupName
+  tags: tags
   location: 'global'
   properties: {
     groupShortName: take(namePrefix, 12)
@@ -161,6 +166,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (empty(ex
 // evaluations, so actions are muted for the window's length after a notification: one notification per finding.
 resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for rule in rules: {
   name: '${namePrefix}-${rule.name}'
+  tags: tags
   location: location
   kind: 'LogAlert'
   properties: {

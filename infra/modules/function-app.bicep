@@ -4,6 +4,9 @@ targetScope = 'resourceGroup'
 
 param location string
 
+@description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 @description('Prefix of every name.')
 param namePrefix string
 
@@ -20,7 +23,6 @@ param minTls string
 var functionAppName = '${namePrefix}-${suffix}'
 var storageAccountName = take('st${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
 var deploymentContainerName = 'app-package'
-var deadLetterContainerName = 'deadletter'
 
 // Built-in roles for the Functions host, driftguard's tables and its sweep queue, on this account only.
 var storageRoles = [
@@ -31,6 +33,7 @@ var storageRoles = [
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: storageAccountName
+  tags: tags
   location: location
   kind: 'StorageV2'
   sku: {
@@ -60,16 +63,9 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
-resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
-  parent: blobService
-  name: deadLetterContainerName
-  properties: {
-    publicAccess: 'None'
-  }
-}
-
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${namePrefix}-${suffix}'
+  tags: tags
   location: location
   properties: {
     sku: {
@@ -81,6 +77,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   name: 'appi-${namePrefix}-${suffix}'
+  tags: tags
   location: location
   kind: 'web'
   properties: {
@@ -91,6 +88,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: 'plan-${namePrefix}-${suffix}'
+  tags: tags
   location: location
   kind: 'functionapp'
   sku: {
@@ -107,6 +105,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
 // FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION app settings.
 resource site 'Microsoft.Web/sites@2024-11-01' = {
   name: functionAppName
+  tags: tags
   location: location
   kind: 'functionapp,linux'
   identity: {
@@ -193,6 +192,5 @@ output storageAccountId string = storage.id
 output tableServiceUri string = storage.properties.primaryEndpoints.table
 output queueServiceUri string = storage.properties.primaryEndpoints.queue
 output deploymentContainerName string = deploymentContainer.name
-output deadLetterContainerName string = deadLetterContainer.name
 output workspaceName string = workspace.name
 output appInsightsName string = appInsights.name

@@ -15,6 +15,9 @@ param workspaceName string
 @description('The action group to notify.')
 param actionGroupId string
 
+@description('Tags of the alert rules: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 @description('The subscriptions the reconcile sweeps (DRIFTGUARD_SUBSCRIPTIONS): each must finish a sweep within reconcileAlertWindow.')
 param watchedSubscriptionIds array
 
@@ -58,6 +61,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existin
 resource cannotStart 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: '${namePrefix}-cannot-start'
   location: location
+  tags: tags
   kind: 'LogAlert'
   properties: {
     displayName: '${namePrefix}: driftguard cannot start, every invocation fails'
@@ -96,6 +100,7 @@ resource cannotStart 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
 resource reconcileMissed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: '${namePrefix}-reconcile-missed'
   location: location
+  tags: tags
   kind: 'LogAlert'
   properties: {
     displayName: '${namePrefix}: reconcile has not completed in two schedules'

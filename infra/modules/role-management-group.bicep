@@ -1,8 +1,10 @@
-// The management-group variant of the custom role (main.bicep parameter managementGroupId). A subscription-scope
-// deployment cannot target a management group without a tenant-scope hop (which needs rights at the tenant root), so
-// infra/deploy.sh deploys this file on its own:
+// The management-group variant of the custom role (main.bicep parameter managementGroupId): defined at the group, so
+// that one definition serves every subscription under it, and never assigned here: an assignment at the group would
+// reach every subscription under it, those driftguard does not watch included. main.bicep assigns it at each watched
+// subscription and resource group. A subscription-scope deployment cannot target a management group without a
+// tenant-scope hop (which needs rights at the tenant root), so infra/deploy.sh deploys this file on its own:
 //   az deployment mg create --management-group-id <mg> --location <region> \
-//     --template-file infra/modules/role-management-group.bicep --parameters principalId=<driftguard's object id>
+//     --template-file infra/modules/role-management-group.bicep --parameters namePrefix=<main.bicep's namePrefix> installId=<its output installId>
 targetScope = 'managementGroup'
 
 @minLength(3)
@@ -10,15 +12,15 @@ targetScope = 'managementGroup'
 @description('The namePrefix used for main.bicep.')
 param namePrefix string = 'driftguard'
 
-@description('Object id of driftguard\'s managed identity (main.bicep output principalId).')
-param principalId string
+@description('The install\'s own scope (main.bicep output installId, the id of its resource group): two installs at one group get roles of their own.')
+param installId string
 
 var permissions = loadJsonContent('../permissions.json')
 
 resource remediator 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(managementGroup().id, namePrefix, 'driftguard-remediator')
+  name: guid(managementGroup().id, installId, namePrefix, 'driftguard-remediator')
   properties: {
-    roleName: '${namePrefix} remediator (${managementGroup().name})'
+    roleName: '${namePrefix} remediator (${managementGroup().name}, ${take(uniqueString(installId), 6)})'
     description: 'driftguard: read function apps and patch only their insecure settings. Generated from infra/permissions.json.'
     type: 'CustomRole'
     permissions: [
@@ -35,15 +37,4 @@ resource remediator 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   }
 }
 
-resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(managementGroup().id, principalId, remediator.id)
-  properties: {
-    roleDefinitionId: remediator.id
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-    description: 'driftguard remediator on every subscription under this management group'
-  }
-}
-
 output roleDefinitionId string = remediator.id
-output roleAssignmentId string = assignment.id

@@ -12,8 +12,12 @@ param watchResourceGroup bool
 @description('Action group the dead-letter alert notifies.')
 param actionGroupId string
 
+@description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: name
+  tags: tags
   location: 'global'
   identity: {
     type: 'SystemAssigned'
@@ -28,9 +32,10 @@ resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
 // at the dead-letter container. DeadLetteredCount is the system topic's metric of dead-lettered events (total per minute).
 resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   name: '${name}-dead-letters'
+  tags: tags
   location: 'global'
   properties: {
-    description: 'Event Grid dead-lettered events of ${name}: writes driftguard never evaluated; see the deadletter container of driftguard\'s storage account.'
+    description: 'Event Grid dead-lettered events of ${name}: writes driftguard never evaluated; see the deadletter container of driftguard\'s dead-letter storage account (stdl...).'
     severity: 1
     enabled: true
     scopes: [

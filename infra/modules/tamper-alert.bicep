@@ -22,6 +22,9 @@ param resourceIds array
 @description('The action group to notify.')
 param actionGroupId string
 
+@description('Tags of the alert rule: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 // Each is logged when started and again when it succeeds or fails: a failed attempt is worth knowing about too.
 var tamperingOperations = [
   'Microsoft.Resources/subscriptions/resourceGroups/delete'
@@ -37,6 +40,7 @@ var tamperingOperations = [
 resource tampering 'Microsoft.Insights/activityLogAlerts@2020-10-01' = {
   name: name
   location: 'global'
+  tags: tags
   properties: {
     description: 'driftguard\'s event subscription, system topic, events resource group, role definition or role assignment in ${watchedScope} was deleted or changed: driftguard may no longer receive events or be allowed to act. A redeployment of driftguard raises it too.'
     enabled: true

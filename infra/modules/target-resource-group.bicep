@@ -6,7 +6,7 @@ targetScope = 'resourceGroup'
 @description('Name of the system topic.')
 param systemTopicName string
 
-@description('Assign the custom role here (false when the role lives at a management group).')
+@description('Assign the custom role here: false only on the first pass of a management-group deployment, before infra/deploy.sh defines the role at the group.')
 param assignRole bool
 
 @description('Name (GUID) of driftguard\'s custom role definition (assignable at this group).')
@@ -21,11 +21,15 @@ param actionGroupId string
 @description('Name of driftguard\'s event subscription on the system topic (created later by event-subscription.bicep).')
 param eventSubscriptionName string
 
+@description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 module topic 'system-topic.bicep' = {
   name: 'driftguard-system-topic'
   params: {
     name: systemTopicName
     watchResourceGroup: true
+    tags: tags
     actionGroupId: actionGroupId
   }
 }
@@ -53,6 +57,7 @@ module tamper 'tamper-alert.bicep' = {
     ], assignRole ? [
       remediator.id
     ] : [])
+    tags: tags
     actionGroupId: actionGroupId
   }
 }

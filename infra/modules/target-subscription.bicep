@@ -1,5 +1,5 @@
 // One subscription driftguard watches: a small resource group holding the subscription's Event Grid system topic,
-// and the assignment of driftguard's custom role at the subscription (unless a management group holds it).
+// and the assignment of driftguard's custom role at the subscription (also when the role is defined at a management group).
 targetScope = 'subscription'
 
 param location string
@@ -7,10 +7,13 @@ param location string
 @description('Resource group for the system topic in this subscription.')
 param resourceGroupName string
 
+@description('Tags of the resource group and the topic: main.bicep\'s tags parameter with the install\'s driftguard-install tag, which infra/remove.sh checks before deleting the group.')
+param tags object
+
 @description('Name of the system topic.')
 param systemTopicName string
 
-@description('Assign the custom role here (false when the role lives at a management group).')
+@description('Assign the custom role here: false only on the first pass of a management-group deployment, before infra/deploy.sh defines the role at the group.')
 param assignRole bool
 
 @description('Name (GUID) of driftguard\'s custom role definition.')
@@ -28,6 +31,7 @@ param eventSubscriptionName string
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
+  tags: tags
 }
 
 module topic 'system-topic.bicep' = {
@@ -36,6 +40,7 @@ module topic 'system-topic.bicep' = {
   params: {
     name: systemTopicName
     watchResourceGroup: false
+    tags: tags
     actionGroupId: actionGroupId
   }
 }
@@ -66,6 +71,7 @@ module tamper 'tamper-alert.bicep' = {
     ], assignRole ? [
       remediator.id
     ] : [])
+    tags: tags
     actionGroupId: actionGroupId
   }
 }

@@ -5,6 +5,9 @@ targetScope = 'resourceGroup'
 
 param location string
 
+@description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
+param tags object
+
 @description('Prefix of every name.')
 param namePrefix string
 
@@ -18,6 +21,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existin
 // A workbook's name is a GUID; a stable one makes redeployments update it in place.
 resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
   name: guid(resourceGroup().id, namePrefix, 'driftguard-workbook')
+  tags: tags
   location: location
   kind: 'shared'
   properties: {

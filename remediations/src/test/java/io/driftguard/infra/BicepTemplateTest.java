@@ -393,6 +393,32 @@ class BicepTemplateTest {
     }
   }
 
+  /**
+   * Dead letters are the record of writes driftguard never evaluated: they live in a storage account of their own, on
+   * which driftguard's identity holds no role, so a subverted function can neither read, rewrite nor delete them.
+   */
+  @Test
+  void deadLettersLiveInAnAccountOnWhichDriftguardsIdentityHoldsNoRole() {
+    Path deadLetters = INFRA.resolve("modules/dead-letter-storage.bicep");
+    assertTrue(Files.isRegularFile(deadLetters), "the dead-letter account has a module of its own");
+    for (Path file : bicepFiles()) {
+      boolean declaresDeadLetters = BicepTree.resources(file, "Microsoft.Storage/storageAccounts/blobServices/containers")
+          .stream().anyMatch(container -> container.get("name").toLowerCase(Locale.ROOT).contains("deadletter"));
+      assertEquals(file.equals(deadLetters), declaresDeadLetters, name(file) + ": where the dead-letter container is");
+    }
+    assertEquals(List.of(), BicepTree.resources(deadLetters, "Microsoft.Authorization/roleAssignments"));
+    assertContains(text("modules/dead-letter-storage.bicep"), "allowSharedKeyAccess: false", "allowBlobPublicAccess: false",
+        "minimumTlsVersion: 'TLS1_2'", "publicAccess: 'None'");
+    assertContains(text("main.bicep"), "deadLetterStorageAccountName: deadLetterStorage.outputs.storageAccountName",
+        "deadLetterContainerName: deadLetterStorage.outputs.containerName",
+        "deadLetterStorageAccountId: deadLetterStorage.outputs.storageAccountId");
+    assertContains(text("modules/target-batch.bicep"), "storageAccountName: deadLetterStorageAccountName",
+        "containerName: deadLetterContainerName", "deadLetterStorageAccountId: deadLetterStorageAccountId",
+        "scope: resourceGroup(deadLetterResourceGroupName)");
+    assertTrue(Pattern.compile("storageAccountName: storage\\.name\\s+principalId: site\\.identity\\.principalId")
+        .matcher(text("modules/function-app.bicep")).find(), "driftguard's storage roles: on its own account only");
+  }
+
   /** A recreated identity gets a new principal id: its assignment must get a new name, not collide with the old one. */
   @Test
   void everyRoleAssignmentNameIncludesThePrincipalId() {
@@ -434,12 +460,80 @@ class BicepTemplateTest {
 
     String main = text("main.bicep");
     assertTrue(main.contains("param targetResourceGroups array = []"), "resource groups are an option");
-    assertContains(main, "module targetGroups 'modules/target-resource-group.bicep' = [for (group, i) in targetResourceGroups: {",
-        "scope: resourceGroup(group.subscriptionId, group.resourceGroup)",
+    assertContains(main, "resourceGroups: take(skip(watchedGroups, batch * targetBatchSize), targetBatchSize)",
         "'/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}'");
-    assertTrue(Pattern.compile("(?s)var eventSources = concat\\(map\\(targetSubscriptionIds, .*?\\}\\), "
-        + "map\\(targetResourceGroups, ").matcher(main).find(), "the groups' topics are event sources too");
-    assertEquals(2, count(main, "in eventSources: "), "dead-letter access and event subscription for every topic");
+    String batch = text("modules/target-batch.bicep");
+    assertContains(batch, "module targetGroups 'target-resource-group.bicep' = [for (group, i) in resourceGroups: {",
+        "scope: resourceGroup(group.subscriptionId, group.resourceGroup)");
+    assertTrue(Pattern.compile("(?s)var eventSources = concat\\(map\\(subscriptionIds, .*?\\}\\), "
+        + "map\\(resourceGroups, ").matcher(batch).find(), "the groups' topics are event sources too");
+    assertEquals(2, count(batch, "in eventSources: "), "dead-letter access and event subscription for every topic");
+  }
+
+  /**
+   * ARM refuses a template of more than 800 resources (copies included): the targets deploy in batches, nested
+   * deployments of their own, each under the limit whatever the number of subscriptions, and ids count once whatever
+   * their case.
+   */
+  @Test
+  void theTargetsDeployInBatchesThatStayUnderArmsResourceLimit() {
+    String main = Bicep.of(INFRA.resolve("main.bicep")).noComments;
+    Matcher size = Pattern.compile("var targetBatchSize = (\\d+)").matcher(main);
+    assertTrue(size.find(), "main.bicep sets the batch size");
+    int perBatch = Integer.parseInt(size.group(1));
+    assertContains(main, "var targetIds = union(map(targetSubscriptionIds, s => toLower(s)), [])",
+        "var targetBatchCount = (max(length(targetIds), length(watchedGroups)) + targetBatchSize - 1) / targetBatchSize",
+        "module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targetBatchCount): {",
+        "subscriptionIds: take(skip(targetIds, batch * targetBatchSize), targetBatchSize)",
+        "resourceGroups: take(skip(watchedGroups, batch * targetBatchSize), targetBatchSize)",
+        "output targetSubscriptionIds array = targetIds");
+    assertFalse(Pattern.compile("= \\[for [^\\]]* in (targetSubscriptionIds|targetResourceGroups|targetIds|watchedGroups):")
+        .matcher(main).find(), "main.bicep deploys no target itself, only batches");
+    // A batch's resources: one per target for a loop over the batch's subscriptions or groups, two for a loop over
+    // their topics (eventSources), one for anything else.
+    String batch = Bicep.of(INFRA.resolve("modules/target-batch.bicep")).noComments;
+    Matcher declaration = Pattern.compile("(?m)^(?:resource|module) \\w+ '[^']+' = (\\[for [^\\]]*? in (\\w+):)?").matcher(batch);
+    int resources = 0;
+    while (declaration.find()) {
+      String loop = declaration.group(2);
+      resources += loop == null ? 1 : loop.equals("eventSources") ? 2 * perBatch : perBatch;
+      assertTrue(loop == null || List.of("subscriptionIds", "resourceGroups", "eventSources").contains(loop), loop);
+    }
+    assertTrue(resources > 4 * perBatch && resources <= 800, "a batch holds up to " + resources + " resources");
+  }
+
+  /** The resource types that take tags; every other confirmed type (role assignments, child resources) does not. */
+  static final Set<String> TAGGABLE = Set.of("Microsoft.Resources/resourceGroups", "Microsoft.Storage/storageAccounts",
+      "Microsoft.OperationalInsights/workspaces", "Microsoft.Insights/components", "Microsoft.Web/serverfarms",
+      "Microsoft.Web/sites", "Microsoft.Insights/dataCollectionRules", "Microsoft.Insights/actionGroups",
+      "Microsoft.Insights/scheduledQueryRules", "Microsoft.Insights/metricAlerts", "Microsoft.Insights/activityLogAlerts",
+      "Microsoft.Insights/workbooks", "Microsoft.EventGrid/systemTopics");
+
+  /**
+   * A landing zone's policies ask for tags: the tags parameter (with the install's own driftguard-install tag, which
+   * wins) reaches every resource the install creates that takes tags.
+   */
+  @Test
+  void everyResourceTheInstallCreatesCarriesTheTagsParameter() {
+    String main = text("main.bicep");
+    assertContains(main, "param tags object = {}", "var resourceTags = union(tags, installTag)");
+    int tagged = 0;
+    for (Path file : bicepFiles()) {
+      String code = Bicep.of(file).noComments;
+      for (BicepTree.Resource resource : BicepTree.resources(file)) {
+        assertTrue(CONFIRMED_API_VERSIONS.containsKey(resource.type()), resource.type());
+        boolean existing = Pattern.compile("resource " + resource.symbol() + " '[^']+' existing").matcher(code).find();
+        if (TAGGABLE.contains(resource.type()) && !existing) {
+          tagged++;
+          assertEquals(file.getFileName().toString().equals("main.bicep") ? "resourceTags" : "tags", resource.get("tags"),
+              name(file) + " " + resource + " carries the install's tags");
+        }
+      }
+      if (!file.getFileName().toString().equals("main.bicep") && code.contains("tags: tags")) {
+        assertTrue(Bicep.of(file).params().containsKey("tags"), name(file) + " takes the tags");
+      }
+    }
+    assertTrue(tagged >= 14, "tagged resources: " + tagged);
   }
 
   // ---------------------------------------------------------------- Event Grid
@@ -558,11 +652,14 @@ class BicepTemplateTest {
       }
     }
     assertEquals(1, topics, "one system topic declaration (system-topic.bicep), for subscriptions and resource groups");
-    String main = text("main.bicep");
+    assertTrue(HealthAndTamperAlertsTest.moduleCall(text("main.bicep"), "targetBatches", "modules/target-batch.bicep")
+        .contains("actionGroupId: alerting.outputs.actionGroupId"), "the batches get it");
+    String batch = text("modules/target-batch.bicep");
+    assertEquals(2, count(batch, "actionGroupId: actionGroupId"), "both kinds of target get driftguard's action group");
     for (String[] target : new String[][] {
-        {"targets", "modules/target-subscription.bicep"}, {"targetGroups", "modules/target-resource-group.bicep"}}) {
-      assertTrue(HealthAndTamperAlertsTest.moduleCall(main, target[0], target[1])
-          .contains("actionGroupId: alerting.outputs.actionGroupId"), target[0] + " gets driftguard's action group");
+        {"targets", "target-subscription.bicep"}, {"targetGroups", "target-resource-group.bicep"}}) {
+      assertTrue(HealthAndTamperAlertsTest.moduleCall(batch, target[0], target[1])
+          .contains("actionGroupId: actionGroupId"), target[0] + " gets driftguard's action group");
     }
   }
 
@@ -605,17 +702,20 @@ class BicepTemplateTest {
   void theScriptsReadOnlyOutputsTheTemplatesHave() {
     Set<String> outputs = new TreeSet<>(Bicep.of(INFRA.resolve("main.bicep")).outputs());
     Set<String> mgOutputs = new TreeSet<>(Bicep.of(INFRA.resolve("modules/role-management-group.bicep")).outputs());
-    for (String script : List.of("deploy.sh", "remove.sh")) {
+    for (String script : List.of("deploy.sh", "remove.sh", "install.sh")) {
       String text = text(script);
-      assertTrue(text.startsWith("#!/usr/bin/env bash") && text.contains("set -euo pipefail"), script);
-      assertTrue(text.contains("--help"), script + " answers --help");
+      if (!script.equals("install.sh")) { // sourced by the other two
+        assertTrue(text.startsWith("#!/usr/bin/env bash") && text.contains("set -euo pipefail"), script);
+        assertTrue(text.contains("--help"), script + " answers --help");
+      }
       Matcher read = Pattern.compile("(?<![-\\w])output (\\w+)\\)").matcher(text);
       int reads = 0;
       while (read.find()) {
         reads++;
         assertTrue(outputs.contains(read.group(1)), script + " reads output " + read.group(1) + "; main.bicep has " + outputs);
       }
-      assertTrue(reads > 0, script + " reads the deployment's outputs");
+      assertTrue(reads > 0 || script.equals("remove.sh") && text.contains("read_install \"$own\""),
+          script + " reads the deployment's outputs");
       Matcher mgRead = Pattern.compile("properties\\.outputs\\.(\\w+)\\.value").matcher(text);
       while (mgRead.find()) {
         assertTrue(mgOutputs.contains(mgRead.group(1)), script + " reads management-group output " + mgRead.group(1));
@@ -623,7 +723,7 @@ class BicepTemplateTest {
       bashSyntaxIsValid(INFRA.resolve(script));
     }
     String deploy = text("deploy.sh");
-    int build = deploy.indexOf("(cd \"$root\" && mvn -B -q -DskipTests -pl functions -am package)");
+    int build = deploy.indexOf("(cd \"$root\" && mvn -B -q -DskipTests -pl functions -am package -P \"$TEST_TOOLING_PROFILES\")");
     int infrastructure = deploy.indexOf("-- deploy false");
     int code = deploy.indexOf("az functionapp deployment source config-zip --resource-group");
     int events = deploy.indexOf("-- deploy true");

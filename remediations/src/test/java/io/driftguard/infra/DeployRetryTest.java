@@ -99,10 +99,11 @@ class DeployRetryTest {
     assertTrue(deploy.contains("source \"$here/retry.sh\""), "deploy.sh uses retry.sh");
     assertTrue(Pattern.compile("retry_consistency [^\\n]*\"\\$ROLE_NOT_YET_THERE\" -- deploy false").matcher(deploy).find(),
         "the infrastructure pass (role defined and assigned in one deployment) is retried");
-    assertTrue(Pattern.compile("retry_consistency [^\\n]*\"\\$ROLE_NOT_YET_THERE\" --[\\s\\\\]*az deployment mg create").matcher(deploy).find(),
-        "the management-group role is retried");
-    assertTrue(Pattern.compile("retry_consistency [^\\n]*\"\\$ENDPOINT_NOT_YET_VALID\" -- deploy true").matcher(deploy).find(),
-        "the Event Grid pass (the settings restart the app while Event Grid validates it) is retried");
+    assertTrue(Pattern.compile("retry_consistency [^\\n]*\"\\$MANAGEMENT_GROUP_NOT_YET_VISIBLE\" --[\\s\\\\]*az deployment mg create").matcher(deploy).find(),
+        "the management-group role is retried while the group is not yet visible");
+    assertTrue(Pattern.compile("retry_consistency [^\\n]*\"\\$ENDPOINT_NOT_YET_VALID\\|\\$ROLE_NOT_YET_THERE\" -- deploy true").matcher(deploy).find(),
+        "the Event Grid pass (the settings restart the app while Event Grid validates it; a management group's role"
+            + " defined moments before is assigned) is retried");
     BicepTemplateTest.bashSyntaxIsValid(InfraContractTest.INFRA.resolve("retry.sh"));
   }
 }

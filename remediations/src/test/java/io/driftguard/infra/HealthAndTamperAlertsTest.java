@@ -173,12 +173,15 @@ class HealthAndTamperAlertsTest {
 
     String main = text("main.bicep");
     assertTrue(main.contains("var eventSubscriptionName = '${namePrefix}-on-resource-write'"));
-    assertEquals(2, BicepTemplateTest.count(main, "eventSubscriptionName: eventSubscriptionName"),
+    assertTrue(moduleCall(main, "targetBatches", "modules/target-batch.bicep")
+        .contains("eventSubscriptionName: eventSubscriptionName"), "every batch knows the event subscription's name");
+    String batch = text("modules/target-batch.bicep");
+    assertEquals(2, BicepTemplateTest.count(batch, "eventSubscriptionName: eventSubscriptionName"),
         "both kinds of target know the event subscription's name");
-    assertTrue(moduleCall(main, "eventSubscriptions", "modules/event-subscription.bicep")
+    assertTrue(moduleCall(batch, "eventSubscriptions", "event-subscription.bicep")
         .contains("name: eventSubscriptionName"), "the name the tamper alerts watch is the event subscription's");
     String roleOnly = moduleCall(main, "roleTamper", "modules/tamper-alert.bicep");
-    assertTrue(main.contains("module roleTamper 'modules/tamper-alert.bicep' = if (!useManagementGroup && empty(targetSubscriptionIds))"),
+    assertTrue(main.contains("module roleTamper 'modules/tamper-alert.bicep' = if (!useManagementGroup && empty(targetIds))"),
         "with only resource groups watched, the role in driftguard's own subscription has its own alert");
     assertTrue(roleOnly.contains("subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid)"));
   }
@@ -188,9 +191,11 @@ class HealthAndTamperAlertsTest {
   void removeDeletesTheTamperAlertItLeftInATeamsResourceGroup() {
     assertTrue(moduleCall(text("modules/target-resource-group.bicep"), "tamper", "tamper-alert.bicep")
         .contains("name: '${systemTopicName}-tampering'"));
-    assertTrue(text("remove.sh").contains(
-        "az resource delete --ids \"$watched/providers/Microsoft.Insights/activityLogAlerts/$groupTopic-tampering\""),
-        "remove.sh deletes the group's tamper alert with its topic");
+    String removeGroupTarget = text("install.sh").substring(text("install.sh").indexOf("remove_group_target() {"));
+    assertTrue(removeGroupTarget.substring(0, removeGroupTarget.indexOf("\n}")).contains(
+        "az resource delete --ids \"$1/providers/Microsoft.Insights/activityLogAlerts/$groupTopic-tampering\""),
+        "remove.sh (through install.sh's remove_group_target) deletes the group's tamper alert with its topic");
+    assertTrue(text("remove.sh").contains("remove_group_target \"$watched\""), "for every watched group");
   }
 
   // ---------------------------------------------------------------- helpers

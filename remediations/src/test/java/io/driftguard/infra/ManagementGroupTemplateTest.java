@@ -53,13 +53,71 @@ class ManagementGroupTemplateTest {
         .matcher(BicepTemplateTest.Bicep.of(file).noComments).find(), "assignable at the group, and nowhere else");
     assertTrue(role.get("name").startsWith("guid(managementGroup().id,"), "one role per group: " + role.get("name"));
 
-    List<BicepTree.Resource> assignments = BicepTree.resources(file, "Microsoft.Authorization/roleAssignments");
-    assertEquals(1, assignments.size());
-    BicepTree.Resource assignment = assignments.get(0);
-    assertNull(assignment.get("scope"), "assigned at the group: every subscription under it inherits it");
-    assertEquals("remediator.id", assignment.get("properties.roleDefinitionId"));
-    assertEquals("guid(managementGroup().id, principalId, remediator.id)", assignment.get("name"),
-        "the name includes the principal: a recreated identity gets a new assignment");
+    assertEquals(List.of(), BicepTree.resources(file, "Microsoft.Authorization/roleAssignments"),
+        "defined at the group, never assigned there: that would reach every subscription under it");
+  }
+
+  /**
+   * The role is assigned no wider than driftguard watches: at each target subscription and resource group, never at a
+   * management group, where it would also reach the subscriptions deploy.sh left out (disabled, invisible to the login)
+   * and every one that joins the group before the next deployment.
+   */
+  @Test
+  void theRoleIsAssignedOnlyAtTheSubscriptionsAndGroupsDriftguardWatches() {
+    for (Path file : BicepTemplateTest.bicepFiles()) {
+      String text = BicepTemplateTest.Bicep.of(file).noComments;
+      List<BicepTree.Resource> assignments = BicepTree.resources(file, "Microsoft.Authorization/roleAssignments");
+      if (text.contains("targetScope = 'managementGroup'") || text.contains("targetScope = 'tenant'")) {
+        assertEquals(List.of(), assignments, BicepTemplateTest.name(file) + " assigns above a subscription");
+      }
+      for (BicepTree.Resource assignment : assignments) {
+        if (String.valueOf(assignment.get("properties.roleDefinitionId")).contains("roleDefinitionGuid")) {
+          assertTrue(List.of("modules/target-subscription.bicep", "modules/target-resource-group.bicep")
+              .contains(BicepTemplateTest.name(file)), "the custom role is assigned in " + BicepTemplateTest.name(file));
+          assertNull(assignment.get("scope"), "at the module's own scope: the watched subscription or group");
+          assertTrue(Pattern.compile("resource " + assignment.symbol() + " '[^']+' = if \\(assignRole\\)").matcher(text).find(),
+              assignment + ": assigned when assignRole");
+        }
+      }
+    }
+    String main = BicepTemplateTest.text("main.bicep");
+    BicepTemplateTest.assertContains(main,
+        "var assignRole = !useManagementGroup || deployEventSubscription",
+        "var managementGroupResourceId = '/providers/Microsoft.Management/managementGroups/${managementGroupId}'",
+        "assignRole: assignRole");
+    String batch = BicepTemplateTest.text("modules/target-batch.bicep");
+    BicepTemplateTest.assertContains(batch,
+        "scope: subscription(subscriptionId)", "scope: resourceGroup(group.subscriptionId, group.resourceGroup)");
+    assertEquals(2, BicepTemplateTest.count(batch, "assignRole: assignRole"), "both kinds of target get the assignment");
+    // The role main.bicep assigns is the one role-management-group.bicep defines at the group.
+    String groupRole = BicepTree.resources(INFRA.resolve("modules/role-management-group.bicep"),
+        "Microsoft.Authorization/roleDefinitions").get(0).get("name");
+    assertTrue(main.contains(groupRole.replace("managementGroup().id", "managementGroupResourceId")),
+        "main.bicep names the group's role as " + groupRole);
+  }
+
+  /**
+   * Two installs in one tenant (another subscription, the same namePrefix) get roles of their own: the role's name
+   * (its GUID) and display name are seeded by the install's own scope, the id of its resource group, never by the tenant
+   * and the prefix alone, where the second install would take over the first one's role.
+   */
+  @Test
+  void twoInstallsWithTheSamePrefixDoNotShareARole() {
+    String main = BicepTemplateTest.text("main.bicep");
+    BicepTemplateTest.assertContains(main,
+        "var installId = '${subscription().id}/resourceGroups/${resourceGroupName}'",
+        "var roleDefinitionGuid = useManagementGroup ? guid(managementGroupResourceId, installId, namePrefix, 'driftguard-remediator')"
+            + " : guid(installId, namePrefix, 'driftguard-remediator')",
+        "roleName: '${namePrefix} remediator (${suffix})'");
+    assertFalse(BicepTemplateTest.Bicep.of(INFRA.resolve("main.bicep")).noComments.contains("tenant()"),
+        "nothing of the install is named after the tenant alone");
+    BicepTree.Resource groupRole = BicepTree.resources(INFRA.resolve("modules/role-management-group.bicep"),
+        "Microsoft.Authorization/roleDefinitions").get(0);
+    assertEquals("guid(managementGroup().id, installId, namePrefix, 'driftguard-remediator')", groupRole.get("name"));
+    assertEquals("'${namePrefix} remediator (${managementGroup().name}, ${take(uniqueString(installId), 6)})'",
+        groupRole.get("properties.roleName"));
+    assertTrue(BicepTemplateTest.text("deploy.sh").contains("--parameters namePrefix=\"$prefix\" installId=\"$installId\""),
+        "deploy.sh gives the group's role the install's scope");
   }
 
   /** The subscriptions deploy.sh lists become targetSubscriptionIds: each gets the same topic and filtered subscription. */
@@ -67,15 +125,19 @@ class ManagementGroupTemplateTest {
   void everyTargetSubscriptionGetsTheSystemTopicAndTheEventSubscriptionWithTheCodesFilter() {
     String main = BicepTemplateTest.text("main.bicep");
     BicepTemplateTest.assertContains(main,
-        "module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in targetSubscriptionIds: {",
-        "scope: subscription(subscriptionId)",
-        "var eventSources = concat(map(targetSubscriptionIds, s => {",
-        "module eventSubscriptions 'modules/event-subscription.bicep' = [for (source, i) in eventSources: if (deployEventSubscription) {",
+        "module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targetBatchCount): {",
+        "subscriptionIds: take(skip(targetIds, batch * targetBatchSize), targetBatchSize)",
         "includedEventTypes: eventFilter.includedEventTypes", "operationNames: eventFilter.operationNames",
         "DRIFTGUARD_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')",
         "var useManagementGroup = !empty(managementGroupId)",
         "module role 'modules/role-definition.bicep' = if (!useManagementGroup) {",
-        "assignRole: !useManagementGroup");
+        "assignRole: assignRole");
+    BicepTemplateTest.assertContains(BicepTemplateTest.text("modules/target-batch.bicep"),
+        "module targets 'target-subscription.bicep' = [for (subscriptionId, i) in subscriptionIds: {",
+        "scope: subscription(subscriptionId)",
+        "var eventSources = concat(map(subscriptionIds, s => {",
+        "module eventSubscriptions 'event-subscription.bicep' = [for (source, i) in eventSources: if (deployEventSubscription) {",
+        "includedEventTypes: includedEventTypes", "operationNames: operationNames");
     assertTrue(BicepTemplateTest.loads("main.bicep", "event-filter.json"), "the filter comes from event-filter.json");
     assertTrue(BicepTemplateTest.text("modules/target-subscription.bicep").contains("watchResourceGroup: false"),
         "a subscription's topic watches the whole subscription");
@@ -112,6 +174,7 @@ class ManagementGroupTemplateTest {
         + "echo \"$*\" >> '" + calls + "'\n"
         + "fail() { echo \"ERROR: {\\\"code\\\": \\\"$1\\\"}\" >&2; exit 1; }\n"
         + "case \"$*\" in\n"
+        + "  'version --query \"azure-cli\" --output tsv') echo 2.67.0 ;;\n"
         + "  'account show --output none') ;;\n"
         + "  'account show --query id --output tsv') echo 99999999-9999-9999-9999-999999999999 ;;\n"
         + "  'account show --query name --output tsv') echo platform ;;\n"
@@ -128,12 +191,15 @@ class ManagementGroupTemplateTest {
         + "      *outputs.functionAppName.value*) echo driftguard-app ;;\n"
         + "      *outputs.principalId.value*) echo 44444444-4444-4444-4444-444444444444 ;;\n"
         + "      *outputs.namePrefix.value*) echo driftguard ;;\n"
+        + "      *outputs.targetBatchCount.value*) echo 1 ;;\n"
+        + "      *'--name driftguard-targets-0 '*) printf 'Succeeded\\t3\\t0\\n' ;;\n"
+        + "      *outputs.installId.value*) echo /subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-driftguard ;;\n"
         + "      *) fail UnknownOutput ;;\n"
         + "    esac ;;\n"
         + "  'deployment mg create '*)\n"
         + "    echo x >> '" + mgDeploys + "'\n"
-        + "    [[ $(wc -l < '" + mgDeploys + "') -le 1 ]] && fail RoleDefinitionDoesNotExist ;;\n"
-        + "  'deployment sub create '* | 'functionapp deployment source config-zip '*) ;;\n"
+        + "    [[ $(wc -l < '" + mgDeploys + "') -le 1 ]] && fail AuthorizationFailed ;;\n"
+        + "  'deployment sub create '* | 'functionapp deployment source config-zip '* | 'role assignment delete '*) ;;\n"
         + "  *) fail UnexpectedCall ;;\n"
         + "esac\n"
         + "exit 0\n");
@@ -141,7 +207,9 @@ class ManagementGroupTemplateTest {
         + "touch functions/target/azure-functions/driftguard/host.json\n");
     executable(bin, "jar", "#!/usr/bin/env bash\n");
     executable(bin, "java", "#!/usr/bin/env bash\n");
-    executable(bin, "sleep", "#!/usr/bin/env bash\necho \"$1\" >> '" + sleeps + "'\n");
+    // A sleep of 300 s or more is the watchdog of a time bound (retry.sh's run_bounded): the step ends first.
+    executable(bin, "sleep", "#!/usr/bin/env bash\nif [[ $1 -ge 300 ]]; then PATH=/usr/bin:/bin exec sleep 3600; fi\n"
+        + "echo \"$1\" >> '" + sleeps + "'\n");
     List<String> command = new ArrayList<>(List.of("bash", infra.resolve("deploy.sh").toString(), "westeurope"));
     command.addAll(List.of(arguments));
     ProcessBuilder bash = new ProcessBuilder(command).redirectErrorStream(true);
@@ -192,9 +260,15 @@ class ManagementGroupTemplateTest {
 
     // The role at the group: deployed after the infrastructure, retried while the new role replicates.
     List<String> roles = run.calls("deployment mg create");
-    assertEquals(2, roles.size(), "one RoleDefinitionDoesNotExist, then success: " + run.azCalls());
+    assertEquals(2, roles.size(), "one AuthorizationFailed (the group not yet visible), then success: " + run.azCalls());
     assertTrue(roles.get(1).contains("--management-group-id " + GROUP) && roles.get(1).contains("role-management-group.bicep")
-        && roles.get(1).contains("principalId=44444444-4444-4444-4444-444444444444"), roles.get(1));
+        && roles.get(1).contains("namePrefix=driftguard") && !roles.get(1).contains("principalId"), roles.get(1));
+    // What an earlier version assigned at the group itself goes: the role now reaches only the watched subscriptions.
+    String atTheGroup = "role assignment delete --assignee-object-id 44444444-4444-4444-4444-444444444444 --scope "
+        + "/providers/Microsoft.Management/managementGroups/" + GROUP + " --yes --output none";
+    assertEquals(List.of(atTheGroup), run.calls("role assignment"), run.azCalls().toString());
+    assertTrue(run.azCalls().indexOf(atTheGroup) > run.azCalls().indexOf(passes.get(1)),
+        "removed once the watched subscriptions hold the role");
     assertTrue(run.azCalls().indexOf(passes.get(0)) < run.azCalls().indexOf(roles.get(0))
         && run.azCalls().lastIndexOf(roles.get(1)) < run.azCalls().indexOf(passes.get(1)),
         "infrastructure, role at the group, then the Event Grid subscriptions: " + run.azCalls());
