@@ -307,7 +307,10 @@ class RemediationIT {
   void aDocumentArmLacksLeavesOnlyItsControlsNotJudgedAndTheOthersAreFixed() {
     SiteHandle app = compliantFunctionApp(uniqueName("func-lacks"));
     String event = aliceWrites(app.id(), "{\"properties\":{\"httpsOnly\":false}}");
-    // This app's kind has no SCM policy (404), and FTP's is refused to read (403): neither means the app is gone.
+    // The role refuses the policies' list (403), so each policy is read alone: this app's kind has no SCM policy
+    // (404), and FTP's is refused to read (403). None of these means the app is gone.
+    arm().inject(Fault.on("GET", "/sites/" + app.site() + "/basicPublishingCredentialsPolicies$").status(403)
+        .times(Fault.ALWAYS));
     arm().inject(Fault.on("GET", "/sites/" + app.site() + "/basicPublishingCredentialsPolicies/scm$").status(404)
         .times(Fault.ALWAYS));
     arm().inject(Fault.on("GET", "/sites/" + app.site() + "/basicPublishingCredentialsPolicies/ftp$").status(403)
@@ -318,7 +321,8 @@ class RemediationIT {
     assertEquals(Outcome.FIXED, decision.outcome(), decision.reason());
     assertEquals(Map.of("https-only", Action.FIXED), actions(decision));
     assertEquals(true, properties(arm().site(app.id())).get("httpsOnly"));
-    assertEquals(LocalAzure.DEFAULT_READS, decision.armReads(), "each document read once, the lacking ones too");
+    assertEquals(LocalAzure.DEFAULT_READS + 2, decision.armReads(),
+        "the refused list, then each policy once, the lacking ones too");
     String scm = notJudged(decision, "scm-basic-auth-off");
     assertTrue(scm.contains("basicPublishingCredentialsPolicies/scm") && scm.contains("404"), scm);
     String ftp = notJudged(decision, "ftp-basic-auth-off");
