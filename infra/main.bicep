@@ -43,7 +43,7 @@ param exemptionHorizon string = '90d'
 @description('Whether Logic Apps Standard workflow apps (kind functionapp,workflowapp) are judged like any function app (DRIFTGUARD_WORKFLOW_APPS): include them (no Azure Policy built-in covers them), or exclude them.')
 param workflowApps string = 'include'
 
-@description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
+@description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: docs/controls.md, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
 @description('Subscriptions driftguard watches and may fix: each gets a system topic, an event subscription and an assignment of the custom role. May be empty when targetResourceGroups is set.')

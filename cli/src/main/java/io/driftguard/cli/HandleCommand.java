@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
     description = "handle an Event Grid delivery exactly as the function does; one JSON decision per line",
     footer = {"",
         "Handles an Event Grid delivery (one event or an array; Event Grid schema or CloudEvents 1.0) exactly as the",
-        "OnResourceWrite function does, with the same settings, read from the environment (see README: Settings).",
+        "OnResourceWrite function does, with the same settings, read from the environment (see docs/settings.md).",
         "",
         "stdout: one JSON decision per event, one per line. stderr: a line per decision for people, and logs.",
         "exit:   0  every event handled (skipped and rejected included)",

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
     description = "sweep subscriptions and report each function app and slot (dry run unless --fix)",
     footer = {"",
         "Evaluates every function app and deployment slot of the subscriptions with the engine and settings the function",
-        "uses, read from the environment as for handle (README: Settings): DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>, the",
+        "uses, read from the environment as for handle (docs/settings.md): DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>, the",
         "driftguard-mode and driftguard-exempt tags, DRIFTGUARD_MIN_TLS, DRIFTGUARD_FTPS_STATE, DRIFTGUARD_ARM_ENDPOINT,",
         "DRIFTGUARD_SWEEP_PARALLELISM and the ARM rate limits; with --fix also the alert settings and AzureWebJobsStorage",
         "(audit trail, flapping). Credentials: the managed identity when IDENTITY_ENDPOINT and IDENTITY_HEADER are set,",

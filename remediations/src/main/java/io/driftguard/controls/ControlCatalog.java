@@ -27,7 +27,7 @@ public final class ControlCatalog {
   /**
    * A setting of the site itself. Functions on Container Apps takes these from its Container Apps environment (ARM
    * shows them null on the site and refuses several with ExtendedCode 51021; Azure Policy's function-app built-ins
-   * leave the kind out), and an Arc app from its cluster. Sources: function-app-kinds.md (README, "Where each control
+   * leave the kind out), and an Arc app from its cluster. Sources: function-app-kinds.md (docs/controls.md, "Where each control
    * applies").
    */
   private static final Applicability SITE_SETTING = Applicability.EVERYWHERE

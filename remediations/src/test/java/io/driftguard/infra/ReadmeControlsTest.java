@@ -17,14 +17,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's tables of controls and of documents are the catalog's, row for row: a control or a document added to
- * one and not the other fails here.
+ * The tables of controls, of documents and of applicability in docs/controls.md are the catalog's, row for row: a
+ * control or a document added to one and not the other fails here.
  */
 class ReadmeControlsTest {
 
   private static final String HEADER = "| control id | what it checks | document | risk | default |";
   private static final String DOCUMENTS_HEADER = "| document | read | fix | RBAC type |";
   private static final String APPLICABILITY_HEADER = "| control id | not applicable on |";
+  private static final Path CONTROLS_PAGE = Path.of("..", "docs", "controls.md");
+  private static final Path EXEMPTIONS_PAGE = Path.of("..", "docs", "exemptions.md");
 
   static String row(Control control) {
     return "| `" + control.id() + "` | " + control.title() + " | `" + control.document().name() + "` | "
@@ -46,34 +48,35 @@ class ReadmeControlsTest {
   void theReadmeControlTableIsTheCatalog() throws IOException {
     String expected = ControlCatalog.defaults().all().stream().map(ReadmeControlsTest::row)
         .collect(Collectors.joining("\n"));
-    assertEquals(expected, table(HEADER), "README.md's control table differs from the catalog");
+    assertEquals(expected, table(HEADER), "docs/controls.md's control table differs from the catalog");
   }
 
   @Test
   void theReadmeDocumentTableIsTheCatalogs() throws IOException {
     String expected = Documents.ALL.stream().map(ReadmeControlsTest::row).collect(Collectors.joining("\n"));
-    assertEquals(expected, table(DOCUMENTS_HEADER), "README.md's document table differs from Documents");
+    assertEquals(expected, table(DOCUMENTS_HEADER), "docs/controls.md's document table differs from Documents");
   }
 
   @Test
   void theReadmeApplicabilityTableIsTheCatalogs() throws IOException {
     String expected = ControlCatalog.defaults().all().stream().map(ReadmeControlsTest::applicabilityRow)
         .collect(Collectors.joining("\n"));
-    assertEquals(expected, table(APPLICABILITY_HEADER), "README.md's applicability table differs from the catalog");
+    assertEquals(expected, table(APPLICABILITY_HEADER), "docs/controls.md's applicability table differs from the catalog");
   }
 
-  /** The rows of the README table under {@code header}, as text. */
+  /** The rows of the docs/controls.md table under {@code header}, as text. */
   private static String table(String header) throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+    List<String> lines = Files.readAllLines(CONTROLS_PAGE);
     int start = lines.indexOf(header);
-    assertTrue(start >= 0, "README.md has the table, header: " + header);
+    assertTrue(start >= 0, "docs/controls.md has the table, header: " + header);
     return String.join("\n", lines.subList(start + 2, lines.size()).stream()
         .takeWhile(line -> line.startsWith("|")).toList());
   }
 
   @Test
   void theReadmeNamesTheTagsThatChooseRiskyModes() throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    assertTrue(readme.contains("`" + ModePolicy.ENABLE_TAG + "`") && readme.contains("`" + ModePolicy.AUTOFIX_TAG + "`"));
+    String page = Files.readString(EXEMPTIONS_PAGE);
+    assertTrue(page.contains("`" + ModePolicy.ENABLE_TAG + "`") && page.contains("`" + ModePolicy.AUTOFIX_TAG + "`"),
+        "docs/exemptions.md names the tags");
   }
 }

@@ -9,7 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine module's dependencies point one way (README, "Layout"): no two packages depend on each other, however
+ * The engine module's dependencies point one way (docs/layout.md): no two packages depend on each other, however
  * indirectly, and the adapters to the outside (ARM, Table storage, the storage queue, Logs Ingestion) take plain
  * values, never the settings: only the wiring in {@code config} knows where values come from.
  */
