@@ -471,6 +471,41 @@ class BicepTemplateTest {
   }
 
   /**
+   * A subscription or resource group holds one system topic per source, and many have one already: deploy.sh lists
+   * them (existingTopics), and a target whose topic is not the install's own references it (an existing resource) and
+   * gets only driftguard's event subscription, dead-letter access and alerts, never a second topic.
+   */
+  @Test
+  void anExistingSystemTopicIsReferencedInsteadOfCreated() {
+    String main = text("main.bicep");
+    assertContains(main, "param existingTopics array = []",
+        "t => !(t.installTag =~ installId && (last(split(t.id, '/')) =~ systemTopicName || last(split(t.id, '/')) =~ resourceGroupTopicName))",
+        "existingTopics: reusedTopics", "output reusedTopics array = ");
+    Path topicFile = INFRA.resolve("modules/system-topic.bicep");
+    String topic = text("modules/system-topic.bicep");
+    assertContains(topic, "param existingTopic object = {}", "var reuse = !empty(existingTopic)",
+        "resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = if (!reuse) {",
+        "resource foundTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {",
+        "scope: resourceGroup(reuse ? existingTopic.resourceGroup : resourceGroup().name)",
+        "var topicId = reuse ? foundTopic.id : topic.id",
+        "output principalId string = reuse ? foundTopic.identity.principalId : topic.identity.principalId",
+        "output id string = topicId");
+    assertEquals("topicId", BicepTree.resources(topicFile, "Microsoft.Insights/metricAlerts").get(0).get("properties.scopes.0"),
+        "the dead-letter alert watches whichever topic is used");
+    for (String target : List.of("modules/target-subscription.bicep", "modules/target-resource-group.bicep")) {
+      assertContains(text(target), "param existingTopic object = {}", "existingTopic: existingTopic");
+    }
+    String batch = text("modules/target-batch.bicep");
+    assertContains(batch, "param existingTopics object",
+        "existingTopic: contains(existingTopics, subscriptionId) ? existingTopics[subscriptionId] : {}",
+        "existingTopic: contains(existingTopics, toLower(group.id)) ? existingTopics[toLower(group.id)] : {}",
+        "resourceGroup: contains(existingTopics, s) ? existingTopics[s].resourceGroup : eventsResourceGroupName",
+        "topic: contains(existingTopics, s) ? existingTopics[s].name : systemTopicName",
+        "resourceGroup: contains(existingTopics, toLower(g.id)) ? existingTopics[toLower(g.id)].resourceGroup : g.resourceGroup",
+        "topic: contains(existingTopics, toLower(g.id)) ? existingTopics[toLower(g.id)].name : resourceGroupTopicName");
+  }
+
+  /**
    * ARM refuses a template of more than 800 resources (copies included): the targets deploy in batches, nested
    * deployments of their own, each under the limit whatever the number of subscriptions, and ids count once whatever
    * their case.
@@ -639,7 +674,7 @@ class BicepTemplateTest {
         }
         topics++;
         List<BicepTree.Resource> alerts = BicepTree.resources(file, "Microsoft.Insights/metricAlerts").stream()
-            .filter(alert -> (topic.symbol() + ".id").equals(alert.get("properties.scopes.0"))).toList();
+            .filter(alert -> List.of(topic.symbol() + ".id", "topicId").contains(alert.get("properties.scopes.0"))).toList();
         assertEquals(1, alerts.size(), topic + ": one metric alert scoped to it");
         BicepTree.Resource alert = alerts.get(0);
         assertEquals("'DeadLetteredCount'", alert.get("properties.criteria.allOf.0.metricName"), alert.toString());
