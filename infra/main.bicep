@@ -63,6 +63,9 @@ param existingTopics array = []
 @description('Tags for every resource the install creates (those that take tags), e.g. {"costCenter": "1234", "owner": "platform"}; driftguard-install is added to them and cannot be overridden.')
 param tags object = {}
 
+@description('Private networking, off by default ({}): {"integrationSubnetId": "<subnet id, delegated to Microsoft.App/environments>", "privateEndpointSubnetId": "<subnet id>", "privateDnsZoneIds": {"blob": "<privatelink.blob.core.windows.net zone id>", "queue": "<privatelink.queue... zone id>", "table": "<privatelink.table... zone id>"}}: the function app integrated with the first subnet, its storage reached through private endpoints in the second, public network access off on that account (infra/README.md, Private networking).')
+param privateNetworking object = {}
+
 @description('Email addresses the action group notifies.')
 param alertEmails array = []
 
@@ -213,6 +216,7 @@ module app 'modules/function-app.bicep' = {
     namePrefix: namePrefix
     suffix: suffix
     minTls: minTls
+    privateNetworking: privateNetworking
   }
 }
 

@@ -72,6 +72,9 @@ class BicepTemplateTest {
       Map.entry("Microsoft.EventGrid/systemTopics", Set.of("2025-02-15")),
       Map.entry("Microsoft.EventGrid/systemTopics/eventSubscriptions", Set.of("2025-02-15")),
       Map.entry("Microsoft.Authorization/roleDefinitions", Set.of("2022-04-01")),
+      // learn.microsoft.com/azure/templates/microsoft.network/2023-11-01/privateendpoints (and privatednszonegroups)
+      Map.entry("Microsoft.Network/privateEndpoints", Set.of("2023-11-01")),
+      Map.entry("Microsoft.Network/privateEndpoints/privateDnsZoneGroups", Set.of("2023-11-01")),
       Map.entry("Microsoft.Authorization/roleAssignments", Set.of("2022-04-01")));
 
   /** Built-in roles far broader than driftguard needs: Owner, Contributor, User Access Administrator, Website Contributor. */
@@ -506,6 +509,41 @@ class BicepTemplateTest {
   }
 
   /**
+   * A landing zone may forbid public storage: with privateNetworking the app joins the network team's subnet and reaches
+   * its storage through private endpoints (blob, queue, table) registered in their private DNS zones, and the account
+   * refuses public traffic. Off by default, and then nothing changes: no endpoint, public access as before, no subnet.
+   */
+  @Test
+  void privateNetworkingIsOffByDefaultAndThenPutsTheAppsStorageBehindPrivateEndpoints() {
+    assertContains(text("main.bicep"), "param privateNetworking object = {}");
+    assertTrue(HealthAndTamperAlertsTest.moduleCall(text("main.bicep"), "app", "modules/function-app.bicep")
+        .contains("privateNetworking: privateNetworking"), "the app module gets it");
+    Path app = INFRA.resolve("modules/function-app.bicep");
+    assertContains(text("modules/function-app.bicep"), "param privateNetworking object = {}",
+        "var privateStorage = !empty(privateNetworking)",
+        "var privateStorageServices = privateStorage ? [\n  'blob'\n  'queue'\n  'table'\n] : []",
+        "= [for service in privateStorageServices: {", "= [for (service, i) in privateStorageServices: {");
+    BicepTree.Resource storage = BicepTree.resources(app, "Microsoft.Storage/storageAccounts").get(0);
+    assertEquals("privateStorage ? 'Disabled' : 'Enabled'", storage.get("properties.publicNetworkAccess"));
+    BicepTree.Resource site = BicepTree.resources(app, "Microsoft.Web/sites").get(0);
+    assertEquals("privateStorage ? privateNetworking.integrationSubnetId : null", site.get("properties.virtualNetworkSubnetId"));
+    assertEquals("privateStorage ? true : null", site.get("properties.vnetRouteAllEnabled"));
+    List<BicepTree.Resource> endpoints = BicepTree.resources(app, "Microsoft.Network/privateEndpoints");
+    assertEquals(1, endpoints.size());
+    BicepTree.Resource endpoint = endpoints.get(0);
+    assertEquals("privateNetworking.privateEndpointSubnetId", endpoint.get("properties.subnet.id"));
+    assertEquals("storage.id", endpoint.get("properties.privateLinkServiceConnections.0.properties.privateLinkServiceId"));
+    assertEquals("service", endpoint.get("properties.privateLinkServiceConnections.0.properties.groupIds.0"));
+    assertEquals("location", endpoint.get("location"), "the network team's VNet is in driftguard's region");
+    BicepTree.Resource zones = BicepTree.resources(app, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups").get(0);
+    assertEquals("privateNetworking.privateDnsZoneIds[service]",
+        zones.get("properties.privateDnsZoneConfigs.0.properties.privateDnsZoneId"));
+    assertEquals("privateStorageEndpoints[i]", zones.get("parent"));
+    assertContains(text("README.md"), "### Private networking", "`privateNetworking`", "Microsoft.App/environments",
+        "privatelink.blob.core.windows.net", "privatelink.queue.core.windows.net", "privatelink.table.core.windows.net");
+  }
+
+  /**
    * ARM refuses a template of more than 800 resources (copies included): the targets deploy in batches, nested
    * deployments of their own, each under the limit whatever the number of subscriptions, and ids count once whatever
    * their case.
@@ -542,7 +580,7 @@ class BicepTemplateTest {
       "Microsoft.OperationalInsights/workspaces", "Microsoft.Insights/components", "Microsoft.Web/serverfarms",
       "Microsoft.Web/sites", "Microsoft.Insights/dataCollectionRules", "Microsoft.Insights/actionGroups",
       "Microsoft.Insights/scheduledQueryRules", "Microsoft.Insights/metricAlerts", "Microsoft.Insights/activityLogAlerts",
-      "Microsoft.Insights/workbooks", "Microsoft.EventGrid/systemTopics");
+      "Microsoft.Insights/workbooks", "Microsoft.EventGrid/systemTopics", "Microsoft.Network/privateEndpoints");
 
   /**
    * A landing zone's policies ask for tags: the tags parameter (with the install's own driftguard-install tag, which
