@@ -383,4 +383,23 @@ class DeployScriptTest {
       assertEquals(List.of(), run.calls("deployment sub create"));
     }
   }
+
+  /** A target that leaves keeps the system topic driftguard found there: only driftguard's event subscription goes. */
+  @Test
+  void aTargetThatLeftKeepsTheTopicDriftguardFoundThere() throws Exception {
+    String foundOnB = "/subscriptions/" + B + "/resourceGroups/rg-defender/providers/Microsoft.EventGrid/systemTopics/defender-subscription";
+    String foundInLeftGroup = LEFT_GROUP + "/providers/Microsoft.EventGrid/systemTopics/logic-apps-events";
+    FakeAz az = secondDeployment(work);
+    az.first(1, "deployment sub show --name driftguard --query properties.outputs.reusedTopics.value --output tsv", "0",
+        B + " " + foundOnB + "\n" + LEFT_GROUP.toLowerCase(Locale.ROOT) + " " + foundInLeftGroup);
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.calls().containsAll(List.of(
+        "resource delete --ids " + foundOnB + "/eventSubscriptions/driftguard-on-resource-write --output none",
+        "resource delete --ids " + foundInLeftGroup + "/eventSubscriptions/driftguard-on-resource-write --output none")),
+        run.calls().toString());
+    assertTrue(run.deletions().stream().noneMatch(call -> call.contains("/systemTopics/") && !call.contains("/eventSubscriptions/")),
+        "no topic deleted: " + run.deletions());
+    assertEquals(7, run.deletions().size(), run.deletions().toString());
+  }
 }
