@@ -8,6 +8,9 @@ GUID_PATTERN='^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$'
 # needs more).
 MANAGEMENT_GROUP_PATTERN='^[A-Za-z0-9._()-]{1,90}$'
 RESOURCE_GROUP_PATTERN='^[A-Za-z0-9._()-]{0,89}[A-Za-z0-9_()-]$'
+# An Event Grid system topic's id, in lower case: its subscription (BASH_REMATCH[1]), group ([3]) and name ([4]), which
+# Event Grid allows to be 3 to 128 letters, digits and hyphens.
+SYSTEM_TOPIC_ID_PATTERN='^/subscriptions/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})/resourcegroups/([a-z0-9._()-]{0,89}[a-z0-9_()-])/providers/microsoft\.eventgrid/systemtopics/([a-z0-9-]{3,128})$'
 # main.bicep's namePrefix: 3 to 12 letters, digits and hyphens.
 NAME_PREFIX_PATTERN='^[A-Za-z0-9-]{3,12}$'
 
@@ -37,6 +40,12 @@ check_resource_group_id() {
   subscription="${subscription%%/*}"
   [[ "$2" == "/subscriptions/$subscription/resourceGroups/$group" && "$subscription" =~ $GUID_PATTERN \
     && "$group" =~ $RESOURCE_GROUP_PATTERN ]] || refuse "$1" "$2" "not /subscriptions/<GUID>/resourceGroups/<name>"
+}
+
+# check_topic_of <what> <value> <subscription>: the id of a system topic in that subscription, nothing more.
+check_topic_of() {
+  [[ "$(lower "$2")" =~ $SYSTEM_TOPIC_ID_PATTERN && "${BASH_REMATCH[1]}" == "$(lower "$3")" ]] \
+    || refuse "$1" "$2" "not the id of a system topic in subscription $3"
 }
 
 # lower <text>: in lower case (bash 3.2 has no ${text,,}).

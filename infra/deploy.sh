@@ -37,7 +37,12 @@ Other arguments after <location> go to both az deployment sub create calls, e.g.
   infra/deploy.sh westeurope --parameters targetSubscriptionIds='["<sub-1>","<sub-2>"]' alertEmails='["oncall@contoso.com"]'
 
 Environment: DRIFTGUARD_DEPLOYMENT names the deployment (default: driftguard); infra/remove.sh reads it back.
-Needs: az 2.60.0 or later (logged in, with Bicep), and unless --package is given mvn and Java 17 (java, jar); Owner, or User Access Administrator and Contributor,
+Before step 2, the system topics the targets already have (one per source: Defender's, another tool's) are listed (az
+deployment sub validate for the targets, then one az graph query per 100 targets), checked, and passed as
+existingTopics: driftguard adds its event subscription to such a topic instead of creating its own, and refuses one
+without a system-assigned identity (infra/README.md, Existing system topics).
+
+Needs: az 2.60.0 or later (logged in, with Bicep and the resource-graph extension), and unless --package is given mvn and Java 17 (java, jar); Owner, or User Access Administrator and Contributor,
 on every target subscription (and on the management group when managementGroupId is set).
 USAGE
 }
@@ -104,6 +109,8 @@ for tool in $tools; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found: install the Azure CLI (az)${prebuilt:+, or }${prebuilt:-, Maven (mvn) and a Java 17 JDK (java, jar), or pass --package <release zip>}"
 done
 require_az_version
+az extension show --name resource-graph --output none 2>/dev/null \
+  || die "the Azure CLI's resource-graph extension is missing (it lists the system topics the targets already have): az extension add --name resource-graph"
 az account show --output none 2>/dev/null || die "the Azure CLI is not logged in: run 'az login' and 'az account set --subscription <id>'"
 
 subscription="$(az account show --query id --output tsv)"
@@ -156,10 +163,93 @@ else
   say "    package: $zip"
 fi
 
+# The targets main.bicep resolves from the arguments (parameter files, defaults included): "/subscriptions/<id>" and
+# "/subscriptions/<id>/resourceGroups/<name>", one a line.
+TARGETS_QUERY="[properties.parameters.targetSubscriptionIds.value[].join('', ['/subscriptions/', @]), \
+properties.parameters.targetResourceGroups.value[].join('', ['/subscriptions/', subscriptionId, '/resourceGroups/', resourceGroup])][]"
+# A system topic per row: id, source, type, identity type, driftguard-install tag; never an empty column (the columns
+# are split at tabs, and bash merges empty ones).
+TOPICS_QUERY="resources | where type =~ 'microsoft.eventgrid/systemtopics' and tolower(tostring(properties.source)) in (SOURCES) \
+| project id, source = tostring(properties.source), topicType = tostring(properties.topicType), \
+identityType = iff(isempty(tostring(identity.type)), 'None', tostring(identity.type)), \
+installTag = iff(isempty(tostring(tags['driftguard-install'])), '-', tostring(tags['driftguard-install']))"
+# Each target has at most one topic for its source: a batch's listing fits in one page of az graph query --first 1000.
+TOPIC_BATCH=100
+# A driftguard-install tag: the id of an install's resource group. Any other value is no install's.
+INSTALL_TAG_PATTERN='^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[A-Za-z0-9._()-]{1,90}$'
+
+# find_topics <target>...: lists (one az graph query) the system topics of these targets' sources, checks every value
+# read back, and adds each to existingTopics. A topic without a system-assigned identity stops the script: Event Grid
+# dead-letters with the topic's identity into an account without shared keys, and driftguard changes no topic it did
+# not create.
+find_topics() {
+  local target subscriptions="" sources="" asked="" seen="" listing row id source type identity tag rest key parts kind
+  for target in "$@"; do
+    kind="${target#/subscriptions/}"
+    kind="${kind%%/*}"
+    case " $subscriptions " in *" $kind "*) ;; *) subscriptions="${subscriptions:+$subscriptions }$kind" ;; esac
+    sources="${sources:+$sources, }'$(lower "$target")'"
+    asked="$asked$(lower "$target")"$'\n'
+  done
+  # shellcheck disable=SC2086 # one argument per subscription
+  listing="$(az graph query --first 1000 --subscriptions $subscriptions --graph-query "${TOPICS_QUERY/SOURCES/$sources}" \
+    --query "data[].[id, source, topicType, identityType, installTag]" --output tsv)"
+  while IFS= read -r row; do
+    [[ -n "$row" ]] || continue
+    IFS=$'\t' read -r id source type identity tag rest <<<"$row"
+    [[ -z "$rest" && "$(lower "$id")" =~ $SYSTEM_TOPIC_ID_PATTERN ]] \
+      || refuse "the system topic listing" "$row" "not a system topic id and four values"
+    case "$(lower "$type")" in
+      microsoft.resources.subscriptions) key="$(lower "/subscriptions/${BASH_REMATCH[1]}")" ;;
+      microsoft.resources.resourcegroups) key="$(lower "$source")"; [[ "$key" == */resourcegroups/* ]] || key="" ;;
+      *) refuse "the system topic listing" "$row" "not a subscription's or resource group's topic" ;;
+    esac
+    [[ "$(lower "$source")" == "$key" && "${key#/subscriptions/${BASH_REMATCH[1]}}" != "$key" ]] \
+      && grep -qxF -- "$key" <<<"$asked" \
+      || refuse "the system topic listing" "$row" "its source is not the target of its type in the topic's own subscription"
+    ! grep -qxF -- "$key" <<<"$seen" || refuse "the system topic listing" "$row" "a second topic for $source"
+    seen="$seen$key"$'\n'
+    case "$identity" in
+      None | SystemAssigned | UserAssigned | "SystemAssigned, UserAssigned" | SystemAssigned,UserAssigned) ;;
+      *) refuse "the system topic listing" "$row" "not an identity type" ;;
+    esac
+    [[ "$tag" =~ $INSTALL_TAG_PATTERN ]] || tag=-
+    IFS=/ read -r -a parts <<<"$id"
+    [[ "$key" == */resourcegroups/* ]] && kind="resource group $key" || kind="subscription ${key#/subscriptions/}"
+    [[ "$key" == */resourcegroups/* ]] || key="${key#/subscriptions/}"
+    say "    $kind already has system topic ${parts[8]} (resource group ${parts[4]}): driftguard adds its event subscription to it, unless it is this install's own"
+    [[ "$identity" == SystemAssigned* ]] || die "system topic ${parts[8]} (resource group ${parts[4]}) of $kind has no \
+system-assigned identity, with which Event Grid dead-letters into driftguard's storage account (no shared keys); driftguard changes \
+no topic it did not create: give it one (az eventgrid system-topic update --name ${parts[8]} --resource-group ${parts[4]} \
+--subscription ${parts[2]} --identity systemassigned), or leave this target out"
+    found+=("{\"target\":\"$key\",\"id\":\"$id\",\"installTag\":\"$tag\"}")
+  done <<<"$listing"
+}
+
+say "    the targets' existing system topics: az deployment sub validate (the targets), az graph query (one per $TOPIC_BATCH targets)"
+listed="$(az deployment sub validate --location "$location" --template-file "$here/main.bicep" ${extra[@]+"${extra[@]}"} \
+  ${watchedScope[@]+"${watchedScope[@]}"} --parameters location="$location" deployEventSubscription=false \
+  --query "$TARGETS_QUERY" --output tsv)"
+resolved=()
+lines_into resolved "$listed"
+batch=()
+found=()
+for target in ${resolved[@]+"${resolved[@]}"}; do
+  [[ "$target" =~ ^/subscriptions/[^/]*$ ]] && check_guid "the resolved target" "${target#/subscriptions/}" \
+    || check_resource_group_id "the resolved target" "$target"
+  batch+=("$target")
+  if [[ ${#batch[@]} -eq $TOPIC_BATCH ]]; then
+    find_topics ${batch[@]+"${batch[@]}"}
+    batch=()
+  fi
+done
+[[ ${#batch[@]} -eq 0 ]] || find_topics ${batch[@]+"${batch[@]}"}
+topics="[$(IFS=,; printf '%s' ${found[@]+"${found[*]}"})]"
+
 deploy() {
   az deployment sub create --name "$name" --location "$location" --template-file "$here/main.bicep" \
     ${extra[@]+"${extra[@]}"} ${watchedScope[@]+"${watchedScope[@]}"} \
-    --parameters location="$location" deployEventSubscription="$1" --output none
+    --parameters location="$location" "existingTopics=$topics" deployEventSubscription="$1" --output none
 }
 
 # report_batches: one line per batch of targets, the nested deployments <namePrefix>-targets-<n> of main.bicep.

@@ -25,7 +25,8 @@ tolerating_not_found() {
 }
 
 # read_install <own subscription>: the install's outputs into prefix, group, eventsGroup, groupTopic, principal,
-# roleSubscription, roleGuid, managementGroup, batches, targets, groups and installTag. Each is read in an assignment of
+# roleSubscription, roleGuid, managementGroup, batches, targets, groups, reused (the topics it used and did not create,
+# "<target> <topic id>" each), eventSubscription and installTag. Each is read in an assignment of
 # its own (a failed read stops the script under set -e, which a process substitution would not) and checked; one that
 # does not fit stops the script. roleGuid is empty only for an install made at a management group before the role was
 # assigned per subscription (it was assigned at the group then), batches 0 for one made before the batches.
@@ -59,8 +60,44 @@ read_install() {
   groups=()
   lines_into groups "$listed"
   for id in ${groups[@]+"${groups[@]}"}; do check_resource_group_id "output targetResourceGroupIds" "$id"; done
+  # Older installs have no such output: they created every topic.
+  listed="$(output reusedTopics)"
+  reused=()
+  lines_into reused "$listed"
+  for id in ${reused[@]+"${reused[@]}"}; do check_reused_topic "$id"; done
+  eventSubscription="$prefix-on-resource-write"
   # Written on the resource groups by main.bicep: the id of this install's own resource group.
   installTag="/subscriptions/$own/resourceGroups/$group"
+}
+
+# check_reused_topic "<target> <topic id>": the target a subscription id or a resource group id (as main.bicep writes
+# them, lower case), the topic one in the target's subscription.
+check_reused_topic() {
+  local target="${1%% *}" subscription
+  subscription="${target#/subscriptions/}"
+  subscription="${subscription%%/*}"
+  if [[ "$1" != *" "* || ! "$subscription" =~ $GUID_PATTERN ]] || ! { [[ "$target" == "$subscription" ]] \
+    || [[ "$target" == "/subscriptions/$subscription/resourcegroups/${target##*/}" && "${target##*/}" =~ $RESOURCE_GROUP_PATTERN ]]; }; then
+    refuse "output reusedTopics" "$1" "not '<target> <system topic id>'"
+  fi
+  check_topic_of "output reusedTopics" "${1#* }" "$subscription"
+}
+
+# reused_topic <target>: the system topic the install used at that target and did not create, or nothing.
+reused_topic() {
+  local line
+  for line in ${reused[@]+"${reused[@]}"}; do
+    if [[ "${line%% *}" == "$(lower "$1")" ]]; then
+      printf '%s' "${line#* }"
+      return 0
+    fi
+  done
+}
+
+# leave_topic <topic id>: a topic driftguard did not create loses driftguard's event subscription, and nothing else.
+leave_topic() {
+  say "    leaving system topic $1 alone: driftguard did not create it; deleting only its event subscription $eventSubscription"
+  tolerating_not_found az resource delete --ids "$1/eventSubscriptions/$eventSubscription" --output none
 }
 
 # delete_assignments <scope>: the install's identity's assignments of its custom role at that scope, filtered by az
@@ -102,21 +139,30 @@ delete_group_if_ours() {
 }
 
 # remove_subscription_target <subscription>: the role's assignment there, and the events group (topic, event
-# subscription, dead-letter and tamper alerts).
+# subscription, dead-letter and tamper alerts); on a topic the install found there, its event subscription only.
 remove_subscription_target() {
+  local topic
   say "    subscription $1: the custom role's assignment, resource group $eventsGroup"
   delete_assignments "/subscriptions/$1"
+  topic="$(reused_topic "$1")"
+  [[ -z "$topic" ]] || leave_topic "$topic"
   delete_group_if_ours "$1" "$eventsGroup"
 }
 
 # remove_group_target <resource group id>: the role's assignment there, and driftguard's topic (with its event
 # subscription) and its dead-letter and tamper alerts; the group is the team's own and stays.
 remove_group_target() {
+  local topic
   say "    resource group $1: the custom role's assignment, system topic $groupTopic and its dead-letter and tamper alerts"
   delete_assignments "$1"
   tolerating_not_found az resource delete --ids "$1/providers/Microsoft.Insights/metricAlerts/$groupTopic-dead-letters" --output none
   tolerating_not_found az resource delete --ids "$1/providers/Microsoft.Insights/activityLogAlerts/$groupTopic-tampering" --output none
-  tolerating_not_found az resource delete --ids "$1/providers/Microsoft.EventGrid/systemTopics/$groupTopic" --output none
+  topic="$(reused_topic "$1")"
+  if [[ -n "$topic" ]]; then
+    leave_topic "$topic"
+  else
+    tolerating_not_found az resource delete --ids "$1/providers/Microsoft.EventGrid/systemTopics/$groupTopic" --output none
+  fi
 }
 
 # remove_targets_that_left: after a deployment, every target of the install read before it (read_install) that the

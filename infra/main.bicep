@@ -57,8 +57,14 @@ param targetResourceGroups array = []
 @description('When set, the custom role is defined at this management group (by infra/deploy.sh, with modules/role-management-group.bicep, between the two passes) instead of in a subscription, and still assigned only at each target subscription and resource group. Set it only through infra/deploy.sh --management-group, which also sets targetSubscriptionIds to every subscription under the group.')
 param managementGroupId string = ''
 
+@description('The system topics the targets already have (infra/deploy.sh lists them before deploying; leave it to the script): [{"target": "<subscription id, or resource group id, lower case>", "id": "<the topic\'s resource id>", "installTag": "<its driftguard-install tag, or ->"}]. A topic that is not this install\'s own is used instead of creating one: driftguard adds its event subscription to it and never writes or deletes the topic.')
+param existingTopics array = []
+
 @description('Tags for every resource the install creates (those that take tags), e.g. {"costCenter": "1234", "owner": "platform"}; driftguard-install is added to them and cannot be overridden.')
 param tags object = {}
+
+@description('Private networking, off by default ({}): {"integrationSubnetId": "<subnet id, delegated to Microsoft.App/environments>", "privateEndpointSubnetId": "<subnet id>", "privateDnsZoneIds": {"blob": "<privatelink.blob.core.windows.net zone id>", "queue": "<privatelink.queue... zone id>", "table": "<privatelink.table... zone id>"}}: the function app integrated with the first subnet, its storage reached through private endpoints in the second, public network access off on that account (infra/README.md, Private networking).')
+param privateNetworking object = {}
 
 @description('Email addresses the action group notifies.')
 param alertEmails array = []
@@ -153,11 +159,21 @@ var eventSubscriptionName = '${namePrefix}-on-resource-write'
 var resourceGroupTopicName = '${namePrefix}-resource-group-events'
 // The targets, each once: ids and names are compared case-insensitively, as Azure does.
 var targetIds = union(map(targetSubscriptionIds, s => toLower(s)), [])
-var watchedGroups = union(map(targetResourceGroups, g => {
+var watchedGroups = map(union(map(targetResourceGroups, g => {
   subscriptionId: toLower(g.subscriptionId)
   resourceGroup: toLower(g.resourceGroup)
-}), [])
-var targetResourceGroupIds = map(watchedGroups, g => '/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}')
+}), []), g => union(g, {
+  id: '/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}'
+}))
+var targetResourceGroupIds = map(watchedGroups, g => g.id)
+// The targets' existing system topics that are not this install's own (named and tagged as it names and tags them):
+// used, not created, and on removal only driftguard's event subscription leaves them. A topic id splits into
+// ['', 'subscriptions', <id>, 'resourceGroups', <group>, 'providers', 'Microsoft.EventGrid', 'systemTopics', <name>].
+var foundTopics = filter(existingTopics, t => !(t.installTag =~ installId && (last(split(t.id, '/')) =~ systemTopicName || last(split(t.id, '/')) =~ resourceGroupTopicName)))
+var reusedTopics = toObject(foundTopics, t => toLower(t.target), t => {
+  name: split(t.id, '/')[8]
+  resourceGroup: split(t.id, '/')[4]
+})
 var targetBatchSize = 100
 var targetBatchCount = (max(length(targetIds), length(watchedGroups)) + targetBatchSize - 1) / targetBatchSize
 // Every subscription driftguard may act in (DRIFTGUARD_SUBSCRIPTIONS): the watched ones and those of watched groups.
@@ -200,6 +216,7 @@ module app 'modules/function-app.bicep' = {
     namePrefix: namePrefix
     suffix: suffix
     minTls: minTls
+    privateNetworking: privateNetworking
   }
 }
 
@@ -333,6 +350,7 @@ module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targe
     functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
     includedEventTypes: eventFilter.includedEventTypes
     operationNames: eventFilter.operationNames
+    existingTopics: reusedTopics
   }
   dependsOn: [
     role
@@ -376,6 +394,8 @@ output functionAppId string = app.outputs.id
 output principalId string = app.outputs.principalId
 output targetSubscriptionIds array = targetIds
 output targetResourceGroupIds array = targetResourceGroupIds
+// "<target> <topic id>" per topic driftguard used and did not create: infra/remove.sh deletes only its event subscription there.
+output reusedTopics array = map(foundTopics, t => '${toLower(t.target)} ${t.id}')
 output resourceGroupTopicName string = resourceGroupTopicName
 output eventsResourceGroupName string = eventsResourceGroupName
 output managementGroupId string = managementGroupId

@@ -14,7 +14,8 @@ delete from the outputs of the subscription deployment DEPLOYMENT (default: $DRI
   1. the custom role's assignments to driftguard's identity, in every target subscription and resource group (and,
      with a management group, any that an earlier version made at the group itself)
   2. driftguard's system topic and its dead-letter and tamper alerts in every target resource group, and the resource
-     group with the Event Grid system topic, event subscription and alerts in every target subscription
+     group with the Event Grid system topic, event subscription and alerts in every target subscription; on a system
+     topic the install found there and did not create (output reusedTopics), only driftguard's event subscription
   3. the custom role definition
   4. driftguard's resource group: function app, plan, storage, Log Analytics workspace, Application Insights, DCR,
      alert rules, action group (the workspace stays recoverable for 14 days, as Azure soft-deletes workspaces)

@@ -20,9 +20,20 @@ param suffix string
 @description('Minimum TLS version of the app and its SCM site.')
 param minTls string
 
+@description('Private networking, off when {}: {"integrationSubnetId": "<subnet delegated to Microsoft.App/environments>", "privateEndpointSubnetId": "<subnet>", "privateDnsZoneIds": {"blob": "<zone id>", "queue": "<zone id>", "table": "<zone id>"}} (infra/README.md, Private networking).')
+param privateNetworking object = {}
+
 var functionAppName = '${namePrefix}-${suffix}'
 var storageAccountName = take('st${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
 var deploymentContainerName = 'app-package'
+// With privateNetworking, the host reaches its storage (package, leases, queues, driftguard's tables) only through these
+// private endpoints, from the app's integration subnet, and the account refuses public traffic.
+var privateStorage = !empty(privateNetworking)
+var privateStorageServices = privateStorage ? [
+  'blob'
+  'queue'
+  'table'
+] : []
 
 // Built-in roles for the Functions host, driftguard's tables and its sweep queue, on this account only.
 var storageRoles = [
@@ -46,9 +57,48 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateStorage ? 'Disabled' : 'Enabled'
   }
 }
+
+// The private endpoints live in the network team's subnet (which must be in driftguard's region) and register in their
+// private DNS zones, so that the host's storage names resolve to them from the integration subnet.
+resource privateStorageEndpoints 'Microsoft.Network/privateEndpoints@2023-11-01' = [for service in privateStorageServices: {
+  name: 'pe-${storageAccountName}-${service}'
+  tags: tags
+  location: location
+  properties: {
+    subnet: {
+      id: privateNetworking.privateEndpointSubnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: service
+        properties: {
+          privateLinkServiceId: storage.id
+          groupIds: [
+            service
+          ]
+        }
+      }
+    ]
+  }
+}]
+
+resource privateStorageDnsZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2023-11-01' = [for (service, i) in privateStorageServices: {
+  parent: privateStorageEndpoints[i]
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: service
+        properties: {
+          privateDnsZoneId: privateNetworking.privateDnsZoneIds[service]
+        }
+      }
+    ]
+  }
+}]
 
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
   parent: storage
@@ -111,9 +161,16 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
   identity: {
     type: 'SystemAssigned'
   }
+  // With privateNetworking, the app must not start before its storage is reachable through the endpoints.
+  dependsOn: [
+    privateStorageDnsZones
+  ]
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Every outbound call, storage included, through the network team's subnet (null: not integrated, as before).
+    virtualNetworkSubnetId: privateStorage ? privateNetworking.integrationSubnetId : null
+    vnetRouteAllEnabled: privateStorage ? true : null
     siteConfig: {
       minTlsVersion: minTls
       scmMinTlsVersion: minTls

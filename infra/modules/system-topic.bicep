@@ -1,6 +1,7 @@
 // An Event Grid system topic for the writes ARM accepts in this subscription, or (watchResourceGroup) in this resource
-// group only, and the alert on the events it dead-letters. Azure allows one system topic per source, so this fails if
-// another system topic for the same subscription or resource group already exists.
+// group only, and the alert on the events it dead-letters. Azure allows one system topic per source: where the source
+// already has one that driftguard did not create (existingTopic, found by infra/deploy.sh), that topic is used as it
+// is (never written, never deleted) and only the alert is driftguard's.
 targetScope = 'resourceGroup'
 
 @description('Name of the system topic.')
@@ -15,7 +16,12 @@ param actionGroupId string
 @description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
 param tags object
 
-resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+@description('The source\'s system topic that driftguard did not create, {"name": "...", "resourceGroup": "..."} (a group of this subscription, with a system-assigned identity, which infra/deploy.sh checks); {} to create driftguard\'s own.')
+param existingTopic object = {}
+
+var reuse = !empty(existingTopic)
+
+resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = if (!reuse) {
   name: name
   tags: tags
   location: 'global'
@@ -28,8 +34,16 @@ resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   }
 }
 
+resource foundTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
+  name: reuse ? existingTopic.name : name
+  scope: resourceGroup(reuse ? existingTopic.resourceGroup : resourceGroup().name)
+}
+
+var topicId = reuse ? foundTopic.id : topic.id
+
 // An event Event Grid gave up on (30 attempts over 24 hours) is a write driftguard never evaluated: a person must look
-// at the dead-letter container. DeadLetteredCount is the system topic's metric of dead-lettered events (total per minute).
+// at the dead-letter container. DeadLetteredCount is the system topic's metric of dead-lettered events (total per minute);
+// on a topic driftguard found, it counts the other owners' event subscriptions too.
 resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   name: '${name}-dead-letters'
   tags: tags
@@ -39,7 +53,7 @@ resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
     severity: 1
     enabled: true
     scopes: [
-      topic.id
+      topicId
     ]
     evaluationFrequency: 'PT5M'
     windowSize: 'PT5M'
@@ -65,5 +79,5 @@ resource deadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   }
 }
 
-output principalId string = topic.identity.principalId
-output id string = topic.id
+output principalId string = reuse ? foundTopic.identity.principalId : topic.identity.principalId
+output id string = topicId

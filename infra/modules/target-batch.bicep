@@ -58,21 +58,25 @@ param eventSubscriptionName string
 @description('Resource id of the function: <function app id>/functions/OnResourceWrite.')
 param functionResourceId string
 
+@description('The system topics targets already have and driftguard did not create: target (a subscription id, or a resource group id, all in lower case, as toLower gives them) to {"name": "...", "resourceGroup": "..."}.')
+param existingTopics object
+
 @description('Event types to deliver (infra/event-filter.json).')
 param includedEventTypes array
 
 @description('The data.operationName values to deliver (infra/event-filter.json).')
 param operationNames array
 
-// Every system topic of the batch, subscriptions' first, then resource groups' (the order of targets and targetGroups).
+// Every system topic of the batch, subscriptions' first, then resource groups' (the order of targets and targetGroups):
+// driftguard's own, or the one the target already had.
 var eventSources = concat(map(subscriptionIds, s => {
   subscriptionId: s
-  resourceGroup: eventsResourceGroupName
-  topic: systemTopicName
+  resourceGroup: contains(existingTopics, s) ? existingTopics[s].resourceGroup : eventsResourceGroupName
+  topic: contains(existingTopics, s) ? existingTopics[s].name : systemTopicName
 }), map(resourceGroups, g => {
   subscriptionId: g.subscriptionId
-  resourceGroup: g.resourceGroup
-  topic: resourceGroupTopicName
+  resourceGroup: contains(existingTopics, toLower(g.id)) ? existingTopics[toLower(g.id)].resourceGroup : g.resourceGroup
+  topic: contains(existingTopics, toLower(g.id)) ? existingTopics[toLower(g.id)].name : resourceGroupTopicName
 }))
 
 // Per target subscription: a resource group with the subscription's system topic, and the role assignment.
@@ -89,6 +93,7 @@ module targets 'target-subscription.bicep' = [for (subscriptionId, i) in subscri
     principalId: principalId
     actionGroupId: actionGroupId
     eventSubscriptionName: eventSubscriptionName
+    existingTopic: contains(existingTopics, subscriptionId) ? existingTopics[subscriptionId] : {}
   }
 }]
 
@@ -105,6 +110,7 @@ module targetGroups 'target-resource-group.bicep' = [for (group, i) in resourceG
     principalId: principalId
     actionGroupId: actionGroupId
     eventSubscriptionName: eventSubscriptionName
+    existingTopic: contains(existingTopics, toLower(group.id)) ? existingTopics[toLower(group.id)] : {}
   }
 }]
 

@@ -21,6 +21,9 @@ param actionGroupId string
 @description('Name of driftguard\'s event subscription on the system topic (created later by event-subscription.bicep).')
 param eventSubscriptionName string
 
+@description('The system topic this target already has and driftguard did not create ({"name": "...", "resourceGroup": "..."}), used instead of creating one; {} when there is none.')
+param existingTopic object = {}
+
 @description('Tags of every resource this module creates: main.bicep\'s tags parameter with the install\'s driftguard-install tag.')
 param tags object
 
@@ -31,6 +34,7 @@ module topic 'system-topic.bicep' = {
     watchResourceGroup: true
     tags: tags
     actionGroupId: actionGroupId
+    existingTopic: existingTopic
   }
 }
 

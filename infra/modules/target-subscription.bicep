@@ -28,6 +28,9 @@ param actionGroupId string
 @description('Name of driftguard\'s event subscription on the system topic (created later by event-subscription.bicep).')
 param eventSubscriptionName string
 
+@description('The system topic this target already has and driftguard did not create ({"name": "...", "resourceGroup": "..."}), used instead of creating one; {} when there is none.')
+param existingTopic object = {}
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
@@ -42,6 +45,7 @@ module topic 'system-topic.bicep' = {
     watchResourceGroup: false
     tags: tags
     actionGroupId: actionGroupId
+    existingTopic: existingTopic
   }
 }
 

@@ -72,6 +72,9 @@ class BicepTemplateTest {
       Map.entry("Microsoft.EventGrid/systemTopics", Set.of("2025-02-15")),
       Map.entry("Microsoft.EventGrid/systemTopics/eventSubscriptions", Set.of("2025-02-15")),
       Map.entry("Microsoft.Authorization/roleDefinitions", Set.of("2022-04-01")),
+      // learn.microsoft.com/azure/templates/microsoft.network/2023-11-01/privateendpoints (and privatednszonegroups)
+      Map.entry("Microsoft.Network/privateEndpoints", Set.of("2023-11-01")),
+      Map.entry("Microsoft.Network/privateEndpoints/privateDnsZoneGroups", Set.of("2023-11-01")),
       Map.entry("Microsoft.Authorization/roleAssignments", Set.of("2022-04-01")));
 
   /** Built-in roles far broader than driftguard needs: Owner, Contributor, User Access Administrator, Website Contributor. */
@@ -471,6 +474,76 @@ class BicepTemplateTest {
   }
 
   /**
+   * A subscription or resource group holds one system topic per source, and many have one already: deploy.sh lists
+   * them (existingTopics), and a target whose topic is not the install's own references it (an existing resource) and
+   * gets only driftguard's event subscription, dead-letter access and alerts, never a second topic.
+   */
+  @Test
+  void anExistingSystemTopicIsReferencedInsteadOfCreated() {
+    String main = text("main.bicep");
+    assertContains(main, "param existingTopics array = []",
+        "t => !(t.installTag =~ installId && (last(split(t.id, '/')) =~ systemTopicName || last(split(t.id, '/')) =~ resourceGroupTopicName))",
+        "existingTopics: reusedTopics", "output reusedTopics array = ");
+    Path topicFile = INFRA.resolve("modules/system-topic.bicep");
+    String topic = text("modules/system-topic.bicep");
+    assertContains(topic, "param existingTopic object = {}", "var reuse = !empty(existingTopic)",
+        "resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = if (!reuse) {",
+        "resource foundTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {",
+        "scope: resourceGroup(reuse ? existingTopic.resourceGroup : resourceGroup().name)",
+        "var topicId = reuse ? foundTopic.id : topic.id",
+        "output principalId string = reuse ? foundTopic.identity.principalId : topic.identity.principalId",
+        "output id string = topicId");
+    assertEquals("topicId", BicepTree.resources(topicFile, "Microsoft.Insights/metricAlerts").get(0).get("properties.scopes.0"),
+        "the dead-letter alert watches whichever topic is used");
+    for (String target : List.of("modules/target-subscription.bicep", "modules/target-resource-group.bicep")) {
+      assertContains(text(target), "param existingTopic object = {}", "existingTopic: existingTopic");
+    }
+    String batch = text("modules/target-batch.bicep");
+    assertContains(batch, "param existingTopics object",
+        "existingTopic: contains(existingTopics, subscriptionId) ? existingTopics[subscriptionId] : {}",
+        "existingTopic: contains(existingTopics, toLower(group.id)) ? existingTopics[toLower(group.id)] : {}",
+        "resourceGroup: contains(existingTopics, s) ? existingTopics[s].resourceGroup : eventsResourceGroupName",
+        "topic: contains(existingTopics, s) ? existingTopics[s].name : systemTopicName",
+        "resourceGroup: contains(existingTopics, toLower(g.id)) ? existingTopics[toLower(g.id)].resourceGroup : g.resourceGroup",
+        "topic: contains(existingTopics, toLower(g.id)) ? existingTopics[toLower(g.id)].name : resourceGroupTopicName");
+  }
+
+  /**
+   * A landing zone may forbid public storage: with privateNetworking the app joins the network team's subnet and reaches
+   * its storage through private endpoints (blob, queue, table) registered in their private DNS zones, and the account
+   * refuses public traffic. Off by default, and then nothing changes: no endpoint, public access as before, no subnet.
+   */
+  @Test
+  void privateNetworkingIsOffByDefaultAndThenPutsTheAppsStorageBehindPrivateEndpoints() {
+    assertContains(text("main.bicep"), "param privateNetworking object = {}");
+    assertTrue(HealthAndTamperAlertsTest.moduleCall(text("main.bicep"), "app", "modules/function-app.bicep")
+        .contains("privateNetworking: privateNetworking"), "the app module gets it");
+    Path app = INFRA.resolve("modules/function-app.bicep");
+    assertContains(text("modules/function-app.bicep"), "param privateNetworking object = {}",
+        "var privateStorage = !empty(privateNetworking)",
+        "var privateStorageServices = privateStorage ? [\n  'blob'\n  'queue'\n  'table'\n] : []",
+        "= [for service in privateStorageServices: {", "= [for (service, i) in privateStorageServices: {");
+    BicepTree.Resource storage = BicepTree.resources(app, "Microsoft.Storage/storageAccounts").get(0);
+    assertEquals("privateStorage ? 'Disabled' : 'Enabled'", storage.get("properties.publicNetworkAccess"));
+    BicepTree.Resource site = BicepTree.resources(app, "Microsoft.Web/sites").get(0);
+    assertEquals("privateStorage ? privateNetworking.integrationSubnetId : null", site.get("properties.virtualNetworkSubnetId"));
+    assertEquals("privateStorage ? true : null", site.get("properties.vnetRouteAllEnabled"));
+    List<BicepTree.Resource> endpoints = BicepTree.resources(app, "Microsoft.Network/privateEndpoints");
+    assertEquals(1, endpoints.size());
+    BicepTree.Resource endpoint = endpoints.get(0);
+    assertEquals("privateNetworking.privateEndpointSubnetId", endpoint.get("properties.subnet.id"));
+    assertEquals("storage.id", endpoint.get("properties.privateLinkServiceConnections.0.properties.privateLinkServiceId"));
+    assertEquals("service", endpoint.get("properties.privateLinkServiceConnections.0.properties.groupIds.0"));
+    assertEquals("location", endpoint.get("location"), "the network team's VNet is in driftguard's region");
+    BicepTree.Resource zones = BicepTree.resources(app, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups").get(0);
+    assertEquals("privateNetworking.privateDnsZoneIds[service]",
+        zones.get("properties.privateDnsZoneConfigs.0.properties.privateDnsZoneId"));
+    assertEquals("privateStorageEndpoints[i]", zones.get("parent"));
+    assertContains(text("README.md"), "### Private networking", "`privateNetworking`", "Microsoft.App/environments",
+        "privatelink.blob.core.windows.net", "privatelink.queue.core.windows.net", "privatelink.table.core.windows.net");
+  }
+
+  /**
    * ARM refuses a template of more than 800 resources (copies included): the targets deploy in batches, nested
    * deployments of their own, each under the limit whatever the number of subscriptions, and ids count once whatever
    * their case.
@@ -507,7 +580,7 @@ class BicepTemplateTest {
       "Microsoft.OperationalInsights/workspaces", "Microsoft.Insights/components", "Microsoft.Web/serverfarms",
       "Microsoft.Web/sites", "Microsoft.Insights/dataCollectionRules", "Microsoft.Insights/actionGroups",
       "Microsoft.Insights/scheduledQueryRules", "Microsoft.Insights/metricAlerts", "Microsoft.Insights/activityLogAlerts",
-      "Microsoft.Insights/workbooks", "Microsoft.EventGrid/systemTopics");
+      "Microsoft.Insights/workbooks", "Microsoft.EventGrid/systemTopics", "Microsoft.Network/privateEndpoints");
 
   /**
    * A landing zone's policies ask for tags: the tags parameter (with the install's own driftguard-install tag, which
@@ -639,7 +712,7 @@ class BicepTemplateTest {
         }
         topics++;
         List<BicepTree.Resource> alerts = BicepTree.resources(file, "Microsoft.Insights/metricAlerts").stream()
-            .filter(alert -> (topic.symbol() + ".id").equals(alert.get("properties.scopes.0"))).toList();
+            .filter(alert -> List.of(topic.symbol() + ".id", "topicId").contains(alert.get("properties.scopes.0"))).toList();
         assertEquals(1, alerts.size(), topic + ": one metric alert scoped to it");
         BicepTree.Resource alert = alerts.get(0);
         assertEquals("'DeadLetteredCount'", alert.get("properties.criteria.allOf.0.metricName"), alert.toString());

@@ -11,8 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * infra/deploy.sh end to end with a fake az, mvn, jar and java on PATH ({@link FakeAz}): what it runs, in which order,
@@ -34,6 +38,9 @@ class DeployScriptTest {
         .answer("account show --output none", "")
         .answer("account show --query id --output tsv", OWN)
         .answer("account show --query name --output tsv", "platform")
+        .answer("extension show --name resource-graph --output none", "")
+        .answer("deployment sub validate *", "/subscriptions/" + OWN)
+        .answer("graph query *", "")
         .answer("deployment sub create *", "")
         .answer(UPLOAD + "*", "")
         .command("mvn", "#!/usr/bin/env bash\necho \"$*\" >> ../mvn-calls\nmkdir -p functions/target/azure-functions/driftguard\n"
@@ -46,6 +53,7 @@ class DeployScriptTest {
     output(az, "principalId", PRINCIPAL);
     output(az, "managementGroupId", "");
     output(az, "targetBatchCount", "1");
+    output(az, "reusedTopics", "");
     az.answer("deployment sub show --name driftguard-targets-0 --query *", "Succeeded\t1\t0");
     return az;
   }
@@ -287,5 +295,111 @@ class DeployScriptTest {
     assertEquals(0, run.exitCode(), run.output());
     assertTrue(run.output().contains("the previous deployment 'driftguard' is Failed"), run.output());
     assertEquals(List.of(), run.deletions());
+  }
+
+  static final String SUBSCRIPTIONS = "Microsoft.Resources.Subscriptions";
+  static final String RESOURCE_GROUPS = "Microsoft.Resources.ResourceGroups";
+  static final String TEAM = "/subscriptions/" + A + "/resourceGroups/Team-Apps";
+  /** Defender's topic for the subscription: one per source, so driftguard's cannot be created beside it. */
+  static final String DEFENDER = "/subscriptions/" + OWN + "/resourceGroups/rg-defender/providers/Microsoft.EventGrid/systemTopics/defender-subscription";
+  /** driftguard's own topic in the team's group, from the previous deployment. */
+  static final String OWN_GROUP_TOPIC = TEAM + "/providers/Microsoft.EventGrid/systemTopics/driftguard-resource-group-events";
+  static final String INSTALL = "/subscriptions/" + OWN + "/resourceGroups/rg-driftguard";
+
+  static String topic(String id, String source, String type, String identity, String installTag) {
+    return String.join("\t", id, source, type, identity, installTag);
+  }
+
+  /** Targets that already have a system topic: the listing is passed on, and main.bicep reuses what is not its own. */
+  static FakeAz withTopics(Path work, String... rows) {
+    return healthy(work)
+        .answer("deployment sub validate *", "/subscriptions/" + OWN + "\n" + TEAM)
+        .answer("graph query *", String.join("\n", rows));
+  }
+
+  @Test
+  void anExistingSystemTopicIsReusedAndNoSecondOneCreated() throws Exception {
+    FakeAz az = withTopics(work, topic(DEFENDER, "/subscriptions/" + OWN, SUBSCRIPTIONS, "SystemAssigned", "-"),
+        topic(OWN_GROUP_TOPIC, TEAM, RESOURCE_GROUPS, "SystemAssigned", INSTALL));
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(0, run.exitCode(), run.output());
+    List<String> listings = run.calls("graph query");
+    assertEquals(1, listings.size(), "one listing for the batch: " + run.calls());
+    assertTrue(listings.get(0).contains("--subscriptions " + OWN + " " + A + " "), listings.get(0));
+    assertTrue(listings.get(0).contains("'/subscriptions/" + OWN + "', '" + TEAM.toLowerCase(Locale.ROOT) + "'"),
+        "only the targets' own sources are asked for: " + listings.get(0));
+    String passed = "existingTopics=[{\"target\":\"" + OWN + "\",\"id\":\"" + DEFENDER + "\",\"installTag\":\"-\"},"
+        + "{\"target\":\"" + TEAM.toLowerCase(Locale.ROOT) + "\",\"id\":\"" + OWN_GROUP_TOPIC + "\",\"installTag\":\"" + INSTALL + "\"}]";
+    List<String> passes = run.calls("deployment sub create");
+    assertEquals(2, passes.size());
+    for (String pass : passes) {
+      assertTrue(pass.contains(passed), "both passes name the topics: " + pass);
+    }
+    assertTrue(run.calls().indexOf(listings.get(0)) < run.calls().indexOf(passes.get(0)), "listed before deploying");
+    assertTrue(run.output().contains("subscription " + OWN + " already has system topic defender-subscription (resource group rg-defender)"),
+        run.output());
+  }
+
+  static Stream<Arguments> hostileListings() {
+    String own = "/subscriptions/" + OWN;
+    return Stream.of(
+        Arguments.of(topic(DEFENDER + "\"},{\"target\":\"x", own, SUBSCRIPTIONS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER.replace("defender-subscription", "a b"), own, SUBSCRIPTIONS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER.replace("defender-subscription", "x"), own, SUBSCRIPTIONS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER + "/../../x", own, SUBSCRIPTIONS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER.replace(OWN, A), own, SUBSCRIPTIONS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER.replace(OWN, C), "/subscriptions/" + C, SUBSCRIPTIONS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER, own + "/", SUBSCRIPTIONS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER, own, RESOURCE_GROUPS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER, own, SUBSCRIPTIONS + "'", "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER, own, SUBSCRIPTIONS, "SystemAssigned; rm -rf ~", "-")),
+        Arguments.of(topic(DEFENDER, own, SUBSCRIPTIONS, "SystemAssigned", "-") + "\textra"),
+        Arguments.of(topic(OWN_GROUP_TOPIC.replace(A, C), TEAM, RESOURCE_GROUPS, "SystemAssigned", "-")),
+        Arguments.of(topic(DEFENDER, own, SUBSCRIPTIONS, "SystemAssigned", "-") + "\n"
+            + topic(DEFENDER.replace("defender", "logic"), own, SUBSCRIPTIONS, "SystemAssigned", "-")));
+  }
+
+  /** The listing is hostile input: a value that does not fit, or a topic for a source nobody asked for, stops the script. */
+  @ParameterizedTest
+  @MethodSource("hostileListings")
+  void aHostileTopicListingStopsTheScriptBeforeAnythingIsDeployed(String listing) throws Exception {
+    FakeAz.Run run = withTopics(work, listing).run("deploy.sh", "westeurope");
+    assertEquals(1, run.exitCode(), run.output());
+    assertTrue(run.output().contains("refusing the system topic listing"), run.output());
+    assertEquals(List.of(), run.calls("deployment sub create"));
+  }
+
+  /** Dead letters go with the topic's own identity into an account without keys: a topic without one is refused. */
+  @Test
+  void anExistingTopicWithoutASystemAssignedIdentityIsRefusedWithTheReason() throws Exception {
+    for (String identity : List.of("None", "UserAssigned")) {
+      FakeAz az = withTopics(work.resolve(identity), topic(DEFENDER, "/subscriptions/" + OWN, SUBSCRIPTIONS, identity, "-"));
+      FakeAz.Run run = az.run("deploy.sh", "westeurope");
+      assertEquals(1, run.exitCode(), run.output());
+      assertTrue(run.output().contains("system topic defender-subscription (resource group rg-defender) of subscription " + OWN
+          + " has no system-assigned identity"), run.output());
+      assertTrue(run.output().contains("az eventgrid system-topic update --name defender-subscription --resource-group rg-defender"
+          + " --subscription " + OWN + " --identity systemassigned"), run.output());
+      assertEquals(List.of(), run.calls("deployment sub create"));
+    }
+  }
+
+  /** A target that leaves keeps the system topic driftguard found there: only driftguard's event subscription goes. */
+  @Test
+  void aTargetThatLeftKeepsTheTopicDriftguardFoundThere() throws Exception {
+    String foundOnB = "/subscriptions/" + B + "/resourceGroups/rg-defender/providers/Microsoft.EventGrid/systemTopics/defender-subscription";
+    String foundInLeftGroup = LEFT_GROUP + "/providers/Microsoft.EventGrid/systemTopics/logic-apps-events";
+    FakeAz az = secondDeployment(work);
+    az.first(1, "deployment sub show --name driftguard --query properties.outputs.reusedTopics.value --output tsv", "0",
+        B + " " + foundOnB + "\n" + LEFT_GROUP.toLowerCase(Locale.ROOT) + " " + foundInLeftGroup);
+    FakeAz.Run run = az.run("deploy.sh", "westeurope");
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.calls().containsAll(List.of(
+        "resource delete --ids " + foundOnB + "/eventSubscriptions/driftguard-on-resource-write --output none",
+        "resource delete --ids " + foundInLeftGroup + "/eventSubscriptions/driftguard-on-resource-write --output none")),
+        run.calls().toString());
+    assertTrue(run.deletions().stream().noneMatch(call -> call.contains("/systemTopics/") && !call.contains("/eventSubscriptions/")),
+        "no topic deleted: " + run.deletions());
+    assertEquals(7, run.deletions().size(), run.deletions().toString());
   }
 }

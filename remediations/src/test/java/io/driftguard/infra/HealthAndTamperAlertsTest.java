@@ -169,7 +169,7 @@ class HealthAndTamperAlertsTest {
     assertTrue(subscription.contains("rg.id\n"), "the events resource group, whose deletion takes the topic along");
     assertTrue(subscription.contains("subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid)"),
         "the role definition, in the target subscription that holds it");
-    assertTrue(text("modules/system-topic.bicep").contains("output id string = topic.id"));
+    assertTrue(text("modules/system-topic.bicep").contains("output id string = topicId"), "the topic used, driftguard's own or one found");
 
     String main = text("main.bicep");
     assertTrue(main.contains("var eventSubscriptionName = '${namePrefix}-on-resource-write'"));

@@ -200,6 +200,7 @@ class ManagementGroupTemplateTest {
         + "    echo x >> '" + mgDeploys + "'\n"
         + "    [[ $(wc -l < '" + mgDeploys + "') -le 1 ]] && fail AuthorizationFailed ;;\n"
         + "  'deployment sub create '* | 'functionapp deployment source config-zip '* | 'role assignment delete '*) ;;\n"
+        + "  'extension show '* | 'deployment sub validate '* | 'graph query '*) ;;\n"
         + "  *) fail UnexpectedCall ;;\n"
         + "esac\n"
         + "exit 0\n");

@@ -59,6 +59,7 @@ class RemoveScriptTest {
     output(az, "targetResourceGroupIds", WATCHED_GROUP);
     output(az, "resourceGroupTopicName", "driftguard-resource-group-events");
     output(az, "targetBatchCount", "2");
+    output(az, "reusedTopics", "");
     for (String scope : List.of("/subscriptions/" + TARGET_1, "/subscriptions/" + TARGET_2, WATCHED_GROUP)) {
       az.answer("role assignment list --scope " + scope + " *", assignment(scope));
     }
@@ -123,7 +124,11 @@ class RemoveScriptTest {
         Arguments.of("roleDefinitionGuid", "*"),
         Arguments.of("roleDefinitionSubscriptionId", "../" + TARGET_2),
         Arguments.of("resourceGroupTopicName", "someone-elses-topic"),
-        Arguments.of("targetBatchCount", "1; az group delete"));
+        Arguments.of("targetBatchCount", "1; az group delete"),
+        Arguments.of("reusedTopics", TARGET_2 + " " + FOREIGN_TOPIC + "/../../../../resourceGroups/production"),
+        Arguments.of("reusedTopics", TARGET_2 + " " + FOREIGN_TOPIC.replace(TARGET_2, TARGET_1)),
+        Arguments.of("reusedTopics", TARGET_2 + " " + FOREIGN_TOPIC + " --ids /subscriptions/" + TARGET_1),
+        Arguments.of("reusedTopics", "../" + TARGET_2 + " " + FOREIGN_TOPIC));
   }
 
   @ParameterizedTest(name = "{0} = {1}")
@@ -154,6 +159,29 @@ class RemoveScriptTest {
         "a group tagged by another install stays: " + run.calls());
     assertTrue(run.output().contains("leaving resource group rg-driftguard-events in subscription " + TARGET_2
         + " alone: it does not carry the tag driftguard-install=" + INSTALL_TAG), run.output());
+  }
+
+  static final String FOREIGN_TOPIC = "/subscriptions/" + TARGET_2
+      + "/resourceGroups/rg-defender/providers/Microsoft.EventGrid/systemTopics/defender-subscription";
+  static final String FOREIGN_GROUP_TOPIC = WATCHED_GROUP + "/providers/Microsoft.EventGrid/systemTopics/logic-apps-events";
+
+  /** A system topic driftguard found and did not create loses driftguard's event subscription, and nothing else. */
+  @Test
+  void aTopicDriftguardReusedKeepsEverythingButDriftguardsEventSubscription() throws Exception {
+    FakeAz az = healthy(work);
+    output(az, "reusedTopics", TARGET_2 + " " + FOREIGN_TOPIC + "\n" + WATCHED_GROUP.toLowerCase(java.util.Locale.ROOT) + " " + FOREIGN_GROUP_TOPIC);
+    FakeAz.Run run = az.run("remove.sh", "--yes");
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.calls().containsAll(List.of(
+        "resource delete --ids " + FOREIGN_TOPIC + "/eventSubscriptions/driftguard-on-resource-write --output none",
+        "resource delete --ids " + FOREIGN_GROUP_TOPIC + "/eventSubscriptions/driftguard-on-resource-write --output none",
+        "group delete --subscription " + TARGET_2 + " --name rg-driftguard-events --yes",
+        "resource delete --ids " + WATCHED_GROUP + "/providers/Microsoft.Insights/metricAlerts/driftguard-resource-group-events-dead-letters --output none")),
+        run.calls().toString());
+    assertTrue(run.deletions().stream().noneMatch(call -> call.contains("/systemTopics/") && !call.contains("/eventSubscriptions/")),
+        "no system topic is deleted: driftguard's own does not exist there, the found one is not driftguard's: " + run.deletions());
+    assertEquals(14, run.deletions().size(), "one more: the event subscription on the subscription's topic: " + run.deletions());
+    assertTrue(run.output().contains("leaving system topic " + FOREIGN_GROUP_TOPIC + " alone: driftguard did not create it"), run.output());
   }
 
   @Test
