@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
     footer = {"",
         "Lists every control driftguard knows: id, what it checks, the ARM document it reads, its risk (safe, guarded,",
         "report-only), its default (on or opt-in), and its effective mode under the settings in the environment",
-        "(DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it. App tags can change the mode per app:",
-        "see 'driftguard explain'.",
+        "(DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it and the deployment parameter that writes",
+        "that setting ('mode', or 'controlModes' as {\"<id>\": \"autofix\"}): change modes there and deploy again, since",
+        "each deployment rewrites the app settings. App tags can change the mode per app: see 'driftguard explain'.",
         "",
         "exit: 0 listed, 64 bad arguments, 78 invalid settings"})
 final class ControlsCommand implements Main.Command {
@@ -28,13 +29,24 @@ final class ControlsCommand implements Main.Command {
 
   /** One control as listed. */
   record Listed(String id, String title, String document, String risk, String defaultState, String mode,
-                String modeSource, List<String> peers) {
+                String modeSource, String parameter, List<String> peers) {
 
     static Listed of(Control control, ModeDecision mode) {
       return new Listed(control.id(), control.title(), control.document().name(), control.risk().label(),
-          control.optIn() ? "opt-in" : "on", mode.mode().label(), mode.source(), control.peers());
+          control.optIn() ? "opt-in" : "on", mode.mode().label(), mode.source(), parameter(control, mode),
+          control.peers());
+    }
+
+    /**
+     * The deployment parameter to edit for this control: the global {@code mode} while that alone decides, else the
+     * control's entry in {@code controlModes} (its own setting, or the one that turns an opt-in or guarded control on).
+     */
+    private static String parameter(Control control, ModeDecision mode) {
+      return mode.source().equals(GLOBAL_SETTING) ? "mode" : "controlModes." + control.id();
     }
   }
+
+  private static final String GLOBAL_SETTING = "DRIFTGUARD_MODE";
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -43,13 +55,15 @@ final class ControlsCommand implements Main.Command {
     ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
     List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
+    err.println("global mode " + settings.mode().label() + " (" + GLOBAL_SETTING + ", deployment parameter mode); "
+        + settings.controlModes().size() + " control(s) set in controlModes");
     if (json) {
       listed.forEach(control -> out.println(Json.write(control)));
       return ExitCode.OK;
     }
     Table table = new Table("id", "what it checks", "document", "risk", "default", "effective mode (source)");
     listed.forEach(control -> table.row(control.id(), control.title(), control.document(), control.risk(),
-        control.defaultState(), control.mode() + " (" + control.modeSource() + ")"));
+        control.defaultState(), control.mode() + " (" + control.modeSource() + ", parameter " + control.parameter() + ")"));
     table.print(out);
     return ExitCode.OK;
   }

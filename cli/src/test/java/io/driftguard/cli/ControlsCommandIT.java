@@ -59,10 +59,15 @@ class ControlsCommandIT {
     assertEquals("opt-in", controls.get("auth-enabled").get("defaultState").asText());
     assertEquals("notify", controls.get("http2-enabled").get("mode").asText());
     assertEquals("DRIFTGUARD_RULE_HTTP2_ENABLED", controls.get("http2-enabled").get("modeSource").asText());
+    assertEquals("controlModes.http2-enabled", controls.get("http2-enabled").get("parameter").asText());
+    assertEquals("mode", controls.get("min-tls").get("parameter").asText());
+    assertEquals("controlModes.auth-enabled", controls.get("auth-enabled").get("parameter").asText());
+    assertTrue(run.stderr().contains("global mode autofix (DRIFTGUARD_MODE, deployment parameter mode)"), run.stderr());
 
     CliProcess.Result table = CliProcess.run(sandbox, temp, Map.of(), "", "controls");
     assertEquals(0, table.exit(), table.stderr());
     assertTrue(table.stdout().contains("scm-basic-auth-off"), table.stdout());
+    assertTrue(table.stdout().contains("notify (DRIFTGUARD_MODE, parameter mode)"), table.stdout());
   }
 
   @Test
