@@ -277,7 +277,7 @@ final class HtmlReport {
         html.append("<tr data-state=\"").append(finding.action() == Action.FIXED ? "clean" : "findings")
             .append("\"><td class=\"name\">").append(escape(Narration.shortName(decision.resource()))).append("</td>");
         html.append("<td class=\"control\">").append(escape(finding.rule())).append("</td>");
-        for (String value : new String[] {finding.observed(), finding.desired()}) {
+        for (String value : new String[] {finding.named(finding.observed()), finding.named(finding.desired())}) {
           html.append("<td class=\"value\">").append(escape(value)).append("</td>");
         }
         html.append("<td class=\"status ").append(finding.action().label()).append("\"><span>")

@@ -38,14 +38,14 @@ final class Narration {
     List<String> lines = new ArrayList<>();
     for (Finding finding : decision.findings()) {
       lines.add(switch (finding.action()) {
-        case FIXED -> "fixed     " + finding.rule() + ": " + finding.observed() + " -> " + finding.written();
-        case ALERTED -> "alerted   " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
+        case FIXED -> "fixed     " + finding.describe(finding.observed() + " -> " + finding.written());
+        case ALERTED -> "alerted   " + finding.describe(finding.observed() + ", wants " + finding.desired())
             + " (" + finding.modeSource() + " = " + finding.mode() + ")";
         case FIX_FAILED -> "FAILED    " + finding.rule() + ": " + finding.detail();
         case BACKED_OFF -> "BACKED OFF " + finding.rule() + ": " + finding.detail();
-        case WOULD_FIX -> "would fix " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
-        case WOULD_ALERT -> "would alert " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
-        case EXEMPTED -> "exempted  " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
+        case WOULD_FIX -> "would fix " + finding.describe(finding.observed() + ", wants " + finding.desired());
+        case WOULD_ALERT -> "would alert " + finding.describe(finding.observed() + ", wants " + finding.desired());
+        case EXEMPTED -> "exempted  " + finding.describe(finding.observed() + ", wants " + finding.desired())
             + " (" + finding.modeSource() + ")";
       });
       if (finding.action() == Action.ALERTED) {

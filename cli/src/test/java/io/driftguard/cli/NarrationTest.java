@@ -22,7 +22,7 @@ class NarrationTest {
   void everyLineIsPrintable() {
     List<Finding> findings = new ArrayList<>();
     for (Action action : Action.values()) {
-      findings.add(new Finding("min-tls" + HOSTILE, "t", "config/web", "1.0" + HOSTILE, "1.2" + HOSTILE, "notify",
+      findings.add(new Finding("min-tls" + HOSTILE, "t", "config/web", "minTlsVersion" + HOSTILE, "1.0" + HOSTILE, "1.2" + HOSTILE, "notify",
           "tag" + HOSTILE, action, "1.2" + HOSTILE, "az " + HOSTILE, "403" + HOSTILE,
           List.of("P: " + HOSTILE)));
     }
@@ -38,5 +38,20 @@ class NarrationTest {
     lines.forEach(Printed::assertPrintable);
     assertEquals(Action.values().length + 1, Narration.findings(decision).size(), "alerted adds the manual fix line");
     assertEquals(Optional.empty(), Narration.event(refused), "a refused event names nobody");
+  }
+
+  @Test
+  void valuesAreNamedByThePropertyTheyShow() {
+    Finding fixed = new Finding("ftp-basic-auth-off", "FTP basic auth off", "ftp", "allow", "true", "false", "autofix",
+        "DRIFTGUARD_MODE", Action.FIXED, "false", "az", null, List.of(), null);
+    Finding alerted = new Finding("cors-no-wildcard", "no CORS wildcard", "config/web", null, "[\"*\"]", "no '*'",
+        "notify", "DRIFTGUARD_MODE", Action.ALERTED, null, "az", null, List.of(), null);
+    Decision decision = new Decision("e1", ID, Outcome.FIXED, "fixed", "mallory", "2026-11-22T10:15:30Z",
+        "Microsoft.Web/sites/write", List.of(), List.of(fixed, alerted), 2, 1, 10, false);
+
+    List<String> lines = Narration.findings(decision);
+
+    assertEquals("fixed     ftp-basic-auth-off allow: true -> false", lines.get(0));
+    assertEquals("alerted   cors-no-wildcard: [\"*\"], wants no '*' (DRIFTGUARD_MODE = notify)", lines.get(1));
   }
 }
