@@ -184,7 +184,7 @@ final class DemoCommand implements Main.Command {
           });
       decided.stream().filter(decision -> !decision.findings().isEmpty()).sorted(Comparator.comparing(Decision::resource))
           .forEach(decision -> {
-            out.printf("    %s: %s%n", Narration.shortName(decision.resource()), decision.outcome().label());
+            out.printf("    %s: %s%n", Narration.shortName(decision.resource()), Narration.outcomeLeft(decision));
             Narration.findings(decision).forEach(line -> out.println("      " + line));
           });
       out.printf("    swept %d function apps and slots (%s), passed over %d other sites, %d list reads, %d ms%n%n",

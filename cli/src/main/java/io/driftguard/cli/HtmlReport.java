@@ -259,7 +259,7 @@ final class HtmlReport {
       if (totals.subscriptions().size() > 1) {
         html.append("<td>").append(escape(decision.resource().split("/")[2])).append("</td>");
       }
-      html.append("<td>").append(escape(decision.outcome().label())).append("</td>");
+      html.append("<td>").append(escape(Narration.outcomeLeft(decision))).append("</td>");
       for (String control : shown) {
         html.append("<td class=\"status ").append(cellState(decision, control)).append("\"><span>")
             .append(escape(ScanReport.status(decision, control))).append("</span></td>");

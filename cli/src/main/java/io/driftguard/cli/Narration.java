@@ -5,7 +5,9 @@ import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
 import io.driftguard.text.Printable;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -31,6 +33,20 @@ final class Narration {
   static String outcome(Decision decision) {
     return Printable.clean(decision.outcome().label().toUpperCase()
         + (decision.findings().isEmpty() ? ": " + decision.reason() : ""));
+  }
+
+  /**
+   * The outcome as counts of what became of the findings, e.g. {@code fixed 2, alerted 1}: an app shown as
+   * {@code fixed} may still have findings left alerted. Without findings, the outcome itself.
+   */
+  static String outcomeLeft(Decision decision) {
+    if (decision.findings().isEmpty()) {
+      return decision.outcome().label();
+    }
+    Map<Action, Long> counts = decision.findings().stream()
+        .collect(Collectors.groupingBy(Finding::action, () -> new EnumMap<>(Action.class), Collectors.counting()));
+    return counts.entrySet().stream().map(count -> count.getKey().label() + " " + count.getValue())
+        .collect(Collectors.joining(", "));
   }
 
   /** What was done about each finding, one line each, indented. */

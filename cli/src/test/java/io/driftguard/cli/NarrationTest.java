@@ -54,4 +54,19 @@ class NarrationTest {
     assertEquals("fixed     ftp-basic-auth-off allow: true -> false", lines.get(0));
     assertEquals("alerted   cors-no-wildcard: [\"*\"], wants no '*' (DRIFTGUARD_MODE = notify)", lines.get(1));
   }
+
+  @Test
+  void anOutcomeSaysWhatIsLeftBesideWhatWasFixed() {
+    List<Finding> findings = new ArrayList<>();
+    for (Action action : List.of(Action.FIXED, Action.ALERTED, Action.FIXED)) {
+      findings.add(new Finding("min-tls", "t", "config/web", "minTlsVersion", "1.0", "1.2", "autofix", "DRIFTGUARD_MODE",
+          action, null, "az", null, List.of()));
+    }
+    Decision swept = new Decision("e1", ID, Outcome.FIXED, "fixed", null, null, null, List.of(), findings, 2, 1, 10, false);
+    Decision compliant = new Decision("e2", ID, Outcome.COMPLIANT, "compliant", null, null, null, List.of(), List.of(), 2,
+        0, 10, false);
+
+    assertEquals("fixed 2, alerted 1", Narration.outcomeLeft(swept));
+    assertEquals("compliant", Narration.outcomeLeft(compliant));
+  }
 }
