@@ -68,6 +68,8 @@ final class HtmlReport {
       overflow-wrap:anywhere}
       td.source code{overflow-wrap:normal}td.fix{min-width:22em}td.value{max-width:24em;overflow-wrap:anywhere}
       td.control{white-space:nowrap}
+      #apps th{white-space:normal}#apps td.status{white-space:normal}
+      #apps .status span{overflow-wrap:anywhere;max-width:14em}
       ul.problems{background:var(--bad-bg);border:1px solid #ffcecb;border-radius:8px;padding:10px 28px}
       .hint{background:var(--fixed-bg);border:1px solid #b6e3ff;border-radius:8px;padding:10px 16px}
       footer{color:var(--muted);margin-top:24px;font-size:12px}

@@ -104,6 +104,8 @@ class HtmlReportIT {
     assertEquals(List.of(), strings(seen.get("errors")));
     assertEquals(List.of(), strings(seen.get("dialogs")));
     assertEquals("driftguard scan", seen.get("title").asText());
+    assertEquals(0, seen.get("overflowAt1400").get("page").asInt(), "no horizontal scroll at 1400 px: " + seen);
+    assertEquals(List.of(), strings(seen.get("overflowAt1400").get("tables")), "every table fits at 1400 px");
     JsonNode counts = seen.get("counts");
     assertEquals("5", counts.get("scanned").asText());
     assertEquals("1", counts.get("compliant").asText());
