@@ -7,8 +7,6 @@ import io.driftguard.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,24 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoCommandIT {
 
-  private static Sandbox sandbox;
-
   @TempDir
   Path temp;
 
-  @BeforeAll
-  static void startSandbox() {
-    sandbox = Sandbox.start();
-  }
-
-  @AfterAll
-  static void stopSandbox() {
-    sandbox.close();
-  }
-
   @Test
   void aNotifyFirstDemoAlertsEveryFindingAndWritesNothing() throws Exception {
-    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of("DRIFTGUARD_MODE", "notify"), "", "demo");
+    CliProcess.Result run;
+    try (Sandbox sandbox = Sandbox.start()) {
+      run = CliProcess.run(sandbox, temp, Map.of("DRIFTGUARD_MODE", "notify"), "", "demo");
+    }
 
     assertEquals(ExitCode.OK, run.exit(), run.stderr());
     List<String> lines = run.stdout().lines().toList();
