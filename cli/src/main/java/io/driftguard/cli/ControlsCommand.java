@@ -7,25 +7,32 @@ import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code controls}: the catalog, with each control's effective mode under the current settings and its source. */
-@Command(name = "controls", customSynopsis = "driftguard controls [--json]",
+@Command(name = "controls", customSynopsis = "driftguard controls [--parameters FILE] [--json]",
     description = "every control: what it checks, risk, default, effective mode and its source",
     footer = {"",
         "Lists every control driftguard knows: id, what it checks, the ARM document it reads, its risk (safe, guarded,",
         "report-only), its default (on or opt-in), and its effective mode under the settings in the environment",
         "(DRIFTGUARD_MODE, DRIFTGUARD_RULE_<ID>) with the setting that chose it and the deployment parameter that writes",
         "that setting ('mode', or 'controlModes' as {\"<id>\": \"autofix\"}): change modes there and deploy again, since",
-        "each deployment rewrites the app settings. App tags can change the mode per app: see 'driftguard explain'.",
+        "each deployment rewrites the app settings. With --parameters, the modes come from a deployment parameters file",
+        "(mode, controlModes) as the deployment writes them, whatever the environment says: what a deployment with that",
+        "file will do. App tags can change the mode per app: see 'driftguard explain'.",
         "",
-        "exit: 0 listed, 64 bad arguments, 78 invalid settings"})
+        "exit: 0 listed, 64 bad arguments or a parameters file that cannot be read, 78 invalid settings"})
 final class ControlsCommand implements Main.Command {
 
   @Option(names = "--json", description = "one JSON object per control instead of a table")
   boolean json;
+  @Option(names = "--parameters", paramLabel = "FILE",
+      description = "the modes of a deployment parameters file (e.g. infra/main.parameters.json) instead of the environment")
+  Optional<Path> parameters = Optional.empty();
 
   /** One control as listed. */
   record Listed(String id, String title, String document, String risk, String defaultState, String mode,
@@ -50,13 +57,15 @@ final class ControlsCommand implements Main.Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Settings settings = Settings.fromEnvironment();
+    Settings settings = parameters.map(file -> Settings.from(DeploymentParameters.modeSettings(file)))
+        .orElseGet(Settings::fromEnvironment);
     Clock clock = Clock.systemUTC();
     ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
     List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
     err.println("global mode " + settings.mode().label() + " (" + GLOBAL_SETTING + ", deployment parameter mode); "
-        + settings.controlModes().size() + " control(s) set in controlModes");
+        + settings.controlModes().size() + " control(s) set in controlModes"
+        + parameters.map(file -> "; from " + file).orElse("; from the environment"));
     if (json) {
       listed.forEach(control -> out.println(Json.write(control)));
       return ExitCode.OK;
