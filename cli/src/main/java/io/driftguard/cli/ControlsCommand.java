@@ -49,11 +49,10 @@ final class ControlsCommand implements Main.Command {
      * control's entry in {@code controlModes} (its own setting, or the one that turns an opt-in or guarded control on).
      */
     private static String parameter(Control control, ModeDecision mode) {
-      return mode.source().equals(GLOBAL_SETTING) ? "mode" : "controlModes." + control.id();
+      return mode.source().equals(Settings.MODE) ? "mode" : "controlModes." + control.id();
     }
   }
 
-  private static final String GLOBAL_SETTING = "DRIFTGUARD_MODE";
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -63,7 +62,7 @@ final class ControlsCommand implements Main.Command {
     ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
     List<Listed> listed = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget(), clock).all().stream()
         .map(control -> Listed.of(control, modes.effectiveConfigured(control))).toList();
-    err.println("global mode " + settings.mode().label() + " (" + GLOBAL_SETTING + ", deployment parameter mode); "
+    err.println("global mode " + settings.mode().label() + " (" + Settings.MODE + ", deployment parameter mode); "
         + settings.controlModes().size() + " control(s) set in controlModes"
         + parameters.map(file -> "; from " + file).orElse("; from the environment"));
     if (json) {

@@ -2,6 +2,7 @@ package io.driftguard.cli;
 
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
+import io.driftguard.controls.ControlCatalog;
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /**
@@ -88,11 +90,8 @@ final class DemoCommand implements Main.Command {
       return new TreeMap<>(AUTOFIX_STORY);
     }
     Map<String, String> modes = new TreeMap<>();
-    environment.forEach((name, value) -> {
-      if (name.equals(Settings.MODE) || name.startsWith(ModePolicy.settingName(""))) {
-        modes.put(name, value);
-      }
-    });
+    Stream.concat(Stream.of(Settings.MODE), ControlCatalog.ids().stream().map(ModePolicy::settingName))
+        .filter(environment::containsKey).forEach(name -> modes.put(name, environment.get(name)));
     return modes;
   }
 
