@@ -337,5 +337,5 @@ if [[ -n "$managementGroup" ]]; then
 fi
 
 say "done: driftguard runs in function app $app (resource group $group); identity $principal."
-say "    settings: az functionapp config appsettings set --resource-group $group --name $app --settings DRIFTGUARD_RULE_MIN_TLS=autofix"
+say "    settings: edit mode / controlModes (e.g. {\"min-tls\": \"autofix\"}) in your parameters file and run infra/deploy.sh again"
 say "    remove:   infra/remove.sh"

@@ -65,6 +65,18 @@ async function main() {
 
     await page.screenshot({ path: screenshot, fullPage: true });
 
+    // Readable on a 1400 px screen: neither the page nor any table runs past the window's right edge.
+    await page.setViewportSize({ width: 1400, height: 900 });
+    seen.overflowAt1400 = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      return {
+        page: document.documentElement.scrollWidth - width,
+        tables: Array.from(document.querySelectorAll('table'))
+          .filter(table => table.getBoundingClientRect().right > width).map(table => table.id),
+      };
+    });
+    await page.setViewportSize({ width: 1360, height: 900 });
+
     await page.fill('#filter', 'rg-other');
     seen.filtered = await visibleRows(page, 'apps');
     seen.filteredShown = await page.textContent('#apps-shown');

@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  * prints figures beside the floor those buckets allow. Figures, not verdicts: nothing here passes or fails.
  */
 @Command(name = "bench", customSynopsis = "driftguard bench burst|sweep|start|warm|estate [options]",
-    description = "measure a burst, a sweep, cold start or warm per-event cost (prints figures)",
+    description = "measure: burst, sweep, start (cold), warm (per-event cost), estate (many subscriptions); prints figures",
     subcommands = {BenchCommand.Burst.class, BenchCommand.Sweep.class, BenchCommand.Start.class,
         BenchCommand.Warm.class, BenchCommand.Estate.class},
     footer = {"",

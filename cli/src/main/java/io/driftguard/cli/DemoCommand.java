@@ -2,10 +2,12 @@ package io.driftguard.cli;
 
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
+import io.driftguard.controls.ControlCatalog;
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.engine.Remediator;
+import io.driftguard.policy.ModePolicy;
 import io.driftguard.sandbox.Azurite;
 import io.driftguard.sandbox.Caller;
 import io.driftguard.sandbox.FakeArm;
@@ -34,6 +36,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /**
@@ -52,12 +57,19 @@ import picocli.CommandLine.Command;
         "that keeps reverting a fix",
         "(flapping), a sweep that finds drift no event announced, and the audit trail. Ends with a summary table, and",
         "writes the estate as the sweep saw it to an HTML page (as scan --format html) and prints where it is.",
-        "Settings used: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify."})
+        "Settings: DRIFTGUARD_MODE and DRIFTGUARD_RULE_<ID> from the environment, e.g. DRIFTGUARD_MODE=notify for a",
+        "notify-first demo (every finding alerted, nothing written); without DRIFTGUARD_MODE the demo shows auto-fix:",
+        "DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify.",
+        "",
+        "exit: 0 told, 64 bad arguments, 78 invalid settings"})
 final class DemoCommand implements Main.Command {
 
   private static final String SUBSCRIPTION = "7c1b5e2a-0d3f-4a61-9b8e-2f4d6a8c0e11";
   private static final String GROUP = "rg-shop";
   private static final Map<String, Object> SECURE_CONFIG = CatalogSeeds.SECURE_CONFIG;
+  /** Without DRIFTGUARD_MODE in the environment: auto-fix, and one control in notify to show an alert. */
+  private static final Map<String, String> AUTOFIX_STORY = Map.of(Settings.MODE, "autofix",
+      "DRIFTGUARD_RULE_HTTPS_ONLY", "notify");
 
   private static final Caller ALICE = Caller.user("alice@contoso.com", "Alice Admin", "a11ce000-0000-4000-8000-000000000001", "203.0.113.7");
   private static final Caller BOB = Caller.user("bob@contoso.com", "Bob Builder", "b0b00000-0000-4000-8000-000000000002", "198.51.100.23");
@@ -71,16 +83,29 @@ final class DemoCommand implements Main.Command {
   }
 
   private int narrate(PrintStream out) {
+    Map<String, String> modes = modes(System.getenv());
     try (Sandbox sandbox = LocalAzureRun.startSandbox(SandboxOptions.defaults());
          Azurite azurite = Azurite.start()) {
-      return new Story(sandbox, azurite, out).tell();
+      return new Story(sandbox, azurite, modes, out).tell();
     }
+  }
+
+  /** The modes the demo runs in: those in the environment, or the auto-fix story when it names no global mode. */
+  static Map<String, String> modes(Map<String, String> environment) {
+    if (!environment.containsKey(Settings.MODE)) {
+      return new TreeMap<>(AUTOFIX_STORY);
+    }
+    Map<String, String> modes = new TreeMap<>();
+    Stream.concat(Stream.of(Settings.MODE), ControlCatalog.ids().stream().map(ModePolicy::settingName))
+        .filter(environment::containsKey).forEach(name -> modes.put(name, environment.get(name)));
+    return modes;
   }
 
   /** The demo's scenes, in order, and the summary. */
   private static final class Story {
     private final Sandbox sandbox;
     private final Settings settings;
+    private final Map<String, String> modes;
     private final FakeArm arm;
     private final PrintStream out;
     private final Remediator engine;
@@ -90,19 +115,20 @@ final class DemoCommand implements Main.Command {
     /** Events raised by driftguard's own fixes, delivered after the scenes, as Event Grid would. */
     private final List<String> ownEvents = new ArrayList<>();
 
-    Story(Sandbox sandbox, Azurite azurite, PrintStream out) {
+    Story(Sandbox sandbox, Azurite azurite, Map<String, String> modes, PrintStream out) {
       this.sandbox = sandbox;
       this.arm = sandbox.arm();
       this.out = out;
-      this.settings = LocalAzureRun.settings(sandbox, Map.of(
-          "DRIFTGUARD_MODE", "autofix",
-          "DRIFTGUARD_RULE_HTTPS_ONLY", "notify",
+      this.modes = modes;
+      Map<String, String> given = new HashMap<>(modes);
+      given.putAll(Map.of(
           Settings.ALERT_ENDPOINT, sandbox.logsIngestionEndpoint().toString(),
           Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId(),
           Settings.ALERT_STREAM, sandbox.logs().streamName(),
           Settings.STORAGE_CONNECTION, azurite.connectionString(),
           // The estate's page shows every app, compliant ones too: only an ARM listing reads them all.
           Settings.SWEEP_SOURCE, "arm"));
+      this.settings = LocalAzureRun.settings(sandbox, given);
       Driftguard.Parts parts = LocalAzureRun.builder(sandbox, settings).buildAll();
       this.engine = parts.engine();
       this.sweeper = parts.sweeper();
@@ -110,7 +136,10 @@ final class DemoCommand implements Main.Command {
 
     int tell() {
       out.println("driftguard demo: a local Azure at " + sandbox.armEndpoint() + " (fake ARM over HTTPS, managed identity)");
-      out.println("settings: DRIFTGUARD_MODE=autofix, DRIFTGUARD_RULE_HTTPS_ONLY=notify (alert, do not fix)");
+      out.println("settings: " + modes.entrySet().stream().map(setting -> setting.getKey() + "=" + setting.getValue())
+          .collect(Collectors.joining(", ")) + (modes.equals(AUTOFIX_STORY)
+          ? " (the demo's default; DRIFTGUARD_MODE=notify ./driftguard demo for a notify-first demo)"
+          : " (from the environment)"));
       out.println();
       SiteHandle orders = functionApp("func-orders", Map.of());
       SiteHandle payments = functionApp("func-payments", Map.of());
@@ -143,8 +172,8 @@ final class DemoCommand implements Main.Command {
       scene("Bob turns off HTTPS-only on func-reports to test a webhook",
           BOB, reports.id(), "{\"properties\":{\"httpsOnly\":false}}");
       onCallReceives("what the on-call engineer receives (the alert rule's row, through the action group):", lastDecision());
-      scene("Bob adds '*' to the CORS origins of func-orders: a guarded control, so reported, not fixed,"
-              + " although DRIFTGUARD_MODE=autofix (removing '*' can break browser callers)",
+      scene("Bob adds '*' to the CORS origins of func-orders: a guarded control, reported, not fixed, even in"
+              + " autofix (removing '*' can break browser callers)",
           BOB, orders.webConfigId(), "{\"properties\":{\"cors\":{\"allowedOrigins\":[\"https://portal.azure.com\",\"*\"]}}}");
       scene("the pipeline pins func-reports to Python 3.8, past its end of support: report-only, no fix exists",
           PIPELINE, reports.webConfigId(), "{\"properties\":{\"linuxFxVersion\":\"Python|3.8\"}}");
@@ -177,7 +206,9 @@ final class DemoCommand implements Main.Command {
       ScanReport estate = sweep();
       summary(payments);
       out.println();
-      out.println("audit trail of func-payments (./driftguard history --app func-payments):");
+      out.println("audit trail of func-payments, as './driftguard history --app func-payments' lists it from Table storage"
+          + " (here the demo's Azurite, which stops when the demo ends; for a deployment, set AzureWebJobsStorage__accountName"
+          + " to its storage account):");
       Clock clock = Clock.systemUTC();
       HistoryCommand.print(Driftguard.auditTrail(settings, clock).history(Optional.of("func-payments"),
           clock.instant().minus(Duration.ofHours(1))), out);
@@ -206,7 +237,7 @@ final class DemoCommand implements Main.Command {
           });
       decided.stream().filter(decision -> !decision.findings().isEmpty()).sorted(Comparator.comparing(Decision::resource))
           .forEach(decision -> {
-            out.printf("    %s: %s%n", Narration.shortName(decision.resource()), decision.outcome().label());
+            out.printf("    %s: %s%n", Narration.shortName(decision.resource()), Narration.outcomeLeft(decision));
             Narration.findings(decision).forEach(line -> out.println("      " + line));
           });
       out.printf("    swept %d function apps and slots (%s), passed over %d other sites, %d list reads, %d ms%n%n",
@@ -290,7 +321,7 @@ final class DemoCommand implements Main.Command {
           botRequests.size(), botRequests.stream().filter(request -> !request.method().equals("GET")).count(),
           botRequests.stream().filter(FakeArm::isSecretRevealing).count(),
           botRequests.stream().filter(FakeArm::isWholeDocumentPut).count());
-      out.printf("the parent site %s was not touched by the slot fix: remoteDebuggingEnabled=%s%n",
+      out.printf("the parent site %s was not touched by what was done to its slot: remoteDebuggingEnabled=%s%n",
           payments.site(), ((Map<?, ?>) arm.webConfig(payments.id()).get("properties")).get("remoteDebuggingEnabled"));
     }
   }

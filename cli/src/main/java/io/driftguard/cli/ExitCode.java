@@ -9,6 +9,8 @@ final class ExitCode {
   /** The input cannot be parsed as events. */
   static final int DATA_ERROR = 65;
   static final int NO_INPUT = 66;
+  /** A service driftguard needs (e.g. Table storage) does not answer or refuses the request. */
+  static final int UNAVAILABLE = 69;
   static final int SOFTWARE = 70;
   /** A retryable failure: run the same input again later. */
   static final int TEMPORARY_FAILURE = 75;

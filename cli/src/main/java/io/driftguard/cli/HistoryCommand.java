@@ -2,9 +2,12 @@ package io.driftguard.cli;
 
 import io.driftguard.config.Driftguard;
 import io.driftguard.config.Settings;
+import com.azure.core.exception.HttpResponseException;
 import io.driftguard.record.AuditEntry;
-import io.driftguard.record.TableAuditTrail;
+import io.driftguard.record.StorageTarget;
 import io.driftguard.text.Durations;
+import io.driftguard.text.Printable;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Option;
         "Functions storage account: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName",
         "(your own identity, e.g. az login, needs Storage Table Data Reader).",
         "",
-        "exit: 0 listed (even if empty), 64 bad arguments, 78 no storage configured"})
+        "exit: 0 listed (even if empty), 64 bad arguments, 69 Table storage does not answer or refuses the read,",
+        "78 no storage configured or an invalid connection string"})
 final class HistoryCommand implements Main.Command {
 
   @Option(names = "--app", paramLabel = "NAME", description = "one app, or one slot as NAME/SLOT (case-insensitive)")
@@ -42,9 +46,27 @@ final class HistoryCommand implements Main.Command {
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    // A storage failure is reported below in one line; the SDK's log of each attempt would bury it.
+    System.setProperty("org.slf4j.simpleLogger.log.com.azure", "off");
     Clock clock = Clock.systemUTC();
-    TableAuditTrail audit = Driftguard.auditTrail(Settings.fromEnvironment(), clock);
-    List<AuditEntry> entries = audit.history(app, clock.instant().minus(since));
+    Settings settings = Settings.fromEnvironment();
+    List<AuditEntry> entries;
+    try {
+      entries = Driftguard.auditTrail(settings, clock).history(app, clock.instant().minus(since));
+    } catch (IllegalArgumentException e) {
+      err.println("driftguard history: " + Settings.STORAGE_CONNECTION + " is not a storage connection string ("
+          + e.getMessage() + ")");
+      return ExitCode.CONFIG;
+    } catch (HttpResponseException e) {
+      err.println("driftguard history: Table storage refused the read (HTTP " + e.getResponse().getStatusCode() + ": "
+          + Printable.abbreviate(e.getMessage().lines().findFirst().orElse("")) + ")");
+      return ExitCode.UNAVAILABLE;
+    } catch (RuntimeException e) {
+      err.println("driftguard history: Table storage does not answer (" + networkFailure(e).getMessage() + ")"
+          + (isDevelopmentAccount(settings) ? "; the development account (Azurite) of 'driftguard demo' stops when the"
+          + " demo ends" : ""));
+      return ExitCode.UNAVAILABLE;
+    }
     if (json) {
       entries.forEach(entry -> out.println(Json.write(entry)));
     } else {
@@ -52,6 +74,21 @@ final class HistoryCommand implements Main.Command {
       err.println(entries.size() + " entries since " + Durations.format(since) + " ago" + app.map(name -> " for " + name).orElse(""));
     }
     return ExitCode.OK;
+  }
+
+  /** The first I/O failure in the chain (e.g. "Failed to connect to /127.0.0.1:10002"), else the innermost cause. */
+  private static Throwable networkFailure(Throwable failure) {
+    Throwable cause = failure;
+    while (!(cause instanceof IOException) && cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** Azurite's well-known account, as the demo and local runs use it. */
+  private static boolean isDevelopmentAccount(Settings settings) {
+    return settings.storage().flatMap(StorageTarget::connectionString)
+        .filter(connection -> connection.contains("AccountName=devstoreaccount1")).isPresent();
   }
 
   static void print(List<AuditEntry> entries, PrintStream out) {

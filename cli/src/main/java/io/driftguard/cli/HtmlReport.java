@@ -68,6 +68,8 @@ final class HtmlReport {
       overflow-wrap:anywhere}
       td.source code{overflow-wrap:normal}td.fix{min-width:22em}td.value{max-width:24em;overflow-wrap:anywhere}
       td.control{white-space:nowrap}
+      #apps th{white-space:normal}#apps td.status{white-space:normal}
+      #apps .status span{overflow-wrap:anywhere;max-width:14em}
       ul.problems{background:var(--bad-bg);border:1px solid #ffcecb;border-radius:8px;padding:10px 28px}
       .hint{background:var(--fixed-bg);border:1px solid #b6e3ff;border-radius:8px;padding:10px 16px}
       footer{color:var(--muted);margin-top:24px;font-size:12px}
@@ -260,7 +262,7 @@ final class HtmlReport {
       if (totals.subscriptions().size() > 1) {
         html.append("<td>").append(escape(decision.resource().split("/")[2])).append("</td>");
       }
-      html.append("<td>").append(escape(decision.outcome().label())).append("</td>");
+      html.append("<td>").append(escape(Narration.outcomeLeft(decision))).append("</td>");
       for (String control : shown) {
         html.append("<td class=\"status ").append(cellState(decision, control)).append("\"><span>")
             .append(escape(ScanReport.status(decision, control))).append("</span></td>");
@@ -278,7 +280,7 @@ final class HtmlReport {
         html.append("<tr data-state=\"").append(finding.action() == Action.FIXED ? "clean" : "findings")
             .append("\"><td class=\"name\">").append(escape(Narration.shortName(decision.resource()))).append("</td>");
         html.append("<td class=\"control\">").append(escape(finding.rule())).append("</td>");
-        for (String value : new String[] {finding.observed(), finding.desired()}) {
+        for (String value : new String[] {finding.named(finding.observed()), finding.named(finding.desired())}) {
           html.append("<td class=\"value\">").append(escape(value)).append("</td>");
         }
         html.append("<td class=\"status ").append(finding.action().label()).append("\"><span>")

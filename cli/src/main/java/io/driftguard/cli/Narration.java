@@ -5,7 +5,9 @@ import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
 import io.driftguard.text.Printable;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -33,20 +35,34 @@ final class Narration {
         + (decision.findings().isEmpty() ? ": " + decision.reason() : ""));
   }
 
+  /**
+   * The outcome as counts of what became of the findings, e.g. {@code fixed 2, alerted 1}: an app shown as
+   * {@code fixed} may still have findings left alerted. Without findings, the outcome itself.
+   */
+  static String outcomeLeft(Decision decision) {
+    if (decision.findings().isEmpty()) {
+      return decision.outcome().label();
+    }
+    Map<Action, Long> counts = decision.findings().stream()
+        .collect(Collectors.groupingBy(Finding::action, () -> new EnumMap<>(Action.class), Collectors.counting()));
+    return counts.entrySet().stream().map(count -> count.getKey().label() + " " + count.getValue())
+        .collect(Collectors.joining(", "));
+  }
+
   /** What was done about each finding, one line each, indented. */
   static List<String> findings(Decision decision) {
     List<String> lines = new ArrayList<>();
     for (Finding finding : decision.findings()) {
       lines.add(switch (finding.action()) {
-        case FIXED -> "fixed     " + finding.rule() + ": " + finding.observed() + " -> " + finding.written();
-        case ALERTED -> "alerted   " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
+        case FIXED -> "fixed     " + finding.describe(finding.observed() + " -> " + finding.written());
+        case ALERTED -> "alerted   " + finding.describe(finding.observed() + ", wants " + finding.desired())
             + " (" + finding.modeSource() + " = " + finding.mode() + ")";
         case FIX_FAILED -> "FAILED    " + finding.rule() + ": " + finding.detail();
         case BACKED_OFF -> "BACKED OFF " + finding.rule() + ": " + finding.detail();
         case REFUSED_BY_ARM -> "REFUSED   " + finding.rule() + ": " + finding.detail();
-        case WOULD_FIX -> "would fix " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
-        case WOULD_ALERT -> "would alert " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired();
-        case EXEMPTED -> "exempted  " + finding.rule() + ": " + finding.observed() + ", wants " + finding.desired()
+        case WOULD_FIX -> "would fix " + finding.describe(finding.observed() + ", wants " + finding.desired());
+        case WOULD_ALERT -> "would alert " + finding.describe(finding.observed() + ", wants " + finding.desired());
+        case EXEMPTED -> "exempted  " + finding.describe(finding.observed() + ", wants " + finding.desired())
             + " (" + finding.modeSource() + ")";
       });
       if (finding.action() == Action.ALERTED) {

@@ -148,14 +148,14 @@ final class ScanReport {
   static String status(Decision decision, String control) {
     return decision.findings().stream().filter(finding -> finding.rule().equals(control)).findFirst()
         .map(finding -> switch (finding.action()) {
-          case FIXED -> "fixed: " + finding.observed() + " -> " + finding.written();
-          case ALERTED -> "alerted: " + finding.observed();
-          case FIX_FAILED -> "FIX FAILED: " + finding.observed();
-          case BACKED_OFF -> "BACKED OFF: " + finding.observed();
-          case REFUSED_BY_ARM -> "refused by ARM: " + finding.observed();
-          case WOULD_FIX -> "would fix: " + finding.observed();
-          case WOULD_ALERT -> "would alert: " + finding.observed();
-          case EXEMPTED -> "exempted: " + finding.observed();
+          case FIXED -> "fixed: " + finding.named(finding.observed() + " -> " + finding.written());
+          case ALERTED -> "alerted: " + finding.named(finding.observed());
+          case FIX_FAILED -> "FIX FAILED: " + finding.named(finding.observed());
+          case BACKED_OFF -> "BACKED OFF: " + finding.named(finding.observed());
+          case REFUSED_BY_ARM -> "refused by ARM: " + finding.named(finding.observed());
+          case WOULD_FIX -> "would fix: " + finding.named(finding.observed());
+          case WOULD_ALERT -> "would alert: " + finding.named(finding.observed());
+          case EXEMPTED -> "exempted: " + finding.named(finding.observed());
         })
         .orElse(decision.evaluated().contains(control) ? "ok"
             : decision.evaluated().stream().anyMatch(entry -> entry.startsWith(control + " (not judged")) ? "not judged"

@@ -1,6 +1,7 @@
 package io.driftguard.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,18 @@ class CommandLineTest {
 
     assertEquals(ExitCode.OK, run.exit(), run.err());
     assertTrue(run.out().startsWith("usage: " + name(command)), run.out());
+    assertFalse(run.out().contains("io.driftguard."), "help names no internal class: " + run.out());
     assertEquals("", run.err());
+  }
+
+  @Test
+  void theCommandListNamesEverySubCommandOfBench() {
+    String bench = run("", "--help").out().lines().filter(line -> line.trim().startsWith("bench "))
+        .findFirst().orElseThrow();
+
+    for (String sub : List.of("burst", "sweep", "start", "warm", "estate")) {
+      assertTrue(bench.contains(sub), sub + " missing from: " + bench);
+    }
   }
 
   @ParameterizedTest

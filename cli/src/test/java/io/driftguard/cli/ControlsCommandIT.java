@@ -9,6 +9,7 @@ import io.driftguard.sandbox.Hosting;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SiteHandle;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +69,61 @@ class ControlsCommandIT {
     assertEquals(0, controls.get("managed-identity").get("notApplicableOn").size(), "applies on every hosting model");
     assertEquals("notify", controls.get("http2-enabled").get("mode").asText());
     assertEquals("DRIFTGUARD_RULE_HTTP2_ENABLED", controls.get("http2-enabled").get("modeSource").asText());
+    assertEquals("controlModes.http2-enabled", controls.get("http2-enabled").get("parameter").asText());
+    assertEquals("mode", controls.get("min-tls").get("parameter").asText());
+    assertEquals("controlModes.auth-enabled", controls.get("auth-enabled").get("parameter").asText());
+    assertTrue(run.stderr().contains("global mode autofix (DRIFTGUARD_MODE, deployment parameter mode)"), run.stderr());
 
     CliProcess.Result table = CliProcess.run(sandbox, temp, Map.of(), "", "controls");
     assertEquals(0, table.exit(), table.stderr());
     assertTrue(table.stdout().contains("scm-basic-auth-off"), table.stdout());
+    assertTrue(table.stdout().contains("notify (DRIFTGUARD_MODE, parameter mode)"), table.stdout());
+  }
+
+  @Test
+  void controlsResolvesADeploymentParametersFileAsTheDeploymentWould() throws Exception {
+    Path parameters = temp.resolve("pilot.parameters.json");
+    Files.writeString(parameters, "{\"parameters\":{\"mode\":{\"value\":\"notify\"},"
+        + "\"controlModes\":{\"value\":{\"min-tls\":\"autofix\",\"auth-enabled\":\"notify\"}}}}");
+
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of("DRIFTGUARD_MODE", "autofix"), "",
+        "controls", "--parameters", parameters.toString(), "--json");
+
+    assertEquals(0, run.exit(), run.stderr());
+    Map<String, JsonNode> controls = byKey(run.jsonLines(), "id");
+    assertEquals("autofix", controls.get("min-tls").get("mode").asText());
+    assertEquals("controlModes.min-tls", controls.get("min-tls").get("parameter").asText());
+    assertEquals("notify", controls.get("auth-enabled").get("mode").asText(), "an opt-in control turned on");
+    assertEquals("notify", controls.get("https-only").get("mode").asText(), "the file's mode, not the environment's");
+    assertEquals("mode", controls.get("https-only").get("parameter").asText());
+    assertTrue(run.stderr().contains("from " + parameters), run.stderr());
+  }
+
+  @Test
+  void theShippedParametersTurnNoFixOn() throws Exception {
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of(), "",
+        "controls", "--parameters", Path.of("..", "infra", "main.parameters.json").toString(), "--json");
+
+    assertEquals(0, run.exit(), run.stderr());
+    assertEquals(List.of(), run.jsonLines().stream().filter(control -> control.get("mode").asText().equals("autofix"))
+        .map(control -> control.get("id").asText()).toList());
+  }
+
+  @Test
+  void aParametersFileNamingNoControlOrNoModeIsRefusedWithTheReason() throws Exception {
+    Path unknown = temp.resolve("unknown.parameters.json");
+    Files.writeString(unknown, "{\"parameters\":{\"controlModes\":{\"value\":{\"min_tls\":\"autofix\"}}}}");
+    Path badMode = temp.resolve("bad-mode.parameters.json");
+    Files.writeString(badMode, "{\"parameters\":{\"mode\":{\"value\":\"fix\"}}}");
+
+    CliProcess.Result noControl = CliProcess.run(sandbox, temp, Map.of(), "", "controls", "--parameters", unknown.toString());
+    CliProcess.Result noMode = CliProcess.run(sandbox, temp, Map.of(), "", "controls", "--parameters", badMode.toString());
+
+    assertEquals(ExitCode.USAGE, noControl.exit(), noControl.stderr());
+    assertTrue(noControl.stderr().startsWith("driftguard controls: " + unknown + ": controlModes names 'min_tls', which is"
+        + " no control id"), noControl.stderr());
+    assertEquals(ExitCode.CONFIG, noMode.exit(), noMode.stderr());
+    assertTrue(noMode.stderr().contains("DRIFTGUARD_MODE"), noMode.stderr());
   }
 
   @Test

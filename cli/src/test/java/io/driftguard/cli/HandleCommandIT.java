@@ -116,6 +116,28 @@ class HandleCommandIT {
   }
 
   @Test
+  void findingsAndAlertRowsNameThePropertyTheirValuesShow() throws Exception {
+    SiteHandle app = CatalogSeeds.secureBeyondSiteAndConfig(sandbox.arm(), sandbox.arm().seedSite(SUBSCRIPTION, "rg",
+        "func-ftp-allowed", "functionapp", Map.of(), true, CatalogSeeds.SECURE_CONFIG));
+    sandbox.arm().drainEmittedEvents();
+    sandbox.arm().write(ALICE, "PUT", app.id() + "/basicPublishingCredentialsPolicies/ftp",
+        "{\"properties\":{\"allow\":true}}");
+    String event = sandbox.arm().drainEmittedEvents().get(0);
+
+    CliProcess.Result run = handle(Map.of("DRIFTGUARD_MODE", "autofix", Settings.ALERT_ENDPOINT,
+        sandbox.logsIngestionEndpoint().toString(), Settings.ALERT_RULE_ID, sandbox.logs().dcrImmutableId(),
+        Settings.ALERT_STREAM, sandbox.logs().streamName()), event);
+
+    assertEquals(ExitCode.OK, run.exit(), run.stderr());
+    JsonNode decision = run.jsonLines().get(0);
+    assertEquals("ftp-basic-auth-off", decision.at("/findings/0/rule").asText(), decision.toString());
+    assertEquals("allow", decision.at("/findings/0/property").asText(), decision.toString());
+    String message = sandbox.logs().rows().stream().filter(row -> event.contains(String.valueOf(row.get("EventId"))))
+        .map(row -> String.valueOf(row.get("Message"))).findFirst().orElseThrow();
+    assertTrue(message.contains("ftp-basic-auth-off allow is now true (wants false)"), message);
+  }
+
+  @Test
   void readsAFileAndAcknowledgesRejectedAndSkippedEvents() throws Exception {
     String valid = driftEvent("func-cli-3");
     String forged = valid.replace("func-cli-3/config/web", "func-cli-3/%2e%2e/config/web");

@@ -81,4 +81,30 @@ class HistoryCommandIT {
     CliProcess.Result badSince = CliProcess.run(sandbox, temp, Map.of(), "", "history", "--since", "yesterday");
     assertEquals(ExitCode.USAGE, badSince.exit());
   }
+
+  @Test
+  void aConnectionStringThatIsNoneIsRefusedInOneLine() throws Exception {
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of("AzureWebJobsStorage", "not-a-connection-string"), "",
+        "history");
+
+    assertEquals(ExitCode.CONFIG, run.exit(), run.stderr());
+    assertEquals(List.of("driftguard history: AzureWebJobsStorage is not a storage connection string (Invalid connection"
+        + " string.)"), run.stderr().lines().toList());
+  }
+
+  @Test
+  void storageThatDoesNotAnswerIsNamedInOneLineAndTheDemosAzuriteIsExplained() throws Exception {
+    String gone = azurite.connectionString().replaceAll("TableEndpoint=http://127.0.0.1:[0-9]+/",
+        "TableEndpoint=http://127.0.0.1:1/");
+
+    CliProcess.Result run = CliProcess.run(sandbox, temp, Map.of("AzureWebJobsStorage", gone), "", "history");
+
+    assertEquals(ExitCode.UNAVAILABLE, run.exit(), run.stderr());
+    List<String> lines = run.stderr().lines().toList();
+    assertEquals(1, lines.size(), run.stderr());
+    assertTrue(lines.get(0).startsWith("driftguard history: Table storage does not answer (Failed to connect to"),
+        run.stderr());
+    assertTrue(lines.get(0).endsWith("; the development account (Azurite) of 'driftguard demo' stops when the demo"
+        + " ends"), run.stderr());
+  }
 }

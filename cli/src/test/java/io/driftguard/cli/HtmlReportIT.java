@@ -104,6 +104,8 @@ class HtmlReportIT {
     assertEquals(List.of(), strings(seen.get("errors")));
     assertEquals(List.of(), strings(seen.get("dialogs")));
     assertEquals("driftguard scan", seen.get("title").asText());
+    assertEquals(0, seen.get("overflowAt1400").get("page").asInt(), "no horizontal scroll at 1400 px: " + seen);
+    assertEquals(List.of(), strings(seen.get("overflowAt1400").get("tables")), "every table fits at 1400 px");
     JsonNode counts = seen.get("counts");
     assertEquals("5", counts.get("scanned").asText());
     assertEquals("1", counts.get("compliant").asText());
@@ -124,12 +126,12 @@ class HtmlReportIT {
     assertEquals("5 of 5 shown", seen.get("shown").asText());
     JsonNode legacy = seen.get("cells").get("func-legacy");
     // Observed values reach people through Printable: the line separator shows as "?", the markup as text.
-    assertEquals("would fix: " + Printable.clean(HOSTILE), legacy.get("ftp-disabled").asText(),
+    assertEquals("would fix: ftpsState: " + Printable.clean(HOSTILE), legacy.get("ftp-disabled").asText(),
         "the hostile value, shown as text");
     assertEquals("rg-other", legacy.get("resource group").asText());
     assertEquals("Linux Premium or Dedicated", legacy.get("hosting").asText());
-    assertEquals("would alert: false", seen.get("cells").get("func-billing").get("https-only").asText());
-    assertEquals("would fix: 1.0", seen.get("cells").get("func-orders").get("min-tls").asText());
+    assertEquals("would alert: httpsOnly: false", seen.get("cells").get("func-billing").get("https-only").asText());
+    assertEquals("would fix: minTlsVersion: 1.0", seen.get("cells").get("func-orders").get("min-tls").asText());
     assertEquals("ok", seen.get("cells").get("func-api").get("min-tls").asText());
     assertEquals(1, seen.get("scripts").asInt(), "the page's own script only");
     assertEquals(0, seen.get("injectedElements").asInt());
@@ -140,6 +142,7 @@ class HtmlReportIT {
     assertEquals(4, fixes.size(), "one row per finding: " + fixes);
     List<String> billing = fixes.stream().filter(row -> row.get(0).equals("func-billing")).findFirst().orElseThrow();
     assertEquals("https-only", billing.get(1));
+    assertEquals(List.of("httpsOnly: false", "httpsOnly: true"), billing.subList(2, 4), "values named by their property");
     assertEquals("notify", billing.get(5));
     assertTrue(billing.get(6).contains("driftguard-mode"), "the tag that chose notify: " + billing);
     assertTrue(billing.get(7).startsWith("az functionapp update ") && billing.get(7).contains("-n 'func-billing'"),

@@ -115,19 +115,19 @@ class ScanCommandIT {
         "func-ok-3", "func-slotted", "func-slotted/staging", "func-tls"), List.copyOf(rows.keySet()),
         "sorted by id (resource group, then name), no web app: " + dryRun.stdout());
     Map<String, String> expected = new HashMap<>(Map.of("resource", "func-tls", "resource group", "rg-scan",
-        "hosting", "Windows Elastic Premium", "min-tls", "would fix: 1.0", "runtime-supported", "not judged"));
+        "hosting", "Windows Elastic Premium", "min-tls", "would fix: minTlsVersion: 1.0", "runtime-supported", "not judged"));
     DEFAULT_CONTROLS.forEach(control -> expected.putIfAbsent(control, "ok"));
     assertEquals(expected, rows.get("func-tls"));
     assertEquals("rg-other", rows.get("func-ftp").get("resource group"));
     assertEquals("Linux Premium or Dedicated", rows.get("func-ftp").get("hosting"));
-    assertEquals("would fix: AllAllowed", rows.get("func-ftp").get("ftp-disabled"));
-    assertEquals("would fix: false", rows.get("func-https").get("https-only"));
-    assertEquals("would fix: true", rows.get("func-debug").get("remote-debugging-off"));
-    assertEquals("exempted: 1.0", rows.get("func-exempt").get("min-tls"), "an exemption by tag is reported, not hidden");
+    assertEquals("would fix: ftpsState: AllAllowed", rows.get("func-ftp").get("ftp-disabled"));
+    assertEquals("would fix: httpsOnly: false", rows.get("func-https").get("https-only"));
+    assertEquals("would fix: remoteDebuggingEnabled: true", rows.get("func-debug").get("remote-debugging-off"));
+    assertEquals("exempted: minTlsVersion: 1.0", rows.get("func-exempt").get("min-tls"), "an exemption by tag is reported, not hidden");
     assertEquals("ok", rows.get("func-exempt").get("ftp-disabled"));
-    assertEquals("would alert: AllAllowed", rows.get("func-notify").get("ftp-disabled"));
-    assertEquals("would fix: 1.1", rows.get("func-slotted/staging").get("min-tls"));
-    assertEquals("would fix: true", rows.get("func-slotted/staging").get("remote-debugging-off"));
+    assertEquals("would alert: ftpsState: AllAllowed", rows.get("func-notify").get("ftp-disabled"));
+    assertEquals("would fix: minTlsVersion: 1.1", rows.get("func-slotted/staging").get("min-tls"));
+    assertEquals("would fix: remoteDebuggingEnabled: true", rows.get("func-slotted/staging").get("remote-debugging-off"));
     assertEquals("ok", rows.get("func-slotted").get("remote-debugging-off"));
     assertEquals("11 (dry run: nothing changed)", summary(dryRun.stdout(), "apps and slots scanned"));
     assertEquals("4", summary(dryRun.stdout(), "compliant"));
@@ -143,9 +143,9 @@ class ScanCommandIT {
 
     assertEquals(ExitCode.FINDINGS, fix.exit(), "the notify-mode finding remains: " + fix.stderr());
     Map<String, Map<String, String>> fixed = tableRows(fix.stdout());
-    assertEquals("fixed: 1.0 -> 1.2", fixed.get("func-tls").get("min-tls"));
-    assertEquals("fixed: 1.1 -> 1.2", fixed.get("func-slotted/staging").get("min-tls"));
-    assertEquals("alerted: AllAllowed", fixed.get("func-notify").get("ftp-disabled"));
+    assertEquals("fixed: minTlsVersion: 1.0 -> 1.2", fixed.get("func-tls").get("min-tls"));
+    assertEquals("fixed: minTlsVersion: 1.1 -> 1.2", fixed.get("func-slotted/staging").get("min-tls"));
+    assertEquals("alerted: ftpsState: AllAllowed", fixed.get("func-notify").get("ftp-disabled"));
     assertEquals("5", summary(fix.stdout(), "fixed"));
     assertEquals("1", summary(fix.stdout(), "alerted"));
     assertEquals("1", summary(fix.stdout(), "left with findings"));
@@ -166,7 +166,7 @@ class ScanCommandIT {
           rescan.stdout());
     }
     assertTrue(lines.stream().anyMatch(line -> line.startsWith(
-        "| func-notify | rg-scan | Windows Elastic Premium | ok | would alert: AllAllowed | ok | ok |")),
+        "| func-notify | rg-scan | Windows Elastic Premium | ok | would alert: ftpsState: AllAllowed | ok | ok |")),
         rescan.stdout());
     assertTrue(lines.contains("- left with findings: 1"), rescan.stdout());
     assertEquals("the findings are in notify mode: --fix would report them, not fix them", lines.get(lines.size() - 1));

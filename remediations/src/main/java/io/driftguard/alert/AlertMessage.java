@@ -23,10 +23,10 @@ final class AlertMessage {
     String written = event.target().child().orElse("site");
     String change = event.foundBySweep()
         ? "A driftguard sweep found " + finding.document() + " of " + app + " drifted at " + event.eventTime() + ": "
-            + finding.rule() + " is " + finding.observed() + " (wants " + finding.desired() + ")."
+            + finding.subject() + " is " + finding.observed() + " (wants " + finding.desired() + ")."
         : event.caller().displayName() + " wrote " + written + " of " + app + " at " + event.eventTime()
             + event.operationName().map(operation -> " (operation " + Printable.abbreviate(operation) + ")").orElse("")
-            + alsoWrittenBy(event, alsoAnswered) + "; " + finding.rule()
+            + alsoWrittenBy(event, alsoAnswered) + "; " + finding.subject()
             + (finding.document().equals(written) ? " is now " : " (" + finding.document() + ") is ")
             + finding.observed() + " (wants " + finding.desired() + ").";
     String exempt = " Exempt: tag the app driftguard-exempt=" + finding.rule()

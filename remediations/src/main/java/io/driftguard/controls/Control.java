@@ -37,6 +37,14 @@ public interface Control {
   /** Where people look the same check up: the Azure Policy built-in and Defender for Cloud recommendation. */
   List<String> peers();
 
+  /**
+   * The property whose values findings show, as its path under {@code properties} (e.g. {@code allow},
+   * {@code platform.enabled}); empty when the values sum up more than one property.
+   */
+  default Optional<String> property() {
+    return Optional.empty();
+  }
+
   /** Judges the resources (whole ARM answers) of {@link #reads()}; a missing or unknown value is a finding. */
   Evaluation evaluate(Function<Document, JsonNode> resources);
 

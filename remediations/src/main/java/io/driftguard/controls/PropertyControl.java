@@ -31,6 +31,7 @@ public final class PropertyControl implements Control {
   private final Document document;
   private final Set<Document> reads;
   private final Judge judge;
+  private final Optional<String> property;
   private final Risk risk;
   private final boolean optIn;
   private final List<String> peers;
@@ -44,6 +45,7 @@ public final class PropertyControl implements Control {
     this.document = Objects.requireNonNull(builder.document);
     this.reads = Set.copyOf(builder.reads);
     this.judge = Objects.requireNonNull(builder.judge, id + ": what is compliant");
+    this.property = Optional.ofNullable(builder.pointer).map(PropertyControl::propertyPath);
     this.risk = Objects.requireNonNull(builder.risk, id + ": risk");
     this.optIn = builder.optIn;
     this.peers = List.copyOf(builder.peers);
@@ -97,6 +99,16 @@ public final class PropertyControl implements Control {
   @Override
   public List<String> peers() {
     return peers;
+  }
+
+  @Override
+  public Optional<String> property() {
+    return property;
+  }
+
+  /** {@code /properties/platform/enabled} as {@code platform.enabled}, {@code /identity/type} as {@code identity.type}. */
+  private static String propertyPath(JsonPointer pointer) {
+    return pointer.toString().replaceFirst("^/properties/", "").replaceFirst("^/", "").replace('/', '.');
   }
 
   @Override

@@ -64,7 +64,7 @@ public final class TableAuditTrail implements AuditTrail {
         .map(entity -> {
           boolean intended = FIX_INTENDED.equals(text(entity, "Action"));
           return new Finding(text(entity, "Rule"), text(entity, "Title"), text(entity, "Document"),
-              text(entity, "Before"), text(entity, "Desired"), text(entity, "Mode"), text(entity, "ModeSource"),
+              null, text(entity, "Before"), text(entity, "Desired"), text(entity, "Mode"), text(entity, "ModeSource"),
               intended ? Action.FIXED : Action.ofLabel(text(entity, "Action")), text(entity, "After"),
               text(entity, "ManualFix"), intended
                   ? "written by an earlier delivery of this event whose answer from ARM was lost"

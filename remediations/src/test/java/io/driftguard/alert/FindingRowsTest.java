@@ -39,7 +39,7 @@ class FindingRowsTest {
   }
 
   private static Finding finding(String rule, Action action, String written, String detail) {
-    return new Finding(rule, "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher", "notify",
+    return new Finding(rule, "Minimum TLS version 1.2 or higher", "config/web", "minTlsVersion", "1.0", "1.2 or higher", "notify",
         "DRIFTGUARD_MODE", action, written, "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", detail,
         List.of());
   }
@@ -66,7 +66,7 @@ class FindingRowsTest {
 
   @Test
   void aRowAndItsMessageNameHowTheAppIsHosted() throws Exception {
-    Finding onFlex = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher",
+    Finding onFlex = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "minTlsVersion", "1.0", "1.2 or higher",
         "notify", "DRIFTGUARD_MODE", Action.ALERTED, null, "az functionapp config set", null, List.of(), null,
         "Flex Consumption");
     Decision decision = new Decision("e1", TestEvents.siteId("func-orders"), "Flex Consumption", Outcome.ALERTED, "r",
@@ -90,7 +90,7 @@ class FindingRowsTest {
     assertEquals(2, row.get("Severity"));
     assertEquals("2026-11-22T10:16:00Z", row.get("TimeGenerated"));
     assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z"
-        + " (operation Microsoft.Web/sites/config/write); min-tls is now 1.0 (wants 1.2 or higher). driftguard did not change it (DRIFTGUARD_MODE = notify)."
+        + " (operation Microsoft.Web/sites/config/write); min-tls minTlsVersion is now 1.0 (wants 1.2 or higher). driftguard did not change it (DRIFTGUARD_MODE = notify)."
         + " Fix: az functionapp config set -g rg -n func-orders --min-tls-version 1.2."
         + " Exempt: tag the app driftguard-exempt=min-tls with driftguard-exempt-until=<date> and"
         + " driftguard-exempt-reason=<why>.", row.get("Message"));
@@ -110,7 +110,7 @@ class FindingRowsTest {
 
   @Test
   void anExemptedFindingIsInformationalAndNamesTheTagAndTheWriter() throws Exception {
-    Finding exempted = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "1.0", "1.2 or higher",
+    Finding exempted = new Finding("min-tls", "Minimum TLS version 1.2 or higher", "config/web", "minTlsVersion", "1.0", "1.2 or higher",
         "off", "tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z", Action.EXEMPTED, null,
         "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null,
         List.of(), "2027-01-01T00:00:00Z", null);
@@ -121,7 +121,7 @@ class FindingRowsTest {
     assertEquals("off (tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z)", row.get("Mode"));
     assertEquals("alice@contoso.com", row.get("Actor"));
     assertEquals("alice@contoso.com wrote config/web of func-orders (resource group rg) at 2026-11-22T10:15:30.123Z"
-        + " (operation Microsoft.Web/sites/config/write); min-tls is now 1.0 (wants 1.2 or higher). driftguard did not"
+        + " (operation Microsoft.Web/sites/config/write); min-tls minTlsVersion is now 1.0 (wants 1.2 or higher). driftguard did not"
         + " change it: exempt by tag"
         + " driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z. Fix: az functionapp config set"
         + " -g rg -n func-orders --min-tls-version 1.2, or remove the tag to let driftguard act.", row.get("Message"));
@@ -177,7 +177,7 @@ class FindingRowsTest {
         written("dave@contoso.com", TestEvents.write(TestEvents.siteId("func-orders"), "Microsoft.Web/sites/write")),
         written("erin@contoso.com", TestEvents.configWrite("func-orders")),
         written("carol@contoso.com", TestEvents.configWrite("func-orders")));
-    Finding onSite = new Finding("https-only", "HTTPS only", "site", "false", "true", "notify", "DRIFTGUARD_MODE",
+    Finding onSite = new Finding("https-only", "HTTPS only", "site", "httpsOnly", "false", "true", "notify", "DRIFTGUARD_MODE",
         Action.ALERTED, null, "az functionapp update -g 'rg' -n 'func-orders' --set 'httpsOnly=true'", null,
         List.of());
     List<Map<String, Object>> rows = FindingRows.of(carol, alsoAnswered, decision(Outcome.ALERTED,
@@ -186,10 +186,10 @@ class FindingRowsTest {
     String site = (String) rows.get(0).get("Message");
     assertTrue(site.startsWith("carol@contoso.com wrote config/web of func-orders (resource group rg) at"
         + " 2026-11-22T10:15:30.123Z (operation Microsoft.Web/sites/config/write); also written by dave@contoso.com,"
-        + " erin@contoso.com; https-only (site) is false (wants true)."), site);
+        + " erin@contoso.com; https-only httpsOnly (site) is false (wants true)."), site);
     assertFalse(site.contains("wrote site"), site);
     String config = (String) rows.get(1).get("Message");
-    assertTrue(config.contains("erin@contoso.com; min-tls is now 1.0 (wants 1.2 or higher)."), config);
+    assertTrue(config.contains("erin@contoso.com; min-tls minTlsVersion is now 1.0 (wants 1.2 or higher)."), config);
     assertEquals("carol@contoso.com", rows.get(0).get("Actor"));
   }
 

@@ -15,7 +15,7 @@ class ReportTest {
   private final Report report = new Report(ports.sink, ports.ticker);
 
   private static Finding finding(String rule, Action action) {
-    return new Finding(rule, rule, "config/web", "1.0", "1.2", "autofix", "DRIFTGUARD_MODE", action, null,
+    return new Finding(rule, rule, "config/web", null, "1.0", "1.2", "autofix", "DRIFTGUARD_MODE", action, null,
         "az functionapp config set", null, List.of());
   }
 
