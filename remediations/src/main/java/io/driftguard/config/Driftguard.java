@@ -58,13 +58,14 @@ public final class Driftguard {
   private ExponentialBackoffOptions backoff = RetrySettings.sdkDefault();
   private final Clock clock;
   private final Ticker ticker;
-  private ResourceGraphQuota.Pause pause = ResourceGraphQuota.Pause.SLEEP;
+  private ResourceGraphQuota.Pause pause;
   private Optional<SiteRef> ownSite = Optional.empty();
 
   private Driftguard(Settings settings, Clock clock, Ticker ticker) {
     this.settings = settings;
     this.clock = clock;
     this.ticker = ticker;
+    this.pause = ticker::sleep;
   }
 
   /**
@@ -94,7 +95,10 @@ public final class Driftguard {
     return this;
   }
 
-  /** How a sweep waits for Resource Graph's quota to reset: a sleep, or in tests a clock moved forward. */
+  /**
+   * How a sweep waits for Resource Graph's quota to reset: by default the ticker's sleep; a test whose Resource Graph
+   * measures its quota window on the clock moves that clock instead.
+   */
   public Driftguard resourceGraphPause(ResourceGraphQuota.Pause pause) {
     this.pause = pause;
     return this;

@@ -29,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * driftguard's settings, read from the environment (app settings in Azure Functions). Immutable; every value
@@ -133,7 +131,7 @@ public record Settings(
   }
 
   public static Settings from(Map<String, String> environment) {
-    Reader reader = new Reader(environment);
+    SettingsReader reader = new SettingsReader(environment);
     Mode mode = reader.parse(MODE, "notify", Mode::parse);
     Map<String, Mode> controlModes = new LinkedHashMap<>();
     for (String id : ControlCatalog.ids()) {
@@ -148,7 +146,7 @@ public record Settings(
             () -> subscriptions.add(id))));
     Optional<String> self = reader.optional(SELF_OBJECT_ID);
     self.ifPresent(id -> reader.check(ResourceIds.isGuid(id), SELF_OBJECT_ID + ": '" + id + "' is not an object id", () -> { }));
-    URI endpoint = reader.parse(ARM_ENDPOINT, DEFAULT_ARM_ENDPOINT, Settings::httpsEndpoint);
+    URI endpoint = reader.parse(ARM_ENDPOINT, DEFAULT_ARM_ENDPOINT, SettingValues::httpsEndpoint);
     FtpsTarget ftps = reader.parse(FTPS_STATE, "Disabled", FtpsTarget::parse);
     TlsVersion minTls = reader.parse(MIN_TLS, "1.2", value -> TlsVersion.parse(value)
         .orElseThrow(() -> new IllegalArgumentException("must be a TLS version such as 1.2, not '" + value + "'")));
@@ -156,7 +154,7 @@ public record Settings(
     Optional<AlertTarget> alerts = alertTarget(reader);
     Optional<StorageTarget> storage = storageTarget(reader);
     FlapLimits flapping = new FlapLimits(
-        reader.parse(FLAP_MAX_FIXES, "3", Settings::positiveInt),
+        reader.parse(FLAP_MAX_FIXES, "3", SettingValues::positiveInt),
         reader.parse(FLAP_WINDOW, "1h", Durations::parse),
         reader.parse(FLAP_COOLDOWN, "24h", Durations::parse));
     Duration eventBudget = reader.parse(EVENT_BUDGET, "15s", Durations::parse);
@@ -165,23 +163,23 @@ public record Settings(
     }
     ArmLimits arm = new ArmLimits(eventBudget,
         new RateLimits(
-            reader.parse(ARM_READ_BURST, "250", Settings::positiveInt),
-            reader.parse(ARM_READS_PER_SECOND, "25", Settings::positiveInt),
-            reader.parse(ARM_WRITE_BURST, "200", Settings::positiveInt),
-            reader.parse(ARM_WRITES_PER_SECOND, "10", Settings::positiveInt)),
+            reader.parse(ARM_READ_BURST, "250", SettingValues::positiveInt),
+            reader.parse(ARM_READS_PER_SECOND, "25", SettingValues::positiveInt),
+            reader.parse(ARM_WRITE_BURST, "200", SettingValues::positiveInt),
+            reader.parse(ARM_WRITES_PER_SECOND, "10", SettingValues::positiveInt)),
         new CircuitBreaker.Limits(
-            reader.parse(ARM_BREAKER_FAILURES, "10", Settings::positiveInt),
+            reader.parse(ARM_BREAKER_FAILURES, "10", SettingValues::positiveInt),
             reader.parse(ARM_BREAKER_OPEN, "30s", Durations::parse)));
     SweepSettings sweeps = new SweepSettings(
-        reader.parse(RECONCILE_SCHEDULE, DEFAULT_RECONCILE_SCHEDULE, Settings::ncrontab),
+        reader.parse(RECONCILE_SCHEDULE, DEFAULT_RECONCILE_SCHEDULE, SettingValues::ncrontab),
         reader.parse(RECONCILE_TIME_LIMIT, "8m", Durations::parse),
-        reader.parse(SWEEP_PARALLELISM, "8", Settings::positiveInt),
+        reader.parse(SWEEP_PARALLELISM, "8", SettingValues::positiveInt),
         reader.parse(SWEEP_SOURCE, "resourcegraph", SweepSource::parse));
     TagExemptions tagExemptions = reader.parse(TAG_EXEMPTIONS, "honour", TagExemptions::parse);
     TagOptIn tagOptIn = reader.parse(TAG_OPT_IN, "none", value -> TagOptIn.parse(value, Set.copyOf(ControlCatalog.ids())));
     Optional<Duration> exemptionHorizon = reader.parse(EXEMPTION_HORIZON,
-        ModePolicy.DEFAULT_EXEMPTION_HORIZON.toDays() + "d", Settings::horizon);
-    boolean workflowApps = reader.parse(WORKFLOW_APPS, "include", Settings::includeOrExclude);
+        ModePolicy.DEFAULT_EXEMPTION_HORIZON.toDays() + "d", SettingValues::horizon);
+    boolean workflowApps = reader.parse(WORKFLOW_APPS, "include", SettingValues::includeOrExclude);
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
@@ -206,21 +204,8 @@ public record Settings(
         WORKFLOW_APPS + "=exclude leaves Logic Apps Standard workflow apps out");
   }
 
-  /** A duration, or {@code off}: exemptions then need neither a reason nor an expiry. */
-  private static Optional<Duration> horizon(String value) {
-    return value.trim().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Durations.parse(value));
-  }
-
-  private static boolean includeOrExclude(String value) {
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "include" -> true;
-      case "exclude" -> false;
-      default -> throw new IllegalArgumentException("must be include or exclude, not '" + value + "'");
-    };
-  }
-
   /** A report-only control has no fix: asking for one is a mistake to say at start, not a silent notify later. */
-  private static void refuseFixesOfReportOnlyControls(Reader reader, Map<String, Mode> controlModes) {
+  private static void refuseFixesOfReportOnlyControls(SettingsReader reader, Map<String, Mode> controlModes) {
     ControlCatalog.defaults().all().stream()
         .filter(control -> control.risk() == Risk.REPORT_ONLY && controlModes.get(control.id()) == Mode.AUTOFIX)
         .forEach(control -> reader.problem(ModePolicy.settingName(control.id()) + ": " + control.id()
@@ -228,7 +213,7 @@ public record Settings(
   }
 
   /** All three alert settings, or none (no alerts: decisions only in the log); a partial set is an error. */
-  private static Optional<AlertTarget> alertTarget(Reader reader) {
+  private static Optional<AlertTarget> alertTarget(SettingsReader reader) {
     Optional<String> endpoint = reader.optional(ALERT_ENDPOINT);
     Optional<String> rule = reader.optional(ALERT_RULE_ID);
     Optional<String> stream = reader.optional(ALERT_STREAM);
@@ -239,106 +224,19 @@ public record Settings(
       reader.problem(ALERT_ENDPOINT + ", " + ALERT_RULE_ID + " and " + ALERT_STREAM + " go together: set all three or none");
       return Optional.empty();
     }
-    URI uri = reader.parse(ALERT_ENDPOINT, endpoint.get(), Settings::httpsEndpoint);
+    URI uri = reader.parse(ALERT_ENDPOINT, endpoint.get(), SettingValues::httpsEndpoint);
     return Optional.of(new AlertTarget(uri, rule.get(), stream.get()));
   }
 
-  private static Optional<StorageTarget> storageTarget(Reader reader) {
+  private static Optional<StorageTarget> storageTarget(SettingsReader reader) {
     Optional<String> connection = reader.optional(STORAGE_CONNECTION);
     if (connection.isPresent()) {
       return Optional.of(new StorageTarget(connection, Optional.empty()));
     }
-    Optional<URI> tableUri = reader.optional(STORAGE_TABLE_URI).map(uri -> reader.parse(STORAGE_TABLE_URI, uri, Settings::httpsEndpoint))
+    Optional<URI> tableUri = reader.optional(STORAGE_TABLE_URI).map(uri -> reader.parse(STORAGE_TABLE_URI, uri, SettingValues::httpsEndpoint))
         .or(() -> reader.optional(STORAGE_ACCOUNT).map(account -> URI.create("https://" + account + ".table.core.windows.net/")));
-    Optional<URI> queueUri = reader.optional(STORAGE_QUEUE_URI).map(uri -> reader.parse(STORAGE_QUEUE_URI, uri, Settings::httpsEndpoint))
+    Optional<URI> queueUri = reader.optional(STORAGE_QUEUE_URI).map(uri -> reader.parse(STORAGE_QUEUE_URI, uri, SettingValues::httpsEndpoint))
         .or(() -> reader.optional(STORAGE_ACCOUNT).map(account -> URI.create("https://" + account + ".queue.core.windows.net/")));
     return tableUri.map(uri -> new StorageTarget(Optional.empty(), Optional.of(uri), queueUri));
-  }
-
-  /** The Functions timer's six fields: second minute hour day month day-of-week. */
-  private static String ncrontab(String value) {
-    String trimmed = value.trim();
-    if (!trimmed.matches("\\S+(\\s+\\S+){5}")) {
-      throw new IllegalArgumentException("must be a 6-field NCRONTAB expression such as '" + DEFAULT_RECONCILE_SCHEDULE
-          + "' (second minute hour day month day-of-week), not '" + value + "'");
-    }
-    return trimmed;
-  }
-
-  private static int positiveInt(String value) {
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("must be a whole number above zero, not '" + value + "'");
-  }
-
-  private static URI httpsEndpoint(String value) {
-    URI uri = URI.create(value.trim());
-    if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw new IllegalArgumentException("must be an https:// URL, not '" + value + "'");
-    }
-    return uri;
-  }
-
-  /** Collects problems instead of stopping at the first. */
-  private static final class Reader {
-    private final Map<String, String> environment;
-    private final List<String> problems = new ArrayList<>();
-
-    Reader(Map<String, String> environment) {
-      this.environment = environment;
-    }
-
-    Optional<String> optional(String name) {
-      return Optional.ofNullable(environment.get(name)).map(String::trim).filter(value -> !value.isEmpty());
-    }
-
-    <T> T parse(String name, String fallback, Function<String, T> parser) {
-      String value = optional(name).orElse(fallback);
-      try {
-        return parser.apply(value);
-      } catch (IllegalArgumentException e) {
-        problems.add(name + ": " + e.getMessage());
-        return parser.apply(fallback);
-      }
-    }
-
-    <T> void parse(String name, String value, Function<String, T> parser, Consumer<T> use) {
-      try {
-        use.accept(parser.apply(value));
-      } catch (IllegalArgumentException e) {
-        problems.add(name + ": " + e.getMessage());
-      }
-    }
-
-    void problem(String problem) {
-      problems.add(problem);
-    }
-
-    void check(boolean valid, String problem, Runnable onValid) {
-      if (valid) {
-        onValid.run();
-      } else {
-        problems.add(problem);
-      }
-    }
-
-    void refuseUnknown(List<String> known) {
-      environment.keySet().stream()
-          .filter(name -> name.startsWith("DRIFTGUARD_") && !known.contains(name))
-          .sorted()
-          .forEach(name -> problems.add(name + ": unknown setting (known: " + String.join(", ", known) + ")"));
-    }
-
-    void throwIfProblems() {
-      if (!problems.isEmpty()) {
-        throw new SettingsException(problems);
-      }
-    }
   }
 }

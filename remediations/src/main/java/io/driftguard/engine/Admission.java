@@ -29,7 +29,7 @@ final class Admission {
   private final Ticker ticker;
   private final Duration eventBudget;
   private final BoundedLruSet handledEvents = new BoundedLruSet(REMEMBERED_EVENTS);
-  private final Coalescer<WriteEvent, Decision> coalescer = new Coalescer<>();
+  private final Coalescer<WriteEvent, Decision> coalescer;
 
   Admission(ScopeGuard scope, SiteDocuments documents, Ledger ledger, Clock clock, Ticker ticker, Duration eventBudget) {
     this.scope = scope;
@@ -38,6 +38,7 @@ final class Admission {
     this.clock = clock;
     this.ticker = ticker;
     this.eventBudget = eventBudget;
+    this.coalescer = new Coalescer<>(ticker);
   }
 
   /** An event of a delivery: refused, a duplicate, out of scope, in another instance's hands, or decided. */

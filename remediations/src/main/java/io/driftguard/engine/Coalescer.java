@@ -1,5 +1,6 @@
 package io.driftguard.engine;
 
+import io.driftguard.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,14 +17,26 @@ import java.util.function.Function;
  * One evaluation at a time per key (an app or slot). Callers that arrive while it runs do not each start their own:
  * they share the next evaluation, run by the first of them once the current one is done, and all get its result.
  * Evaluations always read fresh state, so the shared one sees every write the waiting events announced; it is given
- * every caller it answers (its own first), so its record can name them all.
+ * every caller it answers (its own first), so its record can name them all. How long a caller waits is measured on the
+ * injected {@link Ticker}, so that tests move time instead of waiting for it.
  */
 final class Coalescer<T, R> {
+
+  /**
+   * The longest a waiter blocks before it reads the ticker again: the result wakes it at once, and a deadline passed on
+   * a moved ticker is seen within this much real time.
+   */
+  private static final long RECHECK_NANOS = Duration.ofMillis(50).toNanos();
 
   /** The result of an evaluation, and whether this caller ran it or was served by another's. */
   record Served<R>(R result, boolean ranByThisCaller) {}
 
   private final Map<String, Slot<T, R>> slots = new HashMap<>();
+  private final Ticker ticker;
+
+  Coalescer(Ticker ticker) {
+    this.ticker = ticker;
+  }
 
   private static final class Slot<T, R> {
     Turn<T, R> running;
@@ -65,7 +78,7 @@ final class Coalescer<T, R> {
         leader = false;
       }
     }
-    long deadline = System.nanoTime() + maxWait.toNanos();
+    long deadline = ticker.nanos() + maxWait.toNanos();
     if (!leader) {
       return await(mine.result, deadline).map(result -> new Served<>(result, false));
     }
@@ -111,10 +124,20 @@ final class Coalescer<T, R> {
     turn.result.completeExceptionally(new TimeoutException("the evaluation ahead took longer than the event's budget"));
   }
 
-  private static <R> Optional<R> await(CompletableFuture<R> future, long deadlineNanos) {
+  /** The future's result, or empty when it failed or the ticker passed {@code deadlineNanos} first. */
+  private Optional<R> await(CompletableFuture<R> future, long deadlineNanos) {
     try {
-      return Optional.of(future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS));
-    } catch (TimeoutException | ExecutionException e) {
+      while (true) {
+        long left = Math.max(0, deadlineNanos - ticker.nanos());
+        try {
+          return Optional.of(future.get(Math.min(left, RECHECK_NANOS), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+          if (deadlineNanos - ticker.nanos() <= 0) {
+            return Optional.empty();
+          }
+        }
+      }
+    } catch (ExecutionException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

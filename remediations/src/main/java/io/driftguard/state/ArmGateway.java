@@ -1,7 +1,6 @@
 package io.driftguard.state;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpMethod;
@@ -16,14 +15,7 @@ import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
-import com.azure.core.management.exception.ManagementException;
-import com.azure.core.http.rest.PagedIterable;
 import com.azure.core.util.BinaryData;
-import com.azure.core.util.Context;
-import com.azure.json.JsonSerializable;
-import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
-import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
-import com.azure.resourcemanager.appservice.implementation.WebSiteManagementClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,29 +23,23 @@ import io.driftguard.time.Ticker;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.WriteVerb;
 import io.driftguard.resource.SiteRef;
-import io.driftguard.text.Printable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.X509TrustManager;
-import okhttp3.HttpUrl;
 
 /**
  * Reads and sparsely writes the {@link Document}s of sites and slots, one generic request each (one GET per read, one
- * PATCH, or PUT where ARM has no PATCH, holding only the given properties per fix), and lists sites and slots through
- * {@code azure-resourcemanager-appservice}'s low-level {@link WebAppsClient}; both through one pipeline. It never calls
- * the fluent API (which re-reads and PUTs whole configs) nor any operation that reveals secrets.
+ * PATCH, or PUT where ARM has no PATCH, holding only the given properties per fix), and lists sites and slots
+ * ({@link SiteLists}) and queries Resource Graph ({@link ResourceGraphEndpoint}); all through one pipeline, whose
+ * failures {@link ArmErrors} names. It never calls the fluent API (which re-reads and PUTs whole configs) nor any
+ * operation that reveals secrets.
  *
  * <p>Built once and shared; thread-safe. One HTTP pipeline serves every subscription. It sends nothing but to the
  * configured endpoint, and writes nothing but the catalog's documents, each with its own verb: a refused request fails
@@ -73,31 +59,21 @@ public final class ArmGateway {
   /** The code of an {@link ArmException} for an answer below 400 that is not the resource (nothing shows a write). */
   public static final String NOT_THE_RESOURCE = "NotTheResource";
 
-  /** The api-version the App Service SDK lists sites with; ARM's nextLink repeats its list's version. */
-  private static final String SITE_LIST_API_VERSION = "2025-03-01";
-
-  /** The longest skip token accepted from a list page or a checkpoint; ARM's are a few hundred characters. */
-  private static final int MAX_SKIP_TOKEN = 4096;
-
-  /** ARM's own token audience for the public cloud; custom endpoints (sandbox, proxies) use it too. */
-  private static final String PUBLIC_MANAGEMENT_AUDIENCE = AzureEnvironment.AZURE.getManagementEndpoint();
-
   private final HttpPipeline pipeline;
-  private final EndpointPinPolicy pin;
   private final PrefetchedCredential credential;
   private final String tokenScope;
-  private final AzureEnvironment environment;
   private final URI endpoint;
-  private final Map<String, WebAppsClient> clientsBySubscription = new ConcurrentHashMap<>();
+  private final SiteLists siteLists;
+  private final ResourceGraphEndpoint resourceGraph;
   private final ObjectMapper json = new ObjectMapper();
 
   private ArmGateway(Builder builder) {
     this.credential = builder.credential instanceof PrefetchedCredential prefetched ? prefetched
         : PrefetchedCredential.building(() -> builder.credential, builder.clock);
-    this.tokenScope = tokenScope(builder.endpoint);
-    this.environment = environmentFor(builder.endpoint);
-    this.endpoint = URI.create(environment.getResourceManagerEndpoint());
-    this.pin = new EndpointPinPolicy(builder.endpoint);
+    this.tokenScope = ArmEndpoints.tokenScope(builder.endpoint);
+    String resourceManagerEndpoint = ArmEndpoints.environmentFor(builder.endpoint).getResourceManagerEndpoint();
+    this.endpoint = URI.create(resourceManagerEndpoint);
+    EndpointPinPolicy pin = new EndpointPinPolicy(builder.endpoint);
     this.pipeline = new HttpPipelineBuilder()
         .httpClient(Transport.client(builder.trust, builder.tryTimeout))
         .policies(
@@ -116,6 +92,8 @@ public final class ArmGateway {
             new BearerTokenAuthenticationPolicy(credential, tokenScope),
             new ArmRequestCounter())
         .build();
+    this.siteLists = new SiteLists(pipeline, pin, resourceManagerEndpoint);
+    this.resourceGraph = new ResourceGraphEndpoint(pipeline, endpoint);
   }
 
   public static Builder builder() {
@@ -161,22 +139,21 @@ public final class ArmGateway {
    */
   private JsonNode send(HttpMethod method, SiteRef ref, String what, Optional<String> path, String body,
                         CallBudget usage) {
-    String url = endpoint + "subscriptions/" + segment(ref.subscriptionId()) + "/resourceGroups/"
-        + segment(ref.resourceGroup()) + "/providers/Microsoft.Web/sites/" + segment(ref.site())
-        + ref.slot().map(slot -> "/slots/" + segment(slot)).orElse("")
+    String url = endpoint + ArmEndpoints.sitePath(ref)
+        + ref.slot().map(slot -> "/slots/" + ArmEndpoints.segment(slot)).orElse("")
         + path.map(child -> "/" + child).orElse("") + "?api-version=" + API_VERSION;
     HttpRequest request = new HttpRequest(method, url);
     if (body != null) {
       request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body);
     }
-    return call(what, () -> {
+    return ArmErrors.call(what, () -> {
       try (HttpResponse response = pipeline.sendSync(request, usage.context())) {
         // Parsed from the bytes: no String copy of every answer.
         BinaryData answered = response.getBodyAsBinaryData();
         byte[] answer = answered == null ? new byte[0] : answered.toBytes();
         int status = response.getStatusCode();
         if (status >= 400) {
-          throw armError(what, status, new String(answer, StandardCharsets.UTF_8));
+          throw ArmErrors.fromAnswer(what, status, new String(answer, StandardCharsets.UTF_8));
         }
         JsonNode resource = status == 200 || status == 201 ? parsedObject(answer) : null;
         if (resource == null) {
@@ -199,29 +176,6 @@ public final class ArmGateway {
     }
   }
 
-  /** A name as one path segment, percent-encoded as the SDK does (resource groups may hold non-ASCII letters). */
-  private static String segment(String name) {
-    return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  /**
-   * ARM's error body as an exception that says what was being done: ARM's {@code {"error":{"code","message"}}}, or App
-   * Service's own {@code {"Code","Message","Details"}} (its refusals of a setting for a kind of site come that way).
-   */
-  private ArmException armError(String what, int status, String answer) {
-    JsonNode body;
-    try {
-      body = json.readTree(answer);
-    } catch (IOException e) {
-      body = json.missingNode();
-    }
-    JsonNode error = body.has("error") ? body.path("error") : body;
-    JsonNode code = error.has("code") ? error.path("code") : error.path("Code");
-    JsonNode message = error.has("message") ? error.path("message") : error.path("Message");
-    String shownCode = code.asText("Http" + status);
-    return new ArmException(status, shownCode, what + ": " + shownCode + " " + message.asText(""), null);
-  }
-
   /**
    * One page of a subscription's site list (sites only; slots are listed per site) or of a site's slots, and the skip
    * token of the next page: only the token, so that whoever stores it cannot choose where the next request goes.
@@ -230,80 +184,12 @@ public final class ArmGateway {
 
   /** GETs one page of {@code /subscriptions/{id}/providers/Microsoft.Web/sites}: from the start, or at a skip token. */
   public SitePage listSites(String subscriptionId, Optional<String> skipToken, CallBudget budget) {
-    String scope = "the site list of subscription " + subscriptionId;
-    URI listUri = endpoint.resolve("subscriptions/" + subscriptionId + "/providers/Microsoft.Web/sites");
-    skipToken.ifPresent(token -> requireValidSkipToken(scope, token));
-    return call(scope, () -> page(client(subscriptionId).list(budget.context()), scope, listUri, skipToken));
-  }
-
-  /**
-   * One page of an SDK list, from the start or at a skip token. The SDK would follow ARM's {@code nextLink} verbatim,
-   * through a URL parser of its own; each page's link is instead judged as the HTTP client would send it, and the next
-   * one is built from the endpoint, the list's path and the skip token alone.
-   */
-  private SitePage page(PagedIterable<SiteInner> list, String scope, URI listUri, Optional<String> skipToken) {
-    var pages = skipToken.isPresent() ? list.iterableByPage(nextLink(listUri, skipToken.get())) : list.iterableByPage();
-    var page = pages.iterator().next();
-    List<JsonNode> sites = new ArrayList<>();
-    page.getValue().forEach(site -> sites.add(listed(site)));
-    return new SitePage(sites,
-        Optional.ofNullable(page.getContinuationToken()).map(next -> skipTokenOf(scope, listUri, next)));
-  }
-
-  /** The next page's link, built here from the endpoint, the list path and the token: never taken from storage. */
-  private static String nextLink(URI listUri, String skipToken) {
-    return listUri + "?api-version=" + SITE_LIST_API_VERSION
-        + "&$skipToken=" + URLEncoder.encode(skipToken, StandardCharsets.UTF_8);
-  }
-
-  /**
-   * The skip token of ARM's {@code nextLink}, which must continue the same list on the same endpoint, as the HTTP
-   * client would read the link.
-   */
-  private String skipTokenOf(String scope, URI listUri, String nextLink) {
-    HttpUrl next;
-    try {
-      next = pin.check(nextLink);
-    } catch (RefusedRequestException e) {
-      throw refused(scope, "ARM's nextLink: " + e.getMessage());
-    }
-    if (!listUri.getPath().equalsIgnoreCase("/" + String.join("/", next.pathSegments()))) {
-      throw refused(scope, "ARM's nextLink does not continue this list on " + listUri.getAuthority());
-    }
-    for (String name : next.queryParameterNames()) {
-      String token = next.queryParameter(name);
-      if (name.equalsIgnoreCase("$skipToken") && token != null) {
-        requireValidSkipToken(scope, token);
-        return token;
-      }
-    }
-    throw refused(scope, "ARM's nextLink has no $skipToken");
+    return siteLists.listSites(subscriptionId, skipToken, budget);
   }
 
   /** Whether a skip token is one ARM could have issued: printable ASCII of reasonable length, nothing else. */
   public static boolean isValidSkipToken(String token) {
-    return token != null && !token.isEmpty() && token.length() <= MAX_SKIP_TOKEN
-        && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-  }
-
-  private static void requireValidSkipToken(String scope, String token) {
-    if (!isValidSkipToken(token)) {
-      throw refused(scope, "the skip token is not one ARM could have issued");
-    }
-  }
-
-  private static ArmException refused(String scope, String why) {
-    return new ArmException(REFUSED, "RequestRefused", scope + ": " + why, null);
-  }
-
-  /** Resource Graph's query endpoint, under the ARM endpoint: the same pipeline, pin and token serve it. */
-  static final String RESOURCE_GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources";
-  private static final String RESOURCE_GRAPH_API_VERSION = "2022-10-01";
-
-  /** Whether a request is a Resource Graph query: a read, though a POST, with its own quota instead of ARM's buckets. */
-  static boolean isResourceGraphQuery(HttpRequest request) {
-    return request.getHttpMethod() == HttpMethod.POST
-        && RESOURCE_GRAPH_PATH.equalsIgnoreCase(request.getUrl().getPath());
+    return SiteLists.isValidSkipToken(token);
   }
 
   /** Resource Graph's answer to one query page, with the headers that say how much of its quota is left. */
@@ -311,44 +197,12 @@ public final class ArmGateway {
 
   /** POSTs one Resource Graph query ({@code {"subscriptions":..., "query":..., "options":...}}). */
   public GraphAnswer queryResourceGraph(ObjectNode request, CallBudget budget) {
-    String scope = "the Resource Graph query";
-    HttpRequest post = new HttpRequest(HttpMethod.POST,
-        endpoint.resolve(RESOURCE_GRAPH_PATH.substring(1) + "?api-version=" + RESOURCE_GRAPH_API_VERSION).toString())
-        .setHeader(HttpHeaderName.CONTENT_TYPE, "application/json")
-        .setBody(request.toString());
-    return call(scope, () -> {
-      try (HttpResponse response = pipeline.sendSync(post, budget.context())) {
-        String body = response.getBodyAsBinaryData() == null ? "" : response.getBodyAsBinaryData().toString();
-        JsonNode answer = body.isBlank() ? json.createObjectNode() : json.readTree(body);
-        if (response.getStatusCode() >= 400) {
-          String code = answer.path("error").path("code").asText("Http" + response.getStatusCode());
-          throw new ArmException(response.getStatusCode(), code, scope + ": " + Printable.abbreviate(code) + " "
-              + Printable.abbreviate(answer.path("error").path("message").asText("")), null);
-        }
-        return new GraphAnswer(answer, response.getHeaders());
-      } catch (IOException e) {
-        throw new ArmException(200, "UnreadableResponse", scope + ": the answer is not JSON", e);
-      }
-    });
+    return resourceGraph.query(request, budget);
   }
 
   /** GETs the deployment slots of a site, every page. */
   public List<JsonNode> listSlots(SiteRef site, CallBudget budget) {
-    WebAppsClient client = client(site.subscriptionId());
-    String scope = "the slots of " + site.displayName();
-    URI listUri = endpoint.resolve("subscriptions/" + segment(site.subscriptionId()) + "/resourceGroups/"
-        + segment(site.resourceGroup()) + "/providers/Microsoft.Web/sites/" + segment(site.site()) + "/slots");
-    return call(scope, () -> {
-      List<JsonNode> slots = new ArrayList<>();
-      Optional<String> skipToken = Optional.empty();
-      do {
-        SitePage page = page(client.listSlots(site.resourceGroup(), site.site(), budget.context()), scope, listUri,
-            skipToken);
-        slots.addAll(page.sites());
-        skipToken = page.skipToken();
-      } while (skipToken.isPresent());
-      return slots;
-    });
+    return siteLists.listSlots(site, budget);
   }
 
   /**
@@ -365,109 +219,9 @@ public final class ArmGateway {
     return listed;
   }
 
-  /**
-   * The App Service client alone, as {@code AppServiceManager} builds it: the manager would also build Key Vault,
-   * Storage, Authorization, DNS and MSI managers driftguard never calls (some 700 classes, seconds of a cold start).
-   */
-  private WebAppsClient client(String subscriptionId) {
-    return clientsBySubscription.computeIfAbsent(subscriptionId, id -> new WebSiteManagementClientBuilder()
-        .pipeline(pipeline).endpoint(environment.getResourceManagerEndpoint()).subscriptionId(id)
-        .buildClient().getWebApps());
-  }
-
-  private interface SdkCall<T> {
-    T run();
-  }
-
-  /**
-   * A listed site as JSON, with its id and {@code properties.sku}: the SDK's JSON form leaves out read-only fields, and
-   * the plan's sku is how the hosting model tells Consumption from Premium and Dedicated.
-   */
-  private JsonNode listed(SiteInner site) {
-    ObjectNode resource = (ObjectNode) toJson(site).orElseThrow();
-    resource.put("id", site.id());
-    if (site.sku() != null && resource.get("properties") instanceof ObjectNode properties) {
-      properties.put("sku", site.sku());
-    }
-    return resource;
-  }
-
-  /** The resource as JSON, or empty when ARM answered without a body (202). */
-  private Optional<JsonNode> toJson(JsonSerializable<?> resource) {
-    if (resource == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(json.readTree(resource.toJsonString()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Runs an SDK call, turning its failures into {@link ArmException}s that say what was being done. */
-  private <T> T call(String what, SdkCall<T> sdkCall) {
-    try {
-      return sdkCall.run();
-    } catch (ArmException e) {
-      throw e;
-    } catch (ManagementException e) {
-      String code = e.getValue() == null ? "HttpError" : e.getValue().getCode();
-      String message = e.getValue() == null ? "" : e.getValue().getMessage();
-      throw new ArmException(e.getResponse().getStatusCode(), code,
-          what + ": " + Printable.abbreviate(code) + " " + Printable.abbreviate(message), e);
-    } catch (HttpResponseException e) {
-      if (e.getResponse() == null) {
-        // No ARM answer at all: the credential could not get a token (ClientAuthenticationException and the like).
-        throw new ArmException(0, "NoToken", what + ": no access token: " + firstLine(e.getMessage()), e);
-      }
-      int status = e.getResponse().getStatusCode();
-      throw new ArmException(status, "Http" + status, what + ": HTTP " + status, e);
-    } catch (RuntimeException e) {
-      Optional<RefusedRequestException> refusal = Failures.causeOfType(e, RefusedRequestException.class);
-      if (refusal.isPresent()) {
-        throw refused(what, refusal.get().getMessage());
-      }
-      Optional<FailFastException> failFast = Failures.causeOfType(e, FailFastException.class);
-      if (failFast.isPresent()) {
-        throw new ArmException(0, "FailFast", what + ": " + failFast.get().getMessage(), e);
-      }
-      if (Failures.isTransportFailure(e)) {
-        throw new ArmException(0, "NoResponse", what + ": no response (" + rootCause(e) + ")", e);
-      }
-      throw e;
-    }
-  }
-
-  private static String firstLine(String message) {
-    return message == null ? "" : message.lines().findFirst().orElse("");
-  }
-
-  private static String rootCause(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName();
-  }
-
-  private static AzureEnvironment environmentFor(URI endpoint) {
-    String url = endpoint.toString().endsWith("/") ? endpoint.toString() : endpoint + "/";
-    for (AzureEnvironment known : AzureEnvironment.knownEnvironments()) {
-      if (known.getResourceManagerEndpoint().equalsIgnoreCase(url)) {
-        return known;
-      }
-    }
-    Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
-    endpoints.put("resourceManagerEndpointUrl", url);
-    return new AzureEnvironment(endpoints);
-  }
-
   /** The token scope for an ARM endpoint: its cloud's management audience, the public one for custom endpoints. */
   public static String tokenScope(URI endpoint) {
-    AzureEnvironment environment = environmentFor(endpoint);
-    String audience = AzureEnvironment.knownEnvironments().contains(environment)
-        ? environment.getManagementEndpoint() : PUBLIC_MANAGEMENT_AUDIENCE;
-    return audience + "/.default";
+    return ArmEndpoints.tokenScope(endpoint);
   }
 
   /** Settings for the gateway; the defaults are the SDK's own retry defaults. */

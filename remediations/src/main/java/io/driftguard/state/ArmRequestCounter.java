@@ -25,7 +25,7 @@ final class ArmRequestCounter implements HttpPipelinePolicy {
 
   private static void count(HttpPipelineCallContext context) {
     boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET
-        || ArmGateway.isResourceGraphQuery(context.getHttpRequest());
+        || ResourceGraphEndpoint.isQuery(context.getHttpRequest());
     context.getData(CallBudget.CONTEXT_KEY).ifPresent(usage -> ((CallBudget) usage).record(read));
   }
 }

@@ -36,7 +36,7 @@ final class RateLimitPolicy extends ArmPolicy {
 
   @Override
   void before(HttpPipelineCallContext context) {
-    if (ArmGateway.isResourceGraphQuery(context.getHttpRequest())) {
+    if (ResourceGraphEndpoint.isQuery(context.getHttpRequest())) {
       return; // Resource Graph has its own per-user quota, which the sweep's query gate keeps to.
     }
     boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET;
@@ -51,7 +51,7 @@ final class RateLimitPolicy extends ArmPolicy {
 
   @Override
   void after(HttpPipelineCallContext context, HttpResponse response) {
-    if (ArmGateway.isResourceGraphQuery(context.getHttpRequest())) {
+    if (ResourceGraphEndpoint.isQuery(context.getHttpRequest())) {
       return;
     }
     boolean read = context.getHttpRequest().getHttpMethod() == HttpMethod.GET;

@@ -41,7 +41,7 @@ final class WriteTargetPolicy extends ArmPolicy {
   @Override
   void before(HttpPipelineCallContext context) {
     HttpMethod method = context.getHttpRequest().getHttpMethod();
-    if (method == HttpMethod.GET || ArmGateway.isResourceGraphQuery(context.getHttpRequest())) {
+    if (method == HttpMethod.GET || ResourceGraphEndpoint.isQuery(context.getHttpRequest())) {
       return;
     }
     // The path as OkHttp sends it: java.net.URL keeps a '\\' that OkHttp turns into a '/', one segment into two.

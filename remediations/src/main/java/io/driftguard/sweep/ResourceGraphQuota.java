@@ -15,11 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class ResourceGraphQuota {
 
-  /** Waits for a while: {@link #SLEEP} in production, a clock that moves forward in tests. */
+  /** Waits for a while: the injected ticker's sleep in production, a clock that moves forward in tests. */
   public interface Pause {
     void pause(Duration duration) throws InterruptedException;
-
-    Pause SLEEP = duration -> Thread.sleep(duration.toMillis());
   }
 
   static final HttpHeaderName REMAINING = HttpHeaderName.fromString("x-ms-user-quota-remaining");
