@@ -20,6 +20,14 @@ param suffix string
 @description('Minimum TLS version of the app and its SCM site.')
 param minTls string
 
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of each Flex Consumption instance, in MB (512 has 0.25 of a core, 2048 one core, 4096 two): the always-ready instance is billed for it around the clock. BENCHMARKS.md, "Cost and memory", has the measured peak and the trade-off.')
+param instanceMemoryMB int
+
 var functionAppName = '${namePrefix}-${suffix}'
 var storageAccountName = take('st${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
 var deploymentContainerName = 'app-package'
@@ -133,7 +141,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       }
       scaleAndConcurrency: {
         maximumInstanceCount: 40
-        instanceMemoryMB: 2048
+        instanceMemoryMB: instanceMemoryMB
         // One warm instance for the Event Grid function: the first delivery after a cold start can fail otherwise.
         alwaysReady: [
           {
