@@ -84,7 +84,7 @@ param minTls string = '1.2'
   2048
   4096
 ])
-@description('Memory of each of driftguard\'s Flex Consumption instances, in MB. 512 holds the measured peak with room to spare (BENCHMARKS.md, "Cost and memory") at a quarter of the always-ready cost of 2048; 2048 (one core instead of a quarter) starts scale-out instances about four times faster.')
+@description('Memory of each of driftguard\'s Flex Consumption instances, in MB. 512 holds the measured peak with room to spare (BENCHMARKS.md, "Memory and instance size") at a quarter of the always-ready cost of 2048; 2048 (one core instead of a quarter) starts scale-out instances about four times faster.')
 param instanceMemoryMB int = 512
 
 @allowed([

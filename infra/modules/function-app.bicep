@@ -25,7 +25,7 @@ param minTls string
   2048
   4096
 ])
-@description('Memory of each Flex Consumption instance, in MB (512 has 0.25 of a core, 2048 one core, 4096 two): the always-ready instance is billed for it around the clock. BENCHMARKS.md, "Cost and memory", has the measured peak and the trade-off.')
+@description('Memory of each Flex Consumption instance, in MB (512 has 0.25 of a core, 2048 one core, 4096 two): the always-ready instance is billed for it around the clock. BENCHMARKS.md, "Memory and instance size", has the measured peak and the trade-off.')
 param instanceMemoryMB int
 
 var functionAppName = '${namePrefix}-${suffix}'

@@ -331,8 +331,8 @@ class BicepTemplateTest {
   }
 
   /**
-   * The instance size is the one BENCHMARKS.md measured and chose ("Cost and memory"), a parameter of main.bicep that
-   * reaches the plan's scaleAndConcurrency, and only one of Flex Consumption's three sizes.
+   * The instance size is the one BENCHMARKS.md measured and chose ("Memory and instance size"), a parameter of
+   * main.bicep that reaches the plan's scaleAndConcurrency, and only one of Flex Consumption's three sizes.
    */
   @Test
   void instancesHaveTheMemorySizeTheBenchmarksChose() throws IOException {
