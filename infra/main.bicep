@@ -86,6 +86,14 @@ param alertOnFixes bool = true
 param minTls string = '1.2'
 
 @allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of each of driftguard\'s Flex Consumption instances, in MB. 512 holds the measured peak with room to spare (BENCHMARKS.md, "Memory and instance size") at a quarter of the always-ready cost of 2048; 2048 (one core instead of a quarter) starts scale-out instances about four times faster.')
+param instanceMemoryMB int = 512
+
+@allowed([
   'Disabled'
   'FtpsOnly'
 ])
@@ -217,6 +225,7 @@ module app 'modules/function-app.bicep' = {
     suffix: suffix
     minTls: minTls
     privateNetworking: privateNetworking
+    instanceMemoryMB: instanceMemoryMB
   }
 }
 

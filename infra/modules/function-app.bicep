@@ -23,6 +23,14 @@ param minTls string
 @description('Private networking, off when {}: {"integrationSubnetId": "<subnet delegated to Microsoft.App/environments>", "privateEndpointSubnetId": "<subnet>", "privateDnsZoneIds": {"blob": "<zone id>", "queue": "<zone id>", "table": "<zone id>"}} (infra/README.md, Private networking).')
 param privateNetworking object = {}
 
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of each Flex Consumption instance, in MB (512 has 0.25 of a core, 2048 one core, 4096 two): the always-ready instance is billed for it around the clock. BENCHMARKS.md, "Memory and instance size", has the measured peak and the trade-off.')
+param instanceMemoryMB int
+
 var functionAppName = '${namePrefix}-${suffix}'
 var storageAccountName = take('st${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
 var deploymentContainerName = 'app-package'
@@ -190,7 +198,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       }
       scaleAndConcurrency: {
         maximumInstanceCount: 40
-        instanceMemoryMB: 2048
+        instanceMemoryMB: instanceMemoryMB
         // One warm instance for the Event Grid function: the first delivery after a cold start can fail otherwise.
         alwaysReady: [
           {

@@ -334,6 +334,28 @@ class BicepTemplateTest {
   }
 
   /**
+   * The instance size is the one BENCHMARKS.md measured and chose ("Memory and instance size"), a parameter of
+   * main.bicep that reaches the plan's scaleAndConcurrency, and only one of Flex Consumption's three sizes.
+   */
+  @Test
+  void instancesHaveTheMemorySizeTheBenchmarksChose() throws IOException {
+    String main = text("main.bicep");
+    String app = text("modules/function-app.bicep");
+    Matcher chosen = Pattern.compile("param instanceMemoryMB int = (\\d+)").matcher(main);
+    assertTrue(chosen.find(), "main.bicep declares instanceMemoryMB with a default");
+    assertEquals("512", chosen.group(1), "the size BENCHMARKS.md chose");
+    assertTrue(Files.readString(INFRA.resolve("../BENCHMARKS.md"))
+        .contains("`instanceMemoryMB` defaults to " + chosen.group(1) + " MB"), "BENCHMARKS.md names the default");
+    assertContains(main, "instanceMemoryMB: instanceMemoryMB");
+    assertTrue(Pattern.compile("scaleAndConcurrency: \\{[^}]*instanceMemoryMB: instanceMemoryMB").matcher(app).find(),
+        "the plan's instances take the parameter");
+    for (String bicep : List.of(main, app)) {
+      assertTrue(Pattern.compile("@allowed\\(\\[\\s*512\\s+2048\\s+4096\\s*\\]\\)\\s*@description\\((?:[^()']|'(?:[^'\\\\]|\\\\.)*')*\\)"
+          + "\\s*param instanceMemoryMB int").matcher(bicep).find(), "only Flex Consumption's sizes are allowed");
+    }
+  }
+
+  /**
    * Without a location ARM answers "The parameter location has an invalid value" (open bicep-types-az issues #1317,
    * #1504, #1527, #1529, #1571); the type definition lacks the property, so its warning (BCP187) is silenced on the line.
    */
