@@ -30,6 +30,9 @@ param mode string = 'notify'
 @description('Whether app owners may exempt their apps by tag (DRIFTGUARD_TAG_EXEMPTIONS): honour the driftguard-exempt and driftguard-mode=off tags (findings recorded as exempted), report them but run the normal mode, or ignore every driftguard tag.')
 param tagExemptions string = 'honour'
 
+@description('How long a finding stands before on-call is reminded of it (DRIFTGUARD_REMINDER_INTERVAL), e.g. 1d or P7D; off: never. A standing finding otherwise pages nobody.')
+param reminderInterval string = '1d'
+
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: README, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
@@ -207,6 +210,7 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_SWEEP_PARALLELISM: string(sweepParallelism)
       DRIFTGUARD_SWEEP_SOURCE: sweepSource
       DRIFTGUARD_TAG_EXEMPTIONS: tagExemptions
+      DRIFTGUARD_REMINDER_INTERVAL: reminderInterval
     }, controlSettings)
   }
 }

@@ -28,6 +28,7 @@ param alertOnFixes bool
 var findingsTable = loadJsonContent('../alerts/findings-table.json')
 var findingsQuery = loadTextContent('../alerts/driftguard-findings.kql')
 var fixesQuery = loadTextContent('../alerts/driftguard-fixes.kql')
+var exemptionsQuery = loadTextContent('../alerts/driftguard-exemptions.kql')
 
 // The rows go to the table as they are: TargetResourceId is an ordinary column, the alert rules' resourceIdColumn.
 // _ResourceId is reserved (a declared column name must start with a letter), so nothing writes it.
@@ -72,7 +73,16 @@ var fixRules = [
     query: trim(fixesQuery)
   }
 ]
-var rules = alertOnFixes ? concat(findingRules, fixRules) : findingRules
+// Exemptions are visible: told once when one starts (or changes) and once when it ends, at low severity.
+var exemptionRules = [
+  {
+    name: 'exemptions'
+    displayName: '${namePrefix}: exemption started or ended'
+    severity: 3
+    query: trim(exemptionsQuery)
+  }
+]
+var rules = concat(findingRules, exemptionRules, alertOnFixes ? fixRules : [])
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
   name: workspaceName

@@ -11,12 +11,14 @@ import com.azure.monitor.ingestion.models.LogsUploadOptions;
 import io.driftguard.config.Settings.AlertTarget;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.FindingsSink;
+import io.driftguard.engine.Notice;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.EndpointPinPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends an event's finding rows to a custom Log Analytics table through the Logs Ingestion API, all in one upload,
@@ -27,11 +29,13 @@ public final class LogsIngestionSink implements FindingsSink {
 
   private final LogsIngestionClientBuilder builder;
   private final AlertTarget target;
+  private final Optional<String> self;
   private final Clock clock;
   private volatile LogsIngestionClient client;
 
+  /** {@code self}: driftguard's own function app, which its failure rows target; empty where it is not known. */
   public LogsIngestionSink(AlertTarget target, TokenCredential credential, HttpClient httpClient,
-                           ExponentialBackoffOptions backoff, Clock clock) {
+                           ExponentialBackoffOptions backoff, Optional<String> self, Clock clock) {
     LogsIngestionClientBuilder builder = new LogsIngestionClientBuilder()
         .endpoint(target.endpoint().toString())
         .credential(credential)
@@ -42,6 +46,7 @@ public final class LogsIngestionSink implements FindingsSink {
     }
     this.builder = builder;
     this.target = target;
+    this.self = self;
     this.clock = clock;
   }
 
@@ -50,18 +55,18 @@ public final class LogsIngestionSink implements FindingsSink {
    * nothing is lost. The failures are collected rather than thrown by the SDK, whose own error line says only "null".
    */
   @Override
-  public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
-    upload(FindingRows.of(event, alsoAnswered, decision, clock.instant()));
+  public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision, List<Notice> notices) {
+    upload(FindingRows.of(event, alsoAnswered, decision, notices, self, clock.instant()));
   }
 
   @Override
   public void publishRefusedListing(Decision refusal, String runId) {
-    upload(List.of(FindingRows.ofRefusedListing(refusal, runId, clock.instant())));
+    upload(List.of(FindingRows.ofRefusedListing(refusal, runId, self, clock.instant())));
   }
 
   @Override
   public void sweepAbandoned(String subscription, String messageId, String problem) {
-    upload(List.of(FindingRows.abandonedSweep(subscription, messageId, problem, clock.instant())));
+    upload(List.of(FindingRows.abandonedSweep(subscription, messageId, problem, self, clock.instant())));
   }
 
   private void upload(List<Map<String, Object>> rows) {

@@ -11,8 +11,10 @@ import io.driftguard.alert.LogsIngestionSink;
 import io.driftguard.config.Settings.StorageTarget;
 import io.driftguard.engine.AuditTrail;
 import io.driftguard.engine.EventClaims;
+import io.driftguard.engine.FindingStates;
 import io.driftguard.engine.FindingsSink;
 import io.driftguard.engine.FlapGuard;
+import io.driftguard.engine.Ledger;
 import io.driftguard.engine.Remediator;
 import io.driftguard.engine.ScopeGuard;
 import io.driftguard.fanout.QueuedSweeps;
@@ -20,6 +22,7 @@ import io.driftguard.fanout.SweepQueue;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
 import io.driftguard.record.TableEventClaims;
+import io.driftguard.record.TableFindingStates;
 import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
 import io.driftguard.record.TableSweepCheckpoints;
@@ -33,6 +36,7 @@ import io.driftguard.sweep.Sweeper;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.PrefetchedCredential;
 import io.driftguard.state.RetrySettings;
+import io.driftguard.state.StateReader;
 import io.driftguard.state.Transport;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,19 +137,25 @@ public final class Driftguard {
     Optional<TableStorage> storage = settings.storage()
         .map(target -> TableStorage.connect(target, effectiveCredential, httpClient, RetrySettings.bestEffort(backoff)));
     FindingsSink sink = settings.alerts()
-        .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
+        .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff,
+            settings.selfResourceId(), clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
     ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget());
     ModePolicy modes = new ModePolicy(settings.mode(), settings.controlModes(), settings.tagExemptions(), clock);
-    Remediator engine = new Remediator(
-        new ScopeGuard(settings.subscriptions(), self),
-        arm,
-        catalog,
-        modes,
+    Ledger ledger = new Ledger(
+        storage.<EventClaims>map(TableEventClaims::new).orElse(EventClaims.NONE),
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
         storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
-        storage.<EventClaims>map(TableEventClaims::new).orElse(EventClaims.NONE),
+        storage.<FindingStates>map(TableFindingStates::new).orElse(FindingStates.NONE),
+        settings.reminderInterval(),
+        clock);
+    Remediator engine = new Remediator(
+        new ScopeGuard(settings.subscriptions(), self),
+        new StateReader(arm),
+        catalog,
+        modes,
+        ledger,
         sink,
         clock,
         settings.arm().eventBudget());
@@ -178,9 +188,18 @@ public final class Driftguard {
 
   /** The audit trail alone, for {@code history}: nothing else is built. */
   public static TableAuditTrail auditTrail(Settings settings) {
+    return new TableAuditTrail(tables(settings), Clock.systemUTC());
+  }
+
+  /** Where findings stand alone, for {@code findings} and {@code history}: nothing else is built. */
+  public static TableFindingStates findingStates(Settings settings) {
+    return new TableFindingStates(tables(settings));
+  }
+
+  private static TableStorage tables(Settings settings) {
     StorageTarget target = settings.storage().orElseThrow(() -> new SettingsException(List.of(
         "no Table storage configured: set " + Settings.STORAGE_CONNECTION + " or " + Settings.STORAGE_ACCOUNT)));
-    return new TableAuditTrail(TableStorage.connect(target, credentialFor(settings), null, RetrySettings.sdkDefault()), Clock.systemUTC());
+    return TableStorage.connect(target, credentialFor(settings), null, RetrySettings.sdkDefault());
   }
 
   private static TokenCredential credentialFor(Settings settings) {

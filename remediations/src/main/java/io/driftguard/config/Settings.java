@@ -7,6 +7,7 @@ import io.driftguard.controls.TlsVersion;
 import io.driftguard.policy.Mode;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.policy.TagExemptions;
+import io.driftguard.resource.InvalidResourceIdException;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.sweep.SweepSource;
 import io.driftguard.state.CircuitBreaker;
@@ -42,7 +43,9 @@ public record Settings(
     FlapLimits flapping,
     ArmLimits arm,
     SweepSettings sweeps,
-    TagExemptions tagExemptions) {
+    TagExemptions tagExemptions,
+    Optional<Duration> reminderInterval,
+    Optional<String> selfResourceId) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -77,6 +80,13 @@ public record Settings(
   public static final String STORAGE_TABLE_URI = "AzureWebJobsStorage__tableServiceUri";
   /** Where the reconcile timer queues one sweep per subscription (the host's queue trigger reads the same account). */
   public static final String STORAGE_QUEUE_URI = "AzureWebJobsStorage__queueServiceUri";
+  /** How long a finding stands before people are reminded of it; {@code off}: never. */
+  public static final String REMINDER_INTERVAL = "DRIFTGUARD_REMINDER_INTERVAL";
+  /** Set by App Service in every function app: driftguard's own app, which its failure rows target. */
+  public static final String WEBSITE_SITE_NAME = "WEBSITE_SITE_NAME";
+  public static final String WEBSITE_RESOURCE_GROUP = "WEBSITE_RESOURCE_GROUP";
+  /** {@code <subscription>+<resource group>-<region>webspace[-Linux]}: the subscription before the '+'. */
+  public static final String WEBSITE_OWNER_NAME = "WEBSITE_OWNER_NAME";
   public static final String IDENTITY_ENDPOINT = "IDENTITY_ENDPOINT";
   public static final String IDENTITY_HEADER = "IDENTITY_HEADER";
 
@@ -122,7 +132,7 @@ public record Settings(
     List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
         ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
-        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, SWEEP_SOURCE));
+        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, SWEEP_SOURCE, REMINDER_INTERVAL));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -177,10 +187,34 @@ public record Settings(
         reader.parse(SWEEP_PARALLELISM, "8", Settings::positiveInt),
         reader.parse(SWEEP_SOURCE, "resourcegraph", SweepSource::parse));
     TagExemptions tagExemptions = reader.parse(TAG_EXEMPTIONS, "honour", TagExemptions::parse);
+    Optional<Duration> reminder = reader.parse(REMINDER_INTERVAL, "1d",
+        value -> value.trim().equalsIgnoreCase("off") ? Optional.<Duration>empty() : Optional.of(Durations.parse(value)));
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping, arm, sweeps, tagExemptions);
+        flapping, arm, sweeps, tagExemptions, reminder, selfResourceId(reader));
+  }
+
+  /**
+   * driftguard's own function app, from what App Service sets in it; empty outside Azure, or when a value would not
+   * make an ARM id (then its failure rows target what failed).
+   */
+  private static Optional<String> selfResourceId(Reader reader) {
+    Optional<String> site = reader.optional(WEBSITE_SITE_NAME);
+    Optional<String> group = reader.optional(WEBSITE_RESOURCE_GROUP);
+    Optional<String> subscription = reader.optional(WEBSITE_OWNER_NAME)
+        .map(owner -> owner.contains("+") ? owner.substring(0, owner.indexOf('+')) : "")
+        .filter(ResourceIds::isGuid);
+    if (site.isEmpty() || group.isEmpty() || subscription.isEmpty()) {
+      return Optional.empty();
+    }
+    String id = "/subscriptions/" + subscription.get() + "/resourceGroups/" + group.get()
+        + "/providers/Microsoft.Web/sites/" + site.get();
+    try {
+      return Optional.of(ResourceIds.parse(id).site().id());
+    } catch (InvalidResourceIdException e) {
+      return Optional.empty();
+    }
   }
 
   /** A report-only control has no fix: asking for one is a mistake to say at start, not a silent notify later. */

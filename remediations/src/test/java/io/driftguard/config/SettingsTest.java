@@ -18,6 +18,27 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
 
   @Test
+  void remindersComeDailyUnlessSetOtherwiseOrOff() {
+    assertEquals(Optional.of(java.time.Duration.ofDays(1)), Settings.from(Map.of()).reminderInterval());
+    assertEquals(Optional.of(java.time.Duration.ofDays(7)),
+        Settings.from(Map.of("DRIFTGUARD_REMINDER_INTERVAL", "P7D")).reminderInterval());
+    assertEquals(Optional.empty(), Settings.from(Map.of("DRIFTGUARD_REMINDER_INTERVAL", "off")).reminderInterval());
+    assertThrows(SettingsException.class, () -> Settings.from(Map.of("DRIFTGUARD_REMINDER_INTERVAL", "sometimes")));
+  }
+
+  /** App Service names the app driftguard runs in; its failure rows target it. */
+  @Test
+  void driftguardsOwnAppComesFromWhatAppServiceSets() {
+    Map<String, String> inAzure = Map.of("WEBSITE_SITE_NAME", "func-driftguard", "WEBSITE_RESOURCE_GROUP", "rg-driftguard",
+        "WEBSITE_OWNER_NAME", "00000000-0000-0000-0000-00000000d9d9+rg-driftguard-WestEuropewebspace-Linux");
+    assertEquals(Optional.of("/subscriptions/00000000-0000-0000-0000-00000000d9d9/resourceGroups/rg-driftguard"
+        + "/providers/Microsoft.Web/sites/func-driftguard"), Settings.from(inAzure).selfResourceId());
+    assertEquals(Optional.empty(), Settings.from(Map.of()).selfResourceId());
+    assertEquals(Optional.empty(), Settings.from(Map.of("WEBSITE_SITE_NAME", "func-driftguard", "WEBSITE_RESOURCE_GROUP",
+        "rg", "WEBSITE_OWNER_NAME", "not-a-subscription+rg")).selfResourceId());
+  }
+
+  @Test
   void defaultsAreSafe() {
     Settings settings = Settings.from(Map.of());
     assertEquals(Mode.NOTIFY, settings.mode());
