@@ -56,8 +56,11 @@ param alertWebhookUrls array = []
 @description('Resource id of an existing action group to notify instead of creating one.')
 param existingActionGroupId string = ''
 
-@description('Also alert (severity 3) when driftguard fixed something in autofix mode.')
-param alertOnFixes bool = true
+@description('Resource id of an existing action group for driftguard\'s own failures (the platform team\'s), so that it need not receive every app team\'s findings; empty: the findings\' action group.')
+param existingFailuresActionGroupId string = ''
+
+@description('Also alert (severity 3) when driftguard fixed something in autofix mode; off unless asked.')
+param alertOnFixes bool = false
 
 @allowed([
   '1.2'
@@ -171,6 +174,7 @@ module alerting 'modules/alerting.bicep' = {
     alertEmails: alertEmails
     alertWebhookUrls: alertWebhookUrls
     existingActionGroupId: existingActionGroupId
+    existingFailuresActionGroupId: existingFailuresActionGroupId
     alertOnFixes: alertOnFixes
   }
 }

@@ -22,6 +22,9 @@ param alertWebhookUrls array
 @description('Existing action group to notify instead of creating one; empty creates one.')
 param existingActionGroupId string
 
+@description('Existing action group for driftguard\'s own failures (the platform team\'s); empty: the findings\' group.')
+param existingFailuresActionGroupId string
+
 @description('Also alert (severity 3) on fixes made in autofix mode.')
 param alertOnFixes bool
 
@@ -29,6 +32,7 @@ var findingsTable = loadJsonContent('../alerts/findings-table.json')
 var findingsQuery = loadTextContent('../alerts/driftguard-findings.kql')
 var fixesQuery = loadTextContent('../alerts/driftguard-fixes.kql')
 var exemptionsQuery = loadTextContent('../alerts/driftguard-exemptions.kql')
+var failuresQuery = loadTextContent('../alerts/driftguard-failures.kql')
 
 // The rows go to the table as they are: TargetResourceId is an ordinary column, the alert rules' resourceIdColumn.
 // _ResourceId is reserved (a declared column name must start with a letter), so nothing writes it.
@@ -48,21 +52,32 @@ var streamDeclaration = {
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var actionGroupName = 'ag-${namePrefix}'
 var actionGroupId = empty(existingActionGroupId) ? resourceId('Microsoft.Insights/actionGroups', actionGroupName) : existingActionGroupId
+var failuresActionGroupId = empty(existingFailuresActionGroupId) ? actionGroupId : existingFailuresActionGroupId
 
-// Azure fixes a rule's severity, so the rows' Severity (0-4) picks the rule: driftguard's own failures, failed fixes
-// and back-offs (Severity <= 1) fire at severity 1; findings left alone (Severity >= 2) at severity 2.
+// Azure fixes a rule's severity, so the rows' Severity (0-4) picks the rule: failed fixes and back-offs
+// (Severity <= 1) fire at severity 1; findings left alone (Severity >= 2) at severity 2. driftguard's own failures
+// have a rule of their own, which may notify another action group.
 var findingRules = [
   {
     name: 'findings-errors'
-    displayName: '${namePrefix}: fix failed, backed off, or driftguard failed'
+    displayName: '${namePrefix}: fix failed or backed off'
     severity: 1
     query: '${trim(findingsQuery)}\n| where Severity <= 1'
+    actionGroup: actionGroupId
   }
   {
     name: 'findings'
     displayName: '${namePrefix}: insecure function app setting'
     severity: 2
     query: '${trim(findingsQuery)}\n| where Severity >= 2'
+    actionGroup: actionGroupId
+  }
+  {
+    name: 'failures'
+    displayName: '${namePrefix}: driftguard failed'
+    severity: 1
+    query: trim(failuresQuery)
+    actionGroup: failuresActionGroupId
   }
 ]
 var fixRules = [
@@ -71,6 +86,7 @@ var fixRules = [
     displayName: '${namePrefix}: function app setting fixed'
     severity: 3
     query: trim(fixesQuery)
+    actionGroup: actionGroupId
   }
 ]
 // Exemptions are visible: told once when one starts (or changes) and once when it ends, at low severity.
@@ -80,6 +96,7 @@ var exemptionRules = [
     displayName: '${namePrefix}: exemption started or ended'
     severity: 3
     query: trim(exemptionsQuery)
+    actionGroup: actionGroupId
   }
 ]
 var rules = concat(findingRules, exemptionRules, alertOnFixes ? fixRules : [])
@@ -213,7 +230,7 @@ resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for r
     }
     actions: {
       actionGroups: [
-        actionGroupId
+        rule.actionGroup
       ]
     }
   }
@@ -227,3 +244,4 @@ output logsIngestionEndpoint string = dcr.properties.endpoints.logsIngestion
 output dcrImmutableId string = dcr.properties.immutableId
 output streamName string = findingsTable.streamName
 output actionGroupId string = actionGroupId
+output failuresActionGroupId string = failuresActionGroupId

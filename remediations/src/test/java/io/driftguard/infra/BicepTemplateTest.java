@@ -458,12 +458,17 @@ class BicepTemplateTest {
 
   // ---------------------------------------------------------------- alerting
 
+  private static final List<String> ALERT_QUERIES = List.of("alerts/driftguard-findings.kql",
+      "alerts/driftguard-fixes.kql", "alerts/driftguard-exemptions.kql", "alerts/driftguard-failures.kql");
+
   @Test
   void alertingIsBuiltFromTheAlertsFiles() throws IOException {
     String alerting = text("modules/alerting.bicep");
     assertTrue(loads("modules/alerting.bicep", "alerts/findings-table.json"));
     assertTrue(loads("modules/alerting.bicep", "alerts/driftguard-findings.kql"));
-    assertTrue(loads("modules/alerting.bicep", "alerts/driftguard-fixes.kql"));
+    for (String query : ALERT_QUERIES) {
+      assertTrue(loads("modules/alerting.bicep", query), query);
+    }
     assertContains(alerting, "kind: 'Direct'", "dcr.properties.endpoints.logsIngestion", "dcr.properties.immutableId",
         "output streamName string = findingsTable.streamName", "plan: 'Analytics'",
         "name: 'Rule'");
@@ -478,7 +483,7 @@ class BicepTemplateTest {
     assertTrue(table.get("columns").findValuesAsText("name").contains(RESOURCE_ID_COLUMN), "rows carry " + RESOURCE_ID_COLUMN);
     assertFalse(table.has("derivedColumns"), "no column is derived by a transformation");
     // The alert dimensions, the resource-id column and the severity split need these columns in the queries' output.
-    for (String query : List.of("alerts/driftguard-findings.kql", "alerts/driftguard-fixes.kql")) {
+    for (String query : ALERT_QUERIES) {
       String project = text(query).lines().filter(line -> line.trim().startsWith("| project")).findFirst().orElse("");
       for (String column : List.of(RESOURCE_ID_COLUMN, "Rule", "Severity")) {
         assertTrue(Pattern.compile("\\b" + column + "\\b").matcher(project).find(), query + " projects " + column);
@@ -510,9 +515,35 @@ class BicepTemplateTest {
           assertTrue(dcr.properties().entrySet().stream().noneMatch(p -> p.getKey().endsWith("transformKql")),
               dcr + ": the rows go to the table as they are, without a transformation"));
     }
-    for (String query : List.of("alerts/driftguard-findings.kql", "alerts/driftguard-fixes.kql")) {
+    for (String query : ALERT_QUERIES) {
       assertFalse(text(query).contains("_ResourceId"), query + " still depends on _ResourceId");
     }
+  }
+
+  /**
+   * Rows follow a finding's life: the findings rule hears only the steps that open, change, remind of or end the
+   * exemption of a finding (never a resolution); every query normalises the app's id, so one app is one alert target;
+   * driftguard's own failures have a rule and may have an action group of their own; fixes notify only if asked.
+   */
+  @Test
+  void theRulesFollowTheFindingsStateAndDriftguardsFailuresMayGoElsewhere() {
+    String findings = text("alerts/driftguard-findings.kql");
+    assertContains(findings, "State in (\"opened\", \"changed\", \"reminder\", \"exemption-ended\")");
+    assertFalse(findings.contains("\"resolved\"") || findings.contains("\"failed\""), findings);
+    assertContains(text("alerts/driftguard-exemptions.kql"), "State in (\"exempted\", \"exemption-ended\")");
+    assertContains(text("alerts/driftguard-failures.kql"), "Rule == \"driftguard\"");
+    for (String query : ALERT_QUERIES) {
+      assertContains(text(query), "| extend TargetResourceId = tolower(TargetResourceId)");
+    }
+    String alerting = Bicep.of(INFRA.resolve("modules/alerting.bicep")).noComments;
+    assertContains(alerting, "param existingFailuresActionGroupId string",
+        "var failuresActionGroupId = empty(existingFailuresActionGroupId) ? actionGroupId : existingFailuresActionGroupId",
+        "query: trim(failuresQuery)\n    actionGroup: failuresActionGroupId", "rule.actionGroup",
+        "var rules = concat(findingRules, exemptionRules, alertOnFixes ? fixRules : [])");
+    assertEquals(4, Pattern.compile("actionGroup: actionGroupId\\n").matcher(alerting).results().count(),
+        "findings, errors, exemptions and fixes notify the findings' group");
+    assertContains(Bicep.of(INFRA.resolve("main.bicep")).noComments, "param alertOnFixes bool = false",
+        "existingFailuresActionGroupId: existingFailuresActionGroupId");
   }
 
   /**
