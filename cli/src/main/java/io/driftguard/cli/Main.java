@@ -18,7 +18,8 @@ public final class Main {
       commands:
         demo                 run driftguard against a local Azure (sandbox) and narrate what happens
         handle [FILE|-]      handle an Event Grid delivery exactly as the function does; one JSON decision per line
-        history              what driftguard did, from its audit trail (Table storage)
+        findings             the open findings (--all: resolved too), with their age, from the ledger
+        history              what driftguard did, from its audit trail (Table storage); a finding's life
         sandbox              run the local Azure as a process (prints its endpoints as JSON)
         bench burst|sweep|start|warm  measure a burst, a sweep, cold start or warm per-event cost (prints figures)
         scan --subscription ID ...  sweep subscriptions and report each function app and slot (dry run unless --fix)
@@ -36,6 +37,7 @@ public final class Main {
   private static final Map<String, Supplier<Command>> COMMANDS = Map.of(
       "demo", DemoCommand::new,
       "handle", HandleCommand::new,
+      "findings", FindingsCommand::new,
       "history", HistoryCommand::new,
       "sandbox", SandboxCommand::new,
       "scan", ScanCommand::new,

@@ -1,6 +1,7 @@
 package io.driftguard.engine;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.util.Locale;
@@ -80,6 +81,13 @@ public record FindingState(
       }
       throw new IllegalArgumentException("unknown finding step: " + label);
     }
+  }
+
+  /** The app as people name it: {@code site}, or {@code site/slot} for a slot (lower-case, as the id is kept). */
+  @JsonProperty
+  public String app() {
+    String site = resource.substring(resource.lastIndexOf("/sites/") + "/sites/".length());
+    return site.replace("/slots/", "/");
   }
 
   /** The identity of a finding: ARM ids are case-insensitive, so one app is one finding whatever the casing. */
