@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +27,8 @@ class DeployReceiversTest {
 
   Run deploy(String... arguments) throws IOException, InterruptedException {
     Path built = bin.resolve("built");
-    executable("az", "#!/usr/bin/env bash\necho 00000000-0000-0000-0000-00000000a11c\n");
-    executable("mvn", "#!/usr/bin/env bash\ntouch '" + built + "'\nexit 1\n");
+    ManagementGroupTemplateTest.executable(bin, "az", "#!/usr/bin/env bash\necho 00000000-0000-0000-0000-00000000a11c\n");
+    ManagementGroupTemplateTest.executable(bin, "mvn", "#!/usr/bin/env bash\ntouch '" + built + "'\nexit 1\n");
     List<String> command = new ArrayList<>(List.of("bash", InfraContractTest.INFRA.resolve("deploy.sh").toString(),
         "westeurope"));
     command.addAll(List.of(arguments));
@@ -39,12 +38,6 @@ class DeployReceiversTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "bash did not finish: " + output);
     return new Run(process.exitValue(), output, Files.exists(built));
-  }
-
-  private void executable(String name, String text) throws IOException {
-    Path file = bin.resolve(name);
-    Files.writeString(file, text);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   private static void refused(Run run) {
