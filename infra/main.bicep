@@ -30,6 +30,12 @@ param mode string = 'notify'
 @description('Whether app owners may exempt their apps by tag (DRIFTGUARD_TAG_EXEMPTIONS): honour the driftguard-exempt and driftguard-mode=off tags (findings recorded as exempted), report them but run the normal mode, or ignore every driftguard tag.')
 param tagExemptions string = 'honour'
 
+@description('Export each target subscription\'s Activity Log (Administrative) to driftguard\'s workspace, so that drift a sweep found names who last wrote it. Set false where the organisation already exports it (then point DRIFTGUARD_ACTIVITY_LOG_WORKSPACE at that workspace and grant driftguard Log Analytics Reader there).')
+param exportActivityLog bool = true
+
+@description('The Log Analytics query endpoint of this cloud (DRIFTGUARD_LOG_ANALYTICS_ENDPOINT).')
+param logAnalyticsEndpoint string = 'https://api.loganalytics.io/v1'
+
 @description('How long a finding stands before on-call is reminded of it (DRIFTGUARD_REMINDER_INTERVAL), e.g. 1d or P7D; off: never. A standing finding otherwise pages nobody.')
 param reminderInterval string = '1d'
 
@@ -215,6 +221,8 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_SWEEP_SOURCE: sweepSource
       DRIFTGUARD_TAG_EXEMPTIONS: tagExemptions
       DRIFTGUARD_REMINDER_INTERVAL: reminderInterval
+      DRIFTGUARD_ACTIVITY_LOG_WORKSPACE: app.outputs.workspaceCustomerId
+      DRIFTGUARD_LOG_ANALYTICS_ENDPOINT: logAnalyticsEndpoint
     }, controlSettings)
   }
 }
@@ -246,6 +254,8 @@ module targets 'modules/target-subscription.bicep' = [for (subscriptionId, i) in
     roleDefinitionGuid: roleDefinitionGuid
     principalId: app.outputs.principalId
     actionGroupId: alerting.outputs.actionGroupId
+    exportActivityLog: exportActivityLog
+    workspaceId: app.outputs.workspaceId
   }
   dependsOn: [
     role

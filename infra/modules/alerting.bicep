@@ -50,6 +50,7 @@ var streamDeclaration = {
 }
 
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var logAnalyticsReader = '73c42c96-874c-492b-b04d-ab87d138a893'
 var actionGroupName = 'ag-${namePrefix}'
 var actionGroupId = empty(existingActionGroupId) ? resourceId('Microsoft.Insights/actionGroups', actionGroupName) : existingActionGroupId
 var failuresActionGroupId = empty(existingFailuresActionGroupId) ? actionGroupId : existingFailuresActionGroupId
@@ -158,6 +159,18 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: dcr
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Who wrote drift a sweep found: driftguard reads the Activity Log exported to this workspace (AzureActivity), nothing
+// more, at the workspace only.
+resource activityLogReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(workspace.id, principalId, logAnalyticsReader)
+  scope: workspace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', logAnalyticsReader)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -195,4 +195,6 @@ output queueServiceUri string = storage.properties.primaryEndpoints.queue
 output deploymentContainerName string = deploymentContainer.name
 output deadLetterContainerName string = deadLetterContainer.name
 output workspaceName string = workspace.name
+output workspaceId string = workspace.id
+output workspaceCustomerId string = workspace.properties.customerId
 output appInsightsName string = appInsights.name

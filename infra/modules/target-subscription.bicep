@@ -22,6 +22,12 @@ param principalId string
 @description('Action group the dead-letter alert notifies.')
 param actionGroupId string
 
+@description('Export this subscription\'s Activity Log to driftguard\'s workspace, so that swept drift names its writer; false where the organisation exports it already (a subscription has at most five diagnostic settings).')
+param exportActivityLog bool
+
+@description('Resource id of driftguard\'s Log Analytics workspace.')
+param workspaceId string
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
@@ -44,6 +50,19 @@ resource remediator 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (a
     principalId: principalId
     principalType: 'ServicePrincipal'
     description: 'driftguard remediator'
+  }
+}
+
+resource activityLog 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (exportActivityLog) {
+  name: 'driftguard-activity-log'
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'Administrative'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -18,12 +18,13 @@ final class AlertMessage {
 
   private AlertMessage() {}
 
-  static String of(WriteEvent event, List<WriteEvent> alsoAnswered, Finding finding) {
+  /** {@code writtenBy}: for drift a sweep found, who last wrote the document (a sentence), else empty. */
+  static String of(WriteEvent event, List<WriteEvent> alsoAnswered, Finding finding, String writtenBy) {
     String app = event.site().displayName() + " (resource group " + event.site().resourceGroup() + ")";
     String written = event.target().child().orElse("site");
     String change = event.foundBySweep()
         ? "A driftguard sweep found " + finding.document() + " of " + app + " drifted at " + event.eventTime() + ": "
-            + finding.rule() + " is " + finding.observed() + " (wants " + finding.desired() + ")."
+            + finding.rule() + " is " + finding.observed() + " (wants " + finding.desired() + ")." + writtenBy
         : event.caller().displayName() + " wrote " + written + " of " + app + " at " + event.eventTime()
             + event.operationName().map(operation -> " (operation " + Printable.abbreviate(operation) + ")").orElse("")
             + alsoWrittenBy(event, alsoAnswered) + "; " + finding.rule()

@@ -35,9 +35,11 @@ public final class FindingRows {
   /**
    * {@code alsoAnswered}: other events the same evaluation answered; the message names their callers too.
    * {@code self}: driftguard's own function app, the target of its failures; empty where it is not known (locally).
+   * {@code writtenBy}: for drift a sweep found, who last wrote each document (by its name), as a sentence.
    */
   public static List<Map<String, Object>> of(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision,
-                                             List<Notice> notices, Optional<String> self, Instant now) {
+                                             List<Notice> notices, Optional<String> self,
+                                             Map<String, String> writtenBy, Instant now) {
     if (decision.findings().isEmpty() && decision.outcome() == Outcome.FAILED) {
       return List.of(row(now, selfOr(self, decision.resource()), "driftguard", "", "", "failed", "", FAILED, "", ERROR,
           event.caller().actor(), event.caller().ipAddress().orElse(""), event.correlationId().orElse(""),
@@ -45,7 +47,8 @@ public final class FindingRows {
               + event.caller().actor() + AlertMessage.alsoWrittenBy(event, alsoAnswered) + ": " + decision.reason())));
     }
     return notices.stream().map(notice -> row(event, notice, now, notice.finding()
-        .map(finding -> AlertMessage.of(event, alsoAnswered, finding) + AlertMessage.step(notice.state()))
+        .map(finding -> AlertMessage.of(event, alsoAnswered, finding, writtenBy.getOrDefault(finding.document(), ""))
+            + AlertMessage.step(notice.state()))
         .orElseGet(() -> AlertMessage.resolved(event, notice.state())))).toList();
   }
 

@@ -10,12 +10,14 @@ import com.azure.monitor.ingestion.models.LogsUploadError;
 import com.azure.monitor.ingestion.models.LogsUploadOptions;
 import io.driftguard.config.Settings.AlertTarget;
 import io.driftguard.engine.Decision;
+import io.driftguard.engine.Finding;
 import io.driftguard.engine.FindingsSink;
 import io.driftguard.engine.Notice;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.EndpointPinPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +32,17 @@ public final class LogsIngestionSink implements FindingsSink {
   private final LogsIngestionClientBuilder builder;
   private final AlertTarget target;
   private final Optional<String> self;
+  private final Optional<ActivityLogWriters> writers;
   private final Clock clock;
   private volatile LogsIngestionClient client;
 
-  /** {@code self}: driftguard's own function app, which its failure rows target; empty where it is not known. */
+  /**
+   * {@code self}: driftguard's own function app, which its failure rows target; empty where it is not known.
+   * {@code writers}: where a swept finding learns who last wrote its document; empty: it says why that is unknown.
+   */
   public LogsIngestionSink(AlertTarget target, TokenCredential credential, HttpClient httpClient,
-                           ExponentialBackoffOptions backoff, Optional<String> self, Clock clock) {
+                           ExponentialBackoffOptions backoff, Optional<String> self,
+                           Optional<ActivityLogWriters> writers, Clock clock) {
     LogsIngestionClientBuilder builder = new LogsIngestionClientBuilder()
         .endpoint(target.endpoint().toString())
         .credential(credential)
@@ -47,6 +54,7 @@ public final class LogsIngestionSink implements FindingsSink {
     this.builder = builder;
     this.target = target;
     this.self = self;
+    this.writers = writers;
     this.clock = clock;
   }
 
@@ -56,7 +64,19 @@ public final class LogsIngestionSink implements FindingsSink {
    */
   @Override
   public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision, List<Notice> notices) {
-    upload(FindingRows.of(event, alsoAnswered, decision, notices, self, clock.instant()));
+    upload(FindingRows.of(event, alsoAnswered, decision, notices, self, writtenBy(event, notices), clock.instant()));
+  }
+
+  /** For drift a sweep found, who last wrote each document of its findings; an event names its writer itself. */
+  private Map<String, String> writtenBy(WriteEvent event, List<Notice> notices) {
+    Map<String, String> byDocument = new HashMap<>();
+    if (event.foundBySweep()) {
+      notices.stream().flatMap(notice -> notice.finding().stream()).map(Finding::document).distinct()
+          .forEach(document -> byDocument.put(document, writers
+              .map(log -> log.lastWriter(event.site(), document))
+              .orElseGet(ActivityLogWriters::notConfigured)));
+    }
+    return byDocument;
   }
 
   @Override

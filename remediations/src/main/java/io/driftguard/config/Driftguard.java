@@ -7,6 +7,7 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.alert.ActivityLogWriters;
 import io.driftguard.alert.LogsIngestionSink;
 import io.driftguard.config.Settings.StorageTarget;
 import io.driftguard.engine.AuditTrail;
@@ -138,7 +139,8 @@ public final class Driftguard {
         .map(target -> TableStorage.connect(target, effectiveCredential, httpClient, RetrySettings.bestEffort(backoff)));
     FindingsSink sink = settings.alerts()
         .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff,
-            settings.selfResourceId(), clock))
+            settings.selfResourceId(), settings.activityLog().map(log -> new ActivityLogWriters(log.endpoint(),
+                log.workspaceId(), effectiveCredential, httpClient, backoff)), clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
     ControlCatalog catalog = ControlCatalog.standard(settings.minTls(), settings.ftpsTarget());

@@ -45,7 +45,8 @@ public record Settings(
     SweepSettings sweeps,
     TagExemptions tagExemptions,
     Optional<Duration> reminderInterval,
-    Optional<String> selfResourceId) {
+    Optional<String> selfResourceId,
+    Optional<ActivityLogTarget> activityLog) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -80,6 +81,10 @@ public record Settings(
   public static final String STORAGE_TABLE_URI = "AzureWebJobsStorage__tableServiceUri";
   /** Where the reconcile timer queues one sweep per subscription (the host's queue trigger reads the same account). */
   public static final String STORAGE_QUEUE_URI = "AzureWebJobsStorage__queueServiceUri";
+  /** The Log Analytics workspace (its customer id) the subscriptions' Activity Log is exported to: who wrote swept drift. */
+  public static final String ACTIVITY_LOG_WORKSPACE = "DRIFTGUARD_ACTIVITY_LOG_WORKSPACE";
+  public static final String LOG_ANALYTICS_ENDPOINT = "DRIFTGUARD_LOG_ANALYTICS_ENDPOINT";
+  public static final String DEFAULT_LOG_ANALYTICS_ENDPOINT = "https://api.loganalytics.io/v1";
   /** How long a finding stands before people are reminded of it; {@code off}: never. */
   public static final String REMINDER_INTERVAL = "DRIFTGUARD_REMINDER_INTERVAL";
   /** Set by App Service in every function app: driftguard's own app, which its failure rows target. */
@@ -96,6 +101,9 @@ public record Settings(
     controlModes = Map.copyOf(controlModes);
     subscriptions = Set.copyOf(subscriptions);
   }
+
+  /** Where the Activity Log is queried: the Log Analytics query endpoint and the workspace's customer id. */
+  public record ActivityLogTarget(URI endpoint, String workspaceId) {}
 
   /** Where alert rows go: the Logs Ingestion endpoint of a data collection endpoint, the DCR's immutable id, the stream. */
   public record AlertTarget(URI endpoint, String ruleId, String stream) {}
@@ -132,7 +140,8 @@ public record Settings(
     List<String> names = new ArrayList<>(List.of(MODE, SUBSCRIPTIONS, SELF_OBJECT_ID, ARM_ENDPOINT, FTPS_STATE, MIN_TLS,
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
         ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
-        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, SWEEP_SOURCE, REMINDER_INTERVAL));
+        RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, SWEEP_SOURCE, REMINDER_INTERVAL,
+        ACTIVITY_LOG_WORKSPACE, LOG_ANALYTICS_ENDPOINT));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -192,7 +201,16 @@ public record Settings(
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping, arm, sweeps, tagExemptions, reminder, selfResourceId(reader));
+        flapping, arm, sweeps, tagExemptions, reminder, selfResourceId(reader), activityLog(reader));
+  }
+
+  /** The workspace, when set (a customer id is a GUID), with the query endpoint of the cloud. */
+  private static Optional<ActivityLogTarget> activityLog(Reader reader) {
+    URI endpoint = reader.parse(LOG_ANALYTICS_ENDPOINT, DEFAULT_LOG_ANALYTICS_ENDPOINT, Settings::httpsEndpoint);
+    Optional<String> workspace = reader.optional(ACTIVITY_LOG_WORKSPACE);
+    workspace.ifPresent(id -> reader.check(ResourceIds.isGuid(id), ACTIVITY_LOG_WORKSPACE + ": '" + id
+        + "' is not a workspace id (the workspace's customer id, a GUID)", () -> { }));
+    return workspace.filter(ResourceIds::isGuid).map(id -> new ActivityLogTarget(endpoint, id));
   }
 
   /**

@@ -57,7 +57,7 @@ class FindingRowsTest {
   private static List<Map<String, Object>> rows(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
     List<Notice> notices = decision.findings().stream().map(finding -> new Notice(opened(event, finding),
         Optional.of(finding))).toList();
-    return FindingRows.of(event, alsoAnswered, decision, notices, Optional.empty(), NOW);
+    return FindingRows.of(event, alsoAnswered, decision, notices, Optional.empty(), Map.of(), NOW);
   }
 
   private static FindingState opened(WriteEvent event, Finding finding) {
@@ -153,7 +153,7 @@ class FindingRowsTest {
   void aFailureOfDriftguardItselfTargetsDriftguardsOwnApp() throws Exception {
     String self = "/subscriptions/00000000-0000-0000-0000-00000000d9d9/resourceGroups/RG-Driftguard/providers/Microsoft.Web/sites/Func-Driftguard";
     List<Map<String, Object>> rows = FindingRows.of(event(), List.of(), decision(Outcome.FAILED, List.of()), List.of(),
-        Optional.of(self), NOW);
+        Optional.of(self), Map.of(), NOW);
     assertEquals(self.toLowerCase(), rows.get(0).get("TargetResourceId"));
     assertTrue(((String) rows.get(0).get("Message")).contains(TestEvents.siteId("func-orders")), "names the app it failed on");
     assertEquals(self.toLowerCase(), FindingRows.abandonedSweep("", "m1", "poison", Optional.of(self), NOW)
@@ -166,7 +166,7 @@ class FindingRowsTest {
         Step.RESOLVED, "1.0", "1.2 or higher", "notify (DRIFTGUARD_MODE)", "resolved",
         Instant.parse("2026-11-20T08:00:00Z"), Instant.parse("2026-11-20T08:00:00Z"), NOW, "alice@contoso.com", "e1", null);
     Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.COMPLIANT, List.of()),
-        List.of(new Notice(resolved, Optional.empty())), Optional.empty(), NOW).get(0);
+        List.of(new Notice(resolved, Optional.empty())), Optional.empty(), Map.of(), NOW).get(0);
     assertEquals("resolved", row.get("State"));
     assertEquals("resolved", row.get("Action"));
     assertEquals(3, row.get("Severity"));

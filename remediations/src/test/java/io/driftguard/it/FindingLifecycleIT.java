@@ -25,6 +25,7 @@ import io.driftguard.engine.Remediator;
 import io.driftguard.resource.ResourceIds;
 import io.driftguard.sandbox.SiteHandle;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,34 @@ class FindingLifecycleIT {
     told = AlertQueries.selected("driftguard-exemptions.kql", rowsAbout(app));
     assertEquals(List.of("exempted", "exemption-ended"), told.stream().map(row -> row.get("State")).toList());
     assertEquals(2, pages(app).size(), "the drift stands without its exemption: on-call hears of it again");
+  }
+
+  /** Drift no event announced names who last wrote its document, from the Activity Log in Log Analytics. */
+  @Test
+  void aSweptFindingNamesTheLastWriterFromTheActivityLogOrSaysWhyNot() throws Exception {
+    Map<String, String> settings = settings();
+    settings.put("DRIFTGUARD_ACTIVITY_LOG_WORKSPACE", sandbox().logAnalytics().workspaceId());
+    settings.put("DRIFTGUARD_LOG_ANALYTICS_ENDPOINT", sandbox().logAnalyticsEndpoint().toString());
+    Remediator engine = engine(settings);
+    SiteHandle written = driftedApp("func-swept-writer");
+    sandbox().logAnalytics().export(ALICE, written.webConfigId(), Instant.parse("2026-12-01T08:00:00Z"), "corr-1");
+    SiteHandle silent = driftedApp("func-swept-silent");
+
+    sweep(engine, written);
+    sweep(engine, silent);
+
+    String named = (String) rowsAbout(written).get(0).get("Message");
+    assertTrue(named.contains("drifted at ") && named.contains("min-tls is 1.0 (wants 1.2 or higher). Last written by"
+        + " alice@contoso.com from 203.0.113.7 at 2026-12-01T08:00:00Z (Activity Log, correlation id corr-1)."), named);
+    String unknown = (String) rowsAbout(silent).get(0).get("Message");
+    assertTrue(unknown.contains("Who wrote it: unknown (the Activity Log in workspace "
+        + sandbox().logAnalytics().workspaceId() + " has no write of config/web in the last 90 days"), unknown);
+    assertTrue(sandbox().logAnalytics().requests().stream().allMatch(request -> request.status() == 200
+        && sandbox().botObjectId().equals(request.callerObjectId())), "read with driftguard's own identity");
+
+    Decision event = deliver(engine, aliceWrites(silent.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.1\"}}"));
+    assertEquals(Outcome.ALERTED, event.outcome());
+    assertEquals(2, sandbox().logAnalytics().requests().size(), "an event names its writer itself: no query");
   }
 
   @Test
