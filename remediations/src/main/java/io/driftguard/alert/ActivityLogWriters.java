@@ -9,6 +9,7 @@ import com.azure.monitor.query.LogsQueryClientBuilder;
 import com.azure.monitor.query.models.LogsTableCell;
 import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
+import io.driftguard.concurrent.Lazy;
 import io.driftguard.documents.Documents;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.EndpointPinPolicy;
@@ -30,9 +31,9 @@ public final class ActivityLogWriters {
   /** How far back a write is looked for: the Activity Log's default retention in a workspace is 90 days. */
   static final Duration LOOK_BACK = Duration.ofDays(90);
 
-  private final LogsQueryClientBuilder builder;
+  /** Built on the first swept finding: most deliveries are events, which name their writer themselves. */
+  private final Lazy<LogsQueryClient> client;
   private final String workspaceId;
-  private volatile LogsQueryClient client;
 
   public ActivityLogWriters(URI endpoint, String workspaceId, TokenCredential credential, HttpClient httpClient,
                             ExponentialBackoffOptions backoff) {
@@ -44,7 +45,7 @@ public final class ActivityLogWriters {
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }
-    this.builder = builder;
+    this.client = Lazy.of(builder::buildClient);
     this.workspaceId = workspaceId;
   }
 
@@ -57,7 +58,7 @@ public final class ActivityLogWriters {
   String lastWriter(SiteRef site, String document) {
     String resource = document.equals(Documents.SITE.name()) ? site.key() : site.key() + "/" + document.toLowerCase(Locale.ROOT);
     try {
-      List<LogsTableRow> rows = client().queryWorkspace(workspaceId, query(resource), new QueryTimeInterval(LOOK_BACK))
+      List<LogsTableRow> rows = client.get().queryWorkspace(workspaceId, query(resource), new QueryTimeInterval(LOOK_BACK))
           .getTable().getRows();
       Optional<String> caller = rows.isEmpty() ? Optional.empty() : text(rows.get(0), "Caller");
       if (caller.isEmpty()) {
@@ -86,19 +87,5 @@ public final class ActivityLogWriters {
 
   private static Optional<String> text(LogsTableRow row, String column) {
     return row.getColumnValue(column).map(LogsTableCell::getValueAsString).filter(value -> !value.isBlank());
-  }
-
-  /** Built on the first swept finding: most deliveries are events, which name their writer themselves. */
-  private LogsQueryClient client() {
-    LogsQueryClient built = client;
-    if (built == null) {
-      synchronized (this) {
-        if (client == null) {
-          client = builder.buildClient();
-        }
-        built = client;
-      }
-    }
-    return built;
   }
 }

@@ -8,6 +8,7 @@ import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import com.azure.monitor.ingestion.models.LogsUploadError;
 import com.azure.monitor.ingestion.models.LogsUploadOptions;
+import io.driftguard.concurrent.Lazy;
 import io.driftguard.config.Settings.AlertTarget;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
@@ -29,12 +30,15 @@ import java.util.Optional;
  */
 public final class LogsIngestionSink implements FindingsSink {
 
-  private final LogsIngestionClientBuilder builder;
   private final AlertTarget target;
   private final Optional<String> self;
   private final Optional<ActivityLogWriters> writers;
   private final Clock clock;
-  private volatile LogsIngestionClient client;
+  /**
+   * Built on the first upload, not at wiring: most events have nothing to report, and building the client (its
+   * pipeline, serializer and TLS set-up) would otherwise sit between a cold start and the first ARM read.
+   */
+  private final Lazy<LogsIngestionClient> client;
 
   /**
    * {@code self}: driftguard's own function app, which its failure rows target; empty where it is not known.
@@ -51,7 +55,7 @@ public final class LogsIngestionSink implements FindingsSink {
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }
-    this.builder = builder;
+    this.client = Lazy.of(builder::buildClient);
     this.target = target;
     this.self = self;
     this.writers = writers;
@@ -94,7 +98,7 @@ public final class LogsIngestionSink implements FindingsSink {
       return;
     }
     List<LogsUploadError> failures = new ArrayList<>();
-    client().upload(target.ruleId(), target.stream(), List.copyOf(rows),
+    client.get().upload(target.ruleId(), target.stream(), List.copyOf(rows),
         new LogsUploadOptions().setLogsUploadErrorConsumer(failures::add));
     if (!failures.isEmpty()) {
       int lost = failures.stream().mapToInt(failure -> failure.getFailedLogs().size()).sum();
@@ -102,23 +106,6 @@ public final class LogsIngestionSink implements FindingsSink {
           + target.endpoint() + " (rule " + target.ruleId() + ", stream " + target.stream() + "): "
           + failures.get(0).getResponseException().getMessage());
     }
-  }
-
-  /**
-   * Built on the first upload, not at wiring: most events have nothing to report, and building the client (its
-   * pipeline, serializer and TLS set-up) would otherwise sit between a cold start and the first ARM read.
-   */
-  private LogsIngestionClient client() {
-    LogsIngestionClient built = client;
-    if (built == null) {
-      synchronized (this) {
-        if (client == null) {
-          client = builder.buildClient();
-        }
-        built = client;
-      }
-    }
-    return built;
   }
 
   /** Alert rows did not reach Logs Ingestion, so nobody was told. */
