@@ -137,6 +137,24 @@ class FindingLifecycleIT {
   }
 
   @Test
+  void anAppDeletedResolvesItsFindingsAndPagesNobody() {
+    SiteHandle app = driftedApp("func-deleted");
+    Remediator engine = engine(settings());
+    String write = aliceWrites(app.webConfigId(), TLS_1_0);
+    deliver(engine, write);
+    String later = aliceWrites(app.webConfigId(), "{\"properties\":{\"http20Enabled\":true}}");
+    arm().deleteSite(app.id());
+
+    Decision gone = deliver(engine, later);
+
+    assertEquals(Outcome.SKIPPED, gone.outcome(), gone.reason());
+    Map<String, Object> resolved = rowsAbout(app).get(rowsAbout(app).size() - 1);
+    assertEquals("resolved", resolved.get("State"));
+    assertTrue(((String) resolved.get("Message")).contains("the app was deleted"), (String) resolved.get("Message"));
+    assertEquals(1, pages(app).size(), "the deletion pages nobody");
+  }
+
+  @Test
   void anExemptionIsToldAtLowSeverityOnceAndAgainWhenItIsRemoved() {
     SiteHandle app = driftedApp("func-exempted");
     Remediator engine = engine(settings());
