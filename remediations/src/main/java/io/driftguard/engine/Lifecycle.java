@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A finding's life: opened when first seen, standing (quiet) while it stays as people were told, reminded after
@@ -22,6 +23,9 @@ import java.util.TreeSet;
  * instance never overwrites a newer step; two instances racing on one app may each report it, never neither.
  */
 final class Lifecycle {
+
+  /** The writer clause of an exemption's description, up to what follows it (its expiry, a verdict, the mode's end). */
+  private static final Pattern TAG_WRITER = Pattern.compile(", written by .*?(?=, until |, no expiry|: |\\)$)");
 
   private final FindingStates states;
   private final Optional<Duration> reminder;
@@ -95,7 +99,7 @@ final class Lifecycle {
     }
     FindingState standing = previous.get();
     boolean changed = !Objects.equals(standing.observed(), found.observed())
-        || !Objects.equals(standing.mode(), modeOf(found)) || !Objects.equals(standing.action(), action.label());
+        || !sameMode(standing.mode(), modeOf(found)) || !Objects.equals(standing.action(), action.label());
     if (changed) {
       Step step = status == Status.EXEMPTED ? Step.EXEMPTED : Step.CHANGED;
       return Optional.of(stored(state(resource, found, status, step, openedAt, now, byOf(found, event),
@@ -132,6 +136,14 @@ final class Lifecycle {
       case EXEMPTED -> finding.modeSource();
       default -> event.changedBy();
     };
+  }
+
+  /**
+   * Whether two modes as rows show them are the same but for who wrote the exemption tag: an exemption names the event's
+   * writer when a tag write brought it and "someone before this write" afterwards, which is no change people must hear of.
+   */
+  static boolean sameMode(String stored, String now) {
+    return TAG_WRITER.matcher(stored).replaceAll("").equals(TAG_WRITER.matcher(now).replaceAll(""));
   }
 
   /** The mode as rows show it: the mode and what chose it (a setting, a tag with its expiry, a back-off). */

@@ -1,6 +1,7 @@
 package io.driftguard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.driftguard.engine.FindingState.Status;
@@ -166,5 +167,17 @@ class LifecycleTest {
     List<Notice> notices = Lifecycle.untracked(InMemoryPorts.event(),
         decision("e", finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE")), T0);
     assertEquals(List.of(Step.OPENED), steps(notices));
+  }
+
+  /** Who wrote an exemption's tag is named by the tag's event, and as "someone before" by later writes: no change. */
+  @Test
+  void theExemptionTagsWriterIsNoChangeButItsExpiryIs() {
+    String byTheTagWrite = "off (tag driftguard-exempt=min-tls, reason 'old clients', written by alice@contoso.com, until 2027-01-06T00:00:00Z)";
+    String byALaterWrite = "off (tag driftguard-exempt=min-tls, reason 'old clients', written by someone before this write of config/web, until 2027-01-06T00:00:00Z)";
+    assertTrue(Lifecycle.sameMode(byTheTagWrite, byALaterWrite));
+    assertFalse(Lifecycle.sameMode(byTheTagWrite, byALaterWrite.replace("2027-01-06", "2027-02-06")), "a new expiry");
+    assertTrue(Lifecycle.sameMode("notify (DRIFTGUARD_MODE; tag driftguard-exempt=min-tls, reason 'x', written by bob: expired at 2026-01-01T00:00:00Z)",
+        "notify (DRIFTGUARD_MODE; tag driftguard-exempt=min-tls, reason 'x', written by someone before this sweep (a sweep knows no writer): expired at 2026-01-01T00:00:00Z)"));
+    assertFalse(Lifecycle.sameMode("notify (DRIFTGUARD_MODE)", "notify (flapping back-off until 2026-12-07T00:00:00Z)"));
   }
 }
