@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Sends an event's finding rows to a custom Log Analytics table through the Logs Ingestion API, all in one upload,
@@ -54,7 +55,14 @@ public final class LogsIngestionSink implements FindingsSink {
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }
-    this.client = Lazy.of(builder::buildClient);
+    // A class, not builder::buildClient: linking a method reference or lambda resolves its method type, which loads
+    // the client's class at wiring (HandleCommandIT checks that a compliant event never loads it).
+    this.client = Lazy.of(new Supplier<LogsIngestionClient>() {
+      @Override
+      public LogsIngestionClient get() {
+        return builder.buildClient();
+      }
+    });
     this.target = target;
     this.self = self;
     this.writers = writers;
