@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Who last wrote a document, for drift a sweep found (no event named the writer): the subscriptions' Activity Log as
@@ -45,7 +46,13 @@ public final class ActivityLogWriters {
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }
-    this.client = Lazy.of(builder::buildClient);
+    // A class, not builder::buildClient, as in LogsIngestionSink: a method reference would load the client's class now.
+    this.client = Lazy.of(new Supplier<LogsQueryClient>() {
+      @Override
+      public LogsQueryClient get() {
+        return builder.buildClient();
+      }
+    });
     this.workspaceId = workspaceId;
   }
 
