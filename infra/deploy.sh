@@ -36,6 +36,9 @@ Other arguments after <location> go to both az deployment sub create calls, e.g.
   infra/deploy.sh westeurope --parameters infra/main.parameters.json --parameters mode=autofix
   infra/deploy.sh westeurope --parameters targetSubscriptionIds='["<sub-1>","<sub-2>"]' alertEmails='["oncall@contoso.com"]'
 
+The alerts must reach someone: deploy.sh stops when neither alertEmails, alertWebhookUrls nor existingActionGroupId
+names a receiver, unless --alerts-to-nobody is among the arguments (receivers added to the action group later).
+
 Environment: DRIFTGUARD_DEPLOYMENT names the deployment (default: driftguard); infra/remove.sh reads it back.
 Before step 2, the system topics the targets already have (one per source: Defender's, another tool's) are listed (az
 deployment sub validate for the targets, then one az graph query per 100 targets), checked, and passed as
@@ -92,6 +95,22 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -z "$managementGroupToWatch" || -z "$subscriptionsFile" ]] || die "--management-group and --subscriptions exclude each other"
 extra=("$@")
+
+# Alerts that reach nobody are findings nobody reads: without receivers or an existing action group, stop before
+# anything is built, unless --alerts-to-nobody (anywhere among the az arguments) says it is on purpose.
+# shellcheck source=infra/receivers.sh
+source "$here/receivers.sh"
+alertsToNobody=false
+azArguments=()
+for arg in ${extra[@]+"${extra[@]}"}; do
+  if [[ "$arg" == "--alerts-to-nobody" ]]; then alertsToNobody=true; else azArguments+=("$arg"); fi
+done
+extra=(${azArguments[@]+"${azArguments[@]}"})
+if ! $alertsToNobody && ! alert_receivers_given ${extra[@]+"${extra[@]}"}; then
+  die "the alerts would reach nobody: no alertEmails, alertWebhookUrls or existingActionGroupId. Add one, e.g.
+  --parameters alertEmails='[\"oncall@contoso.com\"]'  or  --parameters existingActionGroupId=<action group id>,
+or pass --alerts-to-nobody to deploy alerts without receivers on purpose (add receivers to ag-<prefix> later)."
+fi
 
 root="$(cd "$here/.." && pwd)"
 # The poms' profiles that install test tooling from npm: the build of the package leaves them out (DeployScriptTest

@@ -43,6 +43,15 @@ param exemptionHorizon string = '90d'
 @description('Whether Logic Apps Standard workflow apps (kind functionapp,workflowapp) are judged like any function app (DRIFTGUARD_WORKFLOW_APPS): include them (no Azure Policy built-in covers them), or exclude them.')
 param workflowApps string = 'include'
 
+@description('Export each target subscription\'s Activity Log (Administrative) to driftguard\'s workspace, so that drift a sweep found names who last wrote it. Set false where the organisation already exports it (then point DRIFTGUARD_ACTIVITY_LOG_WORKSPACE at that workspace and grant driftguard Log Analytics Reader there).')
+param exportActivityLog bool = true
+
+@description('The Log Analytics query endpoint of this cloud (DRIFTGUARD_LOG_ANALYTICS_ENDPOINT).')
+param logAnalyticsEndpoint string = 'https://api.loganalytics.io/v1'
+
+@description('How long a finding stands before on-call is reminded of it (DRIFTGUARD_REMINDER_INTERVAL), e.g. 1d or P7D; off: never. A standing finding otherwise pages nobody.')
+param reminderInterval string = '1d'
+
 @description('Per-control modes, e.g. {"min-tls": "autofix"}; each becomes the app setting DRIFTGUARD_RULE_<ID> (ids: docs/controls.md, What it checks; autofix for a report-only control is refused at start).')
 param controlModes object = {}
 
@@ -75,8 +84,11 @@ param alertWebhookUrls array = []
 @description('Resource id of an existing action group to notify instead of creating one.')
 param existingActionGroupId string = ''
 
-@description('Also alert (severity 3) when driftguard fixed something in autofix mode.')
-param alertOnFixes bool = true
+@description('Resource id of an existing action group for driftguard\'s own failures (the platform team\'s), so that it need not receive every app team\'s findings; empty: the findings\' action group.')
+param existingFailuresActionGroupId string = ''
+
+@description('Also alert (severity 3) when driftguard fixed something in autofix mode; off unless asked.')
+param alertOnFixes bool = false
 
 @allowed([
   '1.2'
@@ -241,6 +253,7 @@ module alerting 'modules/alerting.bicep' = {
     alertEmails: alertEmails
     alertWebhookUrls: alertWebhookUrls
     existingActionGroupId: existingActionGroupId
+    existingFailuresActionGroupId: existingFailuresActionGroupId
     alertOnFixes: alertOnFixes
   }
 }
@@ -283,6 +296,9 @@ module settings 'modules/app-settings.bicep' = {
       DRIFTGUARD_TAG_OPT_IN: tagOptIn
       DRIFTGUARD_EXEMPTION_HORIZON: exemptionHorizon
       DRIFTGUARD_WORKFLOW_APPS: workflowApps
+      DRIFTGUARD_REMINDER_INTERVAL: reminderInterval
+      DRIFTGUARD_ACTIVITY_LOG_WORKSPACE: app.outputs.workspaceCustomerId
+      DRIFTGUARD_LOG_ANALYTICS_ENDPOINT: logAnalyticsEndpoint
     }, controlSettings)
   }
 }
@@ -356,6 +372,8 @@ module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targe
     deadLetterContainerName: deadLetterStorage.outputs.containerName
     deployEventSubscription: deployEventSubscription
     eventSubscriptionName: eventSubscriptionName
+    exportActivityLog: exportActivityLog
+    workspaceId: app.outputs.workspaceId
     functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
     includedEventTypes: eventFilter.includedEventTypes
     operationNames: eventFilter.operationNames

@@ -25,12 +25,17 @@ param alertWebhookUrls array
 @description('Existing action group to notify instead of creating one; empty creates one.')
 param existingActionGroupId string
 
+@description('Existing action group for driftguard\'s own failures (the platform team\'s); empty: the findings\' group.')
+param existingFailuresActionGroupId string
+
 @description('Also alert (severity 3) on fixes made in autofix mode.')
 param alertOnFixes bool
 
 var findingsTable = loadJsonContent('../alerts/findings-table.json')
 var findingsQuery = loadTextContent('../alerts/driftguard-findings.kql')
 var fixesQuery = loadTextContent('../alerts/driftguard-fixes.kql')
+var exemptionsQuery = loadTextContent('../alerts/driftguard-exemptions.kql')
+var failuresQuery = loadTextContent('../alerts/driftguard-failures.kql')
 
 // The rows go to the table as they are: TargetResourceId is an ordinary column, the alert rules' resourceIdColumn.
 // _ResourceId is reserved (a declared column name must start with a letter), so nothing writes it.
@@ -48,23 +53,35 @@ var streamDeclaration = {
 }
 
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var logAnalyticsReader = '73c42c96-874c-492b-b04d-ab87d138a893'
 var actionGroupName = 'ag-${namePrefix}'
 var actionGroupId = empty(existingActionGroupId) ? resourceId('Microsoft.Insights/actionGroups', actionGroupName) : existingActionGroupId
+var failuresActionGroupId = empty(existingFailuresActionGroupId) ? actionGroupId : existingFailuresActionGroupId
 
-// Azure fixes a rule's severity, so the rows' Severity (0-4) picks the rule: driftguard's own failures, failed fixes
-// and back-offs (Severity <= 1) fire at severity 1; findings left alone (Severity >= 2) at severity 2.
+// Azure fixes a rule's severity, so the rows' Severity (0-4) picks the rule: failed fixes and back-offs
+// (Severity <= 1) fire at severity 1; findings left alone (Severity >= 2) at severity 2. driftguard's own failures
+// have a rule of their own, which may notify another action group.
 var findingRules = [
   {
     name: 'findings-errors'
-    displayName: '${namePrefix}: fix failed, backed off, or driftguard failed'
+    displayName: '${namePrefix}: fix failed or backed off'
     severity: 1
     query: '${trim(findingsQuery)}\n| where Severity <= 1'
+    actionGroup: actionGroupId
   }
   {
     name: 'findings'
     displayName: '${namePrefix}: insecure function app setting'
     severity: 2
     query: '${trim(findingsQuery)}\n| where Severity >= 2'
+    actionGroup: actionGroupId
+  }
+  {
+    name: 'failures'
+    displayName: '${namePrefix}: driftguard failed'
+    severity: 1
+    query: trim(failuresQuery)
+    actionGroup: failuresActionGroupId
   }
 ]
 var fixRules = [
@@ -73,9 +90,20 @@ var fixRules = [
     displayName: '${namePrefix}: function app setting fixed'
     severity: 3
     query: trim(fixesQuery)
+    actionGroup: actionGroupId
   }
 ]
-var rules = alertOnFixes ? concat(findingRules, fixRules) : findingRules
+// Exemptions are visible: told once when one starts (or changes) and once when it ends, at low severity.
+var exemptionRules = [
+  {
+    name: 'exemptions'
+    displayName: '${namePrefix}: exemption started or ended'
+    severity: 3
+    query: trim(exemptionsQuery)
+    actionGroup: actionGroupId
+  }
+]
+var rules = concat(findingRules, exemptionRules, alertOnFixes ? fixRules : [])
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
   name: workspaceName
@@ -135,6 +163,18 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: dcr
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Who wrote drift a sweep found: driftguard reads the Activity Log exported to this workspace (AzureActivity), nothing
+// more, at the workspace only.
+resource activityLogReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(workspace.id, principalId, logAnalyticsReader)
+  scope: workspace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', logAnalyticsReader)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
@@ -209,7 +249,7 @@ resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for r
     }
     actions: {
       actionGroups: [
-        actionGroupId
+        rule.actionGroup
       ]
     }
   }
@@ -223,3 +263,4 @@ output logsIngestionEndpoint string = dcr.properties.endpoints.logsIngestion
 output dcrImmutableId string = dcr.properties.immutableId
 output streamName string = findingsTable.streamName
 output actionGroupId string = actionGroupId
+output failuresActionGroupId string = failuresActionGroupId

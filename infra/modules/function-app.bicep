@@ -258,4 +258,6 @@ output tableServiceUri string = storage.properties.primaryEndpoints.table
 output queueServiceUri string = storage.properties.primaryEndpoints.queue
 output deploymentContainerName string = deploymentContainer.name
 output workspaceName string = workspace.name
+output workspaceId string = workspace.id
+output workspaceCustomerId string = workspace.properties.customerId
 output appInsightsName string = appInsights.name

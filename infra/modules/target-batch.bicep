@@ -1,5 +1,6 @@
 // One batch of driftguard's targets (main.bicep splits them so that no template exceeds ARM's 800 resources): per
-// target subscription a resource group with the subscription's system topic, the role assignment and a tamper alert;
+// target subscription a resource group with the subscription's system topic, the role assignment, a tamper alert and
+// (unless exportActivityLog is false) the export of its Activity Log to driftguard's workspace;
 // per target resource group the group's own topic, the assignment and a tamper alert there; for every topic the
 // dead-letter access of its identity and, on infra/deploy.sh's second pass, the event subscription that feeds
 // OnResourceWrite.
@@ -55,6 +56,12 @@ param deployEventSubscription bool
 @description('Name of each event subscription.')
 param eventSubscriptionName string
 
+@description('Export each target subscription\'s Activity Log to driftguard\'s workspace (main.bicep\'s exportActivityLog).')
+param exportActivityLog bool
+
+@description('Resource id of driftguard\'s Log Analytics workspace.')
+param workspaceId string
+
 @description('Resource id of the function: <function app id>/functions/OnResourceWrite.')
 param functionResourceId string
 
@@ -94,6 +101,8 @@ module targets 'target-subscription.bicep' = [for (subscriptionId, i) in subscri
     actionGroupId: actionGroupId
     eventSubscriptionName: eventSubscriptionName
     existingTopic: contains(existingTopics, subscriptionId) ? existingTopics[subscriptionId] : {}
+    exportActivityLog: exportActivityLog
+    workspaceId: workspaceId
   }
 }]
 

@@ -31,6 +31,12 @@ param eventSubscriptionName string
 @description('The system topic this target already has and driftguard did not create ({"name": "...", "resourceGroup": "..."}), used instead of creating one; {} when there is none.')
 param existingTopic object = {}
 
+@description('Export this subscription\'s Activity Log to driftguard\'s workspace, so that swept drift names its writer; false where the organisation exports it already (a subscription has at most five diagnostic settings).')
+param exportActivityLog bool
+
+@description('Resource id of driftguard\'s Log Analytics workspace.')
+param workspaceId string
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
@@ -77,6 +83,19 @@ module tamper 'tamper-alert.bicep' = {
     ] : [])
     tags: tags
     actionGroupId: actionGroupId
+  }
+}
+
+resource activityLog 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (exportActivityLog) {
+  name: 'driftguard-activity-log'
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'Administrative'
+        enabled: true
+      }
+    ]
   }
 }
 

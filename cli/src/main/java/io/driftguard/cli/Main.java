@@ -44,6 +44,7 @@ public final class Main {
   private static final Map<String, Supplier<Object>> COMMANDS = Map.of(
       "demo", DemoCommand::new,
       "handle", HandleCommand::new,
+      "findings", FindingsCommand::new,
       "history", HistoryCommand::new,
       "sandbox", () -> new SandboxMain(),
       "scan", ScanCommand::new,
@@ -51,7 +52,7 @@ public final class Main {
       "controls", ControlsCommand::new,
       "explain", ExplainCommand::new);
 
-  static final List<String> ORDER = List.of("demo", "handle", "history", "sandbox", "bench", "scan", "controls", "explain");
+  static final List<String> ORDER = List.of("demo", "handle", "findings", "history", "sandbox", "bench", "scan", "controls", "explain");
 
   private Main() {}
 

@@ -21,7 +21,7 @@ class CommandLineTest {
 
   /** Each command's path after {@code driftguard}; the tree itself is checked against this list below. */
   static Stream<String> commands() {
-    return Stream.of("", "demo", "handle", "history", "sandbox", "bench", "bench burst", "bench sweep", "bench start",
+    return Stream.of("", "demo", "handle", "findings", "history", "sandbox", "bench", "bench burst", "bench sweep", "bench start",
         "bench warm", "bench estate", "scan", "controls", "explain");
   }
 

@@ -292,6 +292,18 @@ class HandleCommandIT {
     assertTrue(loaded.stream().noneMatch(LOGS_INGESTION_CLIENT::equals), "nothing to report, no Logs Ingestion client");
   }
 
+  /** Only drift a sweep found asks the Activity Log who wrote it: an event, which names its writer, loads no query client. */
+  @Test
+  void anEventWithAnActivityLogWorkspaceBuildsNoLogAnalyticsQueryClient() throws Exception {
+    Handled handled = handleLoggingClasses("func-clients-workspace", "{\"properties\":{\"minTlsVersion\":\"1.0\"}}",
+        Map.of(Settings.ACTIVITY_LOG_WORKSPACE, "00000000-0000-0000-0000-00000000a10a"));
+
+    assertTrue(handled.decision().contains("\"outcome\":\"fixed\""), handled.decision());
+    assertTrue(handled.classes().contains("io.driftguard.alert.ActivityLogWriters"), "the workspace is wired");
+    assertTrue(handled.classes().stream().noneMatch("com.azure.monitor.query.LogsQueryClient"::equals),
+        "no query client for an event");
+  }
+
   @Test
   void aDriftedEventBuildsTheAlertClientToReportItsFix() throws Exception {
     Handled handled = handleLoggingClasses("func-clients-drifted", "{\"properties\":{\"minTlsVersion\":\"1.0\"}}");

@@ -73,6 +73,43 @@ class HistoryCommandIT {
     assertTrue(lines.get(2).contains("func-audited") && lines.get(2).contains("1.0 -> 1.2"), table.stdout());
   }
 
+  /** {@code findings} lists what stays open; {@code history --control} shows one finding's life, by whom. */
+  @Test
+  void findingsListsTheOpenOnesAndHistoryShowsAFindingsLife() throws Exception {
+    Map<String, String> storage = Map.of("AzureWebJobsStorage", azurite.connectionString());
+    assertEquals(0, CliProcess.run(sandbox, temp, storage, drift("func-life", "{\"properties\":{\"minTlsVersion\":\"1.0\"}}"),
+        "handle").exit());
+    assertEquals(0, CliProcess.run(sandbox, temp, storage, drift("func-standing", "{\"properties\":{\"ftpsState\":\"AllAllowed\"}}"),
+        "handle").exit());
+
+    List<JsonNode> open = CliProcess.run(sandbox, temp, storage, "", "findings", "--json").jsonLines();
+    assertTrue(open.stream().anyMatch(finding -> finding.get("app").asText().equals("func-life")
+        && finding.get("rule").asText().equals("min-tls") && finding.get("status").asText().equals("open")
+        && finding.get("last").asText().equals("opened")), open.toString());
+
+    sandbox.arm().write(BOB, "PATCH", "/subscriptions/00000000-0000-0000-0000-0000000b1570/resourceGroups/rg-audit"
+        + "/providers/Microsoft.Web/sites/func-life/config/web", "{\"properties\":{\"minTlsVersion\":\"1.2\"}}");
+    List<String> fixed = sandbox.arm().drainEmittedEvents();
+    assertEquals(0, CliProcess.run(sandbox, temp, storage, fixed.get(fixed.size() - 1), "handle").exit());
+
+    CliProcess.Result table = CliProcess.run(sandbox, temp, storage, "", "findings");
+    assertEquals(0, table.exit(), table.stderr());
+    assertTrue(table.stdout().contains("func-standing") && table.stdout().contains("ftp-disabled"), table.stdout());
+    assertTrue(!table.stdout().contains("func-life"), "resolved, so not open: " + table.stdout());
+    List<JsonNode> all = CliProcess.run(sandbox, temp, storage, "", "findings", "--all", "--json").jsonLines();
+    assertTrue(all.stream().anyMatch(finding -> finding.get("app").asText().equals("func-life")
+        && finding.get("status").asText().equals("resolved") && finding.get("by").asText().equals("bob@contoso.com")),
+        all.toString());
+
+    CliProcess.Result life = CliProcess.run(sandbox, temp, storage, "", "history", "--app", "FUNC-LIFE", "--control",
+        "min-tls", "--json");
+    assertEquals(0, life.exit(), life.stderr());
+    List<JsonNode> steps = life.jsonLines();
+    assertEquals(List.of("opened", "resolved"), steps.stream().map(step -> step.get("last").asText()).toList());
+    assertEquals("bob@contoso.com", steps.get(1).get("by").asText(), "resolved by the person who fixed it");
+    assertEquals(steps.get(0).get("openedAt"), steps.get(1).get("openedAt"));
+  }
+
   @Test
   void explainsWhatIsMissing() throws Exception {
     CliProcess.Result noStorage = CliProcess.run(sandbox, temp, Map.of(), "", "history");
@@ -80,6 +117,11 @@ class HistoryCommandIT {
     assertTrue(noStorage.stderr().contains("no Table storage configured"), noStorage.stderr());
     CliProcess.Result badSince = CliProcess.run(sandbox, temp, Map.of(), "", "history", "--since", "yesterday");
     assertEquals(ExitCode.USAGE, badSince.exit());
+    assertEquals(ExitCode.USAGE, CliProcess.run(sandbox, temp, Map.of(), "", "history", "--control", "min-tls").exit(),
+        "a finding is an app's control");
+    CliProcess.Result findings = CliProcess.run(sandbox, temp, Map.of(), "", "findings");
+    assertEquals(ExitCode.CONFIG, findings.exit());
+    assertTrue(findings.stderr().contains("no Table storage configured"), findings.stderr());
   }
 
   @Test

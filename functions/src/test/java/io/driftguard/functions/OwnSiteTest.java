@@ -20,6 +20,17 @@ class OwnSiteTest {
             "WEBSITE_OWNER_NAME", SUBSCRIPTION + "+rg-driftguard-WestEuropewebspace-Linux")));
   }
 
+  /** App Service names the app driftguard runs in; its failure rows target it (moved here from SettingsTest). */
+  @Test
+  void driftguardsOwnAppComesFromWhatAppServiceSets() {
+    Map<String, String> inAzure = Map.of("WEBSITE_SITE_NAME", "func-driftguard", "WEBSITE_RESOURCE_GROUP", "rg-driftguard",
+        "WEBSITE_OWNER_NAME", "00000000-0000-0000-0000-00000000d9d9+rg-driftguard-WestEuropewebspace-Linux");
+    assertEquals(Optional.of("/subscriptions/00000000-0000-0000-0000-00000000d9d9/resourceGroups/rg-driftguard"
+        + "/providers/Microsoft.Web/sites/func-driftguard"), OwnSite.fromEnvironment(inAzure).map(SiteRef::id));
+    assertEquals(Optional.empty(), OwnSite.fromEnvironment(Map.of()));
+    // An owner that names no subscription: the host stops (the case below) instead of failure rows targeting nothing.
+  }
+
   @Test
   void outsideAppServiceThereIsNoOwnApp() {
     assertEquals(Optional.empty(), OwnSite.fromEnvironment(Map.of("DRIFTGUARD_MODE", "notify")));

@@ -2,6 +2,7 @@ package io.driftguard.alert;
 
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Finding;
+import io.driftguard.engine.FindingState;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.text.Printable;
 import java.util.List;
@@ -17,13 +18,14 @@ final class AlertMessage {
 
   private AlertMessage() {}
 
-  static String of(WriteEvent event, List<WriteEvent> alsoAnswered, Finding finding) {
+  /** {@code writtenBy}: for drift a sweep found, who last wrote the document (a sentence), else empty. */
+  static String of(WriteEvent event, List<WriteEvent> alsoAnswered, Finding finding, String writtenBy) {
     String app = event.site().displayName() + " (" + (finding.hostingModel() == null ? "" : finding.hostingModel() + ", ")
         + "resource group " + event.site().resourceGroup() + ")";
     String written = event.target().child().orElse("site");
     String change = event.foundBySweep()
         ? "A driftguard sweep found " + finding.document() + " of " + app + " drifted at " + event.eventTime() + ": "
-            + finding.subject() + " is " + finding.observed() + " (wants " + finding.desired() + ")."
+            + finding.subject() + " is " + finding.observed() + " (wants " + finding.desired() + ")." + writtenBy
         : event.caller().displayName() + " wrote " + written + " of " + app + " at " + event.eventTime()
             + event.operationName().map(operation -> " (operation " + Printable.abbreviate(operation) + ")").orElse("")
             + alsoWrittenBy(event, alsoAnswered) + "; " + finding.subject()
@@ -47,6 +49,24 @@ final class AlertMessage {
       case WOULD_FIX, WOULD_ALERT -> change + " Dry run: driftguard would " + (finding.action() == Action.WOULD_FIX
           ? "fix it" : "report it") + " (" + finding.modeSource() + " = " + finding.mode() + ")." + exempt;
     });
+  }
+
+  /** What a step adds to a finding's message: how long a reminded finding has been open, that an exemption ended. */
+  static String step(FindingState state) {
+    return switch (state.last()) {
+      case REMINDED -> " Reminder: open since " + state.openedAt() + ".";
+      case EXEMPTION_ENDED -> " Its exemption expired or was removed.";
+      default -> "";
+    };
+  }
+
+  /** A finding closed without one of its own: the control is compliant again, or the app is gone. */
+  static String resolved(WriteEvent event, FindingState state) {
+    return Printable.clean(state.rule() + " of " + event.site().displayName() + " (resource group "
+        + event.site().resourceGroup() + ") is resolved at " + state.changedAt() + ": "
+        + (state.by().equals(FindingState.APP_DELETED) ? state.by() : "compliant again, by " + state.by())
+        + "; it was " + state.observed() + " (wants " + state.desired() + ") since " + state.openedAt()
+        + ". Nothing to do.");
   }
 
   /** {@code ; also written by dave, erin}: the other callers one evaluation answered, each once; empty if none. */

@@ -8,14 +8,20 @@ import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import com.azure.monitor.ingestion.models.LogsUploadError;
 import com.azure.monitor.ingestion.models.LogsUploadOptions;
+import io.driftguard.concurrent.Lazy;
 import io.driftguard.engine.Decision;
+import io.driftguard.engine.Finding;
 import io.driftguard.engine.FindingsSink;
+import io.driftguard.engine.Notice;
 import io.driftguard.intake.WriteEvent;
 import io.driftguard.state.EndpointPinPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Sends an event's finding rows to a custom Log Analytics table through the Logs Ingestion API, all in one upload,
@@ -24,13 +30,23 @@ import java.util.Map;
  */
 public final class LogsIngestionSink implements FindingsSink {
 
-  private final LogsIngestionClientBuilder builder;
   private final AlertTarget target;
+  private final Optional<String> self;
+  private final Optional<ActivityLogWriters> writers;
   private final Clock clock;
-  private volatile LogsIngestionClient client;
+  /**
+   * Built on the first upload, not at wiring: most events have nothing to report, and building the client (its
+   * pipeline, serializer and TLS set-up) would otherwise sit between a cold start and the first ARM read.
+   */
+  private final Lazy<LogsIngestionClient> client;
 
+  /**
+   * {@code self}: driftguard's own function app, which its failure rows target; empty where it is not known.
+   * {@code writers}: where a swept finding learns who last wrote its document; empty: it says why that is unknown.
+   */
   public LogsIngestionSink(AlertTarget target, TokenCredential credential, HttpClient httpClient,
-                           ExponentialBackoffOptions backoff, Clock clock) {
+                           ExponentialBackoffOptions backoff, Optional<String> self,
+                           Optional<ActivityLogWriters> writers, Clock clock) {
     LogsIngestionClientBuilder builder = new LogsIngestionClientBuilder()
         .endpoint(target.endpoint().toString())
         .credential(credential)
@@ -39,8 +55,17 @@ public final class LogsIngestionSink implements FindingsSink {
     if (httpClient != null) {
       builder.httpClient(httpClient);
     }
-    this.builder = builder;
+    // A class, not builder::buildClient: linking a method reference or lambda resolves its method type, which loads
+    // the client's class at wiring (HandleCommandIT checks that a compliant event never loads it).
+    this.client = Lazy.of(new Supplier<LogsIngestionClient>() {
+      @Override
+      public LogsIngestionClient get() {
+        return builder.buildClient();
+      }
+    });
     this.target = target;
+    this.self = self;
+    this.writers = writers;
     this.clock = clock;
   }
 
@@ -49,18 +74,30 @@ public final class LogsIngestionSink implements FindingsSink {
    * nothing is lost. The failures are collected rather than thrown by the SDK, whose own error line says only "null".
    */
   @Override
-  public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
-    upload(FindingRows.of(event, alsoAnswered, decision, clock.instant()));
+  public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision, List<Notice> notices) {
+    upload(FindingRows.of(event, alsoAnswered, decision, notices, self, writtenBy(event, notices), clock.instant()));
+  }
+
+  /** For drift a sweep found, who last wrote each document of its findings; an event names its writer itself. */
+  private Map<String, String> writtenBy(WriteEvent event, List<Notice> notices) {
+    Map<String, String> byDocument = new HashMap<>();
+    if (event.foundBySweep()) {
+      notices.stream().flatMap(notice -> notice.finding().stream()).map(Finding::document).distinct()
+          .forEach(document -> byDocument.put(document, writers
+              .map(log -> log.lastWriter(event.site(), document))
+              .orElseGet(ActivityLogWriters::notConfigured)));
+    }
+    return byDocument;
   }
 
   @Override
   public void publishRefusedListing(Decision refusal, String runId) {
-    upload(List.of(FindingRows.ofRefusedListing(refusal, runId, clock.instant())));
+    upload(List.of(FindingRows.ofRefusedListing(refusal, runId, self, clock.instant())));
   }
 
   @Override
   public void sweepAbandoned(String subscription, String messageId, String problem) {
-    upload(List.of(FindingRows.abandonedSweep(subscription, messageId, problem, clock.instant())));
+    upload(List.of(FindingRows.abandonedSweep(subscription, messageId, problem, self, clock.instant())));
   }
 
   private void upload(List<Map<String, Object>> rows) {
@@ -68,7 +105,7 @@ public final class LogsIngestionSink implements FindingsSink {
       return;
     }
     List<LogsUploadError> failures = new ArrayList<>();
-    client().upload(target.ruleId(), target.stream(), List.copyOf(rows),
+    client.get().upload(target.ruleId(), target.stream(), List.copyOf(rows),
         new LogsUploadOptions().setLogsUploadErrorConsumer(failures::add));
     if (!failures.isEmpty()) {
       int lost = failures.stream().mapToInt(failure -> failure.getFailedLogs().size()).sum();
@@ -76,23 +113,6 @@ public final class LogsIngestionSink implements FindingsSink {
           + target.endpoint() + " (rule " + target.ruleId() + ", stream " + target.stream() + "): "
           + failures.get(0).getResponseException().getMessage());
     }
-  }
-
-  /**
-   * Built on the first upload, not at wiring: most events have nothing to report, and building the client (its
-   * pipeline, serializer and TLS set-up) would otherwise sit between a cold start and the first ARM read.
-   */
-  private LogsIngestionClient client() {
-    LogsIngestionClient built = client;
-    if (built == null) {
-      synchronized (this) {
-        if (client == null) {
-          client = builder.buildClient();
-        }
-        built = client;
-      }
-    }
-    return built;
   }
 
   /** Alert rows did not reach Logs Ingestion, so nobody was told. */

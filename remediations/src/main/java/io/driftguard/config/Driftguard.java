@@ -7,12 +7,15 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
+import io.driftguard.alert.ActivityLogWriters;
 import io.driftguard.alert.LogsIngestionSink;
 import io.driftguard.record.StorageTarget;
 import io.driftguard.engine.AuditTrail;
 import io.driftguard.engine.EventClaims;
+import io.driftguard.engine.FindingStates;
 import io.driftguard.engine.FindingsSink;
 import io.driftguard.engine.FlapGuard;
+import io.driftguard.engine.Ledger;
 import io.driftguard.engine.Remediator;
 import io.driftguard.engine.ScopeGuard;
 import io.driftguard.fanout.QueuedSweeps;
@@ -21,6 +24,7 @@ import io.driftguard.policy.ModePolicy;
 import io.driftguard.record.TableAuditTrail;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.record.TableEventClaims;
+import io.driftguard.record.TableFindingStates;
 import io.driftguard.record.TableFlapGuard;
 import io.driftguard.record.TableStorage;
 import io.driftguard.record.TableSweepCheckpoints;
@@ -36,6 +40,7 @@ import io.driftguard.sweep.Sweeper;
 import io.driftguard.state.ArmGateway;
 import io.driftguard.state.PrefetchedCredential;
 import io.driftguard.state.RetrySettings;
+import io.driftguard.state.StateReader;
 import io.driftguard.state.Transport;
 import io.driftguard.time.Ticker;
 import java.time.Clock;
@@ -154,19 +159,26 @@ public final class Driftguard {
     Optional<TableStorage> storage = settings.storage()
         .map(target -> TableStorage.connect(target, effectiveCredential, httpClient, RetrySettings.bestEffort(backoff)));
     FindingsSink sink = settings.alerts()
-        .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff, clock))
+        .<FindingsSink>map(target -> new LogsIngestionSink(target, effectiveCredential, httpClient, backoff,
+            ownSite.map(SiteRef::id), settings.activityLog().map(log -> new ActivityLogWriters(log.endpoint(),
+                log.workspaceId(), effectiveCredential, httpClient, backoff)), clock))
         .orElse(FindingsSink.DECISION_OUTPUT_ONLY);
     ArmGateway arm = gateway.build();
     ControlCatalog catalog = settings.catalog(clock);
     ModePolicy modes = settings.modePolicy(ownSite, clock);
-    Remediator engine = new Remediator(
-        new ScopeGuard(settings.subscriptions(), self),
-        arm,
-        catalog,
-        modes,
+    Ledger ledger = new Ledger(
+        storage.<EventClaims>map(tables -> new TableEventClaims(tables, clock)).orElse(EventClaims.NONE),
         storage.<FlapGuard>map(tables -> new TableFlapGuard(tables, settings.flapping())).orElse(FlapGuard.NONE),
         storage.<AuditTrail>map(tables -> new TableAuditTrail(tables, clock)).orElse(AuditTrail.NONE),
-        storage.<EventClaims>map(tables -> new TableEventClaims(tables, clock)).orElse(EventClaims.NONE),
+        storage.<FindingStates>map(TableFindingStates::new).orElse(FindingStates.NONE),
+        settings.reminderInterval(),
+        clock);
+    Remediator engine = new Remediator(
+        new ScopeGuard(settings.subscriptions(), self),
+        new StateReader(arm),
+        catalog,
+        modes,
+        ledger,
         sink,
         clock,
         ticker,
@@ -201,9 +213,18 @@ public final class Driftguard {
 
   /** The audit trail alone, for {@code history}: nothing else is built. */
   public static TableAuditTrail auditTrail(Settings settings, Clock clock) {
+    return new TableAuditTrail(tables(settings), clock);
+  }
+
+  /** Where findings stand alone, for {@code findings} and {@code history}: nothing else is built. */
+  public static TableFindingStates findingStates(Settings settings) {
+    return new TableFindingStates(tables(settings));
+  }
+
+  private static TableStorage tables(Settings settings) {
     StorageTarget target = settings.storage().orElseThrow(() -> new SettingsException(List.of(
         "no Table storage configured: set " + Settings.STORAGE_CONNECTION + " or " + Settings.STORAGE_ACCOUNT)));
-    return new TableAuditTrail(TableStorage.connect(target, credentialFor(settings), null, RetrySettings.sdkDefault()), clock);
+    return TableStorage.connect(target, credentialFor(settings), null, RetrySettings.sdkDefault());
   }
 
   private static TokenCredential credentialFor(Settings settings) {

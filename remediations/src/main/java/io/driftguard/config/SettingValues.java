@@ -11,8 +11,11 @@ final class SettingValues {
 
   private SettingValues() {}
 
-  /** A duration, or {@code off}: exemptions then need neither a reason nor an expiry. */
-  static Optional<Duration> horizon(String value) {
+  /**
+   * A duration, or {@code off}: an exemption horizon then requires neither a reason nor an expiry, a reminder interval
+   * reminds never.
+   */
+  static Optional<Duration> durationOrOff(String value) {
     return value.trim().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Durations.parse(value));
   }
 

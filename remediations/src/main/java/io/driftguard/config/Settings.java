@@ -51,7 +51,9 @@ public record Settings(
     TagExemptions tagExemptions,
     TagOptIn tagOptIn,
     Optional<Duration> exemptionHorizon,
-    boolean workflowApps) {
+    boolean workflowApps,
+    Optional<Duration> reminderInterval,
+    Optional<ActivityLogTarget> activityLog) {
 
   public static final String MODE = "DRIFTGUARD_MODE";
   public static final String SUBSCRIPTIONS = "DRIFTGUARD_SUBSCRIPTIONS";
@@ -92,6 +94,12 @@ public record Settings(
   public static final String STORAGE_TABLE_URI = "AzureWebJobsStorage__tableServiceUri";
   /** Where the reconcile timer queues one sweep per subscription (the host's queue trigger reads the same account). */
   public static final String STORAGE_QUEUE_URI = "AzureWebJobsStorage__queueServiceUri";
+  /** The Log Analytics workspace (its customer id) the subscriptions' Activity Log is exported to: who wrote swept drift. */
+  public static final String ACTIVITY_LOG_WORKSPACE = "DRIFTGUARD_ACTIVITY_LOG_WORKSPACE";
+  public static final String LOG_ANALYTICS_ENDPOINT = "DRIFTGUARD_LOG_ANALYTICS_ENDPOINT";
+  public static final String DEFAULT_LOG_ANALYTICS_ENDPOINT = "https://api.loganalytics.io/v1";
+  /** How long a finding stands before people are reminded of it; {@code off}: never. */
+  public static final String REMINDER_INTERVAL = "DRIFTGUARD_REMINDER_INTERVAL";
   public static final String IDENTITY_ENDPOINT = "IDENTITY_ENDPOINT";
   public static final String IDENTITY_HEADER = "IDENTITY_HEADER";
 
@@ -101,6 +109,9 @@ public record Settings(
     controlModes = Map.copyOf(controlModes);
     subscriptions = Set.copyOf(subscriptions);
   }
+
+  /** Where the Activity Log is queried: the Log Analytics query endpoint and the workspace's customer id. */
+  public record ActivityLogTarget(URI endpoint, String workspaceId) {}
 
   /**
    * How driftguard treats ARM under load: each event's time budget (well inside Event Grid's 30 s), the client-side
@@ -121,7 +132,7 @@ public record Settings(
         ALERT_ENDPOINT, ALERT_RULE_ID, ALERT_STREAM, FLAP_MAX_FIXES, FLAP_WINDOW, FLAP_COOLDOWN, EVENT_BUDGET,
         ARM_READ_BURST, ARM_READS_PER_SECOND, ARM_WRITE_BURST, ARM_WRITES_PER_SECOND, ARM_BREAKER_FAILURES, ARM_BREAKER_OPEN,
         RECONCILE_SCHEDULE, RECONCILE_TIME_LIMIT, SWEEP_PARALLELISM, TAG_EXEMPTIONS, TAG_OPT_IN, EXEMPTION_HORIZON,
-        SWEEP_SOURCE, WORKFLOW_APPS));
+        SWEEP_SOURCE, WORKFLOW_APPS, REMINDER_INTERVAL, ACTIVITY_LOG_WORKSPACE, LOG_ANALYTICS_ENDPOINT));
     ControlCatalog.ids().forEach(id -> names.add(ModePolicy.settingName(id)));
     return names;
   }
@@ -178,12 +189,14 @@ public record Settings(
     TagExemptions tagExemptions = reader.parse(TAG_EXEMPTIONS, "honour", TagExemptions::parse);
     TagOptIn tagOptIn = reader.parse(TAG_OPT_IN, "none", value -> TagOptIn.parse(value, Set.copyOf(ControlCatalog.ids())));
     Optional<Duration> exemptionHorizon = reader.parse(EXEMPTION_HORIZON,
-        ModePolicy.DEFAULT_EXEMPTION_HORIZON.toDays() + "d", SettingValues::horizon);
+        ModePolicy.DEFAULT_EXEMPTION_HORIZON.toDays() + "d", SettingValues::durationOrOff);
     boolean workflowApps = reader.parse(WORKFLOW_APPS, "include", SettingValues::includeOrExclude);
+    Optional<Duration> reminder = reader.parse(REMINDER_INTERVAL, "1d", SettingValues::durationOrOff);
+    Optional<ActivityLogTarget> activityLog = activityLog(reader);
     reader.refuseUnknown(names());
     reader.throwIfProblems();
     return new Settings(mode, controlModes, subscriptions, self, endpoint, ftps, minTls, managedIdentity, alerts, storage,
-        flapping, arm, sweeps, tagExemptions, tagOptIn, exemptionHorizon, workflowApps);
+        flapping, arm, sweeps, tagExemptions, tagOptIn, exemptionHorizon, workflowApps, reminder, activityLog);
   }
 
   /**
@@ -202,6 +215,15 @@ public record Settings(
     ControlCatalog catalog = ControlCatalog.standard(minTls, ftpsTarget, clock);
     return workflowApps ? catalog : catalog.leavingOut(HostingModel.LOGIC_APPS_STANDARD,
         WORKFLOW_APPS + "=exclude leaves Logic Apps Standard workflow apps out");
+  }
+
+  /** The workspace, when set (a customer id is a GUID), with the query endpoint of the cloud. */
+  private static Optional<ActivityLogTarget> activityLog(SettingsReader reader) {
+    URI endpoint = reader.parse(LOG_ANALYTICS_ENDPOINT, DEFAULT_LOG_ANALYTICS_ENDPOINT, SettingValues::httpsEndpoint);
+    Optional<String> workspace = reader.optional(ACTIVITY_LOG_WORKSPACE);
+    workspace.ifPresent(id -> reader.check(ResourceIds.isGuid(id), ACTIVITY_LOG_WORKSPACE + ": '" + id
+        + "' is not a workspace id (the workspace's customer id, a GUID)", () -> { }));
+    return workspace.filter(ResourceIds::isGuid).map(id -> new ActivityLogTarget(endpoint, id));
   }
 
   /** A report-only control has no fix: asking for one is a mistake to say at start, not a silent notify later. */

@@ -55,6 +55,17 @@ final class Decisions {
     return ledger;
   }
 
+  /** The reason of a decision on a site ARM no longer has: its findings are resolved. */
+  private static final String SITE_GONE = "the site no longer exists";
+
+  Decision gone(String why) {
+    return skipped(SITE_GONE + " (" + why + ")");
+  }
+
+  static boolean isSiteGone(Decision decision) {
+    return decision.outcome() == Outcome.SKIPPED && decision.reason().startsWith(SITE_GONE);
+  }
+
   Decision skipped(String reason) {
     return decision(Outcome.SKIPPED, reason, List.of(), List.of(), false);
   }

@@ -12,7 +12,7 @@ public interface FindingsSink {
   /** Reports decisions only in the decision output (stdout, function log). */
   FindingsSink DECISION_OUTPUT_ONLY = new FindingsSink() {
     @Override
-    public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {}
+    public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision, List<Notice> notices) {}
 
     @Override
     public void publishRefusedListing(Decision refusal, String runId) {}
@@ -21,8 +21,12 @@ public interface FindingsSink {
     public void sweepAbandoned(String subscription, String messageId, String problem) {}
   };
 
-  /** {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced); named too. */
-  void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision);
+  /**
+   * {@code alsoAnswered}: the other events the evaluation of {@code event} answered (coalesced); named too.
+   * {@code notices}: the steps of the findings' lives to report; a failed decision without findings is driftguard's own
+   * failure.
+   */
+  void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision, List<Notice> notices);
 
   /** A listed site that sweep {@code runId} refused to touch: no event stands behind it, only the refusal. */
   void publishRefusedListing(Decision refusal, String runId);

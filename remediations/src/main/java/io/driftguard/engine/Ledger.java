@@ -2,14 +2,17 @@ package io.driftguard.engine;
 
 import io.driftguard.intake.WriteEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Table storage as an event sees it: its claim, the flapping of what it fixes, and the audit trail, behind one door.
+ * Table storage as an event sees it: its claim, the flapping of what it fixes, the audit trail and where its findings
+ * stand, behind one door.
  * An event calls it when it starts (the claim), before its writes (flapping verdicts, then fix intents) and when it
- * ends (fixes counted, earlier fixes looked up, the audit entry, the claim settled). Every call is best effort: storage
+ * ends (fixes counted, earlier fixes looked up, the audit entry, the findings' steps, the claim settled). Every call is best effort: storage
  * must never stop an event, so a failure is said in the decision's warnings instead, and after one failure storage is
  * not asked again for that event, so an outage costs its retries once, not per call.
  */
@@ -21,12 +24,21 @@ public final class Ledger {
   private final EventClaims claims;
   private final FlapGuard flapping;
   private final AuditTrail audit;
+  private final Lifecycle lifecycle;
   private final Clock clock;
 
+  /** A ledger that keeps no finding states: every drift is reported as newly found. */
   public Ledger(EventClaims claims, FlapGuard flapping, AuditTrail audit, Clock clock) {
+    this(claims, flapping, audit, FindingStates.NONE, Optional.empty(), clock);
+  }
+
+  /** {@code reminder}: how long a finding stands before people are told again; empty: never. */
+  public Ledger(EventClaims claims, FlapGuard flapping, AuditTrail audit, FindingStates findings,
+                Optional<Duration> reminder, Clock clock) {
     this.claims = claims;
     this.flapping = flapping;
     this.audit = audit;
+    this.lifecycle = new Lifecycle(findings, reminder);
     this.clock = clock;
   }
 
@@ -97,6 +109,23 @@ public final class Ledger {
       landed.clear();
       if (!decision.retryable() && !decision.findings().isEmpty()) {
         bestEffort("audit trail not written", () -> audit.record(event, decision));
+      }
+    }
+
+    /**
+     * After the audit entry: the steps the decision moves its findings by, the ones people must hear of. Without
+     * storage every finding is reported as newly found, so none goes unheard.
+     */
+    List<Notice> steps(Decision decision, boolean gone) {
+      return bestEffort("finding states not read, every finding reported as new",
+          () -> lifecycle.steps(event, decision, gone, clock.instant()),
+          Lifecycle.untracked(event, decision, clock.instant()));
+    }
+
+    /** Once their rows went out: the steps kept, so the next event knows what people were told. */
+    void keep(List<Notice> notices) {
+      if (!notices.isEmpty()) {
+        bestEffort("finding states not kept, the next event reports them again", () -> lifecycle.keep(notices));
       }
     }
 

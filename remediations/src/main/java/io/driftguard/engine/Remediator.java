@@ -8,10 +8,8 @@ import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
-import io.driftguard.state.ArmGateway;
 import io.driftguard.state.CallBudget;
 import io.driftguard.state.SiteDocuments;
-import io.driftguard.state.StateReader;
 import io.driftguard.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,14 +32,6 @@ public final class Remediator {
   private final Report report;
   private final Ticker ticker;
   private final Duration eventBudget;
-
-  /** The engine over ARM and, where configured, Table storage. */
-  public Remediator(ScopeGuard scope, ArmGateway gateway, ControlCatalog controls, ModePolicy modes, FlapGuard flapGuard,
-                    AuditTrail audit, EventClaims claims, FindingsSink sink, Clock clock, Ticker ticker,
-                    Duration eventBudget) {
-    this(scope, new StateReader(gateway), controls, modes, new Ledger(claims, flapGuard, audit, clock), sink, clock,
-        ticker, eventBudget);
-  }
 
   /** The engine over its two ports: the site's documents and the ledger. */
   public Remediator(ScopeGuard scope, SiteDocuments documents, ControlCatalog controls, ModePolicy modes, Ledger ledger,
@@ -104,7 +94,7 @@ public final class Remediator {
     } catch (ArmException e) {
       // Only the site's own absence reaches here as a 404: a document ARM lacks leaves its controls unjudged.
       return e.isNotFound()
-          ? decisions.skipped("the site no longer exists (" + e.getMessage() + ")")
+          ? decisions.gone(e.getMessage())
           : decisions.failed(e.isRetryable(), e.getMessage());
     } catch (RuntimeException e) {
       // Storage or transport failures: a later delivery may succeed.

@@ -48,16 +48,20 @@ final class Report {
     if (decision.retryable()) {
       return decision;
     }
-    Decision recorded = admitted.decisions().withWarnings(decision);
+    // Only the steps of a finding's life are rows: a finding that stands as people were told pages nobody again.
+    List<Notice> notices = admitted.ledger().steps(decision, Decisions.isSiteGone(decision));
+    boolean failedItself = decision.findings().isEmpty() && decision.outcome() == Outcome.FAILED;
     try {
-      if (!recorded.findings().isEmpty() || recorded.outcome() == Outcome.FAILED) {
-        sink.publish(admitted.event(), admitted.alsoAnswered(), recorded);
+      if (!notices.isEmpty() || failedItself) {
+        sink.publish(admitted.event(), admitted.alsoAnswered(), admitted.decisions().withWarnings(decision), notices);
       }
-      return recorded;
     } catch (RuntimeException e) {
-      return Decisions.retryLater(recorded, "alert upload failed, nobody was told: " + Decisions.describe(e)
-          + "; the event fails so that Event Grid delivers it again");
+      return Decisions.retryLater(admitted.decisions().withWarnings(decision), "alert upload failed, nobody was told: "
+          + Decisions.describe(e) + "; the event fails so that Event Grid delivers it again");
     }
+    // Kept only now: the steps of an upload that failed are taken again by the redelivery.
+    admitted.ledger().keep(notices);
+    return admitted.decisions().withWarnings(decision);
   }
 
   /** A listed site a sweep refused to touch: a failure, reported as a severity-1 row unless the sweep is a dry run. */

@@ -26,6 +26,8 @@ public final class TableStorage {
   static final String FLAPPING_TABLE = "DriftguardFlapping";
   static final String SWEEPS_TABLE = "DriftguardSweeps";
   static final String CLAIMS_TABLE = "DriftguardClaims";
+  static final String FINDINGS_TABLE = "DriftguardFindings";
+  static final String FINDING_HISTORY_TABLE = "DriftguardFindingHistory";
 
   private final Supplier<TableServiceClient> service;
 

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftguard.engine.Action;
 import io.driftguard.engine.Decision;
 import io.driftguard.engine.Finding;
+import io.driftguard.engine.FindingState;
+import io.driftguard.engine.FindingState.Status;
+import io.driftguard.engine.FindingState.Step;
+import io.driftguard.engine.Notice;
 import io.driftguard.engine.Outcome;
 import io.driftguard.intake.EventIntake;
 import io.driftguard.intake.Screened;
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +54,29 @@ class FindingRowsTest {
         "2026-11-22T10:15:30.123Z", "Microsoft.Web/sites/config/write", List.of("min-tls"), findings, 2, 0, 10, false);
   }
 
+  /** The rows of a decision whose findings are all newly opened (or fixed, or exempted). */
+  private static List<Map<String, Object>> rows(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
+    List<Notice> notices = decision.findings().stream().map(finding -> new Notice(opened(event, finding),
+        Optional.of(finding))).toList();
+    return FindingRows.of(event, alsoAnswered, decision, notices, Optional.empty(), Map.of(), NOW);
+  }
+
+  private static FindingState opened(WriteEvent event, Finding finding) {
+    Status status = switch (finding.action()) {
+      case FIXED -> Status.RESOLVED;
+      case EXEMPTED -> Status.EXEMPTED;
+      default -> Status.OPEN;
+    };
+    Step step = switch (finding.action()) {
+      case FIXED -> Step.RESOLVED;
+      case EXEMPTED -> Step.EXEMPTED;
+      default -> Step.OPENED;
+    };
+    return new FindingState(FindingState.resourceKey(event.site().id()), finding.rule(), status, step,
+        finding.observed(), finding.desired(), finding.mode() + " (" + finding.modeSource() + ")",
+        finding.action().label(), NOW, NOW, NOW, event.changedBy(), event.eventId(), null);
+  }
+
   private static List<String> schemaColumns() throws Exception {
     JsonNode table = new ObjectMapper().readTree(ALERTS.resolve("findings-table.json").toFile());
     List<String> columns = new ArrayList<>();
@@ -58,8 +86,8 @@ class FindingRowsTest {
 
   @Test
   void rowsHaveExactlyTheColumnsOfTheTable() throws Exception {
-    List<Map<String, Object>> rows = FindingRows.of(event(), List.of(), decision(Outcome.ALERTED,
-        List.of(finding("min-tls", Action.ALERTED, null, null))), NOW);
+    List<Map<String, Object>> rows = rows(event(), List.of(), decision(Outcome.ALERTED,
+        List.of(finding("min-tls", Action.ALERTED, null, null))));
     assertEquals(1, rows.size());
     assertEquals(schemaColumns(), List.copyOf(rows.get(0).keySet()));
   }
@@ -72,19 +100,21 @@ class FindingRowsTest {
     Decision decision = new Decision("e1", TestEvents.siteId("func-orders"), "Flex Consumption", Outcome.ALERTED, "r",
         "alice@contoso.com", "2026-11-22T10:15:30.123Z", "Microsoft.Web/sites/config/write", List.of("min-tls"),
         List.of(onFlex), 2, 0, 10, false, false, List.of());
-    Map<String, Object> row = FindingRows.of(event(), List.of(), decision, NOW).get(0);
+    Map<String, Object> row = rows(event(), List.of(), decision).get(0);
     assertEquals("Flex Consumption", row.get("HostingModel"));
     assertTrue(row.get("Message").toString().contains("func-orders (Flex Consumption, resource group rg)"),
         row.get("Message").toString());
-    assertEquals("", FindingRows.of(event(), List.of(), decision(Outcome.ALERTED,
-        List.of(finding("min-tls", Action.ALERTED, null, null))), NOW).get(0).get("HostingModel"));
+    assertEquals("", rows(event(), List.of(), decision(Outcome.ALERTED,
+        List.of(finding("min-tls", Action.ALERTED, null, null)))).get(0).get("HostingModel"));
   }
 
   @Test
   void anAlertSaysWhoChangedWhatWhenWhatWasDoneAndHowToFixOrExempt() throws Exception {
-    Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.ALERTED,
-        List.of(finding("min-tls", Action.ALERTED, null, null))), NOW).get(0);
-    assertEquals(TestEvents.siteId("func-orders"), row.get("TargetResourceId"));
+    Map<String, Object> row = rows(event(), List.of(), decision(Outcome.ALERTED,
+        List.of(finding("min-tls", Action.ALERTED, null, null)))).get(0);
+    assertEquals(TestEvents.siteId("func-orders").toLowerCase(), row.get("TargetResourceId"), "one alert target per app");
+    assertEquals("opened", row.get("State"));
+    assertEquals("2026-11-22T10:16:00Z", row.get("OpenedAt"));
     assertEquals("alice@contoso.com", row.get("Actor"));
     assertEquals("203.0.113.7", row.get("ActorIp"));
     assertEquals(2, row.get("Severity"));
@@ -98,10 +128,10 @@ class FindingRowsTest {
 
   @Test
   void severityFollowsWhatAPersonMustDo() throws Exception {
-    List<Map<String, Object>> rows = FindingRows.of(event(), List.of(), decision(Outcome.FAILED, List.of(
+    List<Map<String, Object>> rows = rows(event(), List.of(), decision(Outcome.FAILED, List.of(
         finding("min-tls", Action.FIXED, "1.2", null),
         finding("ftp-disabled", Action.FIX_FAILED, null, "403 AuthorizationFailed"),
-        finding("https-only", Action.BACKED_OFF, null, "fixed 3 times within 1h"))), NOW);
+        finding("https-only", Action.BACKED_OFF, null, "fixed 3 times within 1h"))));
     assertEquals(List.of(3, 1, 1), rows.stream().map(row -> row.get("Severity")).toList());
     assertTrue(((String) rows.get(0).get("Message")).contains("driftguard fixed it: wrote 1.2"));
     assertTrue(((String) rows.get(1).get("Message")).contains("driftguard's fix failed: 403 AuthorizationFailed"));
@@ -114,7 +144,7 @@ class FindingRowsTest {
         "off", "tag driftguard-exempt=min-tls, reason 'old clients', until 2027-01-01T00:00:00Z", Action.EXEMPTED, null,
         "az functionapp config set -g rg -n func-orders --min-tls-version 1.2", null,
         List.of(), "2027-01-01T00:00:00Z", null);
-    Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.EXEMPTED, List.of(exempted)), NOW).get(0);
+    Map<String, Object> row = rows(event(), List.of(), decision(Outcome.EXEMPTED, List.of(exempted))).get(0);
     assertEquals(3, row.get("Severity"));
     assertEquals("exempted", row.get("Action"));
     assertEquals("2027-01-01T00:00:00Z", row.get("ExemptUntil"), "the expiry in its own column");
@@ -129,11 +159,39 @@ class FindingRowsTest {
 
   @Test
   void aFailureOfDriftguardItselfIsOneRow() throws Exception {
-    List<Map<String, Object>> rows = FindingRows.of(event(), List.of(), decision(Outcome.FAILED, List.of()), NOW);
+    List<Map<String, Object>> rows = rows(event(), List.of(), decision(Outcome.FAILED, List.of()));
     assertEquals(1, rows.size());
     assertEquals("driftguard", rows.get(0).get("Rule"));
     assertEquals(1, rows.get(0).get("Severity"));
     assertEquals(null, rows.get(0).get("ExemptUntil"), "nothing exempt, no expiry");
+    assertEquals(TestEvents.siteId("func-orders").toLowerCase(), rows.get(0).get("TargetResourceId"),
+        "where driftguard's own app is not known, the app it failed on");
+  }
+
+  @Test
+  void aFailureOfDriftguardItselfTargetsDriftguardsOwnApp() throws Exception {
+    String self = "/subscriptions/00000000-0000-0000-0000-00000000d9d9/resourceGroups/RG-Driftguard/providers/Microsoft.Web/sites/Func-Driftguard";
+    List<Map<String, Object>> rows = FindingRows.of(event(), List.of(), decision(Outcome.FAILED, List.of()), List.of(),
+        Optional.of(self), Map.of(), NOW);
+    assertEquals(self.toLowerCase(), rows.get(0).get("TargetResourceId"));
+    assertTrue(((String) rows.get(0).get("Message")).contains(TestEvents.siteId("func-orders")), "names the app it failed on");
+    assertEquals(self.toLowerCase(), FindingRows.abandonedSweep("", "m1", "poison", Optional.of(self), NOW)
+        .get("TargetResourceId"));
+  }
+
+  @Test
+  void aResolvedFindingIsAnInformationalRowThatSaysWhoAndSinceWhen() throws Exception {
+    FindingState resolved = new FindingState(TestEvents.siteId("func-orders").toLowerCase(), "min-tls", Status.RESOLVED,
+        Step.RESOLVED, "1.0", "1.2 or higher", "notify (DRIFTGUARD_MODE)", "resolved",
+        Instant.parse("2026-11-20T08:00:00Z"), Instant.parse("2026-11-20T08:00:00Z"), NOW, "alice@contoso.com", "e1", null);
+    Map<String, Object> row = FindingRows.of(event(), List.of(), decision(Outcome.COMPLIANT, List.of()),
+        List.of(new Notice(resolved, Optional.empty())), Optional.empty(), Map.of(), NOW).get(0);
+    assertEquals("resolved", row.get("State"));
+    assertEquals("resolved", row.get("Action"));
+    assertEquals(3, row.get("Severity"));
+    assertEquals("min-tls of func-orders (resource group rg) is resolved at 2026-11-22T10:16:00Z: compliant again, by"
+        + " alice@contoso.com; it was 1.0 (wants 1.2 or higher) since 2026-11-20T08:00:00Z. Nothing to do.",
+        row.get("Message"));
   }
 
   @Test
@@ -180,8 +238,8 @@ class FindingRowsTest {
     Finding onSite = new Finding("https-only", "HTTPS only", "site", "httpsOnly", "false", "true", "notify", "DRIFTGUARD_MODE",
         Action.ALERTED, null, "az functionapp update -g 'rg' -n 'func-orders' --set 'httpsOnly=true'", null,
         List.of());
-    List<Map<String, Object>> rows = FindingRows.of(carol, alsoAnswered, decision(Outcome.ALERTED,
-        List.of(onSite, finding("min-tls", Action.ALERTED, null, null))), NOW);
+    List<Map<String, Object>> rows = rows(carol, alsoAnswered, decision(Outcome.ALERTED,
+        List.of(onSite, finding("min-tls", Action.ALERTED, null, null))));
 
     String site = (String) rows.get(0).get("Message");
     assertTrue(site.startsWith("carol@contoso.com wrote config/web of func-orders (resource group rg) at"

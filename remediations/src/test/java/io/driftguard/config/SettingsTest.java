@@ -21,6 +21,15 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
 
   @Test
+  void remindersComeDailyUnlessSetOtherwiseOrOff() {
+    assertEquals(Optional.of(java.time.Duration.ofDays(1)), Settings.from(Map.of()).reminderInterval());
+    assertEquals(Optional.of(java.time.Duration.ofDays(7)),
+        Settings.from(Map.of("DRIFTGUARD_REMINDER_INTERVAL", "P7D")).reminderInterval());
+    assertEquals(Optional.empty(), Settings.from(Map.of("DRIFTGUARD_REMINDER_INTERVAL", "off")).reminderInterval());
+    assertThrows(SettingsException.class, () -> Settings.from(Map.of("DRIFTGUARD_REMINDER_INTERVAL", "sometimes")));
+  }
+
+  @Test
   void defaultsAreSafe() {
     Settings settings = Settings.from(Map.of());
     assertEquals(Mode.NOTIFY, settings.mode());

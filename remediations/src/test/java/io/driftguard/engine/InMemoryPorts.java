@@ -233,7 +233,7 @@ final class InMemoryPorts {
     boolean down;
 
     @Override
-    public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision) {
+    public void publish(WriteEvent event, List<WriteEvent> alsoAnswered, Decision decision, List<Notice> notices) {
       log.add("alert " + decision.outcome().label());
       if (down) {
         throw new IllegalStateException("ingestion is down");

@@ -49,6 +49,12 @@ class BicepTemplateTest {
    * Resource types and API versions confirmed against the Bicep type definitions generated from the Azure REST API
    * specs (Azure/bicep-types-az). A new type or version must be confirmed the same way before it is added here.
    */
+  /**
+   * A subscription's diagnostic settings (the Activity Log's export) have no GA API version: 2016-09-01 is for resource
+   * diagnostic settings only, and the template reference lists 2021-05-01-preview as the latest.
+   */
+  static final Set<String> PREVIEW_ONLY = Set.of("Microsoft.Insights/diagnosticSettings@2021-05-01-preview");
+
   static final Map<String, Set<String>> CONFIRMED_API_VERSIONS = Map.ofEntries(
       Map.entry("Microsoft.Resources/resourceGroups", Set.of("2024-03-01")),
       Map.entry("Microsoft.Web/serverfarms", Set.of("2024-11-01")),
@@ -69,6 +75,7 @@ class BicepTemplateTest {
       // (the Az.Monitor models Api20201001.AlertRuleAnyOfOrLeafCondition).
       Map.entry("Microsoft.Insights/activityLogAlerts", Set.of("2020-10-01")),
       Map.entry("Microsoft.Insights/workbooks", Set.of("2023-06-01")),
+      Map.entry("Microsoft.Insights/diagnosticSettings", Set.of("2021-05-01-preview")),
       Map.entry("Microsoft.EventGrid/systemTopics", Set.of("2025-02-15")),
       Map.entry("Microsoft.EventGrid/systemTopics/eventSubscriptions", Set.of("2025-02-15")),
       Map.entry("Microsoft.Authorization/roleDefinitions", Set.of("2022-04-01")),
@@ -188,7 +195,8 @@ class BicepTemplateTest {
       found++;
       String type = versions.group(1);
       String version = versions.group(2);
-      assertTrue(version.matches("\\d{4}-\\d{2}-\\d{2}"), name(file) + ": " + type + "@" + version + " is not a GA version");
+      assertTrue(version.matches("\\d{4}-\\d{2}-\\d{2}") || PREVIEW_ONLY.contains(type + "@" + version),
+          name(file) + ": " + type + "@" + version + " is not a GA version");
       assertTrue(CONFIRMED_API_VERSIONS.getOrDefault(type, Set.of()).contains(version),
           name(file) + ": " + type + "@" + version + " is not among the confirmed API versions " + CONFIRMED_API_VERSIONS);
     }
@@ -254,7 +262,7 @@ class BicepTemplateTest {
     }
     // Everything but what only a deployment knows (subscriptions, identity, cloud, DCR) has a default in the template.
     Set<String> deploymentSpecific = Set.of(Settings.SUBSCRIPTIONS, Settings.SELF_OBJECT_ID, Settings.ARM_ENDPOINT,
-        Settings.ALERT_ENDPOINT, Settings.ALERT_RULE_ID, Settings.ALERT_STREAM);
+        Settings.ALERT_ENDPOINT, Settings.ALERT_RULE_ID, Settings.ALERT_STREAM, Settings.ACTIVITY_LOG_WORKSPACE);
     Set<String> expected = new TreeSet<>(writtenSettings());
     expected.removeIf(name -> !name.startsWith("DRIFTGUARD_") || deploymentSpecific.contains(name));
     assertEquals(expected, new TreeSet<>(environment.keySet()), "settings whose template default could not be read");
@@ -650,12 +658,17 @@ class BicepTemplateTest {
 
   // ---------------------------------------------------------------- alerting
 
+  private static final List<String> ALERT_QUERIES = List.of("alerts/driftguard-findings.kql",
+      "alerts/driftguard-fixes.kql", "alerts/driftguard-exemptions.kql", "alerts/driftguard-failures.kql");
+
   @Test
   void alertingIsBuiltFromTheAlertsFiles() throws IOException {
     String alerting = text("modules/alerting.bicep");
     assertTrue(loads("modules/alerting.bicep", "alerts/findings-table.json"));
     assertTrue(loads("modules/alerting.bicep", "alerts/driftguard-findings.kql"));
-    assertTrue(loads("modules/alerting.bicep", "alerts/driftguard-fixes.kql"));
+    for (String query : ALERT_QUERIES) {
+      assertTrue(loads("modules/alerting.bicep", query), query);
+    }
     assertContains(alerting, "kind: 'Direct'", "dcr.properties.endpoints.logsIngestion", "dcr.properties.immutableId",
         "output streamName string = findingsTable.streamName", "plan: 'Analytics'",
         "name: 'Rule'");
@@ -670,7 +683,7 @@ class BicepTemplateTest {
     assertTrue(table.get("columns").findValuesAsText("name").contains(RESOURCE_ID_COLUMN), "rows carry " + RESOURCE_ID_COLUMN);
     assertFalse(table.has("derivedColumns"), "no column is derived by a transformation");
     // The alert dimensions, the resource-id column and the severity split need these columns in the queries' output.
-    for (String query : List.of("alerts/driftguard-findings.kql", "alerts/driftguard-fixes.kql")) {
+    for (String query : ALERT_QUERIES) {
       String project = text(query).lines().filter(line -> line.trim().startsWith("| project")).findFirst().orElse("");
       for (String column : List.of(RESOURCE_ID_COLUMN, "Rule", "Severity")) {
         assertTrue(Pattern.compile("\\b" + column + "\\b").matcher(project).find(), query + " projects " + column);
@@ -702,9 +715,35 @@ class BicepTemplateTest {
           assertTrue(dcr.properties().entrySet().stream().noneMatch(p -> p.getKey().endsWith("transformKql")),
               dcr + ": the rows go to the table as they are, without a transformation"));
     }
-    for (String query : List.of("alerts/driftguard-findings.kql", "alerts/driftguard-fixes.kql")) {
+    for (String query : ALERT_QUERIES) {
       assertFalse(text(query).contains("_ResourceId"), query + " still depends on _ResourceId");
     }
+  }
+
+  /**
+   * Rows follow a finding's life: the findings rule hears only the steps that open, change, remind of or end the
+   * exemption of a finding (never a resolution); every query normalises the app's id, so one app is one alert target;
+   * driftguard's own failures have a rule and may have an action group of their own; fixes notify only if asked.
+   */
+  @Test
+  void theRulesFollowTheFindingsStateAndDriftguardsFailuresMayGoElsewhere() {
+    String findings = text("alerts/driftguard-findings.kql");
+    assertContains(findings, "State in (\"opened\", \"changed\", \"reminder\", \"exemption-ended\")");
+    assertFalse(findings.contains("\"resolved\"") || findings.contains("\"failed\""), findings);
+    assertContains(text("alerts/driftguard-exemptions.kql"), "State in (\"exempted\", \"exemption-ended\")");
+    assertContains(text("alerts/driftguard-failures.kql"), "Rule == \"driftguard\"");
+    for (String query : ALERT_QUERIES) {
+      assertContains(text(query), "| extend TargetResourceId = tolower(TargetResourceId)");
+    }
+    String alerting = Bicep.of(INFRA.resolve("modules/alerting.bicep")).noComments;
+    assertContains(alerting, "param existingFailuresActionGroupId string",
+        "var failuresActionGroupId = empty(existingFailuresActionGroupId) ? actionGroupId : existingFailuresActionGroupId",
+        "query: trim(failuresQuery)\n    actionGroup: failuresActionGroupId", "rule.actionGroup",
+        "var rules = concat(findingRules, exemptionRules, alertOnFixes ? fixRules : [])");
+    assertEquals(4, Pattern.compile("actionGroup: actionGroupId\\n").matcher(alerting).results().count(),
+        "findings, errors, exemptions and fixes notify the findings' group");
+    assertContains(Bicep.of(INFRA.resolve("main.bicep")).noComments, "param alertOnFixes bool = false",
+        "existingFailuresActionGroupId: existingFailuresActionGroupId");
   }
 
   /**

@@ -132,6 +132,10 @@ final class FakeAz {
   Run run(String script, String... arguments) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bash", infra.resolve(script).toString()));
     command.addAll(List.of(arguments));
+    if (script.equals("deploy.sh")) {
+      // Alerts without receivers on purpose: deploy.sh takes the confirmation out of the az arguments (DeployReceiversTest).
+      command.add("--alerts-to-nobody");
+    }
     Path output = dir.resolve("output");
     ProcessBuilder bash = new ProcessBuilder(command).directory(dir.resolve("repo").toFile()).redirectErrorStream(true)
         .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

@@ -54,6 +54,12 @@ class WorkbookTemplateTest {
         "exemptions are rows with action exempted; their expiry is read from the message");
     assertTrue(queries.get("back-offs").contains("Action == \"backed-off\""));
     assertTrue(queries.get("open-per-mode").contains("Mode"));
+    for (String open : List.of("open-per-mode", "open-findings")) {
+      assertTrue(queries.get(open).contains("| where State != \"resolved\"") && queries.get(open).contains("now() - OpenedAt"),
+          open + ": open findings are the ones not resolved, with their age");
+    }
+    queries.forEach((name, query) -> assertTrue(!query.startsWith("DriftguardFindings_CL")
+        || query.contains("| extend TargetResourceId = tolower(TargetResourceId)"), name + " normalises the app's id"));
     assertTrue(queries.get("actors-most-drift").contains("by Actor"));
     assertTrue(queries.get("failed-decisions").startsWith("AppTraces")
         && queries.get("failed-decisions").contains("Decision.retryable")

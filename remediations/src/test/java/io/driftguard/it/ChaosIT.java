@@ -128,11 +128,11 @@ class ChaosIT {
         assertEquals(0, configWrites + siteWrites, site.site() + ": notify mode writes nothing");
         assertEquals(app.configDrift() ? "AllAllowed" : "Disabled", config.get("ftpsState"), site.site());
         if (app.configDrift()) {
-          assertTrue(alertedFindings.contains(site.id() + "|ftp-disabled"), site.site() + ": the alert was not lost");
-          assertTrue(alertedFindings.contains(site.id() + "|min-tls"), site.site());
+          assertTrue(alertedFindings.contains(site.id().toLowerCase() + "|ftp-disabled"), site.site() + ": the alert was not lost");
+          assertTrue(alertedFindings.contains(site.id().toLowerCase() + "|min-tls"), site.site());
         }
         if (app.siteDrift()) {
-          assertTrue(alertedFindings.contains(site.id() + "|https-only"), site.site());
+          assertTrue(alertedFindings.contains(site.id().toLowerCase() + "|https-only"), site.site());
         }
       } else {
         assertEquals(app.configDrift() ? 1 : 0, configWrites, site.site() + ": config written once if drifted, else never");
@@ -141,11 +141,11 @@ class ChaosIT {
         assertEquals("1.2", config.get("minTlsVersion"), site.site());
         assertEquals(true, siteProperties.get("httpsOnly"), site.site());
         if (app.configDrift()) {
-          assertEquals(1, fixedFindings.stream().filter(key -> key.startsWith(site.id() + "|min-tls|")).count(),
+          assertEquals(1, fixedFindings.stream().filter(key -> key.startsWith(site.id().toLowerCase() + "|min-tls|")).count(),
               site.site() + ": the fix was reported, under one event");
         }
         if (app.siteDrift()) {
-          assertEquals(1, fixedFindings.stream().filter(key -> key.startsWith(site.id() + "|https-only|")).count(),
+          assertEquals(1, fixedFindings.stream().filter(key -> key.startsWith(site.id().toLowerCase() + "|https-only|")).count(),
               site.site());
         }
       }

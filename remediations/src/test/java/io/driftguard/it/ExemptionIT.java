@@ -1,6 +1,7 @@
 package io.driftguard.it;
 
 import static io.driftguard.it.LocalAzure.ALICE;
+import static io.driftguard.it.LocalAzure.aliceTags;
 import static io.driftguard.it.LocalAzure.aliceWrites;
 import static io.driftguard.it.LocalAzure.arm;
 import static io.driftguard.it.LocalAzure.compliantConfig;
@@ -74,14 +75,6 @@ class ExemptionIT {
     return (Boolean) LocalAzure.properties(arm().site(app.id())).get("httpsOnly");
   }
 
-  /** Alice changes the app's tags through the Tags API; returns the event Azure sends for it. */
-  private static String aliceTags(SiteHandle app, String operation, String tagsJson) {
-    arm().drainEmittedEvents();
-    arm().write(ALICE, "PATCH", app.tagsId(), "{\"operation\":\"" + operation + "\",\"properties\":{\"tags\":" + tagsJson + "}}");
-    List<String> events = arm().drainEmittedEvents();
-    assertEquals(1, events.size());
-    return events.get(0);
-  }
 
   @Test
   void modeOffByTagIsEvaluatedRecordedAsExemptedOncePerEventAndNeverWritten() {

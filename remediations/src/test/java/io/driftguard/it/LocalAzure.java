@@ -176,6 +176,17 @@ final class LocalAzure {
     return events.get(0);
   }
 
+  /** Alice changes the app's tags through the Tags API; returns the event Azure sends for it. */
+  static String aliceTags(SiteHandle app, String operation, String tagsJson) {
+    arm().drainEmittedEvents();
+    arm().write(ALICE, "PATCH", app.tagsId(), "{\"operation\":\"" + operation + "\",\"properties\":{\"tags\":" + tagsJson + "}}");
+    List<String> events = arm().drainEmittedEvents();
+    if (events.size() != 1) {
+      throw new IllegalStateException("expected one event for the tag write, got " + events.size());
+    }
+    return events.get(0);
+  }
+
   static Decision deliver(Remediator engine, String event) {
     try {
       List<Decision> decisions = engine.handleDelivery(event);

@@ -25,7 +25,7 @@ import javax.net.ssl.X509TrustManager;
  * listen on loopback only.
  */
 public final class Sandbox implements AutoCloseable {
-  private static final String LOOPBACK = "127.0.0.1";
+  static final String LOOPBACK = "127.0.0.1";
 
   static {
     // The JDK's server flushes headers and body apart: without TCP_NODELAY, Nagle's algorithm and the client's
@@ -45,6 +45,7 @@ public final class Sandbox implements AutoCloseable {
   private final ManagedIdentityEndpoint identity;
   private final FakeArm arm;
   private final FakeLogsIngestion logs;
+  private final FakeLogAnalytics logAnalytics;
   private final Path trustStore;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -69,6 +70,9 @@ public final class Sandbox implements AutoCloseable {
     logsServer.setHttpsConfigurator(https);
     logs = new FakeLogsIngestion(identity::find);
     logsServer.createContext("/", Http.answeringBugsWith500(logs::handle));
+    // The Log Analytics query API shares that port under /v1, as a second host would be no more faithful.
+    logAnalytics = new FakeLogAnalytics(identity::find);
+    logsServer.createContext("/v1/", Http.answeringBugsWith500(logAnalytics::handle));
     logsServer.setExecutor(executor);
 
     identityServer.start();
@@ -99,6 +103,11 @@ public final class Sandbox implements AutoCloseable {
    */
   public URI logsIngestionEndpoint() {
     return URI.create("https://" + LOOPBACK + ":" + logsServer.getAddress().getPort());
+  }
+
+  /** {@code https://127.0.0.1:PORT/v1}: the Log Analytics query endpoint, as given to {@code LogsQueryClientBuilder}. */
+  public URI logAnalyticsEndpoint() {
+    return URI.create(logsIngestionEndpoint() + "/v1");
   }
 
   /** {@code http://127.0.0.1:PORT/msi/token}: plain http, as {@code IDENTITY_ENDPOINT} on App Service. */
@@ -138,6 +147,11 @@ public final class Sandbox implements AutoCloseable {
 
   public FakeLogsIngestion logs() {
     return logs;
+  }
+
+  /** The workspace the subscriptions' Activity Log is exported to. */
+  public FakeLogAnalytics logAnalytics() {
+    return logAnalytics;
   }
 
   /** Starts an HTTPS host outside the sandbox's Azure, trusted like it, to catch credentials sent where they must not go. */

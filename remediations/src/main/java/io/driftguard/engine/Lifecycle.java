@@ -1,0 +1,184 @@
+package io.driftguard.engine;
+
+import io.driftguard.engine.FindingState.Status;
+import io.driftguard.engine.FindingState.Step;
+import io.driftguard.intake.WriteEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * A finding's life: opened when first seen, standing (quiet) while it stays as people were told, reminded after
+ * {@code reminder}, and resolved when the control is compliant again (fixed by driftguard or a person), exempted, or the
+ * app is gone. A decision's findings and the controls it judged compliant give each finding its next step
+ * ({@link #steps}); the steps are kept ({@link #keep}) only once their rows went out, so an upload that fails leaves
+ * them to the redelivery. A step is kept only over the state it was computed from (the store's version), so an
+ * instance never overwrites a newer step; two instances racing on one app may each report it, never neither.
+ */
+final class Lifecycle {
+
+  /** The writer clause of an exemption's description, up to what follows it (its expiry, a verdict, the mode's end). */
+  private static final Pattern TAG_WRITER = Pattern.compile(", written by .*?(?=, until |, no expiry|: |\\)$)");
+
+  private final FindingStates states;
+  private final Optional<Duration> reminder;
+
+  Lifecycle(FindingStates states, Optional<Duration> reminder) {
+    this.states = states;
+    this.reminder = reminder;
+  }
+
+  /** The steps of every finding {@code decision} moves; {@code gone}: the app no longer exists. */
+  List<Notice> steps(WriteEvent event, Decision decision, boolean gone, Instant now) {
+    String resource = FindingState.resourceKey(event.site().id());
+    Map<String, FindingState> stored = states.of(resource);
+    Set<String> rules = new TreeSet<>();
+    decision.findings().forEach(finding -> rules.add(finding.rule()));
+    rules.addAll(gone ? stored.keySet() : judged(decision));
+    List<Notice> notices = new ArrayList<>();
+    for (String rule : orderedAsDecided(decision, rules)) {
+      Optional<Finding> finding = decision.findings().stream().filter(f -> f.rule().equals(rule)).findFirst();
+      FindingState previous = stored.get(rule);
+      if (previous != null && event.eventId().equals(previous.eventId())) {
+        // A later delivery of the event that took this step: report it again (same EventId, collapsed by the queries).
+        notices.add(new Notice(previous, finding));
+      } else {
+        next(resource, rule, Optional.ofNullable(previous), finding, gone, event, now)
+            .ifPresent(next -> notices.add(new Notice(next, finding)));
+      }
+    }
+    return notices;
+  }
+
+  /** After the rows went out: each step kept, unless another instance moved its finding since it was read. */
+  void keep(List<Notice> notices) {
+    notices.forEach(notice -> states.replace(notice.state()));
+  }
+
+  /** Without stored states (storage failed): every finding as newly seen, so nobody misses one. */
+  static List<Notice> untracked(WriteEvent event, Decision decision, Instant now) {
+    String resource = FindingState.resourceKey(event.site().id());
+    return decision.findings().stream()
+        .map(finding -> new Notice(state(resource, finding, statusOf(finding.action()), stepOf(finding.action(),
+            Optional.empty()), now, now, byOf(finding, event), event.eventId()), Optional.of(finding)))
+        .toList();
+  }
+
+  /** The next state of one finding, or none when nothing changes (standing, or compliant and never open). */
+  private Optional<FindingState> next(String resource, String rule, Optional<FindingState> previous,
+                                      Optional<Finding> finding, boolean gone, WriteEvent event, Instant now) {
+    boolean wasDrifted = previous.map(state -> state.status() != Status.RESOLVED).orElse(false);
+    if (finding.isEmpty()) {
+      if (!wasDrifted) {
+        return Optional.empty();
+      }
+      FindingState open = previous.get();
+      String by = gone ? FindingState.APP_DELETED : event.foundBySweep()
+          ? "found compliant by sweep " + event.correlationId().orElse("") : event.caller().actor();
+      return Optional.of(new FindingState(resource, rule, Status.RESOLVED, Step.RESOLVED, open.observed(),
+          open.desired(), open.mode(), "resolved", open.openedAt(), open.notifiedAt(), now, by, event.eventId(),
+          open.version()));
+    }
+    Finding found = finding.get();
+    Action action = found.action();
+    if (action == Action.WOULD_FIX || action == Action.WOULD_ALERT) {
+      return Optional.empty();
+    }
+    Status status = statusOf(action);
+    Instant openedAt = wasDrifted ? previous.get().openedAt() : now;
+    if (status == Status.RESOLVED || !previous.isPresent() || previous.get().status() != status) {
+      return Optional.of(stored(state(resource, found, status, stepOf(action, previous), openedAt, now,
+          byOf(found, event), event.eventId()), previous));
+    }
+    FindingState standing = previous.get();
+    boolean changed = !Objects.equals(standing.observed(), found.observed())
+        || !sameMode(standing.mode(), modeOf(found)) || !Objects.equals(standing.action(), action.label());
+    if (changed) {
+      Step step = status == Status.EXEMPTED ? Step.EXEMPTED : Step.CHANGED;
+      return Optional.of(stored(state(resource, found, status, step, openedAt, now, byOf(found, event),
+          event.eventId()), previous));
+    }
+    if (status == Status.OPEN && reminder.isPresent() && !now.isBefore(standing.notifiedAt().plus(reminder.get()))) {
+      return Optional.of(stored(state(resource, found, status, Step.REMINDED, openedAt, now, standing.by(),
+          event.eventId()), previous));
+    }
+    return Optional.empty();
+  }
+
+  private static Status statusOf(Action action) {
+    return switch (action) {
+      case FIXED -> Status.RESOLVED;
+      case EXEMPTED -> Status.EXEMPTED;
+      default -> Status.OPEN;
+    };
+  }
+
+  /** The step to a new status: a fix resolves, an exemption exempts, a drift opens (or ends an exemption). */
+  private static Step stepOf(Action action, Optional<FindingState> previous) {
+    return switch (action) {
+      case FIXED -> Step.RESOLVED;
+      case EXEMPTED -> Step.EXEMPTED;
+      default -> previous.map(FindingState::status).orElse(Status.RESOLVED) == Status.EXEMPTED
+          ? Step.EXEMPTION_ENDED : Step.OPENED;
+    };
+  }
+
+  private static String byOf(Finding finding, WriteEvent event) {
+    return switch (finding.action()) {
+      case FIXED -> "driftguard";
+      case EXEMPTED -> finding.modeSource();
+      default -> event.changedBy();
+    };
+  }
+
+  /**
+   * Whether two modes as rows show them are the same but for who wrote the exemption tag: an exemption names the event's
+   * writer when a tag write brought it and "someone before this write" afterwards, which is no change people must hear of.
+   */
+  static boolean sameMode(String stored, String now) {
+    return TAG_WRITER.matcher(stored).replaceAll("").equals(TAG_WRITER.matcher(now).replaceAll(""));
+  }
+
+  /** The mode as rows show it: the mode and what chose it (a setting, a tag with its expiry, a back-off). */
+  static String modeOf(Finding finding) {
+    return finding.mode() + " (" + finding.modeSource() + ")";
+  }
+
+  private static FindingState state(String resource, Finding finding, Status status, Step step, Instant openedAt,
+                                    Instant now, String by, String eventId) {
+    return new FindingState(resource, finding.rule(), status, step, finding.observed(), finding.desired(),
+        modeOf(finding), finding.action().label(), openedAt, now, now, by, eventId, null);
+  }
+
+  /** The state to store over {@code previous}: conditional on the version read. */
+  private static FindingState stored(FindingState next, Optional<FindingState> previous) {
+    return new FindingState(next.resource(), next.rule(), next.status(), next.last(), next.observed(), next.desired(),
+        next.mode(), next.action(), next.openedAt(), next.notifiedAt(), next.changedAt(), next.by(), next.eventId(),
+        previous.map(FindingState::version).orElse(null));
+  }
+
+  /**
+   * The controls the decision judged: {@code evaluated} names a control by its id alone when it was judged, and adds
+   * why when it was not (a document ARM lacks), which leaves its finding as it stands.
+   */
+  private static Set<String> judged(Decision decision) {
+    Set<String> judged = new TreeSet<>();
+    decision.evaluated().stream().filter(entry -> !entry.contains(" ")).forEach(judged::add);
+    return judged;
+  }
+
+  /** The decision's findings first, in its order (the rows' order), then the resolved controls. */
+  private static List<String> orderedAsDecided(Decision decision, Set<String> rules) {
+    List<String> ordered = new ArrayList<>();
+    decision.findings().stream().map(Finding::rule).filter(rules::contains).distinct().forEach(ordered::add);
+    rules.stream().filter(rule -> !ordered.contains(rule)).forEach(ordered::add);
+    return ordered;
+  }
+}
