@@ -198,7 +198,7 @@ class FindingLifecycleIT {
     sweep(engine, silent);
 
     String named = (String) rowsAbout(written).get(0).get("Message");
-    assertTrue(named.contains("drifted at ") && named.contains("min-tls is 1.0 (wants 1.2 or higher). Last written by"
+    assertTrue(named.contains("drifted at ") && named.contains("min-tls minTlsVersion is 1.0 (wants 1.2 or higher). Last written by"
         + " alice@contoso.com from 203.0.113.7 at 2026-12-01T08:00:00Z (Activity Log, correlation id corr-1)."), named);
     String unknown = (String) rowsAbout(silent).get(0).get("Message");
     assertTrue(unknown.contains("Who wrote it: unknown (the Activity Log in workspace "
