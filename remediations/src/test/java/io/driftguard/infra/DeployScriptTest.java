@@ -33,10 +33,7 @@ class DeployScriptTest {
 
   /** The answers of a first deployment that goes well, and a build that writes the Functions package. */
   static FakeAz healthy(Path work) {
-    FakeAz az = new FakeAz(work)
-        .answer("version --query *", "2.67.0")
-        .answer("account show --output none", "")
-        .answer("account show --query id --output tsv", OWN)
+    FakeAz az = FakeAz.signedIn(work, "2.67.0", OWN)
         .answer("account show --query name --output tsv", "platform")
         .answer("extension show --name resource-graph --output none", "")
         .answer("deployment sub validate *", "/subscriptions/" + OWN)

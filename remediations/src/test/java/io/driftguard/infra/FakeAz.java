@@ -57,6 +57,14 @@ final class FakeAz {
   private final Path bin;
   private final Path infra;
 
+  /** An {@code az} of {@code version}, signed in to {@code subscription}: how every script's run begins. */
+  static FakeAz signedIn(Path dir, String version, String subscription) {
+    return new FakeAz(dir)
+        .answer("version --query *", version)
+        .answer("account show --output none", "")
+        .answer("account show --query id --output tsv", subscription);
+  }
+
   FakeAz(Path dir) {
     this.dir = dir;
     try {

@@ -36,10 +36,7 @@ class RemoveScriptTest {
 
   /** The answers of an installation deploy.sh made: two target subscriptions and one watched resource group. */
   static FakeAz healthy(Path work) {
-    FakeAz az = new FakeAz(work)
-        .answer("version --query *", "2.60.0")
-        .answer("account show --output none", "")
-        .answer("account show --query id --output tsv", OWN)
+    FakeAz az = FakeAz.signedIn(work, "2.60.0", OWN)
         .answer("deployment sub show --name driftguard --output none", "")
         .answer("deployment sub delete --name *", "")
         .answer("role assignment delete --ids *", "")
