@@ -30,6 +30,8 @@ final class Decisions {
   private final Ledger.Entry ledger;
   /** Known once the site is read. */
   private HostingModel hostingModel;
+  /** ARM answered that the site itself no longer exists: its findings are resolved. */
+  private boolean siteGone;
 
   Decisions(WriteEvent event, long start, CallBudget budget, Ledger.Entry ledger) {
     this.event = event;
@@ -55,15 +57,15 @@ final class Decisions {
     return ledger;
   }
 
-  /** The reason of a decision on a site ARM no longer has: its findings are resolved. */
-  private static final String SITE_GONE = "the site no longer exists";
-
+  /** The decision on a site ARM no longer has. */
   Decision gone(String why) {
-    return skipped(SITE_GONE + " (" + why + ")");
+    siteGone = true;
+    return skipped("the site no longer exists (" + why + ")");
   }
 
-  static boolean isSiteGone(Decision decision) {
-    return decision.outcome() == Outcome.SKIPPED && decision.reason().startsWith(SITE_GONE);
+  /** Whether this event found the site gone, as {@link #gone} decided: its findings are then resolved. */
+  boolean siteGone() {
+    return siteGone;
   }
 
   Decision skipped(String reason) {
