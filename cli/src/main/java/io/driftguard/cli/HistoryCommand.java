@@ -6,7 +6,6 @@ import com.azure.core.exception.HttpResponseException;
 import io.driftguard.engine.FindingState;
 import io.driftguard.record.AuditEntry;
 import io.driftguard.record.StorageTarget;
-import io.driftguard.record.TableAuditTrail;
 import io.driftguard.record.TableFindingStates;
 import io.driftguard.text.Durations;
 import io.driftguard.text.Printable;

@@ -1,10 +1,8 @@
 package io.driftguard.engine;
 
-import io.driftguard.controls.Control;
 import io.driftguard.controls.ControlCatalog;
 import io.driftguard.intake.EventIntake;
 import io.driftguard.intake.MalformedDeliveryException;
-import io.driftguard.policy.ModeDecision;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.resource.SiteRef;
 import io.driftguard.state.ArmException;
