@@ -125,7 +125,7 @@ param flapCoolDown string = '24h'
 @description('ARM limits, each written as an app setting; unset keys keep the code\'s defaults: eventBudget (DRIFTGUARD_EVENT_BUDGET, at most 25s), armReadBurst, armReadsPerSecond, armWriteBurst, armWritesPerSecond (DRIFTGUARD_ARM_READ_BURST etc.), armBreakerFailures, armBreakerOpen (DRIFTGUARD_ARM_BREAKER_FAILURES, DRIFTGUARD_ARM_BREAKER_OPEN).')
 param armLimits object = {}
 
-@description('When the Reconcile timer sweeps for drift no event announced: 6-field NCRONTAB (DRIFTGUARD_RECONCILE_SCHEDULE).')
+@description('When the Reconcile timer sweeps for drift no event announced: 6-field NCRONTAB (DRIFTGUARD_RECONCILE_SCHEDULE). At least every 2 days: the findings alerts judge each finding by its latest row of the last 2 days, which sweeps restate.')
 param reconcileSchedule string = '0 17 */3 * * *'
 
 @allowed([

@@ -61,6 +61,26 @@ var failuresActionGroupId = empty(existingFailuresActionGroupId) ? actionGroupId
 // Azure fixes a rule's severity, so the rows' Severity (0-4) picks the rule: failed fixes and back-offs
 // (Severity <= 1) fire at severity 1; findings left alone (Severity >= 2) at severity 2. driftguard's own failures
 // have a rule of their own, which may notify another action group.
+// Every rule is stateful (autoMitigate): Azure Monitor fires an alert once per target and dimension values and does not
+// notify again until it resolves. Findings and exemptions are states: the query keeps each finding's latest row over
+// 2 days (every evaluation restates an open finding), split per control and notice, so one alert per open finding
+// opens when people must be told and resolves when the finding does. Failures and fixes are events: one alert per
+// target while they keep coming within 15 minutes.
+var findingState = {
+  queryTimeRange: 'P2D'
+  windowSize: 'PT5M'
+  dimensions: [
+    'Rule'
+    'Notice'
+  ]
+}
+var recentEvents = {
+  queryTimeRange: 'PT15M'
+  windowSize: 'PT15M'
+  dimensions: [
+    'Rule'
+  ]
+}
 var findingRules = [
   {
     name: 'findings-errors'
@@ -68,6 +88,7 @@ var findingRules = [
     severity: 1
     query: '${trim(findingsQuery)}\n| where Severity <= 1'
     actionGroup: actionGroupId
+    evaluation: findingState
   }
   {
     name: 'findings'
@@ -75,6 +96,7 @@ var findingRules = [
     severity: 2
     query: '${trim(findingsQuery)}\n| where Severity >= 2'
     actionGroup: actionGroupId
+    evaluation: findingState
   }
   {
     name: 'failures'
@@ -82,6 +104,7 @@ var findingRules = [
     severity: 1
     query: trim(failuresQuery)
     actionGroup: failuresActionGroupId
+    evaluation: recentEvents
   }
 ]
 var fixRules = [
@@ -91,16 +114,19 @@ var fixRules = [
     severity: 3
     query: trim(fixesQuery)
     actionGroup: actionGroupId
+    evaluation: recentEvents
   }
 ]
-// Exemptions are visible: told once when one starts (or changes) and once when it ends, at low severity.
+// Exemptions are visible: told once when one starts (or changes), and when it ends (the alert resolves), at low
+// severity.
 var exemptionRules = [
   {
     name: 'exemptions'
-    displayName: '${namePrefix}: exemption started or ended'
+    displayName: '${namePrefix}: finding exempted'
     severity: 3
     query: trim(exemptionsQuery)
     actionGroup: actionGroupId
+    evaluation: findingState
   }
 ]
 var rules = concat(findingRules, exemptionRules, alertOnFixes ? fixRules : [])
@@ -200,10 +226,9 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (empty(ex
   }
 }
 
-// Every minute over the last 10 minutes (ingestion takes 20 s to a few minutes). resourceIdColumn makes the app (or
-// slot) in TargetResourceId the alert's target, one alert per app; the Rule dimension splits it per control.
-// autoMitigate false: a finding is not "resolved" because it left the query window. A row stays in the window for 10
-// evaluations, so actions are muted for the window's length after a notification: one notification per finding.
+// Every 5 minutes (ingestion takes 20 s to a few minutes). resourceIdColumn makes the app (or slot) in
+// TargetResourceId the alert's target; the dimensions split it per control (and notice). A stateful log search alert
+// resolves once its condition has not been met for a few evaluations (Azure Monitor: "Alerts and state").
 resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for rule in rules: {
   name: '${namePrefix}-${rule.name}'
   tags: tags
@@ -217,10 +242,10 @@ resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for r
     scopes: [
       workspace.id
     ]
-    evaluationFrequency: 'PT1M'
-    windowSize: 'PT10M'
-    autoMitigate: false
-    muteActionsDuration: 'PT10M'
+    evaluationFrequency: 'PT5M'
+    windowSize: rule.evaluation.windowSize
+    overrideQueryTimeRange: rule.evaluation.queryTimeRange
+    autoMitigate: true
     // The table may not be queryable for a few minutes after it is created.
     skipQueryValidation: true
     criteria: {
@@ -231,15 +256,13 @@ resource queryRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for r
           operator: 'GreaterThan'
           threshold: 0
           resourceIdColumn: 'TargetResourceId'
-          dimensions: [
-            {
-              name: 'Rule'
-              operator: 'Include'
-              values: [
-                '*'
-              ]
-            }
-          ]
+          dimensions: [for dimension in rule.evaluation.dimensions: {
+            name: dimension
+            operator: 'Include'
+            values: [
+              '*'
+            ]
+          }]
           failingPeriods: {
             numberOfEvaluationPeriods: 1
             minFailingPeriodsToAlert: 1

@@ -51,10 +51,14 @@ final class AlertMessage {
     });
   }
 
-  /** What a step adds to a finding's message: how long a reminded finding has been open, that an exemption ended. */
+  /**
+   * What a step adds to a finding's message: how long a reminded or standing finding has been open, that an exemption
+   * ended.
+   */
   static String step(FindingState state) {
     return switch (state.last()) {
       case REMINDED -> " Reminder: open since " + state.openedAt() + ".";
+      case STANDING -> " Still open since " + state.openedAt() + "; people were told at " + state.notifiedAt() + ".";
       case EXEMPTION_ENDED -> " Its exemption expired or was removed.";
       default -> "";
     };

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The rows of the findings table ({@code infra/alerts/findings-table.json}): one per step of a finding's life that
- * people must hear of (its {@code State}: opened, changed, reminder, exempted, exemption-ended, resolved), plus one when
- * driftguard itself failed, or a sweep refused a listed site. A finding that stands as people were told has no row.
- * EventId + Rule identify a row, so the alert queries collapse a redelivered event's rows. A finding's row targets its
+ * The rows of the findings table ({@code infra/alerts/findings-table.json}): one per step of a finding's life (its
+ * {@code State}: opened, changed, reminder, standing, exempted, exemption-ended, resolved), plus one when driftguard
+ * itself failed, or a sweep refused a listed site. A finding's latest row is where it stands: the stateful alert rules
+ * keep one alert per finding and notice ({@code NotifiedAt}, when people were last told) open while it says open. A finding's row targets its
  * app's lower-cased id (one alert target per app, whatever the casing); driftguard's own failures target driftguard's
  * function app when it is known.
  */
@@ -46,7 +46,7 @@ public final class FindingRows {
                                              Map<String, String> writtenBy, Instant now) {
     if (decision.findings().isEmpty() && decision.outcome() == Outcome.FAILED) {
       return List.of(withHostingModel(decision, row(now, selfOr(self, decision.resource()), "driftguard", "", "",
-          "failed", "", FAILED, "", null, ERROR, event.caller().actor(), event.caller().ipAddress().orElse(""),
+          "failed", "", FAILED, "", null, null, ERROR, event.caller().actor(), event.caller().ipAddress().orElse(""),
           event.correlationId().orElse(""), event.eventId(), Printable.clean("driftguard could not evaluate "
               + decision.resource() + " after a write by " + event.caller().actor()
               + AlertMessage.alsoWrittenBy(event, alsoAnswered) + ": " + decision.reason()))));
@@ -63,7 +63,7 @@ public final class FindingRows {
    */
   public static Map<String, Object> ofRefusedListing(Decision decision, String runId, Optional<String> self,
                                                      Instant now) {
-    return row(now, selfOr(self, decision.resource()), "driftguard", "", "", "failed", "", FAILED, "", null, ERROR,
+    return row(now, selfOr(self, decision.resource()), "driftguard", "", "", "failed", "", FAILED, "", null, null, ERROR,
         "driftguard sweep " + runId, "", runId, decision.eventId(), Printable.clean("A driftguard sweep refused a listed site "
             + decision.resource() + ": " + decision.reason()
             + ". Check who can write this subscription's site list or its stored sweep state."));
@@ -73,7 +73,7 @@ public final class FindingRows {
   public static Map<String, Object> abandonedSweep(String subscription, String messageId, String problem,
                                                    Optional<String> self, Instant now) {
     return row(now, selfOr(self, subscription.isEmpty() ? "" : "/subscriptions/" + subscription), "driftguard", "", "",
-        "failed", "", FAILED, "", null, ERROR, "driftguard sweep queue", "", "", "sweep-abandoned-" + messageId,
+        "failed", "", FAILED, "", null, null, ERROR, "driftguard sweep queue", "", "", "sweep-abandoned-" + messageId,
         Printable.clean("driftguard could not sweep " + (subscription.isEmpty() ? "a queued subscription" : "subscription "
             + subscription) + ": " + problem));
   }
@@ -96,7 +96,8 @@ public final class FindingRows {
     int severity = notice.finding().map(finding -> severity(finding.action())).orElse(INFORMATIONAL);
     String exemptUntil = notice.finding().map(Finding::exemptUntil).orElse(null);
     return withHostingModel(decision, row(now, state.resource(), state.rule(), state.observed(), state.desired(),
-        state.action(), state.mode(), state.last().label(), state.openedAt().toString(), exemptUntil, severity,
+        state.action(), state.mode(), state.last().label(), state.openedAt().toString(), state.notifiedAt().toString(),
+        exemptUntil, severity,
         event.caller().actor(), event.caller().ipAddress().orElse(""), event.correlationId().orElse(""),
         event.eventId(), message));
   }
@@ -111,9 +112,13 @@ public final class FindingRows {
     return FindingState.resourceKey(self.orElse(resource == null ? "" : resource));
   }
 
-  /** {@code exemptUntil}: when a tag exemption ends (ISO 8601), null (an empty cell) otherwise. */
+  /**
+   * {@code notifiedAt}: when people were last told of the finding, null for driftguard's own failures; {@code
+   * exemptUntil}: when a tag exemption ends (ISO 8601), null (an empty cell) otherwise.
+   */
   private static Map<String, Object> row(Instant now, String resource, String rule, String observed, String desired,
-                                         String action, String mode, String step, String openedAt, String exemptUntil,
+                                         String action, String mode, String step, String openedAt, String notifiedAt,
+                                         String exemptUntil,
                                          int severity, String actor, String actorIp, String correlationId,
                                          String eventId, String message) {
     Map<String, Object> row = new LinkedHashMap<>();
@@ -127,6 +132,7 @@ public final class FindingRows {
     row.put("ExemptUntil", exemptUntil);
     row.put("State", step);
     row.put("OpenedAt", openedAt.isEmpty() ? null : openedAt);
+    row.put("NotifiedAt", notifiedAt);
     row.put("Severity", severity);
     row.put("Actor", actor);
     row.put("ActorIp", actorIp);

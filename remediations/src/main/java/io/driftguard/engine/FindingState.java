@@ -45,7 +45,7 @@ public record FindingState(
     }
   }
 
-  /** A step in a finding's life; each but {@link #STANDING} is a row in the findings table, its {@code State}. */
+  /** A step in a finding's life: a row in the findings table, its {@code State}; each but {@link #STANDING} is kept. */
   public enum Step {
     /** First seen, or seen again after it was resolved: pages. */
     OPENED("opened"),
@@ -53,7 +53,7 @@ public record FindingState(
     CHANGED("changed"),
     /** Unchanged, and told last longer ago than the reminder interval: pages again. */
     REMINDED("reminder"),
-    /** Unchanged since people were told: no row. */
+    /** Unchanged since people were told: a row that keeps its alert open and pages nobody; not kept. */
     STANDING("standing"),
     /** An exemption started (or changed): the low-severity rule. */
     EXEMPTED("exempted"),

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * A finding's life: opened when first seen, standing (quiet) while it stays as people were told, reminded after
  * {@code reminder}, and resolved when the control is compliant again (fixed by driftguard or a person), exempted, or the
  * app is gone. A decision's findings and the controls it judged compliant give each finding its next step
- * ({@link #steps}); the steps are kept ({@link #keep}) only once their rows went out, so an upload that fails leaves
- * them to the redelivery. A step is kept only over the state it was computed from (the store's version), so an
+ * ({@link #steps}); a standing finding is restated (a row that says it is still open, so the stateful alert rules keep
+ * its alert open, but nothing stored). The steps are kept ({@link #keep}) only once their rows went out, so an upload
+ * that fails leaves them to the redelivery. A step is kept only over the state it was computed from (the store's version), so an
  * instance never overwrites a newer step; two instances racing on one app may each report it, never neither.
  */
 final class Lifecycle {
@@ -51,6 +52,7 @@ final class Lifecycle {
         notices.add(new Notice(previous, finding));
       } else {
         next(resource, rule, Optional.ofNullable(previous), finding, gone, event, now)
+            .or(() -> restated(previous, finding))
             .ifPresent(next -> notices.add(new Notice(next, finding)));
       }
     }
@@ -59,7 +61,22 @@ final class Lifecycle {
 
   /** After the rows went out: each step kept, unless another instance moved its finding since it was read. */
   void keep(List<Notice> notices) {
-    notices.forEach(notice -> states.replace(notice.state()));
+    notices.stream().filter(notice -> notice.state().last() != Step.STANDING)
+        .forEach(notice -> states.replace(notice.state()));
+  }
+
+  /** A finding that stands as people were told (open or exempted, found again): its state as a standing row. */
+  private static Optional<FindingState> restated(FindingState previous, Optional<Finding> finding) {
+    if (previous == null || previous.status() == Status.RESOLVED || finding.isEmpty()) {
+      return Optional.empty();
+    }
+    Action action = finding.get().action();
+    if (action == Action.WOULD_FIX || action == Action.WOULD_ALERT) {
+      return Optional.empty();
+    }
+    return Optional.of(new FindingState(previous.resource(), previous.rule(), previous.status(), Step.STANDING,
+        previous.observed(), previous.desired(), previous.mode(), previous.action(), previous.openedAt(),
+        previous.notifiedAt(), previous.changedAt(), previous.by(), previous.eventId(), previous.version()));
   }
 
   /** Without stored states (storage failed): every finding as newly seen, so nobody misses one. */

@@ -89,12 +89,15 @@ class LifecycleTest {
   @Test
   void aFindingOpensOnceStandsQuietlyAndIsRemindedAfterTheInterval() {
     assertEquals(List.of(Step.OPENED), steps(decide(T0, finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"))));
-    assertEquals(List.of(), steps(decide(T0.plus(Duration.ofHours(3)), finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"))));
-    assertEquals(List.of(), steps(decide(T0.plus(Duration.ofHours(23)), finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"))));
+    List<Notice> standing = decide(T0.plus(Duration.ofHours(3)), finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"));
+    assertEquals(List.of(Step.STANDING), steps(standing), "restated, so that its alert stays open");
+    assertEquals(T0, standing.get(0).state().notifiedAt(), "people were told when it opened");
+    assertEquals(Step.OPENED, store.byRule.get("min-tls").last(), "a standing finding is not kept again");
+    assertEquals(List.of(Step.STANDING), steps(decide(T0.plus(Duration.ofHours(23)), finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"))));
     List<Notice> reminded = decide(T0.plus(Duration.ofHours(24)), finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"));
     assertEquals(List.of(Step.REMINDED), steps(reminded));
     assertEquals(T0, reminded.get(0).state().openedAt(), "its age counts from when it opened");
-    assertEquals(List.of(), steps(decide(T0.plus(Duration.ofHours(30)), finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"))));
+    assertEquals(List.of(Step.STANDING), steps(decide(T0.plus(Duration.ofHours(30)), finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"))));
   }
 
   @Test
@@ -116,8 +119,8 @@ class LifecycleTest {
     String tag = "tag driftguard-exempt=min-tls, until 2026-07-01T00:00:00Z";
     assertEquals(List.of(Step.EXEMPTED), steps(decide(T0.plusSeconds(60), finding(Action.EXEMPTED, "1.0", tag))));
     assertEquals(Status.EXEMPTED, store.byRule.get("min-tls").status());
-    assertEquals(List.of(), steps(decide(T0.plus(Duration.ofDays(3)), finding(Action.EXEMPTED, "1.0", tag))),
-        "no reminders while exempt");
+    assertEquals(List.of(Step.STANDING), steps(decide(T0.plus(Duration.ofDays(3)), finding(Action.EXEMPTED, "1.0", tag))),
+        "no reminders while exempt: restated only");
     assertEquals(List.of(Step.EXEMPTION_ENDED), steps(decide(T0.plus(Duration.ofDays(31)),
         finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"))));
   }

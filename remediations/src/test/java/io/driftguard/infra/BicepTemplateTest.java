@@ -2,6 +2,7 @@ package io.driftguard.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -670,8 +671,7 @@ class BicepTemplateTest {
       assertTrue(loads("modules/alerting.bicep", query), query);
     }
     assertContains(alerting, "kind: 'Direct'", "dcr.properties.endpoints.logsIngestion", "dcr.properties.immutableId",
-        "output streamName string = findingsTable.streamName", "plan: 'Analytics'",
-        "name: 'Rule'");
+        "output streamName string = findingsTable.streamName", "plan: 'Analytics'");
     // No column starts with an underscore: _ResourceId is reserved, and nothing needs to write it.
     JsonNode table = InfraContractTest.read("alerts/findings-table.json");
     Set<String> types = Set.of("string", "int", "long", "real", "boolean", "datetime", "dynamic");
@@ -705,9 +705,10 @@ class BicepTemplateTest {
           rule + ": the condition's resourceIdColumn");
       assertEquals("'LogAlert'", rule.get("kind"), rule.toString());
       List<String> dimensions = rule.properties().entrySet().stream()
-          .filter(property -> property.getKey().matches("properties\\.criteria\\.allOf\\.0\\.dimensions\\.\\d+\\.name"))
+          .filter(property -> property.getKey().matches("properties\\.criteria\\.allOf\\.0\\.dimensions(\\.\\d+)?\\.name"))
           .map(Map.Entry::getValue).toList();
-      assertEquals(List.of("'Rule'"), dimensions, rule + ": split per control (the resource-id column splits per app)");
+      assertEquals(List.of("dimension"), dimensions,
+          rule + ": split per the rule's dimensions (the resource-id column splits per app)");
     }
     for (Path file : bicepFiles()) {
       assertFalse(Bicep.of(file).noComments.contains("_ResourceId"), name(file) + " still depends on _ResourceId");
@@ -727,10 +728,8 @@ class BicepTemplateTest {
    */
   @Test
   void theRulesFollowTheFindingsStateAndDriftguardsFailuresMayGoElsewhere() {
-    String findings = text("alerts/driftguard-findings.kql");
-    assertContains(findings, "State in (\"opened\", \"changed\", \"reminder\", \"exemption-ended\")");
-    assertFalse(findings.contains("\"resolved\"") || findings.contains("\"failed\""), findings);
-    assertContains(text("alerts/driftguard-exemptions.kql"), "State in (\"exempted\", \"exemption-ended\")");
+    assertContains(text("alerts/driftguard-findings.kql"), "| where State != \"resolved\" and Action in (");
+    assertContains(text("alerts/driftguard-exemptions.kql"), "| where State != \"resolved\" and Action == \"exempted\"");
     assertContains(text("alerts/driftguard-failures.kql"), "Rule == \"driftguard\"");
     for (String query : ALERT_QUERIES) {
       assertContains(text(query), "| extend TargetResourceId = tolower(TargetResourceId)");
@@ -747,19 +746,55 @@ class BicepTemplateTest {
   }
 
   /**
-   * Without autoMitigate every evaluation that sees a row notifies again: actions stay muted for the whole query
-   * window after a notification, so a row can notify once only.
+   * One alert per open finding, not per row, on documented behaviour rather than on how muted actions group alerts:
+   * every rule is stateful (it notifies when an alert fires and when it resolves, never again in between), without
+   * muteActionsDuration. Findings and exemptions look back 2 days (the most a log search alert may) for each finding's
+   * latest row and split per control and notice; failures and fixes are events, split per control over 15 minutes.
    */
   @Test
-  void aFindingNotifiesOncePerAppAndControl() {
-    for (BicepTree.Resource rule : queryRules()) {
-      Duration frequency = duration(rule, "properties.evaluationFrequency");
-      Duration window = duration(rule, "properties.windowSize");
-      assertEquals("false", rule.get("properties.autoMitigate"), rule + ": a finding is not resolved by leaving the window");
-      assertTrue(frequency.compareTo(window) <= 0, rule + ": the windows overlap or touch, so no row is missed");
-      assertTrue(duration(rule, "properties.muteActionsDuration").compareTo(window) >= 0,
-          rule + ": actions muted at least as long as a row stays in the window");
+  void everyRuleIsStatefulAndFindingsAreJudgedOnTheirLatestRow() {
+    List<BicepTree.Resource> rules = queryRules();
+    assertFalse(rules.isEmpty(), "no scheduledQueryRules");
+    for (BicepTree.Resource rule : rules) {
+      assertEquals("true", rule.get("properties.autoMitigate"), rule + ": stateful, one notification per alert");
+      assertNull(rule.get("properties.muteActionsDuration"), rule + ": no dependence on muted actions");
+      assertEquals(Duration.ofMinutes(5), duration(rule, "properties.evaluationFrequency"), rule.toString());
+      assertEquals("rule.evaluation.windowSize", rule.get("properties.windowSize"), rule.toString());
+      assertEquals("rule.evaluation.queryTimeRange", rule.get("properties.overrideQueryTimeRange"), rule.toString());
     }
+    String alerting = Bicep.of(INFRA.resolve("modules/alerting.bicep")).noComments;
+    assertEquals(List.of("P2D", "PT5M", "Rule", "Notice"), literals(objectVariable(alerting, "findingState")),
+        "finding states: each finding's latest row over 2 days, per control and notice");
+    assertEquals(List.of("PT15M", "PT15M", "Rule"), literals(objectVariable(alerting, "recentEvents")),
+        "events: the last 15 minutes, per control");
+    for (String name : List.of("findings-errors", "findings", "exemptions")) {
+      assertContains(ruleEntry(alerting, name), "evaluation: findingState");
+    }
+    for (String name : List.of("failures", "fixes")) {
+      assertContains(ruleEntry(alerting, name), "evaluation: recentEvents");
+    }
+    for (String query : List.of("alerts/driftguard-findings.kql", "alerts/driftguard-exemptions.kql")) {
+      assertContains(text(query), "| summarize arg_max(TimeGenerated, *) by TargetResourceId, Rule\n",
+          "| extend Notice = tostring(NotifiedAt)\n");
+    }
+  }
+
+  /** The body of {@code var name = {...}} (no nested objects). */
+  private static String objectVariable(String bicep, String name) {
+    Matcher matcher = Pattern.compile("var " + name + " = \\{([^{}]*)\\}").matcher(bicep);
+    assertTrue(matcher.find(), "no object variable " + name);
+    return matcher.group(1);
+  }
+
+  /** The entry of the rule named {@code name} in the rules' arrays. */
+  private static String ruleEntry(String bicep, String name) {
+    Matcher matcher = Pattern.compile("\\{\\s*name: '" + name + "'.*?\\n  \\}", Pattern.DOTALL).matcher(bicep);
+    assertTrue(matcher.find(), "no rule " + name);
+    return matcher.group();
+  }
+
+  private static List<String> literals(String text) {
+    return Pattern.compile("'([^']*)'").matcher(text).results().map(result -> result.group(1)).toList();
   }
 
   /** Event Grid dead-letters what it could not deliver: an alert on each system topic's DeadLetteredCount reaches people. */

@@ -28,18 +28,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A finding's life as on-call lives it, with Azurite as the ledger and the product's own alert queries over the rows
- * Logs Ingestion received: it pages once, stands quietly through sweeps and unrelated writes, reminds after the
- * interval, and closes without paging when a person fixes it.
+ * A finding's life as on-call lives it, with Azurite as the ledger and the product's own stateful alert rules over the
+ * rows Logs Ingestion received, evaluated after every step: it pages once, stands quietly through sweeps and unrelated
+ * writes, reminds after the interval, and its alert resolves, paging nobody, when a person fixes it.
  */
 class FindingLifecycleIT {
 
+  private static final Duration QUERY_RANGE = Duration.ofDays(2);
   private static final String TLS_1_0 = "{\"properties\":{\"minTlsVersion\":\"1.0\"}}";
 
   private static Map<String, String> settings() {
@@ -61,9 +63,19 @@ class FindingLifecycleIT {
         .filter(row -> app.id().equalsIgnoreCase(String.valueOf(row.get("TargetResourceId")))).toList();
   }
 
-  /** The rows about the app that the findings alert rule notifies on-call of. */
-  private static List<Map<String, Object>> pages(SiteHandle app) {
-    return AlertQueries.selected("driftguard-findings.kql", rowsAbout(app));
+  /** The findings rule (alerting.bicep: the last 2 days, split per control and notice). */
+  private static AlertRule findingsRule() {
+    return AlertRule.stateful("driftguard-findings.kql", QUERY_RANGE, "Rule", "Notice");
+  }
+
+  /** The steps of the rows about the app, in order. */
+  private static List<Object> states(SiteHandle app) {
+    return rowsAbout(app).stream().map(row -> row.get("State")).toList();
+  }
+
+  /** What each notification says: fired or resolved, and the State of the row it is about. */
+  private static List<String> told(List<AlertRule.Notification> notifications) {
+    return notifications.stream().map(n -> (n.fired() ? "fired " : "resolved ") + n.row().get("State")).toList();
   }
 
   private static Decision sweep(Remediator engine, SiteHandle app) throws Exception {
@@ -75,19 +87,21 @@ class FindingLifecycleIT {
   void aFindingPagesOnceAndASweepOrAnUnrelatedWriteWhileItStandsPageNobody() throws Exception {
     SiteHandle app = driftedApp("func-once");
     Remediator engine = engine(settings());
+    AlertRule findings = findingsRule();
 
     Decision opened = deliver(engine, aliceWrites(app.webConfigId(), TLS_1_0));
     assertEquals(Outcome.ALERTED, opened.outcome(), opened.reason());
-    assertEquals(1, pages(app).size());
-    assertEquals("opened", pages(app).get(0).get("State"));
+    assertEquals(List.of("fired opened"), told(findings.evaluate(rowsAbout(app), Instant.now())));
 
     Decision unrelated = deliver(engine, aliceWrites(app.webConfigId(), "{\"properties\":{\"http20Enabled\":true}}"));
+    assertEquals(List.of(), findings.evaluate(rowsAbout(app), Instant.now()), "an unrelated write pages nobody");
     Decision swept = sweep(engine, app);
+    assertEquals(List.of(), findings.evaluate(rowsAbout(app), Instant.now()), "a sweep pages nobody");
 
     assertEquals(Outcome.ALERTED, unrelated.outcome(), "still drifted: " + unrelated.reason());
     assertEquals(Outcome.ALERTED, swept.outcome(), "still drifted: " + swept.reason());
-    assertEquals(1, rowsAbout(app).size(), "a standing finding has no row: " + rowsAbout(app));
-    assertEquals(1, pages(app).size());
+    assertEquals(List.of("opened", "standing", "standing"), states(app),
+        "each evaluation restates the standing finding, which keeps its alert open");
   }
 
   @Test
@@ -95,35 +109,64 @@ class FindingLifecycleIT {
     SiteHandle app = driftedApp("func-remind");
     MovableClock clock = new MovableClock();
     Remediator engine = engine(settings(), clock);
+    AlertRule findings = findingsRule();
     deliver(engine, aliceWrites(app.webConfigId(), TLS_1_0));
+    List<AlertRule.Notification> opened = findings.evaluate(rowsAbout(app), clock.instant());
+    assertEquals(List.of("fired opened"), told(opened));
 
     clock.advance(Duration.ofHours(23));
     sweep(engine, app);
-    assertEquals(1, pages(app).size(), "within the interval: quiet");
+    assertEquals(List.of(), findings.evaluate(rowsAbout(app), clock.instant()), "within the interval: quiet");
 
     clock.advance(Duration.ofHours(1));
     sweep(engine, app);
-    assertEquals(2, pages(app).size());
-    Map<String, Object> reminder = pages(app).get(1);
-    assertEquals("reminder", reminder.get("State"));
-    assertEquals(pages(app).get(0).get("OpenedAt"), reminder.get("OpenedAt"), "its age counts from when it opened");
+    List<AlertRule.Notification> reminded = findings.evaluate(rowsAbout(app), clock.instant());
+    assertEquals(List.of("resolved opened", "fired reminder"), told(reminded),
+        "the reminder is an alert of its own, which supersedes the first");
+    Map<String, Object> reminder = reminded.get(1).row();
+    assertEquals(opened.get(0).row().get("OpenedAt"), reminder.get("OpenedAt"), "its age counts from when it opened");
     assertTrue(((String) reminder.get("Message")).contains("Reminder: open since"), (String) reminder.get("Message"));
 
     clock.advance(Duration.ofHours(3));
     sweep(engine, app);
-    assertEquals(2, pages(app).size(), "the next reminder is a day after this one");
+    assertEquals(List.of(), findings.evaluate(rowsAbout(app), clock.instant()), "the next reminder is a day after this one");
+  }
+
+  /**
+   * Reminders off: a finding that stands for a week, swept daily, keeps its one alert open, because each evaluation
+   * restates it within the rule's 2-day range; were it not restated, the alert would resolve once its row aged out.
+   */
+  @Test
+  void aFindingThatStandsForAWeekKeepsItsOneAlertOpen() throws Exception {
+    SiteHandle app = driftedApp("func-week");
+    MovableClock clock = new MovableClock();
+    Map<String, String> settings = settings();
+    settings.put("DRIFTGUARD_REMINDER_INTERVAL", "off");
+    Remediator engine = engine(settings, clock);
+    AlertRule findings = findingsRule();
+    deliver(engine, aliceWrites(app.webConfigId(), TLS_1_0));
+    assertEquals(List.of("fired opened"), told(findings.evaluate(rowsAbout(app), clock.instant())));
+
+    for (int day = 1; day <= 7; day++) {
+      clock.advance(Duration.ofDays(1));
+      sweep(engine, app);
+      assertEquals(List.of(), findings.evaluate(rowsAbout(app), clock.instant()), "day " + day + ": quiet, still open");
+    }
   }
 
   @Test
   void aFixByAPersonResolvesTheFindingAndPagesNobody() {
     SiteHandle app = driftedApp("func-resolve");
     Remediator engine = engine(settings());
+    AlertRule findings = findingsRule();
     deliver(engine, aliceWrites(app.webConfigId(), TLS_1_0));
+    assertEquals(List.of("fired opened"), told(findings.evaluate(rowsAbout(app), Instant.now())));
 
     Decision fixed = deliver(engine, aliceWrites(app.webConfigId(), "{\"properties\":{\"minTlsVersion\":\"1.2\"}}"));
 
     assertEquals(Outcome.COMPLIANT, fixed.outcome(), fixed.reason());
-    assertEquals(1, pages(app).size(), "the resolution pages nobody");
+    assertEquals(List.of("resolved opened"), told(findings.evaluate(rowsAbout(app), Instant.now())),
+        "the finding's alert resolves: on-call is told it closed, and nothing fires");
     Map<String, Object> resolved = rowsAbout(app).get(rowsAbout(app).size() - 1);
     assertEquals("resolved", resolved.get("State"));
     assertEquals("min-tls", resolved.get("Rule"));
@@ -142,8 +185,10 @@ class FindingLifecycleIT {
   void anAppDeletedResolvesItsFindingsAndPagesNobody() {
     SiteHandle app = driftedApp("func-deleted");
     Remediator engine = engine(settings());
+    AlertRule findings = findingsRule();
     String write = aliceWrites(app.webConfigId(), TLS_1_0);
     deliver(engine, write);
+    assertEquals(List.of("fired opened"), told(findings.evaluate(rowsAbout(app), Instant.now())));
     String later = aliceWrites(app.webConfigId(), "{\"properties\":{\"http20Enabled\":true}}");
     arm().deleteSite(app.id());
 
@@ -153,7 +198,7 @@ class FindingLifecycleIT {
     Map<String, Object> resolved = rowsAbout(app).get(rowsAbout(app).size() - 1);
     assertEquals("resolved", resolved.get("State"));
     assertTrue(((String) resolved.get("Message")).contains("the app was deleted"), (String) resolved.get("Message"));
-    assertEquals(1, pages(app).size(), "the deletion pages nobody");
+    assertEquals(List.of("resolved opened"), told(findings.evaluate(rowsAbout(app), Instant.now())), "the deletion closes it");
   }
 
   /** Within DRIFTGUARD_EXEMPTION_HORIZON (90 days), so that the exemption silences the control. */
@@ -163,24 +208,29 @@ class FindingLifecycleIT {
   void anExemptionIsToldAtLowSeverityOnceAndAgainWhenItIsRemoved() {
     SiteHandle app = driftedApp("func-exempted");
     Remediator engine = engine(settings());
+    AlertRule findings = findingsRule();
+    AlertRule exemptions = AlertRule.stateful("driftguard-exemptions.kql", QUERY_RANGE, "Rule", "Notice");
     deliver(engine, aliceWrites(app.webConfigId(), TLS_1_0));
+    assertEquals(List.of("fired opened"), told(findings.evaluate(rowsAbout(app), Instant.now())));
 
     Decision exempted = deliver(engine, aliceTags(app, "Merge",
         "{\"driftguard-exempt\":\"min-tls\",\"driftguard-exempt-reason\":\"old clients\",\"driftguard-exempt-until\":\"" + IN_A_MONTH + "\"}"));
+    List<AlertRule.Notification> toldOfExemption = exemptions.evaluate(rowsAbout(app), Instant.now());
+    assertEquals(List.of("resolved opened"), told(findings.evaluate(rowsAbout(app), Instant.now())), "exempted: no longer open");
     Decision standing = deliver(engine, aliceWrites(app.webConfigId(), "{\"properties\":{\"http20Enabled\":true}}"));
 
     assertEquals(Outcome.EXEMPTED, exempted.outcome(), exempted.reason());
     assertEquals(Outcome.EXEMPTED, standing.outcome(), standing.reason());
-    List<Map<String, Object>> told = AlertQueries.selected("driftguard-exemptions.kql", rowsAbout(app));
-    assertEquals(List.of("exempted"), told.stream().map(row -> row.get("State")).toList(), "once: " + rowsAbout(app));
-    assertEquals(3, told.get(0).get("Severity"));
-    assertEquals(1, pages(app).size(), "an exemption pages nobody");
+    assertEquals(List.of("fired exempted"), told(toldOfExemption));
+    assertEquals(3, toldOfExemption.get(0).row().get("Severity"));
+    assertEquals(List.of(), exemptions.evaluate(rowsAbout(app), Instant.now()), "once: " + rowsAbout(app));
+    assertEquals(List.of(), findings.evaluate(rowsAbout(app), Instant.now()), "an exemption pages nobody");
 
     deliver(engine, aliceTags(app, "Delete", "{\"driftguard-exempt\":\"min-tls\"}"));
 
-    told = AlertQueries.selected("driftguard-exemptions.kql", rowsAbout(app));
-    assertEquals(List.of("exempted", "exemption-ended"), told.stream().map(row -> row.get("State")).toList());
-    assertEquals(2, pages(app).size(), "the drift stands without its exemption: on-call hears of it again");
+    assertEquals(List.of("resolved exempted"), told(exemptions.evaluate(rowsAbout(app), Instant.now())), "told when it ends");
+    assertEquals(List.of("fired exemption-ended"), told(findings.evaluate(rowsAbout(app), Instant.now())),
+        "the drift stands without its exemption: on-call hears of it again");
   }
 
   /** Drift no event announced names who last wrote its document, from the Activity Log in Log Analytics. */
@@ -222,11 +272,16 @@ class FindingLifecycleIT {
     String shoutedEvent = arm().drainEmittedEvents().get(0);
     assertTrue(shoutedEvent.contains(app.site().toUpperCase()), "the event carries the caller's casing");
 
+    AlertRule findings = findingsRule();
+    List<AlertRule.Notification> notifications = new ArrayList<>();
     deliver(engine, shoutedEvent);
+    notifications.addAll(findings.evaluate(rowsAbout(app), Instant.now()));
     deliver(engine, aliceWrites(app.webConfigId(), TLS_1_0));
+    notifications.addAll(findings.evaluate(rowsAbout(app), Instant.now()));
     sweep(engine, app);
+    notifications.addAll(findings.evaluate(rowsAbout(app), Instant.now()));
 
-    assertEquals(1, pages(app).size(), "one finding, however its app was spelled: " + rowsAbout(app));
+    assertEquals(List.of("fired opened"), told(notifications), "one finding, however its app was spelled: " + rowsAbout(app));
     assertEquals(List.of(app.id().toLowerCase()), rowsAbout(app).stream().map(row -> row.get("TargetResourceId"))
         .distinct().toList());
   }
