@@ -64,11 +64,23 @@ final class AlertMessage {
     };
   }
 
+  /**
+   * A finding that stands as people were told although this evaluation did not judge its control (its document
+   * missing, not applicable now, a setting ARM refused): restated, so that its alert stays open.
+   */
+  static String unjudged(WriteEvent event, FindingState state) {
+    return Printable.clean(state.rule() + " of " + event.site().displayName() + " (resource group "
+        + event.site().resourceGroup() + ") stands as people were told at " + state.notifiedAt() + ": "
+        + state.observed() + " (wants " + state.desired() + ") since " + state.openedAt()
+        + "; this evaluation did not judge it (its decision says why).");
+  }
+
   /** A finding closed without one of its own: the control is compliant again, or the app is gone. */
   static String resolved(WriteEvent event, FindingState state) {
     return Printable.clean(state.rule() + " of " + event.site().displayName() + " (resource group "
         + event.site().resourceGroup() + ") is resolved at " + state.changedAt() + ": "
-        + (state.by().equals(FindingState.APP_DELETED) ? state.by() : "compliant again, by " + state.by())
+        + (state.by().equals(FindingState.APP_DELETED) || state.by().equals(FindingState.CONTROL_OFF) ? state.by()
+            : "compliant again, by " + state.by())
         + "; it was " + state.observed() + " (wants " + state.desired() + ") since " + state.openedAt()
         + ". Nothing to do.");
   }

@@ -54,7 +54,8 @@ public final class FindingRows {
     return notices.stream().map(notice -> row(event, decision, notice, now, notice.finding()
         .map(finding -> AlertMessage.of(event, alsoAnswered, finding, writtenBy.getOrDefault(finding.document(), ""))
             + AlertMessage.step(notice.state()))
-        .orElseGet(() -> AlertMessage.resolved(event, notice.state())))).toList();
+        .orElseGet(() -> notice.state().last() == FindingState.Step.STANDING ? AlertMessage.unjudged(event,
+            notice.state()) : AlertMessage.resolved(event, notice.state())))).toList();
   }
 
   /**
@@ -93,7 +94,9 @@ public final class FindingRows {
   private static Map<String, Object> row(WriteEvent event, Decision decision, Notice notice, Instant now,
                                          String message) {
     FindingState state = notice.state();
-    int severity = notice.finding().map(finding -> severity(finding.action())).orElse(INFORMATIONAL);
+    // A finding restated without a judgement keeps the severity of what was done, so it stays in its alert rule.
+    int severity = notice.finding().map(finding -> severity(finding.action()))
+        .orElse(state.last() == FindingState.Step.STANDING ? severity(Action.ofLabel(state.action())) : INFORMATIONAL);
     String exemptUntil = notice.finding().map(Finding::exemptUntil).orElse(null);
     return withHostingModel(decision, row(now, state.resource(), state.rule(), state.observed(), state.desired(),
         state.action(), state.mode(), state.last().label(), state.openedAt().toString(), state.notifiedAt().toString(),

@@ -30,8 +30,8 @@ final class Decisions {
   private final Ledger.Entry ledger;
   /** Known once the site is read. */
   private HostingModel hostingModel;
-  /** ARM answered that the site itself no longer exists: its findings are resolved. */
-  private boolean siteGone;
+  /** What the decision says of the app's findings: gone, every control weighed, or nothing (skipped, failed). */
+  private Lifecycle.Reach reach = Lifecycle.Reach.NONE;
 
   Decisions(WriteEvent event, long start, CallBudget budget, Ledger.Entry ledger) {
     this.event = event;
@@ -59,21 +59,25 @@ final class Decisions {
 
   /** The decision on a site ARM no longer has. */
   Decision gone(String why) {
-    siteGone = true;
+    reach = Lifecycle.Reach.SITE_GONE;
     return skipped("the site no longer exists (" + why + ")");
   }
 
-  /** Whether this event found the site gone, as {@link #gone} decided: its findings are then resolved. */
-  boolean siteGone() {
-    return siteGone;
+  /** What this event's decision says of the app's findings, as {@link #gone} and the evaluation decided. */
+  Lifecycle.Reach reach() {
+    return reach;
   }
 
   Decision skipped(String reason) {
     return decision(Outcome.SKIPPED, reason, List.of(), List.of(), false);
   }
 
-  /** Every control on for the app is not applicable on its hosting model: {@code evaluated} says why, each. */
-  Decision notApplicable(List<String> evaluated, String reason) {
+  /**
+   * Every control was weighed and none is to be judged: each off for the app, or not applicable on its hosting model
+   * ({@code evaluated} says why, each).
+   */
+  Decision nothingToJudge(List<String> evaluated, String reason) {
+    reach = Lifecycle.Reach.EVERY_CONTROL;
     return decision(Outcome.SKIPPED, reason, evaluated, List.of(), false);
   }
 
@@ -82,6 +86,7 @@ final class Decisions {
   }
 
   Decision evaluated(List<String> evaluated, List<Finding> findings, Optional<ArmException> retryableFailure) {
+    reach = Lifecycle.Reach.EVERY_CONTROL;
     Map<Action, List<String>> byAction = findings.stream().collect(Collectors.groupingBy(
         Finding::action, LinkedHashMap::new, Collectors.mapping(Finding::rule, Collectors.toList())));
     Outcome outcome = byAction.containsKey(Action.FIX_FAILED) ? Outcome.FAILED

@@ -35,11 +35,12 @@ final class Evaluator {
 
   /**
    * Nothing to judge: not a function app, every control off, or every control on not applicable on the app's hosting
-   * model ({@code evaluated} then says why, each).
+   * model ({@code evaluated} then says why, each). {@code weighed}: every control's mode was weighed for the app (it
+   * is a function app), so a control {@code evaluated} does not name is off for it.
    */
-  record Skip(String reason, List<String> evaluated) implements Assessment {
+  record Skip(String reason, List<String> evaluated, boolean weighed) implements Assessment {
     Skip(String reason) {
-      this(reason, List.of());
+      this(reason, List.of(), false);
     }
   }
 
@@ -93,8 +94,8 @@ final class Evaluator {
       }
     }
     if (active.isEmpty()) {
-      return evaluated.isEmpty() ? new Skip("every control is off for this app")
-          : new Skip("no control on for this app applies on " + hosting, evaluated);
+      return new Skip(evaluated.isEmpty() ? "every control is off for this app"
+          : "no control on for this app applies on " + hosting, evaluated, true);
     }
     state = documents.complete(state, documentsOf(active.keySet()), admitted.usage());
     List<Drift> drifts = new ArrayList<>();

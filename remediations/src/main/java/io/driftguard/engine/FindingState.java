@@ -30,6 +30,8 @@ public record FindingState(
 
   /** Who resolved the findings of an app ARM no longer has. */
   public static final String APP_DELETED = "the app was deleted";
+  /** Who resolved a finding whose control is now off for its app: nobody fixed it, driftguard stopped tracking it. */
+  public static final String CONTROL_OFF = "no longer tracked, its control is off for this app";
 
   /** Where a finding is: open (drifted, people told), exempted (drifted, an exemption stands), or resolved. */
   public enum Status {

@@ -116,9 +116,9 @@ public final class Ledger {
      * After the audit entry: the steps the decision moves its findings by, the ones people must hear of. Without
      * storage every finding is reported as newly found, so none goes unheard.
      */
-    List<Notice> steps(Decision decision, boolean gone) {
+    List<Notice> steps(Decision decision, Lifecycle.Reach reach) {
       return bestEffort("finding states not read, every finding reported as new",
-          () -> lifecycle.steps(event, decision, gone, clock.instant()),
+          () -> lifecycle.steps(event, decision, reach, clock.instant()),
           Lifecycle.untracked(event, decision, clock.instant()));
     }
 

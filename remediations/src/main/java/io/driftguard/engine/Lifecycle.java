@@ -28,6 +28,20 @@ final class Lifecycle {
   /** The writer clause of an exemption's description, up to what follows it (its expiry, a verdict, the mode's end). */
   private static final Pattern TAG_WRITER = Pattern.compile(", written by .*?(?=, until |, no expiry|: |\\)$)");
 
+  /** What a decision says of an app's findings beyond the ones it found. */
+  enum Reach {
+    /** The app is gone: every finding is resolved. */
+    SITE_GONE,
+    /**
+     * Every control was weighed: a finding whose control was judged compliant is resolved, one whose control is now off
+     * for the app is resolved as no longer tracked, and one whose control was not judged (its document missing, not
+     * applicable) stands as it was, restated.
+     */
+    EVERY_CONTROL,
+    /** Nothing was weighed (the event was skipped or failed): findings stay as they are, unsaid. */
+    NONE
+  }
+
   private final FindingStates states;
   private final Optional<Duration> reminder;
 
@@ -36,10 +50,11 @@ final class Lifecycle {
     this.reminder = reminder;
   }
 
-  /** The steps of every finding {@code decision} moves; {@code gone}: the app no longer exists. */
-  List<Notice> steps(WriteEvent event, Decision decision, boolean gone, Instant now) {
+  /** The steps of every finding {@code decision} moves, and the restatements of those it leaves standing. */
+  List<Notice> steps(WriteEvent event, Decision decision, Reach reach, Instant now) {
     String resource = FindingState.resourceKey(event.site().id());
     Map<String, FindingState> stored = states.of(resource);
+    boolean gone = reach == Reach.SITE_GONE;
     Set<String> rules = new TreeSet<>();
     decision.findings().forEach(finding -> rules.add(finding.rule()));
     rules.addAll(gone ? stored.keySet() : judged(decision));
@@ -56,7 +71,24 @@ final class Lifecycle {
             .ifPresent(next -> notices.add(new Notice(next, finding)));
       }
     }
+    if (reach == Reach.EVERY_CONTROL) {
+      stored.values().stream().filter(state -> state.status() != Status.RESOLVED && !rules.contains(state.rule()))
+          .forEach(state -> notices.add(new Notice(unjudged(state, decision, event, now), Optional.empty())));
+    }
     return notices;
+  }
+
+  /**
+   * A finding whose control the decision weighed but did not judge: resolved as no longer tracked when the control is
+   * off for the app (the decision does not name it), else restated as it stands (its document missing, not
+   * applicable, or a setting ARM refused: still as people were told).
+   */
+  private static FindingState unjudged(FindingState open, Decision decision, WriteEvent event, Instant now) {
+    boolean named = decision.evaluated().stream().anyMatch(entry -> entry.startsWith(open.rule() + " "));
+    return named ? standing(open)
+        : new FindingState(open.resource(), open.rule(), Status.RESOLVED, Step.RESOLVED, open.observed(),
+            open.desired(), open.mode(), "resolved", open.openedAt(), open.notifiedAt(), now, FindingState.CONTROL_OFF,
+            event.eventId(), open.version());
   }
 
   /** After the rows went out: each step kept, unless another instance moved its finding since it was read. */
@@ -74,9 +106,13 @@ final class Lifecycle {
     if (action == Action.WOULD_FIX || action == Action.WOULD_ALERT) {
       return Optional.empty();
     }
-    return Optional.of(new FindingState(previous.resource(), previous.rule(), previous.status(), Step.STANDING,
-        previous.observed(), previous.desired(), previous.mode(), previous.action(), previous.openedAt(),
-        previous.notifiedAt(), previous.changedAt(), previous.by(), previous.eventId(), previous.version()));
+    return Optional.of(standing(previous));
+  }
+
+  private static FindingState standing(FindingState open) {
+    return new FindingState(open.resource(), open.rule(), open.status(), Step.STANDING, open.observed(), open.desired(),
+        open.mode(), open.action(), open.openedAt(), open.notifiedAt(), open.changedAt(), open.by(), open.eventId(),
+        open.version());
   }
 
   /** Without stored states (storage failed): every finding as newly seen, so nobody misses one. */

@@ -85,8 +85,8 @@ public final class Remediator {
     try {
       Evaluator.Assessment assessment = evaluator.evaluate(admitted);
       if (assessment instanceof Evaluator.Skip skip) {
-        return skip.evaluated().isEmpty() ? decisions.skipped(skip.reason())
-            : decisions.notApplicable(skip.evaluated(), skip.reason());
+        return skip.weighed() ? decisions.nothingToJudge(skip.evaluated(), skip.reason())
+            : decisions.skipped(skip.reason());
       }
       return report.conclude(admitted, remedy.apply(admitted, (Evaluator.Judged) assessment));
     } catch (ArmException e) {

@@ -49,7 +49,7 @@ final class Report {
       return decision;
     }
     // Only the steps of a finding's life are rows: a finding that stands as people were told pages nobody again.
-    List<Notice> notices = admitted.ledger().steps(decision, admitted.decisions().siteGone());
+    List<Notice> notices = admitted.ledger().steps(decision, admitted.decisions().reach());
     boolean failedItself = decision.findings().isEmpty() && decision.outcome() == Outcome.FAILED;
     try {
       if (!notices.isEmpty() || failedItself) {

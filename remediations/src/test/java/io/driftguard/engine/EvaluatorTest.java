@@ -36,7 +36,8 @@ class EvaluatorTest {
 
   @Test
   void everyControlOffReadsNothingMore() {
-    assertEquals(new Evaluator.Skip("every control is off for this app"), evaluate(Mode.OFF, ports.admitted(false)));
+    assertEquals(new Evaluator.Skip("every control is off for this app", List.of(), true),
+        evaluate(Mode.OFF, ports.admitted(false)), "every control weighed: their findings are no longer tracked");
     assertEquals(List.of("read site"), ports.log);
   }
 

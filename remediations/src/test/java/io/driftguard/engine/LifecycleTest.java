@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.driftguard.engine.FindingState.Status;
 import io.driftguard.engine.FindingState.Step;
+import io.driftguard.engine.Lifecycle.Reach;
 import io.driftguard.intake.WriteEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,12 +68,12 @@ class LifecycleTest {
     WriteEvent event = InMemoryPorts.event();
     WriteEvent fresh = new WriteEvent("e" + ++events, event.eventTime(), event.target(), event.operationName(),
         event.caller(), event.correlationId(), false);
-    return track(fresh, decision(fresh.eventId(), findings), false, at);
+    return track(fresh, decision(fresh.eventId(), findings), Reach.EVERY_CONTROL, at);
   }
 
   /** The steps of a decision, kept as the Report keeps them once their rows went out. */
-  private List<Notice> track(WriteEvent event, Decision decision, boolean gone, Instant at) {
-    List<Notice> notices = lifecycle.steps(event, decision, gone, at);
+  private List<Notice> track(WriteEvent event, Decision decision, Reach reach, Instant at) {
+    List<Notice> notices = lifecycle.steps(event, decision, reach, at);
     lifecycle.keep(notices);
     return notices;
   }
@@ -130,13 +131,35 @@ class LifecycleTest {
     decide(T0, finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"));
     WriteEvent event = InMemoryPorts.event();
     Decision fixed = decision(event.eventId(), finding(Action.FIXED, "1.0", "DRIFTGUARD_MODE"));
-    List<Notice> first = track(event, fixed, false, T0.plusSeconds(60));
+    List<Notice> first = track(event, fixed, Reach.EVERY_CONTROL, T0.plusSeconds(60));
     assertEquals(List.of(Step.RESOLVED), steps(first));
     assertEquals("driftguard", first.get(0).state().by());
     assertEquals(T0, first.get(0).state().openedAt());
-    List<Notice> again = track(event, fixed, false, T0.plusSeconds(90));
+    List<Notice> again = track(event, fixed, Reach.EVERY_CONTROL, T0.plusSeconds(90));
     assertEquals(List.of(Step.RESOLVED), steps(again), "a redelivery reports the same step again");
     assertEquals(first.get(0).state().changedAt(), again.get(0).state().changedAt());
+  }
+
+  /** Weighed but not judged: a control now off resolves its finding; one not judged leaves it standing; a skip, nothing. */
+  @Test
+  void aFindingWhoseControlIsTurnedOffIsNoLongerTrackedAndOneNotJudgedStands() {
+    decide(T0, finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE"));
+    WriteEvent event = InMemoryPorts.event();
+    Decision notJudged = new Decision(event.eventId(), InMemoryPorts.SITE.id(), Outcome.COMPLIANT, "r", "alice", null,
+        null, List.of("min-tls (not judged: config/web is missing)", "https-only"), List.of(), 1, 0, 1, false);
+    List<Notice> standing = track(event, notJudged, Reach.EVERY_CONTROL, T0.plusSeconds(60));
+    assertEquals(List.of(Step.STANDING), steps(standing));
+    assertTrue(standing.get(0).finding().isEmpty());
+    assertEquals(List.of(), steps(track(event, notJudged, Reach.NONE, T0.plusSeconds(90))), "a skip says nothing");
+
+    WriteEvent later = new WriteEvent("e-off", event.eventTime(), event.target(), event.operationName(), event.caller(),
+        event.correlationId(), false);
+    Decision off = new Decision(later.eventId(), InMemoryPorts.SITE.id(), Outcome.COMPLIANT, "r", "alice", null, null,
+        List.of("https-only"), List.of(), 1, 0, 1, false);
+    List<Notice> resolved = track(later, off, Reach.EVERY_CONTROL, T0.plusSeconds(120));
+    assertEquals(List.of(Step.RESOLVED), steps(resolved));
+    assertEquals(FindingState.CONTROL_OFF, resolved.get(0).state().by());
+    assertEquals(Status.RESOLVED, store.byRule.get("min-tls").status());
   }
 
   @Test
@@ -145,7 +168,7 @@ class LifecycleTest {
     WriteEvent event = InMemoryPorts.event();
     Decision gone = new Decision(event.eventId(), InMemoryPorts.SITE.id(), Outcome.SKIPPED, "gone", "alice", null, null,
         List.of(), List.of(), 1, 0, 1, false);
-    List<Notice> notices = track(event, gone, true, T0.plusSeconds(60));
+    List<Notice> notices = track(event, gone, Reach.SITE_GONE, T0.plusSeconds(60));
     assertEquals(List.of(Step.RESOLVED), steps(notices));
     assertEquals(FindingState.APP_DELETED, notices.get(0).state().by());
   }
@@ -154,7 +177,7 @@ class LifecycleTest {
   void aStepIsKeptOnlyOverTheStateItWasTakenFromAndOnlyOnceItsRowsWentOut() {
     WriteEvent event = InMemoryPorts.event();
     List<Notice> opened = lifecycle.steps(event, decision(event.eventId(),
-        finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE")), false, T0);
+        finding(Action.ALERTED, "1.0", "DRIFTGUARD_MODE")), Reach.EVERY_CONTROL, T0);
     assertEquals(List.of(Step.OPENED), steps(opened));
     assertTrue(store.byRule.isEmpty(), "not kept before its rows went out: a failed upload leaves it to the redelivery");
 

@@ -181,6 +181,26 @@ class FindingLifecycleIT {
     assertEquals(2, rowsAbout(app).size(), "resolved once: a compliant write after it says nothing");
   }
 
+  /** An administrator turns the control off: its finding is no longer tracked, so it closes rather than stand forever. */
+  @Test
+  void aFindingWhoseControlIsTurnedOffCloses() throws Exception {
+    SiteHandle app = driftedApp("func-turned-off");
+    AlertRule findings = findingsRule();
+    deliver(engine(settings()), aliceWrites(app.webConfigId(), TLS_1_0));
+    assertEquals(List.of("fired opened"), told(findings.evaluate(rowsAbout(app), Instant.now())));
+    Map<String, String> off = settings();
+    off.put("DRIFTGUARD_RULE_MIN_TLS", "off");
+
+    sweep(engine(off), app);
+
+    assertEquals(List.of("resolved opened"), told(findings.evaluate(rowsAbout(app), Instant.now())));
+    Map<String, Object> last = rowsAbout(app).get(rowsAbout(app).size() - 1);
+    assertEquals("resolved", last.get("State"));
+    assertTrue(((String) last.get("Message")).contains(FindingState.CONTROL_OFF), (String) last.get("Message"));
+    assertTrue(Driftguard.findingStates(Settings.from(recordingSettings())).findings(false).stream()
+        .noneMatch(state -> state.resource().equals(app.id().toLowerCase())), "no longer listed as open");
+  }
+
   @Test
   void anAppDeletedResolvesItsFindingsAndPagesNobody() {
     SiteHandle app = driftedApp("func-deleted");
