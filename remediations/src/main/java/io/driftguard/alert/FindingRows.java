@@ -99,8 +99,8 @@ public final class FindingRows {
         .orElse(state.last() == FindingState.Step.STANDING ? severity(Action.ofLabel(state.action())) : INFORMATIONAL);
     String exemptUntil = notice.finding().map(Finding::exemptUntil).orElse(null);
     return withHostingModel(decision, row(now, state.resource(), state.rule(), state.observed(), state.desired(),
-        state.action(), state.mode(), state.last().label(), state.openedAt().toString(), state.notifiedAt().toString(),
-        exemptUntil, severity,
+        state.action(), notice.finding().map(Finding::modeText).orElse(state.mode()), state.last().label(),
+        state.openedAt().toString(), state.notifiedAt().toString(), exemptUntil, severity,
         event.caller().actor(), event.caller().ipAddress().orElse(""), event.correlationId().orElse(""),
         event.eventId(), message));
   }

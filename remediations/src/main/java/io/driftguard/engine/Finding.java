@@ -46,6 +46,11 @@ public record Finding(
         peers, null, null);
   }
 
+  /** The mode as rows show it: the mode and what chose it (a setting, a tag with its expiry, a back-off). */
+  public String modeText() {
+    return mode + " (" + modeSource + ")";
+  }
+
   /**
    * The rule and {@code values} under the name of the property they show, as findings and alerts print them:
    * {@code ftp-basic-auth-off allow: true -> false}.

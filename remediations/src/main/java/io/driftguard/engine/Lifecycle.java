@@ -3,6 +3,7 @@ package io.driftguard.engine;
 import io.driftguard.engine.FindingState.Status;
 import io.driftguard.engine.FindingState.Step;
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.policy.ModePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * A finding's life: opened when first seen, standing (quiet) while it stays as people were told, reminded after
@@ -24,9 +24,6 @@ import java.util.regex.Pattern;
  * instance never overwrites a newer step; two instances racing on one app may each report it, never neither.
  */
 final class Lifecycle {
-
-  /** The writer clause of an exemption's description, up to what follows it (its expiry, a verdict, the mode's end). */
-  private static final Pattern TAG_WRITER = Pattern.compile(", written by .*?(?=, until |, no expiry|: |\\)$)");
 
   /** What a decision says of an app's findings beyond the ones it found. */
   enum Reach {
@@ -120,7 +117,7 @@ final class Lifecycle {
     String resource = FindingState.resourceKey(event.site().id());
     return decision.findings().stream()
         .map(finding -> new Notice(state(resource, finding, statusOf(finding.action()), stepOf(finding.action(),
-            Optional.empty()), now, now, byOf(finding, event), event.eventId()), Optional.of(finding)))
+            Optional.empty()), now, now, byOf(finding, event), event), Optional.of(finding)))
         .toList();
   }
 
@@ -148,19 +145,19 @@ final class Lifecycle {
     Instant openedAt = wasDrifted ? previous.get().openedAt() : now;
     if (status == Status.RESOLVED || !previous.isPresent() || previous.get().status() != status) {
       return Optional.of(stored(state(resource, found, status, stepOf(action, previous), openedAt, now,
-          byOf(found, event), event.eventId()), previous));
+          byOf(found, event), event), previous));
     }
     FindingState standing = previous.get();
     boolean changed = !Objects.equals(standing.observed(), found.observed())
-        || !sameMode(standing.mode(), modeOf(found)) || !Objects.equals(standing.action(), action.label());
+        || !standing.mode().equals(modeOf(found, event)) || !Objects.equals(standing.action(), action.label());
     if (changed) {
       Step step = status == Status.EXEMPTED ? Step.EXEMPTED : Step.CHANGED;
       return Optional.of(stored(state(resource, found, status, step, openedAt, now, byOf(found, event),
-          event.eventId()), previous));
+          event), previous));
     }
     if (status == Status.OPEN && reminder.isPresent() && !now.isBefore(standing.notifiedAt().plus(reminder.get()))) {
       return Optional.of(stored(state(resource, found, status, Step.REMINDED, openedAt, now, standing.by(),
-          event.eventId()), previous));
+          event), previous));
     }
     return Optional.empty();
   }
@@ -192,22 +189,18 @@ final class Lifecycle {
   }
 
   /**
-   * Whether two modes as rows show them are the same but for who wrote the exemption tag: an exemption names the event's
-   * writer when a tag write brought it and "someone before this write" afterwards, which is no change people must hear of.
+   * The mode as kept, to compare with the next event's: as rows show it, without who wrote the exemption tag, which an
+   * exemption names as the event's caller when a tag write brought it and as "someone before this write" afterwards,
+   * no change people must hear of.
    */
-  static boolean sameMode(String stored, String now) {
-    return TAG_WRITER.matcher(stored).replaceAll("").equals(TAG_WRITER.matcher(now).replaceAll(""));
-  }
-
-  /** The mode as rows show it: the mode and what chose it (a setting, a tag with its expiry, a back-off). */
-  static String modeOf(Finding finding) {
-    return finding.mode() + " (" + finding.modeSource() + ")";
+  static String modeOf(Finding finding, WriteEvent event) {
+    return finding.modeText().replace(ModePolicy.tagWriterClause(event.tagWriter()), "");
   }
 
   private static FindingState state(String resource, Finding finding, Status status, Step step, Instant openedAt,
-                                    Instant now, String by, String eventId) {
+                                    Instant now, String by, WriteEvent event) {
     return new FindingState(resource, finding.rule(), status, step, finding.observed(), finding.desired(),
-        modeOf(finding), finding.action().label(), openedAt, now, now, by, eventId, null);
+        modeOf(finding, event), finding.action().label(), openedAt, now, now, by, event.eventId(), null);
   }
 
   /** The state to store over {@code previous}: conditional on the version read. */

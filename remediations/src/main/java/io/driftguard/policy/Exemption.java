@@ -82,7 +82,7 @@ record Exemption(String tag, Optional<String> reason, Optional<String> until, Op
   String describe() {
     return "tag " + Printable.abbreviate(tag)
         + reason.map(text -> ", reason '" + Printable.abbreviate(text) + "'").orElse(", no reason given")
-        + writer.map(who -> ", written by " + Printable.abbreviate(who)).orElse("");
+        + writer.map(ModePolicy::tagWriterClause).orElse("");
   }
 
   /**

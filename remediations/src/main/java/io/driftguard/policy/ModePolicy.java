@@ -34,6 +34,14 @@ public final class ModePolicy {
   public static final String EXEMPT_REASON_TAG = Exemption.EXEMPT_REASON_TAG;
   /** The setting that lets tags ask for fixes; named in what a tag asked for and did not get. */
   public static final String TAG_OPT_IN_SETTING = "DRIFTGUARD_TAG_OPT_IN";
+  /**
+   * How a mode's source names who wrote the app's exemption tags ({@code tagWriter}, as {@link #effective} was given
+   * it): the one clause of the source that differs between the tag's own write and later ones.
+   */
+  public static String tagWriterClause(String tagWriter) {
+    return ", written by " + Printable.abbreviate(tagWriter);
+  }
+
   /** Who wrote an exemption, when no write is at hand: the audit trail names the writer of the write that carried it. */
   private static final String WRITER_IN_THE_AUDIT_TRAIL = "whoever the audit trail names (no write at hand: see "
       + "'driftguard history')";

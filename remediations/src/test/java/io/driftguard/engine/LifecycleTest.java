@@ -2,12 +2,14 @@ package io.driftguard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.driftguard.engine.FindingState.Status;
 import io.driftguard.engine.FindingState.Step;
 import io.driftguard.engine.Lifecycle.Reach;
 import io.driftguard.intake.WriteEvent;
+import io.driftguard.policy.ModePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -195,15 +197,34 @@ class LifecycleTest {
     assertEquals(List.of(Step.OPENED), steps(notices));
   }
 
-  /** Who wrote an exemption's tag is named by the tag's event, and as "someone before" by later writes: no change. */
+  /**
+   * Who wrote an exemption's tag is named as the event's caller by the tag's write and as "someone before" by later
+   * ones (a sweep, a write of another document): no change people must hear of. A new expiry is.
+   */
   @Test
   void theExemptionTagsWriterIsNoChangeButItsExpiryIs() {
-    String byTheTagWrite = "off (tag driftguard-exempt=min-tls, reason 'old clients', written by alice@contoso.com, until 2027-01-06T00:00:00Z)";
-    String byALaterWrite = "off (tag driftguard-exempt=min-tls, reason 'old clients', written by someone before this write of config/web, until 2027-01-06T00:00:00Z)";
-    assertTrue(Lifecycle.sameMode(byTheTagWrite, byALaterWrite));
-    assertFalse(Lifecycle.sameMode(byTheTagWrite, byALaterWrite.replace("2027-01-06", "2027-02-06")), "a new expiry");
-    assertTrue(Lifecycle.sameMode("notify (DRIFTGUARD_MODE; tag driftguard-exempt=min-tls, reason 'x', written by bob: expired at 2026-01-01T00:00:00Z)",
-        "notify (DRIFTGUARD_MODE; tag driftguard-exempt=min-tls, reason 'x', written by someone before this sweep (a sweep knows no writer): expired at 2026-01-01T00:00:00Z)"));
-    assertFalse(Lifecycle.sameMode("notify (DRIFTGUARD_MODE)", "notify (flapping back-off until 2026-12-07T00:00:00Z)"));
+    WriteEvent base = InMemoryPorts.event();
+    WriteEvent byAWrite = new WriteEvent("e-write", base.eventTime(), base.target(), base.operationName(), base.caller(),
+        base.correlationId(), false);
+    WriteEvent bySweep = new WriteEvent("e-sweep", base.eventTime(), base.target(), base.operationName(), base.caller(),
+        base.correlationId(), true);
+    assertNotEquals(byAWrite.tagWriter(), bySweep.tagWriter());
+
+    assertEquals(List.of(Step.EXEMPTED), steps(track(byAWrite, decision(byAWrite.eventId(),
+        exempted(byAWrite, "2027-01-06")), Reach.EVERY_CONTROL, T0)));
+    assertEquals(List.of(Step.STANDING), steps(track(bySweep, decision(bySweep.eventId(),
+        exempted(bySweep, "2027-01-06")), Reach.EVERY_CONTROL, T0.plusSeconds(60))), "another writer named: no change");
+    assertFalse(store.byRule.get("min-tls").mode().contains("written by"), "kept without its writer");
+
+    WriteEvent later = new WriteEvent("e-later", base.eventTime(), base.target(), base.operationName(), base.caller(),
+        base.correlationId(), true);
+    assertEquals(List.of(Step.EXEMPTED), steps(track(later, decision(later.eventId(), exempted(later, "2027-02-06")),
+        Reach.EVERY_CONTROL, T0.plusSeconds(120))), "a new expiry");
+  }
+
+  /** An exemption of min-tls as the event names its tag's writer, until {@code date}. */
+  private static Finding exempted(WriteEvent event, String date) {
+    return finding(Action.EXEMPTED, "1.0", "tag driftguard-exempt=min-tls, reason 'old clients'"
+        + ModePolicy.tagWriterClause(event.tagWriter()) + ", until " + date + "T00:00:00Z");
   }
 }
