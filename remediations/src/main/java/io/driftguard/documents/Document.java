@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * One ARM document of a site or slot that controls read: where it lives, how ARM lets it be changed, the RBAC actions
  * reading and changing it need, and the writes Event Grid reports for it. The gateway, the role, the event filter and
- * intake all derive from these values, so a new document is one constant in {@link Documents}.
+ * intake all derive from these values, so a new document is one entry of the catalog {@link Documents} loads.
  *
  * @param name       how people, logs and findings name it: {@code site}, {@code config/web}, ...
  * @param child      the path under the site or slot; empty for the site itself
@@ -18,12 +18,16 @@ import java.util.Optional;
  *                   tags); they need no read action of driftguard's, as they arrive with the document's GET
  * @param listedWith the collection under the site or slot whose GET returns it with its siblings in one read (a
  *                   sweep screens documents Resource Graph does not index this way); empty when it is only read alone
+ * @param why        what each of its actions is for, as the role's documentation shows it
  */
 public record Document(String name, Optional<String> child, Optional<WriteVerb> write, String rbacType,
-    List<String> eventTypes, List<Extension> extensions, Optional<String> listedWith) {
+    List<String> eventTypes, List<Extension> extensions, Optional<String> listedWith, Why why) {
 
   /** An extension resource under a site or slot ({@code providers/...}) and the operation that writes it. */
   public record Extension(String child, String writeOperation) {}
+
+  /** Why it is read, written (when it is) and listed (when it is). */
+  public record Why(String read, Optional<String> write, Optional<String> list) {}
 
   private static final String SITES = "Microsoft.Web/sites";
   private static final String SLOTS = "Microsoft.Web/sites/slots";
