@@ -1,6 +1,7 @@
 package io.driftguard.documents;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Optional;
  * intake all derive from these values, so a new document is one entry of the catalog {@link Documents} loads.
  *
  * @param name       how people, logs and findings name it: {@code site}, {@code config/web}, ...
- * @param child      the path under the site or slot; empty for the site itself
+ * @param child      the path under the site or slot; empty for the site itself. A type alone ({@code hostNameBindings})
+ *                   is a collection: its GET lists the members, and a write to any member changes it
  * @param write      the verb a fix sends: PATCH with only the changed properties, PUT where ARM offers no PATCH (and
  *                   the document is small enough that the fix body is all of it); empty when driftguard never writes it
  * @param rbacType   the RBAC type under {@code Microsoft.Web/sites[/slots]}: empty for the site, e.g. {@code /config}
@@ -35,6 +37,24 @@ public record Document(String name, Optional<String> child, Optional<WriteVerb> 
   public Document {
     eventTypes = List.copyOf(eventTypes);
     extensions = List.copyOf(extensions);
+  }
+
+  /** Whether it is a collection of members (a type alone under the site or slot) rather than one resource. */
+  public boolean isCollection() {
+    return child.filter(path -> !path.contains("/")).isPresent();
+  }
+
+  /**
+   * Whether a write to this child of a site or slot ({@code type/name}; empty: the site itself) changes it: it is
+   * the document, or a member of it when it is a collection. ARM matches paths case-insensitively.
+   */
+  public boolean writtenBy(Optional<String> written) {
+    if (child.isEmpty() || written.isEmpty()) {
+      return child.isEmpty() && written.isEmpty();
+    }
+    String path = child.get().toLowerCase(Locale.ROOT);
+    String target = written.get().toLowerCase(Locale.ROOT);
+    return target.equals(path) || isCollection() && target.startsWith(path + "/");
   }
 
   /** The RBAC actions reading it needs, for sites and slots. */

@@ -1,6 +1,7 @@
 package io.driftguard.documents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,23 @@ class DocumentsTest {
         "Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies/read"), Documents.SCM_BASIC_AUTH.listActions());
     assertEquals(List.of(), Documents.AUTH_SETTINGS.writeActions());
     assertEquals(Optional.empty(), Documents.AUTH_SETTINGS.why().write());
+  }
+
+  @Test
+  void aCollectionIsChangedByAWriteToAnyOfItsMembers() {
+    String bindings = SITE.replace("\"name\":\"site\",\"path\":null", "\"name\":\"hostNameBindings\",\"path\":\"hostNameBindings\"")
+        .replace("\"write\":\"PATCH\"", "\"write\":null").replace("\"write\":\"PATCH a site\"", "\"write\":null");
+    Document collection = Documents.parse(catalog(SITE, bindings)).get(1);
+    assertTrue(collection.isCollection());
+    assertTrue(collection.writtenBy(Optional.of("hostNameBindings/www.contoso.com")));
+    assertTrue(collection.writtenBy(Optional.of("HostNameBindings/WWW.contoso.com")), "ARM matches paths in any case");
+    assertFalse(collection.writtenBy(Optional.of("hostNameBindingsX/www.contoso.com")));
+    assertFalse(collection.writtenBy(Optional.empty()));
+    assertFalse(Documents.WEB_CONFIG.isCollection());
+    assertTrue(Documents.WEB_CONFIG.writtenBy(Optional.of("config/WEB")));
+    assertFalse(Documents.WEB_CONFIG.writtenBy(Optional.of("config/appsettings")), "one document, not its siblings");
+    assertTrue(Documents.SITE.writtenBy(Optional.empty()));
+    assertFalse(Documents.SITE.writtenBy(Optional.of("config/web")));
   }
 
   @Test
