@@ -71,7 +71,8 @@ class CatalogIT {
       Map.entry("access-restricted", "{}"),
       Map.entry("vnet-integrated", "{}"),
       Map.entry("managed-identity", "{}"),
-      Map.entry("auth-enabled", "{}"));
+      Map.entry("auth-enabled", "{}"),
+      Map.entry("custom-domain-tls", "{\"www.contoso.com\":{\"sslState\":\"Disabled\"}}"));
 
   @AfterAll
   static void noSecretWasReadAndNoWholeDocumentWasPut() {
