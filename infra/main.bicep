@@ -3,7 +3,7 @@
 // infra/deploy.sh runs it twice: first without the Event Grid subscription (deployEventSubscription=false), then,
 // after the function code is deployed, with it (Event Grid validates an AzureFunction endpoint against the deployed
 // function). The ARM operations driftguard performs and the event operations it handles are NOT written here: they
-// are loaded from permissions.json and event-filter.json, the files the Java tests check against the code.
+// follow from the document catalog documents.json, the file the engine loads too.
 targetScope = 'subscription'
 
 @description('Region of driftguard\'s own resources; must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
@@ -160,9 +160,21 @@ param sweepSource string = 'resourcegraph'
 @description('Create the Event Grid subscriptions. Needs the function code deployed first: infra/deploy.sh sets it on its second pass.')
 param deployEventSubscription bool = false
 
-// The single sources of truth, shared with the Java tests.
-var permissions = loadJsonContent('permissions.json')
-var eventFilter = loadJsonContent('event-filter.json')
+// The documents driftguard reads, one entry each (documents.json, which remediations' Documents loads too). The role
+// needs, for sites and for slots, each document's read, its write when driftguard writes it, and the read of the
+// collection it is listed with; each action once (config/web and config/authsettingsV2 share config/read).
+var documents = loadJsonContent('documents.json').documents
+var siteTypes = ['Microsoft.Web/sites', 'Microsoft.Web/sites/slots']
+var readActions = flatten(map(documents, d => map(siteTypes, t => '${t}${d.rbacType}/read')))
+var writeActions = flatten(map(filter(documents, d => d.write != null), d => map(siteTypes, t => '${t}${d.rbacType}/write')))
+var listActions = flatten(map(filter(documents, d => d.listedWith != null), d => map(siteTypes, t => '${t}/${d.listedWith}/read')))
+var neededActions = concat(readActions, writeActions, listActions)
+var roleActions = filter(neededActions, (action, i) => indexOf(neededActions, action) == i)
+// Event Grid reports each document's writes (and its extensions' writes: the Tags API's) as data.operationName; the
+// subscription delivers exactly those, each once.
+var writeOperations = concat(flatten(map(documents, d => flatten(map(d.eventTypes, e => map(siteTypes, t => '${t}${e}/write'))))), flatten(map(documents, d => map(d.extensions, x => x.writeOperation))))
+var handledOperations = filter(writeOperations, (operation, i) => indexOf(writeOperations, operation) == i)
+var deliveredEventTypes = ['Microsoft.Resources.ResourceWriteSuccess']
 
 var suffix = uniqueString(subscription().id, namePrefix)
 var resourceGroupName = 'rg-${namePrefix}'
@@ -303,7 +315,7 @@ module settings 'modules/app-settings.bicep' = {
   }
 }
 
-// The custom role: exactly the actions in permissions.json. Defined in roleSubscriptionId (always one of its
+// The custom role: exactly the actions the documents need (roleActions). Defined in roleSubscriptionId (always one of its
 // assignable scopes) and assignable in every target subscription and target resource group.
 module role 'modules/role-definition.bicep' = if (!useManagementGroup) {
   name: 'driftguard-role'
@@ -311,7 +323,7 @@ module role 'modules/role-definition.bicep' = if (!useManagementGroup) {
   params: {
     roleDefinitionGuid: roleDefinitionGuid
     roleName: '${namePrefix} remediator (${suffix})'
-    actions: map(permissions.actions, p => p.action)
+    actions: roleActions
     assignableScopes: union([
       '/subscriptions/${roleSubscriptionId}'
     ], map(targetIds, s => '/subscriptions/${s}'), targetResourceGroupIds)
@@ -375,8 +387,8 @@ module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targe
     exportActivityLog: exportActivityLog
     workspaceId: app.outputs.workspaceId
     functionResourceId: '${app.outputs.id}/functions/OnResourceWrite'
-    includedEventTypes: eventFilter.includedEventTypes
-    operationNames: eventFilter.operationNames
+    includedEventTypes: deliveredEventTypes
+    operationNames: handledOperations
     existingTopics: reusedTopics
   }
   dependsOn: [

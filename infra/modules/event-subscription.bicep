@@ -1,6 +1,6 @@
 // The event subscription that feeds OnResourceWrite: only ResourceWriteSuccess, only the operations the engine handles
-// (both lists come from infra/event-filter.json via main.bicep), one event per delivery, retried for a day, then
-// dead-lettered to blob storage with the topic's own identity. Event Grid validates an AzureFunction endpoint when
+// (main.bicep derives them from the document catalog infra/documents.json), one event per delivery, retried for a
+// day, then dead-lettered to blob storage with the topic's own identity. Event Grid validates an AzureFunction endpoint when
 // the subscription is created, so the function code must be deployed first (infra/deploy.sh does).
 targetScope = 'resourceGroup'
 

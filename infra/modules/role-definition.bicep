@@ -1,5 +1,6 @@
-// The custom role driftguard runs with: exactly the ARM actions its code performs (infra/permissions.json, loaded by
-// main.bicep), nothing else: no wildcards, no secrets (config/list, publishxml, keys), no delete, no restart.
+// The custom role driftguard runs with: exactly the ARM actions its code performs (main.bicep derives them from the
+// document catalog infra/documents.json), nothing else: no wildcards, no secrets (config/list, publishxml, keys), no
+// delete, no restart.
 targetScope = 'subscription'
 
 @description('Name (a GUID) of the role definition; the role assignments reference it.')
@@ -18,7 +19,7 @@ resource remediator 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: roleDefinitionGuid
   properties: {
     roleName: roleName
-    description: 'driftguard: read function apps and patch only their insecure settings. Generated from infra/permissions.json.'
+    description: 'driftguard: read function apps and patch only their insecure settings. Generated from infra/documents.json.'
     type: 'CustomRole'
     permissions: [
       {

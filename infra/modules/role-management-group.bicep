@@ -15,17 +15,27 @@ param namePrefix string = 'driftguard'
 @description('The install\'s own scope (main.bicep output installId, the id of its resource group): two installs at one group get roles of their own.')
 param installId string
 
-var permissions = loadJsonContent('../permissions.json')
+// As main.bicep derives its role (BicepTemplateTest keeps both equal to the code).
+// The documents driftguard reads, one entry each (documents.json, which remediations' Documents loads too). The role
+// needs, for sites and for slots, each document's read, its write when driftguard writes it, and the read of the
+// collection it is listed with; each action once (config/web and config/authsettingsV2 share config/read).
+var documents = loadJsonContent('../documents.json').documents
+var siteTypes = ['Microsoft.Web/sites', 'Microsoft.Web/sites/slots']
+var readActions = flatten(map(documents, d => map(siteTypes, t => '${t}${d.rbacType}/read')))
+var writeActions = flatten(map(filter(documents, d => d.write != null), d => map(siteTypes, t => '${t}${d.rbacType}/write')))
+var listActions = flatten(map(filter(documents, d => d.listedWith != null), d => map(siteTypes, t => '${t}/${d.listedWith}/read')))
+var neededActions = concat(readActions, writeActions, listActions)
+var roleActions = filter(neededActions, (action, i) => indexOf(neededActions, action) == i)
 
 resource remediator 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(managementGroup().id, installId, namePrefix, 'driftguard-remediator')
   properties: {
     roleName: '${namePrefix} remediator (${managementGroup().name}, ${take(uniqueString(installId), 6)})'
-    description: 'driftguard: read function apps and patch only their insecure settings. Generated from infra/permissions.json.'
+    description: 'driftguard: read function apps and patch only their insecure settings. Generated from infra/documents.json.'
     type: 'CustomRole'
     permissions: [
       {
-        actions: map(permissions.actions, p => p.action)
+        actions: roleActions
         notActions: []
         dataActions: []
         notDataActions: []

@@ -7,6 +7,9 @@ import static io.driftguard.controls.PropertyControl.property;
 import io.driftguard.documents.Document;
 import io.driftguard.documents.Documents;
 import io.driftguard.resource.HostingModel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -42,6 +45,9 @@ public final class ControlCatalog {
   /** The SCM (Kudu) site: Linux Consumption has none. */
   private static final Applicability SCM_SITE = SITE_SETTING
       .except("Linux Consumption has no SCM (Kudu) site", HostingModel.LINUX_CONSUMPTION);
+
+  /** {@code GET {site}/hostNameBindings}: every host name of the app and its TLS binding. */
+  private static final Document HOST_NAME_BINDINGS = Documents.named("hostNameBindings");
 
   private final List<Control> controls;
 
@@ -152,7 +158,40 @@ public final class ControlCatalog {
             .peers("P: Function apps should have authentication enabled",
                 "D: Authentication should be enabled on Azure Functions")
             .fix("az webapp auth update {target} --enabled " + quoted("true")
-                + "  # after configuring an identity provider").build()));
+                + "  # after configuring an identity provider").build(),
+        judgedBy("custom-domain-tls", HOST_NAME_BINDINGS, customHostNamesOverTls()).alsoReads(Documents.SITE)
+            .title("Custom host names bound to a TLS certificate").risk(Risk.REPORT_ONLY).optIn()
+            .appliesOn(SITE_SETTING)
+            .peers("Microsoft: Secure a custom DNS name with a TLS/SSL binding in Azure App Service")
+            .fix("az functionapp config ssl bind {target} --certificate-thumbprint " + quoted("THUMBPRINT")
+                + " --ssl-type " + quoted("SNI") + "  # after adding a certificate for the host name").build()));
+  }
+
+  /**
+   * Every host name bound to the app but its own default one ({@code defaultHostName}, which App Service's
+   * certificate covers) has an SNI or IP-based TLS binding; one without is served with a certificate that does not
+   * name it. A list ARM continues on another page is not judged compliant from its first.
+   */
+  private static PropertyControl.Judge customHostNamesOverTls() {
+    return resources -> {
+      String own = resources.apply(Documents.SITE).path("properties").path("defaultHostName").asText("");
+      JsonNode bindings = resources.apply(HOST_NAME_BINDINGS);
+      ArrayNode withoutTls = JsonNodeFactory.instance.arrayNode();
+      bindings.path("value").forEach(binding -> {
+        String name = binding.path("name").asText("");
+        String hostName = name.substring(name.lastIndexOf('/') + 1);
+        String tls = binding.path("properties").path("sslState").asText("");
+        if (!hostName.equalsIgnoreCase(own) && !tls.equalsIgnoreCase("SniEnabled") && !tls.equalsIgnoreCase("IpBasedEnabled")) {
+          withoutTls.add(hostName);
+        }
+      });
+      String desired = "an SNI or IP-based TLS binding for every custom host name";
+      if (!bindings.path("value").isArray() || !bindings.path("nextLink").asText("").isEmpty()) {
+        return Evaluation.drift("a host name list driftguard cannot see whole", desired);
+      }
+      return withoutTls.isEmpty() ? Evaluation.compliant("every custom host name has one", desired)
+          : Evaluation.drift("without TLS: " + Evaluation.describe(withoutTls), desired);
+    };
   }
 
   private static PropertyControl.Builder runtimeSupported(RuntimeSupport support) {

@@ -39,8 +39,7 @@ public final class HandledOperations {
 
   /** Whether a write to this child of a site or slot (empty: the site itself) can change a controlled setting. */
   public static boolean writes(Optional<String> child) {
-    return Documents.ALL.stream()
-        .anyMatch(document -> document.child().map(String::toLowerCase).equals(child.map(String::toLowerCase)))
+    return Documents.ALL.stream().anyMatch(document -> document.writtenBy(child))
         || EXTENSIONS.stream().anyMatch(extension -> child.filter(extension.child()::equalsIgnoreCase).isPresent());
   }
 

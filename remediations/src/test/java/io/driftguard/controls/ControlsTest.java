@@ -189,6 +189,32 @@ class ControlsTest {
     assertFalse(evaluate("auth-enabled", Documents.AUTH_SETTINGS, "{\"platform\":{\"enabled\":false}}").compliant());
   }
 
+  /** Judges {@code custom-domain-tls} on a binding list, for an app whose own host name is func-a.azurewebsites.net. */
+  private Evaluation customDomains(String bindings) throws Exception {
+    JsonNode site = JSON.readTree("{\"properties\":{\"defaultHostName\":\"func-a.azurewebsites.net\"}}");
+    JsonNode list = JSON.readTree(bindings);
+    Document collection = Documents.named("hostNameBindings");
+    return catalog.find("custom-domain-tls").orElseThrow().evaluate(document -> document.equals(Documents.SITE) ? site
+        : document.equals(collection) ? list : MissingNode.getInstance());
+  }
+
+  @Test
+  void everyCustomHostNameNeedsATlsBindingButTheAppsOwn() throws Exception {
+    String own = "{\"name\":\"func-a/func-a.azurewebsites.net\",\"properties\":{\"sslState\":\"Disabled\"}}";
+    String sni = "{\"name\":\"func-a/www.contoso.com\",\"properties\":{\"sslState\":\"sniEnabled\"}}";
+    String plain = "{\"name\":\"func-a/api.contoso.com\",\"properties\":{\"sslState\":\"Disabled\"}}";
+    assertTrue(customDomains("{\"value\":[],\"nextLink\":null}").compliant());
+    assertTrue(customDomains("{\"value\":[" + own + "," + sni + "],\"nextLink\":null}").compliant(),
+        "App Service's certificate covers the app's own name; ARM may spell the state in lower case");
+    Evaluation drift = customDomains("{\"value\":[" + own + "," + sni + "," + plain + "],\"nextLink\":null}");
+    assertFalse(drift.compliant());
+    assertEquals("without TLS: [\"api.contoso.com\"]", drift.observed());
+    assertEquals(Map.of(), drift.fix(), "report-only: a fix needs a certificate");
+    assertFalse(customDomains("{\"value\":[" + sni + "],\"nextLink\":\"https://management.azure.com/next\"}")
+        .compliant(), "one page of a longer list is not all of it");
+    assertFalse(customDomains("{}").compliant(), "no list at all");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = ';', value = {
       "{\"linuxFxVersion\":\"PYTHON|3.8\"};false;python 3.8",

@@ -383,24 +383,23 @@ class BicepTemplateTest {
   // ---------------------------------------------------------------- least privilege
 
   @Test
-  void theRoleIsLoadedFromPermissionsJsonNotCopied() throws IOException {
-    assertTrue(loads("main.bicep", "permissions.json"));
-    assertTrue(loads("modules/role-management-group.bicep", "permissions.json"));
-    Pattern fromFile = Pattern.compile("map\\(permissions\\.actions,\\s*(\\w+)\\s*=>\\s*\\1\\.action\\)");
-    assertTrue(fromFile.matcher(text("main.bicep")).find(), "main.bicep builds the role's actions from permissions.json");
-    assertTrue(fromFile.matcher(text("modules/role-management-group.bicep")).find());
+  void theRoleIsDerivedFromTheDocumentCatalogNotCopied() throws IOException {
+    assertTrue(loads("main.bicep", "documents.json"));
+    assertTrue(loads("modules/role-management-group.bicep", "documents.json"));
+    assertTrue(Pattern.compile("(?s)\\nmodule role 'modules/role-definition\\.bicep'(?:(?!\\n}).)*\\n    actions: roleActions\\n")
+        .matcher(text("main.bicep")).find(), "main.bicep's role grants the actions derived from the documents");
+    assertTrue(text("modules/role-management-group.bicep").contains("actions: roleActions\n"));
     for (String role : List.of("modules/role-definition.bicep", "modules/role-management-group.bicep")) {
       assertContains(text(role), "type: 'CustomRole'", "notActions: []", "dataActions: []");
     }
-    JsonNode permissions = InfraContractTest.read("permissions.json");
-    List<String> literals = new ArrayList<>(InfraContractTest.texts(permissions.get("actions")));
-    literals.addAll(InfraContractTest.texts(permissions.at("/denied/actions")));
-    literals.addAll(InfraContractTest.texts(InfraContractTest.read("event-filter.json").get("operationNames")));
+    List<String> literals = new ArrayList<>(InfraContractTest.roleActions("main.bicep"));
+    literals.addAll(InfraContractTest.denied());
+    literals.addAll(InfraContractTest.texts(BicepTree.evaluate(INFRA.resolve("main.bicep"), "handledOperations")));
     for (Path file : bicepFiles()) {
       String code = Bicep.of(file).noComments;
       for (String literal : literals) {
         if (literal.contains("/")) { // the bare wildcard '*' is also a dimension value
-          assertFalse(code.contains(literal), name(file) + " copies " + literal + " instead of loading it");
+          assertFalse(code.contains(literal), name(file) + " copies " + literal + " instead of deriving it");
         }
       }
       for (String role : BROAD_BUILT_IN_ROLES) {
@@ -643,11 +642,10 @@ class BicepTemplateTest {
   // ---------------------------------------------------------------- Event Grid
 
   @Test
-  void theEventFilterIsLoadedFromEventFilterJson() {
-    assertTrue(loads("main.bicep", "event-filter.json"));
+  void theEventFilterIsDerivedFromTheDocumentCatalog() {
     String main = text("main.bicep");
-    assertTrue(Pattern.compile("includedEventTypes:\\s*eventFilter\\.includedEventTypes").matcher(main).find());
-    assertTrue(Pattern.compile("operationNames:\\s*eventFilter\\.operationNames").matcher(main).find());
+    assertTrue(Pattern.compile("includedEventTypes:\\s*deliveredEventTypes\\s").matcher(main).find());
+    assertTrue(Pattern.compile("operationNames:\\s*handledOperations\\s").matcher(main).find());
     String subscription = text("modules/event-subscription.bicep");
     assertTrue(Pattern.compile("operatorType: 'StringIn'\\s*key: 'data\\.operationName'\\s*values: operationNames")
         .matcher(subscription).find(), "a StringIn filter on data.operationName with the loaded operation names");
@@ -903,14 +901,11 @@ class BicepTemplateTest {
   }
 
   @Test
-  void theReadmeListsExactlyTheRolesActions() throws IOException {
-    Set<String> listed = new TreeSet<>();
-    Matcher rows = Pattern.compile("(?m)^\\| `(Microsoft\\.[^`]+)` \\|").matcher(text("README.md"));
-    while (rows.find()) {
-      listed.add(rows.group(1));
-    }
-    assertEquals(new TreeSet<>(InfraContractTest.texts(InfraContractTest.read("permissions.json").get("actions"))), listed,
-        "infra/README.md's role table differs from permissions.json");
+  void theReadmeLeavesTheRolesActionsToTheDocumentTable() {
+    String readme = text("README.md");
+    assertFalse(Pattern.compile("(?m)^\\| `Microsoft\\.Web/[^`]+` \\|").matcher(readme).find(),
+        "infra/README.md lists no action of its own: docs/controls.md's document table shows each document's");
+    assertTrue(readme.contains("](../docs/controls.md#adding-a-control)"), "infra/README.md points to the table");
   }
 
   // ---------------------------------------------------------------- helpers

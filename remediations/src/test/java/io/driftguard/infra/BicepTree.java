@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * syntax errors, and their resource declarations with every property path. The build installs the grammar into
  * {@link #GRAMMAR} (remediations/pom.xml, profile install-bicep-grammar).
  */
-final class BicepTree {
+public final class BicepTree {
 
   /** Where the build installs tree-sitter-bicep and web-tree-sitter: keep in step with remediations/pom.xml. */
   static final Path GRAMMAR = Path.of(System.getProperty("user.home"), ".cache", "driftguard", "bicep-syntax-1.1.0");
@@ -55,7 +55,7 @@ final class BicepTree {
   static Map<Path, List<String>> syntaxErrors(List<Path> files) {
     Map<Path, List<String>> errors = new LinkedHashMap<>();
     files.forEach(file -> errors.put(file, new ArrayList<>()));
-    for (String line : run("errors", files)) {
+    for (String line : run("errors", absolute(files))) {
       Path file = files.stream().filter(f -> line.startsWith(f.toAbsolutePath() + ":")).findFirst()
           .orElseThrow(() -> new AssertionError("bicep-syntax.mjs: " + line));
       errors.get(file).add(line);
@@ -63,12 +63,27 @@ final class BicepTree {
     return errors;
   }
 
+  /**
+   * A variable of a file as Bicep computes it at compile time (literals, loaded files, other variables, lambdas); the
+   * script refuses what it cannot compute rather than guess.
+   */
+  public static JsonNode evaluate(Path file, String variable) {
+    List<String> lines = run("evaluate", List.of(file.toAbsolutePath().toString(), variable));
+    try {
+      JsonNode answer = new ObjectMapper().readTree(lines.get(0));
+      assertTrue(answer.path("variable").asText().equals(variable), "bicep-syntax.mjs: " + lines);
+      return answer.get("value");
+    } catch (IOException e) {
+      throw new AssertionError("bicep-syntax.mjs: " + lines, e);
+    }
+  }
+
   /** The resource declarations of a file, in order. */
   static List<Resource> resources(Path file) {
     return RESOURCES.computeIfAbsent(file.toAbsolutePath().normalize(), path -> {
       ObjectMapper json = new ObjectMapper();
       List<Resource> resources = new ArrayList<>();
-      for (String line : run("resources", List.of(path))) {
+      for (String line : run("resources", absolute(List.of(path)))) {
         try {
           JsonNode resource = json.readTree(line);
           resources.add(new Resource(resource.get("symbol").asText(), resource.get("type").asText().replaceAll("@.*$", ""),
@@ -92,11 +107,15 @@ final class BicepTree {
     return texts;
   }
 
-  private static List<String> run(String mode, List<Path> files) {
+  private static List<String> absolute(List<Path> files) {
+    return files.stream().map(file -> file.toAbsolutePath().toString()).toList();
+  }
+
+  private static List<String> run(String mode, List<String> arguments) {
     assertTrue(Files.isRegularFile(GRAMMAR.resolve("node_modules/tree-sitter-bicep/tree-sitter-bicep.wasm")),
         "no Bicep grammar in " + GRAMMAR + ": the build installs it (mvn -pl remediations generate-test-resources)");
     List<String> command = new ArrayList<>(List.of("node", script().toString(), GRAMMAR.toString(), mode));
-    files.forEach(file -> command.add(file.toAbsolutePath().toString()));
+    command.addAll(arguments);
     try {
       Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -18,7 +18,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The data files infra/ deploys from say exactly what the code does. */
+/**
+ * The role and the event filter the Bicep templates build from the document catalog, as Bicep computes them, are
+ * exactly what the code needs and handles.
+ */
 class InfraContractTest {
 
   static final Path INFRA = Path.of("..", "infra");
@@ -29,33 +32,43 @@ class InfraContractTest {
 
   static List<String> texts(JsonNode array) {
     List<String> values = new ArrayList<>();
-    array.forEach(value -> values.add(value.isTextual() ? value.asText() : value.get("action").asText()));
+    array.forEach(value -> values.add(value.asText()));
     return values;
   }
 
+  /** The actions of the role a template builds ({@code main.bicep}, or the management group's), each once. */
+  static List<String> roleActions(String template) {
+    List<String> actions = texts(BicepTree.evaluate(INFRA.resolve(template), "roleActions"));
+    assertEquals(actions.size(), Set.copyOf(actions).size(), template + " grants an action twice: " + actions);
+    return actions;
+  }
+
+  /** The actions never to grant (infra/permissions.json). */
+  static List<String> denied() throws IOException {
+    return texts(read("permissions.json").get("denied"));
+  }
+
   @Test
-  void theRoleGrantsExactlyTheActionsTheCodeNeeds() throws IOException {
+  void theRoleGrantsExactlyTheActionsTheCodeNeeds() {
     Set<String> needed = new TreeSet<>();
     ControlCatalog.defaults().documents().forEach(document -> {
       needed.addAll(document.readActions());
       needed.addAll(document.writeActions());
       needed.addAll(document.listActions());
     });
-    assertEquals(needed, new TreeSet<>(texts(read("permissions.json").get("actions"))));
+    assertEquals(needed, new TreeSet<>(roleActions("main.bicep")));
+    assertEquals(needed, new TreeSet<>(roleActions("modules/role-management-group.bicep")));
   }
 
   @Test
   void theRoleHoldsNothingFromTheDenyListAndNoWildcard() throws IOException {
-    JsonNode permissions = read("permissions.json");
-    List<String> granted = texts(permissions.get("actions"));
-    List<String> denied = texts(permissions.at("/denied/actions"));
+    List<String> denied = denied();
     assertTrue(denied.contains("Microsoft.Web/sites/config/list/action"));
-    for (String action : granted) {
+    for (String action : roleActions("main.bicep")) {
       assertFalse(denied.contains(action), action);
       assertFalse(action.contains("*"), action);
       assertFalse(action.endsWith("/delete") || action.endsWith("/action"), action);
     }
-    permissions.get("actions").forEach(action -> assertFalse(action.get("why").asText().isBlank()));
   }
 
   @Test
@@ -64,12 +77,14 @@ class InfraContractTest {
   }
 
   @Test
-  void theEventFilterListsExactlyTheOperationsTheEngineHandles() throws IOException {
-    JsonNode filter = read("event-filter.json");
-    assertEquals(List.of(EventIntake.WRITE_SUCCESS), texts(filter.get("includedEventTypes")));
-    assertEquals(HandledOperations.ALL, texts(filter.get("operationNames")));
+  void theEventFilterListsExactlyTheOperationsTheEngineHandles() {
+    Path main = INFRA.resolve("main.bicep");
+    assertEquals(List.of(EventIntake.WRITE_SUCCESS), texts(BicepTree.evaluate(main, "deliveredEventTypes")));
+    List<String> operations = texts(BicepTree.evaluate(main, "handledOperations"));
+    assertEquals(operations.size(), Set.copyOf(operations).size(), "each operation once: " + operations);
+    assertEquals(HandledOperations.ALL, operations.stream().sorted().toList());
     // Tags API writes are events to handle, not actions of driftguard's: the tags come with the site GET.
     assertTrue(HandledOperations.ALL.contains("Microsoft.Resources/tags/write"));
-    assertFalse(texts(read("permissions.json").get("actions")).stream().anyMatch(action -> action.startsWith("Microsoft.Resources/")));
+    assertFalse(roleActions("main.bicep").stream().anyMatch(action -> action.startsWith("Microsoft.Resources/")));
   }
 }

@@ -127,7 +127,7 @@ class ManagementGroupTemplateTest {
     BicepTemplateTest.assertContains(main,
         "module targetBatches 'modules/target-batch.bicep' = [for batch in range(0, targetBatchCount): {",
         "subscriptionIds: take(skip(targetIds, batch * targetBatchSize), targetBatchSize)",
-        "includedEventTypes: eventFilter.includedEventTypes", "operationNames: eventFilter.operationNames",
+        "includedEventTypes: deliveredEventTypes", "operationNames: handledOperations",
         "DRIFTGUARD_SUBSCRIPTIONS: join(watchedSubscriptionIds, ',')",
         "var useManagementGroup = !empty(managementGroupId)",
         "module role 'modules/role-definition.bicep' = if (!useManagementGroup) {",
@@ -138,7 +138,7 @@ class ManagementGroupTemplateTest {
         "var eventSources = concat(map(subscriptionIds, s => {",
         "module eventSubscriptions 'event-subscription.bicep' = [for (source, i) in eventSources: if (deployEventSubscription) {",
         "includedEventTypes: includedEventTypes", "operationNames: operationNames");
-    assertTrue(BicepTemplateTest.loads("main.bicep", "event-filter.json"), "the filter comes from event-filter.json");
+    assertTrue(BicepTemplateTest.loads("main.bicep", "documents.json"), "the filter comes from the document catalog");
     assertTrue(BicepTemplateTest.text("modules/target-subscription.bicep").contains("watchResourceGroup: false"),
         "a subscription's topic watches the whole subscription");
   }

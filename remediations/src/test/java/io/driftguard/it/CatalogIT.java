@@ -50,7 +50,8 @@ class CatalogIT {
 
   /**
    * How each control's document looks when it drifts (the sandbox's new app already drifts for the report-only
-   * network and identity controls, so they need nothing). A control added to the catalog adds its line here.
+   * network and identity controls, so they need nothing); for a collection, its members by name. A control added to
+   * the catalog adds its line here.
    */
   private static final Map<String, String> DRIFT = Map.ofEntries(
       Map.entry("https-only", "{\"httpsOnly\":false}"),
@@ -70,7 +71,8 @@ class CatalogIT {
       Map.entry("access-restricted", "{}"),
       Map.entry("vnet-integrated", "{}"),
       Map.entry("managed-identity", "{}"),
-      Map.entry("auth-enabled", "{}"));
+      Map.entry("auth-enabled", "{}"),
+      Map.entry("custom-domain-tls", "{\"www.contoso.com\":{\"sslState\":\"Disabled\"}}"));
 
   @AfterAll
   static void noSecretWasReadAndNoWholeDocumentWasPut() {
@@ -100,7 +102,13 @@ class CatalogIT {
     SiteHandle target = where.equals("slot") ? LocalAzure.slot(name, "staging", true, compliantConfig()) : site;
     Document document = control.document();
     String driftBody = "{\"properties\":" + DRIFT.get(id) + "}";
-    arm().seedDocument(document.write().map(Enum::name).orElse("PUT"), LocalAzure.path(target, document), driftBody);
+    if (document.isCollection()) {
+      // Each member is PUT, as ARM creates one.
+      JSON.readTree(DRIFT.get(id)).fields().forEachRemaining(member -> arm().seedDocument("PUT",
+          LocalAzure.path(target, document) + "/" + member.getKey(), "{\"properties\":" + member.getValue() + "}"));
+    } else {
+      arm().seedDocument(document.write().map(Enum::name).orElse("PUT"), LocalAzure.path(target, document), driftBody);
+    }
 
     // Its own setting turns an opt-in control on and lets a guarded one fix; a report-only one may only notify.
     Map<String, String> settings = new HashMap<>(Map.of("DRIFTGUARD_MODE", mode));

@@ -17,6 +17,7 @@ import io.driftguard.documents.Documents;
 import io.driftguard.engine.Outcome;
 import io.driftguard.policy.ModePolicy;
 import io.driftguard.engine.Remediator;
+import io.driftguard.infra.BicepTree;
 import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.FakeArm;
 import io.driftguard.sandbox.RecordedRequest;
@@ -32,8 +33,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The role in infra/permissions.json, checked against what driftguard actually sends on the wire: every request maps
- * to an RBAC action the role grants, and the events below use every action it grants but async polling.
+ * The role infra/main.bicep builds from the document catalog (as Bicep computes it), checked against what driftguard
+ * actually sends on the wire: every request maps to an RBAC action the role grants, and the events below use every
+ * action it grants.
  */
 class LeastPrivilegeIT {
 
@@ -66,10 +68,9 @@ class LeastPrivilegeIT {
     return type + child + "/" + verb;
   }
 
-  static Set<String> granted() throws Exception {
-    JsonNode permissions = new ObjectMapper().readTree(Path.of("..", "infra", "permissions.json").toFile());
+  static Set<String> granted() {
     Set<String> actions = new TreeSet<>();
-    permissions.get("actions").forEach(action -> actions.add(action.get("action").asText()));
+    BicepTree.evaluate(Path.of("..", "infra", "main.bicep"), "roleActions").forEach(action -> actions.add(action.asText()));
     return actions;
   }
 
@@ -114,7 +115,7 @@ class LeastPrivilegeIT {
     RecordedRequest list = new RecordedRequest(null, "POST",
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app/config/appsettings/list", "", "", 200, null);
     assertEquals("Microsoft.Web/sites/config/list/action", rbacAction(list));
-    JsonNode denied = new ObjectMapper().readTree(Path.of("..", "infra", "permissions.json").toFile()).at("/denied/actions");
+    JsonNode denied = new ObjectMapper().readTree(Path.of("..", "infra", "permissions.json").toFile()).get("denied");
     assertTrue(denied.toString().contains("\"" + rbacAction(list) + "\""));
     RecordedRequest slotConfig = new RecordedRequest(null, "PATCH",
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app/slots/s1/config/web", "", "", 200, null);

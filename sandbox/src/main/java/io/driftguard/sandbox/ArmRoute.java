@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * @param subscriptionId from a path under {@code /subscriptions/{id}}, even an unknown one (for throttling); else null
  * @param site       the addressed site or slot; null for subscription and resource group lists
  * @param child      {@code ftp}/{@code scm} for {@link Target#PUBLISHING_POLICY}, the table's path (e.g. {@code config/web})
- *                   for {@link Target#DOCUMENT}, else null
+ *                   for {@link Target#DOCUMENT}, followed by {@code /{name}} for a member of a collection, else null
  * @param secret     the endpoint for {@link Target#SECRET}, else null
  */
 record ArmRoute(
@@ -112,6 +112,12 @@ record ArmRoute(
       return new ArmRoute(Target.DOCUMENT, id, site.subscriptionId(), site.resourceGroup(), site,
           document.get().path(), null);
     }
+    Optional<SiteDocuments.Kind> collection = SiteDocuments.collectionOf(rest);
+    if (collection.isPresent()) {
+      // The member's name as the caller spelt it, as ARM keeps it.
+      return new ArmRoute(Target.DOCUMENT, id, site.subscriptionId(), site.resourceGroup(), site,
+          collection.get().path() + id.substring(id.lastIndexOf('/')), null);
+    }
     Matcher policy = POLICY.matcher(rest);
     if (policy.matches()) {
       return new ArmRoute(Target.PUBLISHING_POLICY, id, site.subscriptionId(), site.resourceGroup(), site,
@@ -157,9 +163,16 @@ record ArmRoute(
     };
   }
 
-  /** The table's row for a {@link Target#DOCUMENT} route. */
+  /** The table's row for a {@link Target#DOCUMENT} route: the document, or the collection of the member. */
   SiteDocuments.Kind document() {
-    return SiteDocuments.at(child.toLowerCase(Locale.ROOT)).orElseThrow();
+    String path = child.toLowerCase(Locale.ROOT);
+    return SiteDocuments.at(path).or(() -> SiteDocuments.collectionOf(path)).orElseThrow();
+  }
+
+  /** The member's name, for a {@link Target#DOCUMENT} route to a member of a collection. */
+  Optional<String> member() {
+    String path = document().path();
+    return child.length() > path.length() ? Optional.of(child.substring(path.length() + 1)) : Optional.empty();
   }
 
   /** The provider whose operation a write on this route is, as events name it in {@code data.resourceProvider}. */

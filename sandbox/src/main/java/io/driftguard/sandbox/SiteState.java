@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -38,6 +39,8 @@ final class SiteState {
   private ObjectNode siteProperties;
   /** What was written to each document of the table, by its path: a new site shows the table's defaults. */
   private final Map<String, ObjectNode> documents = new HashMap<>();
+  /** The members written to each collection of the table, by its path, then by name in any case: a new site has none. */
+  private final Map<String, TreeMap<String, ObjectNode>> members = new HashMap<>();
   /** basicPublishingCredentialsPolicies: ftp and scm, allowed unless changed, as on a new site. */
   private final TreeMap<String, Boolean> basicAuthAllowed = new TreeMap<>();
   private Instant lastModified = Instant.now();
@@ -104,6 +107,17 @@ final class SiteState {
     touch();
   }
 
+  void writeMember(SiteDocuments.Kind collection, String name, ObjectNode properties, boolean replace) {
+    TreeMap<String, ObjectNode> written = members.computeIfAbsent(collection.path(),
+        path -> new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
+    if (replace || !written.containsKey(name)) {
+      written.put(name, properties.deepCopy());
+    } else {
+      Json.deepMerge(written.get(name), properties);
+    }
+    touch();
+  }
+
   private void touch() {
     lastModified = Instant.now();
   }
@@ -159,6 +173,31 @@ final class SiteState {
     resource.put("location", location);
     resource.set("properties", effective(document));
     return resource;
+  }
+
+  /** {@code GET {site}/{collection}/{name}}: the member as written over the row's defaults, if there is one. */
+  Optional<ObjectNode> memberResource(SiteDocuments.Kind collection, String name) {
+    Map<String, ObjectNode> written = members.getOrDefault(collection.path(), new TreeMap<>());
+    return Optional.ofNullable(written.get(name)).map(properties -> {
+      String stored = members.get(collection.path()).ceilingKey(name);
+      ObjectNode resource = header(handle.id() + "/" + collection.path() + "/" + stored,
+          (handle.isSlot() ? handle.site() + "/" + handle.slot() : handle.site()) + "/" + stored,
+          childType(collection.type()));
+      ObjectNode effective = collection.defaults().deepCopy();
+      Json.deepMerge(effective, properties);
+      resource.set("properties", effective);
+      return resource;
+    });
+  }
+
+  /** {@code GET {site}/{collection}}: every member, in one page ({@code nextLink} null, as ARM shows a last page). */
+  ObjectNode collectionResource(SiteDocuments.Kind collection) {
+    ObjectNode list = Json.object();
+    ArrayNode value = list.putArray("value");
+    members.getOrDefault(collection.path(), new TreeMap<>()).keySet()
+        .forEach(name -> value.add(memberResource(collection, name).orElseThrow()));
+    list.putNull("nextLink");
+    return list;
   }
 
   /**

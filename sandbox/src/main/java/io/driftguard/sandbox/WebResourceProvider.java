@@ -150,20 +150,31 @@ final class WebResourceProvider {
 
   /**
    * A document of the table: the verbs its row names; a PUT replaces what was written, a PATCH merges into it, unless
-   * the site's hosting model refuses a property written.
+   * the site's hosting model refuses a property written. A collection's GET lists its members, which take its verbs.
    */
   private ArmResponse document(ArmRoute route, String method, String body) {
     SiteDocuments.Kind document = route.document();
+    Optional<String> member = route.member();
+    if (document.isCollection() && member.isEmpty()) {
+      return method.equals("GET") ? existing(route, state -> ArmResponse.ok(state.collectionResource(document)))
+          : methodNotAllowed(method);
+    }
     if (!document.accepts(method)) {
       return methodNotAllowed(method);
     }
     if (method.equals("GET")) {
-      return existing(route, state -> ArmResponse.ok(state.documentResource(document)));
+      return existing(route, state -> member.isEmpty() ? ArmResponse.ok(state.documentResource(document))
+          : state.memberResource(document, member.get()).map(ArmResponse::ok).orElseGet(() -> ArmResponse.error(404,
+              "NotFound", "Cannot find " + document.path() + " '" + member.get() + "' of " + route.site().id() + ".")));
     }
     return withBody(body, written -> existing(route, state -> refusal(state, document.path(), written)
         .orElseGet(() -> {
-          state.writeDocument(document, written.get("properties") instanceof ObjectNode p ? p : Json.object(),
-              method.equals("PUT"));
+          ObjectNode properties = written.get("properties") instanceof ObjectNode p ? p : Json.object();
+          if (member.isPresent()) {
+            state.writeMember(document, member.get(), properties, method.equals("PUT"));
+            return ArmResponse.ok(state.memberResource(document, member.get()).orElseThrow());
+          }
+          state.writeDocument(document, properties, method.equals("PUT"));
           return ArmResponse.ok(state.documentResource(document));
         })));
   }

@@ -36,6 +36,29 @@ class SiteResourcesTest {
   }
 
   @Test
+  void aCollectionListsItsMembersWhichTakeItsRowsVerbs() {
+    String bindings = site.id() + "/hostNameBindings";
+    JsonNode none = client.getJson(bindings);
+    assertEquals(0, none.get("value").size(), "a new site has no member");
+    assertTrue(none.get("nextLink").isNull());
+    assertEquals(200, client.arm("PUT", bindings + "/WWW.contoso.com",
+        "{\"properties\":{\"sslState\":\"SniEnabled\",\"thumbprint\":\"ABC\"}}").statusCode());
+    JsonNode member = client.getJson(bindings + "/www.contoso.com");
+    assertEquals(site.id() + "/hostNameBindings/WWW.contoso.com", member.get("id").asText(), "named as written");
+    assertEquals("func-a/WWW.contoso.com", member.get("name").asText());
+    assertEquals("Microsoft.Web/sites/hostNameBindings", member.get("type").asText());
+    assertEquals("SniEnabled", member.at("/properties/sslState").asText());
+    assertEquals("Verified", member.at("/properties/hostNameType").asText(), "the row's properties under the written");
+    JsonNode listed = client.getJson(bindings).get("value");
+    assertEquals(1, listed.size());
+    assertEquals(member, listed.get(0));
+    assertEquals(405, client.arm("PUT", bindings, "{\"properties\":{}}").statusCode(), "the collection is not written");
+    assertEquals(405, client.arm("PATCH", bindings + "/www.contoso.com", "{\"properties\":{}}").statusCode(),
+        "a member takes the row's verbs");
+    assertEquals(404, client.get(bindings + "/api.contoso.com").statusCode());
+  }
+
+  @Test
   void siteHasTheArmShapeWithSettingsOnlyInConfigWeb() {
     JsonNode json = client.getJson(site.id());
 
