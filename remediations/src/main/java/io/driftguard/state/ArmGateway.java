@@ -12,7 +12,6 @@ import com.azure.core.http.policy.AddDatePolicy;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RequestIdPolicy;
-import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.util.BinaryData;
@@ -82,8 +81,8 @@ public final class ArmGateway {
             new WriteTargetPolicy(),
             new UserAgentPolicy("driftguard"),
             new RequestIdPolicy(),
-            // The one retry layer: 408, 429 and 5xx, honouring Retry-After; never a fail-fast.
-            new RetryPolicy(new ArmRetryStrategy(builder.backoff)),
+            // The one retry layer: 408, 429 and 5xx, honouring Retry-After; never a fail-fast; waits on the ticker.
+            new ArmRetryPolicy(builder.backoff, builder.ticker, builder.clock),
             // Per try, in this order: inside the event's budget, past the breaker, with a rate-limit token.
             new DeadlinePolicy(),
             new CircuitBreakerPolicy(new CircuitBreaker(builder.breaker, builder.clock)),

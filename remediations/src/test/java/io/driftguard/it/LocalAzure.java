@@ -141,23 +141,34 @@ final class LocalAzure {
     return parts(settings, clock).engine();
   }
 
+  /** An engine whose waits (Retry-After, back-off, rate limits) pass on {@code ticker} instead of the wall clock. */
+  static Remediator engine(Map<String, String> settings, Ticker ticker) {
+    return parts(settings, ticker).engine();
+  }
+
   /** The engine and the sweeper, wired as {@link #engine(Map, Clock)} is. */
   static Driftguard.Parts parts(Map<String, String> settings, Clock clock) {
-    return parts(settings, clock, Optional.empty());
+    return parts(settings, clock, Optional.empty(), Ticker.SYSTEM);
+  }
+
+  /** The engine and the sweeper, their waits on {@code ticker}. */
+  static Driftguard.Parts parts(Map<String, String> settings, Ticker ticker) {
+    return parts(settings, Clock.systemUTC(), Optional.empty(), ticker);
   }
 
   /** An engine as driftguard's own function app {@code ownApp} runs it, App Service having told it its site. */
   static Remediator engineRunningIn(SiteHandle ownApp, Map<String, String> settings) {
     return parts(settings, Clock.systemUTC(),
-        Optional.of(SiteRef.site(ownApp.subscriptionId(), ownApp.resourceGroup(), ownApp.site()))).engine();
+        Optional.of(SiteRef.site(ownApp.subscriptionId(), ownApp.resourceGroup(), ownApp.site())), Ticker.SYSTEM).engine();
   }
 
-  private static Driftguard.Parts parts(Map<String, String> settings, Clock clock, Optional<SiteRef> ownSite) {
+  private static Driftguard.Parts parts(Map<String, String> settings, Clock clock, Optional<SiteRef> ownSite,
+                                        Ticker ticker) {
     Map<String, String> environment = new HashMap<>(settings);
     environment.put("DRIFTGUARD_ARM_ENDPOINT", sandbox().armEndpoint().toString());
     environment.put(Settings.IDENTITY_ENDPOINT, System.getenv(Settings.IDENTITY_ENDPOINT));
     environment.put(Settings.IDENTITY_HEADER, System.getenv(Settings.IDENTITY_HEADER));
-    return Driftguard.builder(Settings.from(environment), clock, Ticker.SYSTEM)
+    return Driftguard.builder(Settings.from(environment), clock, ticker)
         .trust(sandbox().trustManager())
         .armTryTimeout(Duration.ofSeconds(5))
         .retryBaseDelay(Duration.ofMillis(20))
