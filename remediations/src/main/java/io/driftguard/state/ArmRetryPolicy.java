@@ -23,7 +23,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The ARM pipeline's one retry layer: azure-core's exponential back-off says what is retried (408, 429, 5xx, a failed
  * exchange) and how long to wait; ARM's {@code retry-after-ms}, {@code x-ms-retry-after-ms} or {@code Retry-After}
- * (seconds or an HTTP date) overrides the wait; a fail-fast (deadline, open breaker, rate limit) is never retried.
+ * (seconds or an HTTP date) overrides the wait; a fail-fast (deadline, open breaker, rate limit) is never retried, and
+ * a wait that reaches past the event's budget fails at once instead, retryably, so that the delivery ends before Event
+ * Grid gives up on it and sends it again (whatever date an answer names).
  * It does what azure-core's RetryPolicy does, but waits on the injected ticker and reads the date from the injected
  * clock, so that tests move time instead of waiting for it.
  */
@@ -54,15 +56,13 @@ final class ArmRetryPolicy implements HttpPipelinePolicy {
         if (!retries(e, tries)) {
           throw e;
         }
-        pause(backoff.calculateRetryDelay(tries));
+        pause(withinBudget(context, backoff.calculateRetryDelay(tries), "a failed exchange"));
         continue;
       }
       if (!retries(response, tries)) {
         return response;
       }
-      Duration wait = delay(response, tries);
-      response.close();
-      pause(wait);
+      pause(waitFor(context, response, tries));
     }
   }
 
@@ -78,7 +78,9 @@ final class ArmRetryPolicy implements HttpPipelinePolicy {
     return next.clone().process()
         .map(Optional::of)
         .onErrorResume(Exception.class, e -> retries(e, tries)
-            ? pauseAsync(backoff.calculateRetryDelay(tries)).then(Mono.<Optional<HttpResponse>>empty()) : Mono.error(e))
+            ? Mono.fromCallable(() -> withinBudget(context, backoff.calculateRetryDelay(tries), "a failed exchange"))
+                .flatMap(this::pauseAsync).then(Mono.<Optional<HttpResponse>>empty())
+            : Mono.error(e))
         .switchIfEmpty(Mono.just(Optional.empty()))
         .flatMap(answer -> {
           if (answer.isEmpty()) {
@@ -88,9 +90,7 @@ final class ArmRetryPolicy implements HttpPipelinePolicy {
           if (!retries(response, tries)) {
             return Mono.just(response);
           }
-          Duration wait = delay(response, tries);
-          response.close();
-          return pauseAsync(wait).then(again);
+          return Mono.fromCallable(() -> waitFor(context, response, tries)).flatMap(this::pauseAsync).then(again);
         });
   }
 
@@ -102,12 +102,34 @@ final class ArmRetryPolicy implements HttpPipelinePolicy {
     return tries < backoff.getMaxRetries() && !(error instanceof FailFastException) && backoff.shouldRetryException(error);
   }
 
-  /** ARM's wait where it names one (milliseconds first, then seconds or a date), else the back-off's. */
+  /** How long to wait before trying a retryable answer again, within the event's budget; the answer is closed. */
+  private Duration waitFor(HttpPipelineCallContext context, HttpResponse response, int tries) {
+    try (response) {
+      Optional<Duration> asked = askedFor(response);
+      return withinBudget(context, asked.orElseGet(() -> backoff.calculateRetryDelay(tries)), "ARM answered "
+          + response.getStatusCode() + asked.map(wait -> " with Retry-After " + wait.toSeconds() + " s").orElse(""));
+    }
+  }
+
+  private static Duration withinBudget(HttpPipelineCallContext context, Duration wait, String after) {
+    Duration remaining = CallBudget.of(context).remaining();
+    if (wait.compareTo(remaining) > 0) {
+      throw new FailFastException(after + ": a retry would wait " + wait.toMillis() + " ms, beyond the event's remaining "
+          + Math.max(0, remaining.toMillis()) + " ms");
+    }
+    return wait;
+  }
+
+  /** ARM's wait where it names one, else the back-off's. */
   Duration delay(HttpResponse response, int tries) {
+    return askedFor(response).orElseGet(() -> backoff.calculateRetryDelay(tries));
+  }
+
+  /** The wait ARM's answer asks for: milliseconds first, then seconds or a date; none when it names none readable. */
+  private Optional<Duration> askedFor(HttpResponse response) {
     return millis(response.getHeaderValue(RETRY_AFTER_MS))
         .or(() -> millis(response.getHeaderValue(X_MS_RETRY_AFTER_MS)))
-        .or(() -> retryAfter(response.getHeaderValue(HttpHeaderName.RETRY_AFTER)))
-        .orElseGet(() -> backoff.calculateRetryDelay(tries));
+        .or(() -> retryAfter(response.getHeaderValue(HttpHeaderName.RETRY_AFTER)));
   }
 
   private static Optional<Duration> millis(String value) {

@@ -1,11 +1,14 @@
 package io.driftguard.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
@@ -17,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -54,6 +59,32 @@ class ArmRetryPolicyTest {
       Duration wait = policy.delay(answer(503, headers), 1);
       assertTrue(!wait.isNegative() && wait.compareTo(MAX_BACKOFF) <= 0, headers + ": " + wait);
     }
+  }
+
+  /**
+   * Hostile input: an answer that asks for a wait beyond the event's budget (here a date a year ahead) fails the call
+   * at once, retryably, instead of holding the delivery; nothing sleeps, nothing is sent again.
+   */
+  @Test
+  void aWaitPastTheEventsBudgetFailsAtOnceWhateverTheAnswerAsks() {
+    MovableTicker ticker = new MovableTicker();
+    ArmRetryPolicy retries = new ArmRetryPolicy(new ExponentialBackoffOptions().setMaxRetries(3), ticker,
+        Clock.fixed(NOW, ZoneOffset.UTC));
+    String nextYear = DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plus(Duration.ofDays(365)).atOffset(ZoneOffset.UTC));
+    AtomicInteger sent = new AtomicInteger();
+    HttpPipeline pipeline = new HttpPipelineBuilder().policies(retries).httpClient(request -> {
+      sent.incrementAndGet();
+      return Mono.just(answer(429, Map.of("Retry-After", nextYear)));
+    }).build();
+
+    FailFastException refused = assertThrows(FailFastException.class, () -> pipeline.sendSync(
+        new HttpRequest(HttpMethod.GET, "https://management.azure.com/subscriptions/s"),
+        new CallBudget(Duration.ofSeconds(15), ticker).context()));
+
+    assertEquals(1, sent.get(), "not sent again");
+    assertEquals(List.of(), ticker.sleeps(), "no wait");
+    assertTrue(refused.getMessage().startsWith("ARM answered 429 with Retry-After 31536000 s: a retry would wait"),
+        refused.getMessage());
   }
 
   private static HttpResponse answer(int status, Map<String, String> headers) {
