@@ -20,8 +20,9 @@ import java.util.TreeSet;
  * app is gone. A decision's findings and the controls it judged compliant give each finding its next step
  * ({@link #steps}); a standing finding is restated (a row that says it is still open, so the stateful alert rules keep
  * its alert open, but nothing stored). The steps are kept ({@link #keep}) only once their rows went out, so an upload
- * that fails leaves them to the redelivery. A step is kept only over the state it was computed from (the store's version), so an
- * instance never overwrites a newer step; two instances racing on one app may each report it, never neither.
+ * that fails leaves them to the redelivery. A step is kept only over the state it was computed from (the store's
+ * version), so an instance never overwrites a newer step; two instances racing on one app may each report it, never
+ * neither.
  */
 final class Lifecycle {
 
