@@ -83,10 +83,14 @@ final class Lifecycle {
    */
   private static FindingState unjudged(FindingState open, Decision decision, WriteEvent event, Instant now) {
     boolean named = decision.evaluated().stream().anyMatch(entry -> entry.startsWith(open.rule() + " "));
-    return named ? standing(open)
-        : new FindingState(open.resource(), open.rule(), Status.RESOLVED, Step.RESOLVED, open.observed(),
-            open.desired(), open.mode(), "resolved", open.openedAt(), open.notifiedAt(), now, FindingState.CONTROL_OFF,
-            event.eventId(), open.version());
+    return named ? standing(open) : resolved(open, FindingState.CONTROL_OFF, event, now);
+  }
+
+  /** An open finding closed without a finding of its own, by {@code by}, as the event found it at {@code now}. */
+  private static FindingState resolved(FindingState open, String by, WriteEvent event, Instant now) {
+    return new FindingState(open.resource(), open.rule(), Status.RESOLVED, Step.RESOLVED, open.observed(),
+        open.desired(), open.mode(), "resolved", open.openedAt(), open.notifiedAt(), now, by, event.eventId(),
+        open.version());
   }
 
   /** After the rows went out: each step kept, unless another instance moved its finding since it was read. */
@@ -130,12 +134,9 @@ final class Lifecycle {
       if (!wasDrifted) {
         return Optional.empty();
       }
-      FindingState open = previous.get();
       String by = gone ? FindingState.APP_DELETED : event.foundBySweep()
           ? "found compliant by sweep " + event.correlationId().orElse("") : event.caller().actor();
-      return Optional.of(new FindingState(resource, rule, Status.RESOLVED, Step.RESOLVED, open.observed(),
-          open.desired(), open.mode(), "resolved", open.openedAt(), open.notifiedAt(), now, by, event.eventId(),
-          open.version()));
+      return Optional.of(resolved(previous.get(), by, event, now));
     }
     Finding found = finding.get();
     Action action = found.action();
