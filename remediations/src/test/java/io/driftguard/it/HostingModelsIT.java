@@ -22,7 +22,6 @@ import io.driftguard.sandbox.Hosting;
 import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.SiteHandle;
 import io.driftguard.documents.Documents;
-import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -183,12 +182,7 @@ class HostingModelsIT {
     int before = LocalAzure.botRequests().size();
 
     LocalAzure.parts(Map.of("DRIFTGUARD_MODE", "autofix", "DRIFTGUARD_SWEEP_SOURCE", "arm"), Clock.systemUTC())
-        .sweeper().run(SweepRequest.oneOff(List.of(subscription), true, Duration.ofMinutes(2)), new SweepListener() {
-          @Override
-          public void decided(Decision decision) {
-            decisions.add(decision);
-          }
-        });
+        .sweeper().run(SweepRequest.oneOff(List.of(subscription), true, Duration.ofMinutes(2)), LocalAzure.collectingInto(decisions));
 
     Map<String, String> models = decisions.stream().collect(Collectors.toMap(
         decision -> decision.resource().substring(decision.resource().lastIndexOf('/') + 1), Decision::hostingModel));

@@ -17,6 +17,7 @@ import io.driftguard.sandbox.RecordedRequest;
 import io.driftguard.sandbox.Sandbox;
 import io.driftguard.sandbox.SandboxOptions;
 import io.driftguard.sandbox.SiteHandle;
+import io.driftguard.sweep.SweepListener;
 import io.driftguard.time.Ticker;
 import java.net.URI;
 import java.time.Clock;
@@ -149,6 +150,16 @@ final class LocalAzure {
   /** The engine and the sweeper, wired as {@link #engine(Map, Clock)} is. */
   static Driftguard.Parts parts(Map<String, String> settings, Clock clock) {
     return parts(settings, clock, Optional.empty(), Ticker.SYSTEM);
+  }
+
+  /** A sweep listener that adds every decision the sweep makes to {@code decisions} (thread-safe where it is). */
+  static SweepListener collectingInto(List<Decision> decisions) {
+    return new SweepListener() {
+      @Override
+      public void decided(Decision decision) {
+        decisions.add(decision);
+      }
+    };
   }
 
   /** The engine and the sweeper, their waits on {@code ticker}. */

@@ -18,7 +18,6 @@ import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.FaultHandle;
 import io.driftguard.sandbox.SiteHandle;
 import java.time.Duration;
-import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import java.util.ArrayList;
@@ -79,12 +78,7 @@ class ResilienceIT {
     List<Decision> decisions = new CopyOnWriteArrayList<>();
 
     SweepSummary summary = LocalAzure.parts(settings, ticker).sweeper().run(
-        SweepRequest.oneOff(List.of(subscription), true, Duration.ofMinutes(1)), new SweepListener() {
-          @Override
-          public void decided(Decision decision) {
-            decisions.add(decision);
-          }
-        });
+        SweepRequest.oneOff(List.of(subscription), true, Duration.ofMinutes(1)), LocalAzure.collectingInto(decisions));
 
     assertEquals(List.of(), summary.problems(), summary.toString());
     assertTrue(ticker.sleeps().contains(Duration.ofSeconds(2)), "waited for Retry-After on the ticker: " + ticker.sleeps());

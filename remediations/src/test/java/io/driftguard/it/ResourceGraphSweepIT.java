@@ -150,12 +150,7 @@ class ResourceGraphSweepIT {
   private static Swept sweep(Driftguard driftguard, SweepRequest request) {
     int before = botRequests().size();
     List<Decision> decisions = new CopyOnWriteArrayList<>();
-    SweepSummary summary = driftguard.buildAll().sweeper().run(request, new SweepListener() {
-      @Override
-      public void decided(Decision decision) {
-        decisions.add(decision);
-      }
-    });
+    SweepSummary summary = driftguard.buildAll().sweeper().run(request, LocalAzure.collectingInto(decisions));
     List<RecordedRequest> requests = botRequests().subList(before, botRequests().size());
     return new Swept(summary, decisions, List.copyOf(requests));
   }

@@ -21,7 +21,6 @@ import io.driftguard.resource.ResourceIds;
 import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.ForeignHost;
 import io.driftguard.sandbox.SiteHandle;
-import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import io.driftguard.sweep.SweepSummary;
 import java.time.Clock;
@@ -58,12 +57,7 @@ class TrustBoundaryIT {
   }
 
   private static SweepSummary sweep(SweepRequest request, List<Decision> decisions) {
-    return driftguard().sweeper().run(request, new SweepListener() {
-      @Override
-      public void decided(Decision decision) {
-        decisions.add(decision);
-      }
-    });
+    return driftguard().sweeper().run(request, LocalAzure.collectingInto(decisions));
   }
 
   private static JsonNode listed(SiteHandle site) {

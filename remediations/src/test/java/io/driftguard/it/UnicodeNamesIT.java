@@ -12,7 +12,6 @@ import io.driftguard.engine.Decision;
 import io.driftguard.engine.Outcome;
 import io.driftguard.sandbox.Fault;
 import io.driftguard.sandbox.SiteHandle;
-import io.driftguard.sweep.SweepListener;
 import io.driftguard.sweep.SweepRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,12 +41,7 @@ class UnicodeNamesIT {
   private static List<Decision> sweep(String subscription, Map<String, String> settings) {
     List<Decision> decisions = new CopyOnWriteArrayList<>();
     LocalAzure.parts(settings, Clock.systemUTC()).sweeper().run(
-        SweepRequest.oneOff(List.of(subscription), false, Duration.ofMinutes(1)), new SweepListener() {
-          @Override
-          public void decided(Decision decision) {
-            decisions.add(decision);
-          }
-        });
+        SweepRequest.oneOff(List.of(subscription), false, Duration.ofMinutes(1)), LocalAzure.collectingInto(decisions));
     return decisions;
   }
 
